@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds bin/arena and the static in-container runner bin/arena-runner, then
+# the sandbox images (offline, from the Debian mirror; skipped when current).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v go >/dev/null 2>&1 || export PATH=$PATH:/usr/local/go/bin
+
+say() { printf '[build] %s\n' "$*"; }
+mkdir -p bin
+say "building bin/arena and bin/arena-runner"
+CGO_ENABLED=0 go build -o bin/arena-runner ./sandbox/runner/cmd/arena-runner
+go build -o bin/arena .
+say "building sandbox images (skipped when up to date)"
+bin/arena images build --runner bin/arena-runner

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test against real Redis, real Docker and real Chromium: installs
+# and starts what is missing, builds the sandbox images, then go vet and go
+# test. Under CI=true a missing service fails the tests instead of skipping them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/setup.sh
+deploy/build.sh
+command -v go >/dev/null 2>&1 || export PATH=$PATH:/usr/local/go/bin
+
+echo "[test] gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go vet ./...
+
+echo "[test] go test"
+export ARENA_TEST_RUNNER=$PWD/bin/arena-runner
+go test -count=1 -timeout 30m "$@" ./...

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"flag"
+	"testing"
+)
+
+func TestParseEnvTwins(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    string
+		wantErr bool
+	}{
+		{"default", nil, nil, "127.0.0.1:6379", false},
+		{"env", map[string]string{"ARENA_REDIS": "redis:1"}, nil, "redis:1", false},
+		{"flag beats env", map[string]string{"ARENA_REDIS": "redis:1"}, []string{"--redis", "redis:2"}, "redis:2", false},
+		{"bad env value", map[string]string{"ARENA_SLOTS": "many"}, nil, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			var sf storeFlags
+			var jf judgeFlags
+			sf.register(fs)
+			jf.register(fs)
+			err := parse(fs, tt.args, func(k string) string { return tt.env[k] })
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && sf.redisAddr != tt.want {
+				t.Fatalf("redis = %q, want %q", sf.redisAddr, tt.want)
+			}
+		})
+	}
+	if envName("max-submission-bytes") != "ARENA_MAX_SUBMISSION_BYTES" {
+		t.Fatal(envName("max-submission-bytes"))
+	}
+}

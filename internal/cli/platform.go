@@ -1,0 +1,268 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/frontend"
+	"github.com/skillarena/arena/internal/demo"
+	"github.com/skillarena/arena/sandbox/container"
+	"github.com/skillarena/arena/sandbox/grader"
+	"github.com/skillarena/arena/sandbox/worker"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/api"
+	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/ratelimit"
+	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/submission"
+)
+
+// storeFlags are what every platform role needs: Redis and the data dir.
+type storeFlags struct {
+	redisAddr string
+	dataDir   string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.redisAddr, "redis", "127.0.0.1:6379", "Redis address (host:port)")
+	fs.StringVar(&f.dataDir, "data", "data", "data directory: blobs, unpacked packages, signing keys")
+}
+
+type serveFlags struct {
+	addr          string
+	maxSubmission int
+	submitPerMin  int64
+	loginPerMin   int64
+	sessionTTL    time.Duration
+	secureCookies bool
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "HTTP listen address")
+	fs.IntVar(&f.maxSubmission, "max-submission-bytes", 256<<10, "largest submission accepted, in bytes")
+	fs.Int64Var(&f.submitPerMin, "submit-per-minute", 12, "submissions per contestant per minute (0: unlimited)")
+	fs.Int64Var(&f.loginPerMin, "login-per-minute", 10, "login attempts per user and per address per minute")
+	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+}
+
+type judgeFlags struct {
+	id    string
+	slots int
+	lease time.Duration
+}
+
+func (f *judgeFlags) register(fs *flag.FlagSet) {
+	host, _ := os.Hostname()
+	fs.StringVar(&f.id, "worker-id", fmt.Sprintf("%s-%d", host, os.Getpid()), "name of this judge worker")
+	fs.IntVar(&f.slots, "slots", 2, "submissions graded at once (with up, 0 grades nothing in this process)")
+	fs.DurationVar(&f.lease, "lease", 30*time.Second, "how long a job stays with a worker that stopped answering")
+}
+
+// stores are the Redis-backed stores shared by serve and judge.
+type stores struct {
+	rdb         *redis.Client
+	accounts    *account.Store
+	contests    *contest.Store
+	submissions *submission.Store
+	board       *scoreboard.Store
+	blobs       *blob.Store
+}
+
+func openStores(ctx context.Context, f storeFlags) (*stores, error) {
+	rdb := redis.NewClient(&redis.Options{Addr: f.redisAddr})
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("Redis at %s does not answer (start it with deploy/setup.sh): %w", f.redisAddr, err)
+	}
+	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return &stores{
+		rdb: rdb, accounts: account.NewStore(rdb), contests: contest.NewStore(rdb),
+		submissions: submission.NewStore(rdb), board: scoreboard.NewStore(rdb), blobs: blobs,
+	}, nil
+}
+
+// serveHTTP runs the HTTP server until ctx is done. ready is closed once it listens.
+func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready func(addr string)) error {
+	ui, err := frontend.New()
+	if err != nil {
+		return err
+	}
+	hub := events.NewHub(st.rdb, env.Log)
+	defer hub.Close()
+	app := api.New(api.Deps{
+		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
+		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
+		Limits: api.Limits{
+			MaxSubmissionBytes: f.maxSubmission,
+			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),
+			Login:              ratelimit.New(st.rdb, "login", f.loginPerMin, time.Minute),
+			SessionTTL:         f.sessionTTL,
+		},
+		Ready: func() error {
+			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			return st.rdb.Ping(c).Err()
+		},
+		SecureCookies: f.secureCookies,
+	})
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	env.Log.Info("serving", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	hub.Close() // ends open websockets so shutdown need not wait for them
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		return fmt.Errorf("shut down HTTP: %w", err)
+	}
+	return nil
+}
+
+func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeFlags) error {
+	if f.slots < 1 {
+		return fmt.Errorf("--slots must be at least 1, got %d", f.slots)
+	}
+	sb, err := container.New(ctx, env.Log)
+	if err != nil {
+		return fmt.Errorf("Docker engine (start it with deploy/setup.sh): %w", err)
+	}
+	defer sb.Close()
+	pkgs := worker.NewPackages(st.blobs, filepath.Join(sf.dataDir, "packages"))
+	w := worker.New(worker.Config{ID: f.id, Slots: f.slots, Lease: f.lease},
+		st.submissions, st.contests, st.blobs, pkgs, grader.New(sb), env.Log)
+	return w.Run(ctx)
+}
+
+func serveCommand() command {
+	return command{
+		name: "serve", summary: "run the HTTP server: web UI, /api and /ws (stateless; run any number)",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			var sf storeFlags
+			var f serveFlags
+			sf.register(fs)
+			f.register(fs)
+			return func(ctx context.Context, env *Env, args []string) error {
+				st, err := openStores(ctx, sf)
+				if err != nil {
+					return err
+				}
+				defer st.rdb.Close()
+				return serveHTTP(ctx, env, st, f, nil)
+			}
+		},
+	}
+}
+
+func judgeCommand() command {
+	return command{
+		name: "judge", summary: "run a judge worker: take jobs from Redis and grade them in Docker",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			var sf storeFlags
+			var f judgeFlags
+			sf.register(fs)
+			f.register(fs)
+			return func(ctx context.Context, env *Env, args []string) error {
+				st, err := openStores(ctx, sf)
+				if err != nil {
+					return err
+				}
+				defer st.rdb.Close()
+				return runJudge(ctx, env, st, sf, f)
+			}
+		},
+	}
+}
+
+func upCommand() command {
+	return command{
+		name: "up", summary: "run serve and judge in one process (one-machine contest; --demo loads the demo contest)",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			var sf storeFlags
+			var f serveFlags
+			var jf judgeFlags
+			sf.register(fs)
+			f.register(fs)
+			jf.register(fs)
+			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
+			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
+			return func(ctx context.Context, env *Env, args []string) error {
+				st, err := openStores(ctx, sf)
+				if err != nil {
+					return err
+				}
+				defer st.rdb.Close()
+				if *withDemo {
+					d := demo.Deps{Accounts: st.accounts, Contests: st.contests, Board: st.board, Blobs: st.blobs}
+					if _, err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
+						return err
+					}
+				}
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				var wg sync.WaitGroup
+				var judgeErr error
+				if jf.slots > 0 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						if judgeErr = runJudge(ctx, env, st, sf, jf); judgeErr != nil && !errors.Is(judgeErr, context.Canceled) {
+							cancel()
+						}
+					}()
+				}
+				err = serveHTTP(ctx, env, st, f, func(addr string) {
+					if *withDemo {
+						printDemo(env, addr, *demoPassword)
+					}
+				})
+				cancel()
+				wg.Wait()
+				if judgeErr != nil && !errors.Is(judgeErr, context.Canceled) {
+					return judgeErr
+				}
+				return err
+			}
+		},
+	}
+}
+
+func printDemo(env *Env, addr, password string) {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port)
+	fmt.Fprintf(env.Stdout, "\nSkillArena is running at %s\n", url)
+	fmt.Fprintf(env.Stdout, "Demo contest board: %s/contests/%s/board\n\n", url, demo.ContestID)
+	fmt.Fprintf(env.Stdout, "Logins (password %q):\n", password)
+	for _, u := range demo.Users {
+		fmt.Fprintf(env.Stdout, "  %-10s %s\n", u.Username, u.Role)
+	}
+	fmt.Fprintf(env.Stdout, "\nSubmit as alice:\n  arena login --server %s --user alice --password %s\n  arena submit --contest %s --challenge hello --language python3 --wait hello.py\n\n", url, password, demo.ContestID)
+}

@@ -1,0 +1,107 @@
+// Package demo loads the demo contest: running from now for hours, with the
+// warm-up challenge and one account for each role.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/scoreboard"
+)
+
+// ContestID is the demo contest's id.
+const ContestID = "demo"
+
+// Users are the demo accounts.
+var Users = []account.User{
+	{Username: "organizer", Name: "Organizer", Role: account.Organizer},
+	{Username: "judge", Name: "Judge", Role: account.Judge},
+	{Username: "alice", Name: "Alice", Organization: "Shenzhen Polytechnic", Role: account.Contestant},
+	{Username: "bob", Name: "Bob", Organization: "Hangzhou Vocational College", Role: account.Contestant},
+	{Username: "carol", Name: "Carol", Organization: "Chengdu Data Academy", Role: account.Contestant},
+}
+
+// Challenges are the example packages the demo contest holds.
+var Challenges = []string{"hello"}
+
+// Deps are the stores the demo writes to.
+type Deps struct {
+	Accounts *account.Store
+	Contests *contest.Store
+	Board    *scoreboard.Store
+	Blobs    *blob.Store
+}
+
+// Load creates (or refreshes) the demo accounts and contest, starting a few
+// minutes before now and lasting six hours. Submissions made before are kept.
+func Load(ctx context.Context, d Deps, password string, now time.Time) (*contest.Contest, error) {
+	for _, u := range Users {
+		if err := d.Accounts.Put(ctx, u, password); err != nil {
+			return nil, fmt.Errorf("demo account: %w", err)
+		}
+	}
+	ct := &contest.Contest{
+		ID:    ContestID,
+		Title: challenges.Text{Zh: "SkillArena 演示赛", En: "SkillArena demo contest"},
+		Start: now.Add(-5 * time.Minute).Truncate(time.Minute).UTC(),
+		End:   now.Add(6 * time.Hour).Truncate(time.Minute).UTC(),
+	}
+	if old, err := d.Contests.Get(ctx, ContestID); err == nil && old.StateAt(now) == contest.Running {
+		// Keep the start, so times already on the board stay right.
+		ct.Start = old.Start
+	}
+	for _, slug := range Challenges {
+		ch, err := ChallengeFromExample(ctx, d.Blobs, slug)
+		if err != nil {
+			return nil, err
+		}
+		ct.Challenges = append(ct.Challenges, ch)
+	}
+	if err := d.Contests.Put(ctx, ct); err != nil {
+		return nil, err
+	}
+	var members []string
+	var who []scoreboard.Contestant
+	for _, u := range Users {
+		if u.Role == account.Contestant {
+			members = append(members, u.Username)
+			who = append(who, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
+		}
+	}
+	if err := d.Contests.AddMembers(ctx, ct.ID, members...); err != nil {
+		return nil, err
+	}
+	if err := d.Board.Enroll(ctx, ct.ID, who...); err != nil {
+		return nil, err
+	}
+	return ct, nil
+}
+
+// ChallengeFromExample loads a built-in example package, stores its archive
+// as a blob, and returns it as a contest challenge.
+func ChallengeFromExample(ctx context.Context, blobs *blob.Store, slug string) (contest.Challenge, error) {
+	fsys, err := challenges.Example(slug)
+	if err != nil {
+		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
+	}
+	pkg, err := challenges.Load(fsys)
+	if err != nil {
+		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
+	}
+	archive, err := challenges.Archive(fsys)
+	if err != nil {
+		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
+	}
+	hash, err := blobs.Put(ctx, archive)
+	if err != nil {
+		return contest.Challenge{}, err
+	}
+	s := pkg.Spec
+	return contest.Challenge{Slug: s.ID, Title: s.Title, Category: s.Category, Kind: s.Kind,
+		Points: s.Points, Languages: s.Languages, Package: hash}, nil
+}

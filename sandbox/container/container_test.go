@@ -1,0 +1,74 @@
+package container
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skillarena/arena/sandbox/runner"
+)
+
+func TestConfigWithDefaults(t *testing.T) {
+	run := runner.Step{Command: []string{"x"}, Limits: runner.Limits{CPUTimeMS: 1000, WallTimeMS: 3000, MemoryBytes: 128 << 20}}
+	req := runner.Request{Run: run, Tests: make([]runner.Test, 4)}
+	c := Config{Image: "i"}.WithDefaults(req)
+	if c.MemoryBytes != 128<<20+RunnerOverheadBytes || c.PidsLimit != 64 || c.NanoCPUs != 1e9 ||
+		c.TmpfsBytes != 64<<20 || c.ReplyCap != 64<<20 || c.WallTimeout != 4*3*time.Second+WallSlack {
+		t.Errorf("defaults: %+v", c)
+	}
+	req.Compile = &runner.Step{Command: []string{"cc"}, Limits: runner.Limits{CPUTimeMS: 10000, WallTimeMS: 20000, MemoryBytes: 512 << 20}}
+	c = Config{Image: "i"}.WithDefaults(req)
+	if c.MemoryBytes != 512<<20+RunnerOverheadBytes || c.WallTimeout != 12*time.Second+20*time.Second+WallSlack {
+		t.Errorf("with compile: %+v", c)
+	}
+	set := Config{Image: "i", MemoryBytes: 1, PidsLimit: 2, NanoCPUs: 3, TmpfsBytes: 4, WallTimeout: 5, ReplyCap: 6}
+	if got := set.WithDefaults(req); got.MemoryBytes != 1 || got.PidsLimit != 2 || got.NanoCPUs != 3 ||
+		got.TmpfsBytes != 4 || got.WallTimeout != 5 || got.ReplyCap != 6 {
+		t.Errorf("explicit values changed: %+v", got)
+	}
+}
+
+func TestContainerSpec(t *testing.T) {
+	cfg := Config{Image: "img", MemoryBytes: 100 << 20, PidsLimit: 32, NanoCPUs: 5e8, TmpfsBytes: 1 << 20,
+		Labels: map[string]string{"skillarena.submission": "42", Label: "0"}}
+	c, h := containerSpec(cfg)
+	switch {
+	case c.User != "65534:65534", !c.NetworkDisabled, h.NetworkMode != "none", !h.ReadonlyRootfs:
+		t.Errorf("user/network/rootfs: %+v %+v", c, h)
+	case len(h.CapDrop) != 1 || h.CapDrop[0] != "ALL", len(h.SecurityOpt) != 1 || h.SecurityOpt[0] != "no-new-privileges":
+		t.Errorf("privileges: %v %v", h.CapDrop, h.SecurityOpt)
+	case h.Memory != 100<<20 || h.MemorySwap != h.Memory, *h.PidsLimit != 32, h.NanoCPUs != 5e8:
+		t.Errorf("resources: %+v", h.Resources)
+	case h.LogConfig.Type != "none":
+		t.Errorf("log driver %q", h.LogConfig.Type)
+	case c.Labels[Label] != "1" || c.Labels["skillarena.submission"] != "42":
+		t.Errorf("labels %v", c.Labels)
+	case !strings.Contains(h.Tmpfs["/work"], "size=1048576") || !strings.Contains(h.Tmpfs["/work"], "uid=65534") ||
+		!strings.Contains(h.Tmpfs["/tmp"], "size=1048576"):
+		t.Errorf("tmpfs %v", h.Tmpfs)
+	case len(c.Cmd) != 1 || c.Cmd[0] != RunnerPath || c.WorkingDir != "/work" || !c.OpenStdin || !c.StdinOnce:
+		t.Errorf("command %+v", c)
+	}
+}
+
+func TestCapWriter(t *testing.T) {
+	w := &capWriter{limit: 4}
+	if n, err := w.Write([]byte("ab")); n != 2 || err != nil {
+		t.Fatal(n, err)
+	}
+	if n, err := w.Write([]byte("cdef")); n != 2 || err != errReplyTooBig || string(w.buf) != "abcd" {
+		t.Fatalf("over the cap: %d %v %q", n, err, w.buf)
+	}
+	tw := &capWriter{limit: 2, truncate: true}
+	if n, err := tw.Write([]byte("xyz")); n != 3 || err != nil || string(tw.buf) != "xy" {
+		t.Fatalf("truncating: %d %v %q", n, err, tw.buf)
+	}
+}
+
+func TestWholeContainer(t *testing.T) {
+	req := runner.Request{Compile: &runner.Step{}, Tests: []runner.Test{{Name: "a"}, {Name: "b"}}}
+	res := wholeContainer(req, runner.StatusMemoryLimit, "oom")
+	if res.Compile != nil || len(res.Tests) != 2 || res.Tests[1].Name != "b" || res.Tests[1].Status != runner.StatusMemoryLimit {
+		t.Fatalf("%+v", res)
+	}
+}

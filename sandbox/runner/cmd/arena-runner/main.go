@@ -1,0 +1,17 @@
+// Command arena-runner is the SkillArena in-container test runner. Built
+// static (CGO_ENABLED=0) and copied into every sandbox image, it reads one
+// JSON runner.Request on stdin and writes one JSON runner.Result on stdout.
+// Invoked as `arena-runner --exec ... -- cmd` it is the exec shim that sets a
+// contestant process's limits before becoming that process.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/skillarena/arena/sandbox/runner"
+)
+
+func main() {
+	os.Exit(runner.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

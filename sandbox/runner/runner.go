@@ -1,0 +1,248 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// DefaultPath is the PATH contestant processes get when the runner has none.
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// Options tune Execute. The zero value suits the sandbox container: the
+// current directory is the work directory and the running binary is the exec
+// shim.
+type Options struct {
+	// WorkDir receives the request's files and is every process's working
+	// directory. Default: the current directory.
+	WorkDir string
+	// Self is the arena-runner binary re-executed as the exec shim.
+	// Default: the running executable.
+	Self string
+	// Env is the environment of contestant processes. Default: PATH (the
+	// runner's own, else DefaultPath), HOME=WorkDir, LANG=C.UTF-8, TMPDIR=/tmp.
+	Env []string
+	// Log receives the runner's own diagnostics. Default: discarded.
+	Log *slog.Logger
+}
+
+// executor holds what running processes needs for one request.
+type executor struct {
+	workDir string
+	self    string
+	env     []string
+	log     *slog.Logger
+	oomFile string
+	pidOne  bool
+}
+
+func newExecutor(opts Options) (*executor, error) {
+	e := &executor{workDir: opts.WorkDir, self: opts.Self, env: opts.Env, log: opts.Log}
+	if e.workDir == "" {
+		e.workDir = "."
+	}
+	abs, err := filepath.Abs(e.workDir)
+	if err != nil {
+		return nil, fmt.Errorf("work directory: %w", err)
+	}
+	e.workDir = abs
+	if e.self == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find the runner binary: %w", err)
+		}
+		e.self = self
+	}
+	if e.env == nil {
+		path := os.Getenv("PATH")
+		if path == "" {
+			path = DefaultPath
+		}
+		e.env = []string{"PATH=" + path, "HOME=" + e.workDir, "LANG=C.UTF-8", "TMPDIR=/tmp"}
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	e.oomFile = oomKillFile()
+	e.pidOne = os.Getpid() == 1
+	return e, nil
+}
+
+// oomKills is the OOM-kill counter of the runner's memory cgroup, or -1 when
+// it cannot be read.
+func (e *executor) oomKills() int64 {
+	if e.oomFile == "" {
+		return -1
+	}
+	n, err := readOOMKills(e.oomFile)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// Validate checks a request before anything runs: commands present, file
+// names safe and unique, limits not negative.
+func (req Request) Validate() error {
+	if len(req.Run.Command) == 0 {
+		return errors.New("run step has no command")
+	}
+	if err := req.Run.Limits.validate(); err != nil {
+		return fmt.Errorf("run step: %w", err)
+	}
+	if req.Compile != nil {
+		if len(req.Compile.Command) == 0 {
+			return errors.New("compile step has no command")
+		}
+		if err := req.Compile.Limits.validate(); err != nil {
+			return fmt.Errorf("compile step: %w", err)
+		}
+	}
+	seen := make(map[string]bool, len(req.Files))
+	for _, f := range req.Files {
+		if err := ValidateName(f.Name); err != nil {
+			return err
+		}
+		if seen[f.Name] {
+			return fmt.Errorf("file %q given twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+	return nil
+}
+
+func (l Limits) validate() error {
+	if l.CPUTimeMS < 0 || l.WallTimeMS < 0 || l.MemoryBytes < 0 || l.OutputBytes < 0 {
+		return fmt.Errorf("negative limit in %+v", l)
+	}
+	return nil
+}
+
+// Execute runs a request: it writes the files into the work directory, runs
+// the compile step once, then the run step once per test with the test's
+// input on stdin. It always returns a Result; when the runner itself fails
+// (bad request, unwritable work directory) Result.Error says why, and the
+// steps that did run keep their results.
+func Execute(ctx context.Context, req Request, opts Options) Result {
+	res := Result{Tests: make([]StepResult, len(req.Tests))}
+	for i, t := range req.Tests {
+		res.Tests[i] = StepResult{Name: t.Name, Status: StatusSkipped}
+	}
+	fail := func(err error) Result {
+		res.Error = err.Error()
+		return res
+	}
+	e, err := newExecutor(opts)
+	if err != nil {
+		return fail(err)
+	}
+	if err := req.Validate(); err != nil {
+		return fail(fmt.Errorf("invalid request: %w", err))
+	}
+	if err := writeFiles(e.workDir, req.Files); err != nil {
+		return fail(err)
+	}
+	if req.Compile != nil {
+		l := req.Compile.Limits.WithDefaults()
+		sr, err := e.runProcess(ctx, "compile", req.Compile.Command, l, nil)
+		if err != nil {
+			return fail(fmt.Errorf("compile: %w", err))
+		}
+		res.Compile = &sr
+		e.log.Debug("step done", "step", "compile", "status", sr.Status, "cpu_ms", sr.CPUTimeMS, "wall_ms", sr.WallTimeMS)
+		if sr.Status != StatusOK {
+			return res
+		}
+	}
+	l := req.Run.Limits.WithDefaults()
+	for i, t := range req.Tests {
+		sr, err := e.runTest(ctx, t, req.Run.Command, l)
+		if err != nil {
+			return fail(fmt.Errorf("test %q: %w", t.Name, err))
+		}
+		res.Tests[i] = sr
+		e.log.Debug("step done", "step", t.Name, "status", sr.Status, "cpu_ms", sr.CPUTimeMS, "wall_ms", sr.WallTimeMS)
+		if sr.Status != StatusOK && req.StopOnFailure {
+			break
+		}
+	}
+	return res
+}
+
+func (e *executor) runTest(ctx context.Context, t Test, command []string, l Limits) (StepResult, error) {
+	stdin, err := memfdWith(t.Input)
+	if err != nil {
+		return StepResult{Name: t.Name}, err
+	}
+	defer stdin.Close()
+	return e.runProcess(ctx, t.Name, command, l, stdin)
+}
+
+// writeFiles creates the request's files inside dir; names were validated,
+// and os.Root keeps every write inside dir even through symlinks.
+func writeFiles(dir string, files []File) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("open work directory: %w", err)
+	}
+	defer root.Close()
+	for _, f := range files {
+		if parent := filepath.Dir(f.Name); parent != "." {
+			if err := root.MkdirAll(parent, 0o755); err != nil {
+				return fmt.Errorf("create directory for %q: %w", f.Name, err)
+			}
+		}
+		mode := os.FileMode(0o644)
+		if f.Exec {
+			mode = 0o755
+		}
+		w, err := root.OpenFile(f.Name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		if err != nil {
+			return fmt.Errorf("create %q: %w", f.Name, err)
+		}
+		if _, err := w.Write(f.Data); err != nil {
+			w.Close()
+			return fmt.Errorf("write %q: %w", f.Name, err)
+		}
+		if err := w.Close(); err != nil {
+			return fmt.Errorf("close %q: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// Main is the arena-runner program. With ShimFlag first in args it is the
+// exec shim (see RunShim). Otherwise it reads one JSON Request from stdin,
+// executes it in the current directory and writes one JSON Result to stdout,
+// returning 0 even when Result.Error is set: only a Result that cannot be
+// written makes it return non-zero.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == ShimFlag {
+		return RunShim(args, stderr)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if slices.Contains(args, "-v") {
+		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	var res Result
+	var req Request
+	if err := json.NewDecoder(stdin).Decode(&req); err != nil {
+		res = Result{Error: fmt.Sprintf("decode request: %v", err)}
+	} else {
+		res = Execute(ctx, req, Options{Log: log})
+	}
+	if res.Error != "" {
+		log.Warn("runner failed", "error", res.Error)
+	}
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		log.Error("write result", "error", err)
+		return 1
+	}
+	return 0
+}

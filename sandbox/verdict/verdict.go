@@ -1,0 +1,87 @@
+// Package verdict holds what grading a submission produces: the outcome and
+// the per-test detail. The grader writes it; the submission store keeps it.
+package verdict
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Outcome is the final judgement on a submission or one test.
+type Outcome string
+
+// Outcomes, as DESIGN.md names them.
+const (
+	Accepted          Outcome = "accepted"
+	WrongAnswer       Outcome = "wrong_answer"
+	TimeLimit         Outcome = "time_limit"
+	MemoryLimit       Outcome = "memory_limit"
+	RuntimeError      Outcome = "runtime_error"
+	OutputLimit       Outcome = "output_limit"
+	CompileError      Outcome = "compile_error"
+	InvalidSubmission Outcome = "invalid_submission"
+	Scored            Outcome = "scored"
+	SystemError       Outcome = "system_error"
+	Skipped           Outcome = "skipped"
+)
+
+var known = map[Outcome]bool{
+	Accepted: true, WrongAnswer: true, TimeLimit: true, MemoryLimit: true,
+	RuntimeError: true, OutputLimit: true, CompileError: true,
+	InvalidSubmission: true, Scored: true, SystemError: true, Skipped: true,
+}
+
+// Parse returns the outcome named s.
+func Parse(s string) (Outcome, error) {
+	o := Outcome(s)
+	if !known[o] {
+		return "", fmt.Errorf("unknown outcome %q", s)
+	}
+	return o, nil
+}
+
+// String returns the outcome's name.
+func (o Outcome) String() string { return string(o) }
+
+// UnmarshalJSON refuses unknown outcomes.
+func (o *Outcome) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		*o = ""
+		return nil
+	}
+	p, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	*o = p
+	return nil
+}
+
+// Test is the result of one test case.
+type Test struct {
+	Name        string  `json:"name"`
+	Outcome     Outcome `json:"outcome"`
+	Score       float64 `json:"score"`
+	MaxScore    float64 `json:"max_score"`
+	CPUTimeMS   int64   `json:"cpu_time_ms"`
+	WallTimeMS  int64   `json:"wall_time_ms"`
+	MemoryBytes int64   `json:"memory_bytes"`
+	// Message is safe to show the contestant (e.g. which line differed on a sample).
+	Message string `json:"message,omitempty"`
+}
+
+// Result is the whole grade of one submission.
+type Result struct {
+	Outcome  Outcome `json:"outcome"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"max_score"`
+	Tests    []Test  `json:"tests"`
+	// Message explains compile errors and invalid submissions.
+	Message string `json:"message,omitempty"`
+	// Worker names the judge worker that graded it.
+	Worker string `json:"worker,omitempty"`
+}

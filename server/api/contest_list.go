@@ -1,0 +1,59 @@
+package api
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/contest"
+)
+
+// contestView is a contest as the API shows it.
+type contestView struct {
+	ID         string          `json:"id"`
+	Title      challenges.Text `json:"title"`
+	Start      time.Time       `json:"start"`
+	End        time.Time       `json:"end"`
+	Freeze     *time.Time      `json:"freeze,omitempty"`
+	Scoring    string          `json:"scoring"`
+	State      contest.State   `json:"state"`
+	Challenges int             `json:"challenges"`
+}
+
+func (s *server) viewContest(c *contest.Contest) contestView {
+	return contestView{ID: c.ID, Title: c.Title, Start: c.Start, End: c.End, Freeze: c.Freeze,
+		Scoring: c.Scoring, State: c.StateAt(s.Now()), Challenges: len(c.Challenges)}
+}
+
+func (s *server) listContests(c *fiber.Ctx) error {
+	cs, err := s.Contests.List(c.UserContext())
+	if err != nil {
+		return errInternal(err)
+	}
+	out := make([]contestView, len(cs))
+	for i, ct := range cs {
+		out[i] = s.viewContest(ct)
+	}
+	return c.JSON(out)
+}
+
+func (s *server) getContest(c *fiber.Ctx) error {
+	ct, err := s.contest(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.viewContest(ct))
+}
+
+// contest loads the contest named by the :cid parameter.
+func (s *server) contest(c *fiber.Ctx) (*contest.Contest, error) {
+	ct, err := s.Contests.Get(c.UserContext(), c.Params("cid"))
+	if errors.Is(err, contest.ErrNotFound) {
+		return nil, errNotFound("no contest " + c.Params("cid"))
+	}
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	return ct, nil
+}

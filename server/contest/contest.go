@@ -1,0 +1,234 @@
+// Package contest owns contests: their times, rules and challenges, and who
+// takes part.
+//
+// Redis keys:
+//
+//	arena:contests             SET     contest ids
+//	arena:contest:{cid}        STRING  the contest as JSON
+//	arena:{cid}:members        SET     usernames of contestants taking part
+package contest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/challenges"
+)
+
+// ErrNotFound is returned for an unknown contest.
+var ErrNotFound = errors.New("contest not found")
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// Scoring modes.
+const (
+	ScoringPoints = "points"
+)
+
+// Challenge is one challenge as a contest uses it.
+type Challenge struct {
+	Slug      string          `json:"slug"`
+	Title     challenges.Text `json:"title"`
+	Category  string          `json:"category"`
+	Kind      string          `json:"kind"`
+	Points    float64         `json:"points"`
+	Languages []string        `json:"languages"`
+	// Package is the blob hash of the package archive; never shown to contestants.
+	Package string `json:"package"`
+}
+
+// Contest is one competition.
+type Contest struct {
+	ID         string          `json:"id"`
+	Title      challenges.Text `json:"title"`
+	Start      time.Time       `json:"start"`
+	End        time.Time       `json:"end"`
+	Freeze     *time.Time      `json:"freeze,omitempty"`
+	Scoring    string          `json:"scoring"`
+	Challenges []Challenge     `json:"challenges"`
+}
+
+// Challenge returns the challenge with the given slug.
+func (c *Contest) Challenge(slug string) (Challenge, bool) {
+	for _, ch := range c.Challenges {
+		if ch.Slug == slug {
+			return ch, true
+		}
+	}
+	return Challenge{}, false
+}
+
+// State is where a contest stands at a moment.
+type State string
+
+// States.
+const (
+	NotStarted State = "not_started"
+	Running    State = "running"
+	Ended      State = "ended"
+)
+
+// StateAt returns the contest's state at t.
+func (c *Contest) StateAt(t time.Time) State {
+	switch {
+	case t.Before(c.Start):
+		return NotStarted
+	case t.Before(c.End):
+		return Running
+	default:
+		return Ended
+	}
+}
+
+// FrozenAt reports whether the public board is frozen at t.
+func (c *Contest) FrozenAt(t time.Time) bool {
+	return c.Freeze != nil && !t.Before(*c.Freeze)
+}
+
+// Validate checks the contest and names the first field that is wrong.
+func (c *Contest) Validate() error {
+	if !idRE.MatchString(c.ID) {
+		return fmt.Errorf("id: %q is not a slug (lower-case letters, digits, hyphens)", c.ID)
+	}
+	if c.Title.Zh == "" && c.Title.En == "" {
+		return fmt.Errorf("title: give title.zh and/or title.en")
+	}
+	if !c.End.After(c.Start) {
+		return fmt.Errorf("end: must be after start")
+	}
+	if c.Freeze != nil && (c.Freeze.Before(c.Start) || c.Freeze.After(c.End)) {
+		return fmt.Errorf("freeze: must lie between start and end")
+	}
+	if c.Scoring == "" {
+		c.Scoring = ScoringPoints
+	}
+	if c.Scoring != ScoringPoints {
+		return fmt.Errorf("scoring: %q is not supported (supported: points)", c.Scoring)
+	}
+	seen := map[string]bool{}
+	for i, ch := range c.Challenges {
+		if seen[ch.Slug] {
+			return fmt.Errorf("challenges[%d]: slug %q appears twice", i, ch.Slug)
+		}
+		seen[ch.Slug] = true
+		if ch.Package == "" {
+			return fmt.Errorf("challenges[%d]: no package", i)
+		}
+	}
+	return nil
+}
+
+// Store keeps contests in Redis.
+type Store struct {
+	rdb redis.UniversalClient
+}
+
+// NewStore returns a store on rdb.
+func NewStore(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+
+const contestsKey = "arena:contests"
+
+func contestKey(cid string) string { return "arena:contest:" + cid }
+func membersKey(cid string) string { return "arena:{" + cid + "}:members" }
+
+// Put creates or replaces a contest.
+func (s *Store) Put(ctx context.Context, c *Contest) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("contest %s: %w", c.ID, err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode contest %s: %w", c.ID, err)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, contestKey(c.ID), b, 0)
+		p.SAdd(ctx, contestsKey, c.ID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save contest %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Get returns the contest with id cid.
+func (s *Store) Get(ctx context.Context, cid string) (*Contest, error) {
+	if !idRE.MatchString(cid) {
+		return nil, ErrNotFound
+	}
+	b, err := s.rdb.Get(ctx, contestKey(cid)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load contest %s: %w", cid, err)
+	}
+	var c Contest
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("decode contest %s: %w", cid, err)
+	}
+	return &c, nil
+}
+
+// List returns every contest, latest start first.
+func (s *Store) List(ctx context.Context) ([]*Contest, error) {
+	ids, err := s.rdb.SMembers(ctx, contestsKey).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list contests: %w", err)
+	}
+	out := make([]*Contest, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.After(out[j].Start)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// AddMembers registers contestants for a contest.
+func (s *Store) AddMembers(ctx context.Context, cid string, usernames ...string) error {
+	if len(usernames) == 0 {
+		return nil
+	}
+	if err := s.rdb.SAdd(ctx, membersKey(cid), usernames).Err(); err != nil {
+		return fmt.Errorf("register contestants for %s: %w", cid, err)
+	}
+	return nil
+}
+
+// IsMember reports whether username takes part in contest cid.
+func (s *Store) IsMember(ctx context.Context, cid, username string) (bool, error) {
+	ok, err := s.rdb.SIsMember(ctx, membersKey(cid), username).Result()
+	if err != nil {
+		return false, fmt.Errorf("check membership in %s: %w", cid, err)
+	}
+	return ok, nil
+}
+
+// Members returns the contestants of a contest, sorted.
+func (s *Store) Members(ctx context.Context, cid string) ([]string, error) {
+	m, err := s.rdb.SMembers(ctx, membersKey(cid)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list contestants of %s: %w", cid, err)
+	}
+	slices.Sort(m)
+	return m, nil
+}

@@ -1,0 +1,205 @@
+// Package submission owns submissions and the judging queue: the two atomic
+// steps of the spine (accept a submission; apply its result) and the leases
+// that let a crashed worker's job go to another.
+//
+// Redis keys:
+//
+//	arena:{cid}:seq                    STRING  last submission number
+//	arena:{cid}:sub:{n}                HASH    the submission (see record)
+//	arena:{cid}:att:{user}:{slug}      HASH    sid -> attempt JSON {s, sc, t, o}, read by scoreboard.RecomputeLua
+//	arena:jobs                         STREAM  fields: sid, gen; consumer group "judges"
+package submission
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/scoreboard"
+)
+
+// ErrNotFound is returned for an unknown submission.
+var ErrNotFound = errors.New("submission not found")
+
+// Status is where a submission is in its life.
+type Status string
+
+// Statuses.
+const (
+	Queued  Status = "queued"
+	Judging Status = "judging"
+	Done    Status = "done"
+)
+
+// Submission is one attempt at a challenge.
+type Submission struct {
+	ID          string         `json:"id"`
+	Contest     string         `json:"contest"`
+	Challenge   string         `json:"challenge"`
+	Contestant  string         `json:"contestant"`
+	Language    string         `json:"language"`
+	Status      Status         `json:"status"`
+	Outcome     string         `json:"outcome"`
+	Score       float64        `json:"score"`
+	MaxScore    float64        `json:"max_score"`
+	Tests       []verdict.Test `json:"tests"`
+	Message     string         `json:"message,omitempty"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	JudgedAt    *time.Time     `json:"judged_at"`
+	// Blob is the hash of the submitted file in the blob store.
+	Blob     string `json:"-"`
+	FileName string `json:"file_name"`
+	// Elapsed is the submission time in seconds from the contest start.
+	Elapsed int64  `json:"-"`
+	Gen     int64  `json:"-"`
+	Worker  string `json:"-"`
+}
+
+var sidRE = regexp.MustCompile(`^([a-z0-9][a-z0-9-]{0,62})-([0-9]{1,12})$`)
+
+// SplitID returns the contest and number of a submission id "{cid}-{n}".
+func SplitID(sid string) (cid string, n int64, ok bool) {
+	m := sidRE.FindStringSubmatch(sid)
+	if m == nil {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(m[2], 10, 64)
+	return m[1], n, err == nil
+}
+
+func seqKey(cid string) string          { return "arena:{" + cid + "}:seq" }
+func subKey(cid string, n int64) string { return "arena:{" + cid + "}:sub:" + strconv.FormatInt(n, 10) }
+func attKey(cid, user, slug string) string {
+	return "arena:{" + cid + "}:att:" + user + ":" + slug
+}
+
+// JobsKey is the judging queue.
+const JobsKey = "arena:jobs"
+
+// Group is the consumer group of judge workers.
+const Group = "judges"
+
+// Store keeps submissions in Redis.
+type Store struct {
+	rdb redis.UniversalClient
+	now func() time.Time
+}
+
+// NewStore returns a store on rdb.
+func NewStore(rdb redis.UniversalClient) *Store {
+	return &Store{rdb: rdb, now: time.Now}
+}
+
+// New describes a submission being made.
+type New struct {
+	Contest    string
+	Challenge  string
+	Contestant string
+	Language   string
+	FileName   string
+	Blob       string
+	MaxScore   float64
+	// Elapsed is seconds since the contest start.
+	Elapsed int64
+}
+
+// submitScript records a submission, updates the board's pending cell,
+// appends the event and queues the job, all at once.
+//
+//	KEYS: sub, att, cells, board, who, events, jobs
+//	ARGV: sid, contest, challenge, contestant, language, blob, file name,
+//	      submitted_at (unix ms), elapsed (s), max_score, events maxlen
+//	returns: the event id
+var submitScript = redis.NewScript(scoreboard.RecomputeLua + `
+local sid = ARGV[1]
+redis.call('HSET', KEYS[1], 'id', sid, 'contest', ARGV[2], 'challenge', ARGV[3],
+  'contestant', ARGV[4], 'language', ARGV[5], 'blob', ARGV[6], 'file_name', ARGV[7],
+  'submitted_at', ARGV[8], 'elapsed', ARGV[9], 'max_score', ARGV[10],
+  'status', 'queued', 'gen', 1)
+redis.call('HSET', KEYS[2], sid, cjson.encode({s = 'queued', sc = 0, t = tonumber(ARGV[9]), o = ''}))
+local row = recompute(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], ARGV[3])
+local sub = cjson.encode({id = sid, challenge = ARGV[3], contestant = ARGV[4], status = 'queued'})
+local ev = redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
+  'data', '{"submission":' .. sub .. ',"row":' .. row .. '}')
+redis.call('XADD', KEYS[7], '*', 'sid', sid, 'gen', 1)
+return ev
+`)
+
+// Submit records a submission and queues it for judging in one atomic step.
+func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
+	num, err := s.rdb.Incr(ctx, seqKey(n.Contest)).Result()
+	if err != nil {
+		return Submission{}, fmt.Errorf("number submission: %w", err)
+	}
+	sid := n.Contest + "-" + strconv.FormatInt(num, 10)
+	at := s.now()
+	keys := []string{
+		subKey(n.Contest, num), attKey(n.Contest, n.Contestant, n.Challenge),
+		scoreboard.CellsKey(n.Contest, n.Contestant), scoreboard.BoardKey(n.Contest),
+		scoreboard.WhoKey(n.Contest), events.Key(n.Contest), JobsKey,
+	}
+	err = submitScript.Run(ctx, s.rdb, keys, sid, n.Contest, n.Challenge, n.Contestant,
+		n.Language, n.Blob, n.FileName, at.UnixMilli(), n.Elapsed, n.MaxScore, events.MaxLen).Err()
+	if err != nil {
+		return Submission{}, fmt.Errorf("record submission %s: %w", sid, err)
+	}
+	return Submission{ID: sid, Contest: n.Contest, Challenge: n.Challenge, Contestant: n.Contestant,
+		Language: n.Language, Status: Queued, MaxScore: n.MaxScore, SubmittedAt: at,
+		Blob: n.Blob, FileName: n.FileName, Elapsed: n.Elapsed, Gen: 1}, nil
+}
+
+// Get returns the submission with id sid.
+func (s *Store) Get(ctx context.Context, sid string) (Submission, error) {
+	cid, num, ok := SplitID(sid)
+	if !ok {
+		return Submission{}, ErrNotFound
+	}
+	m, err := s.rdb.HGetAll(ctx, subKey(cid, num)).Result()
+	if err != nil {
+		return Submission{}, fmt.Errorf("load submission %s: %w", sid, err)
+	}
+	if len(m) == 0 {
+		return Submission{}, ErrNotFound
+	}
+	return decode(m)
+}
+
+func decode(m map[string]string) (Submission, error) {
+	sub := Submission{
+		ID: m["id"], Contest: m["contest"], Challenge: m["challenge"], Contestant: m["contestant"],
+		Language: m["language"], Status: Status(m["status"]), Outcome: m["outcome"],
+		Message: m["message"], Blob: m["blob"], FileName: m["file_name"], Worker: m["worker"],
+		Tests: []verdict.Test{},
+	}
+	num := func(k string) float64 { f, _ := strconv.ParseFloat(m[k], 64); return f }
+	sub.Score, sub.MaxScore = num("score"), num("max_score")
+	sub.Elapsed, sub.Gen = int64(num("elapsed")), int64(num("gen"))
+	sub.SubmittedAt = time.UnixMilli(int64(num("submitted_at"))).UTC()
+	if v := m["judged_at"]; v != "" {
+		t := time.UnixMilli(int64(num("judged_at"))).UTC()
+		sub.JudgedAt = &t
+	}
+	if v := m["tests"]; v != "" {
+		if err := json.Unmarshal([]byte(v), &sub.Tests); err != nil {
+			return Submission{}, fmt.Errorf("decode tests of %s: %w", sub.ID, err)
+		}
+	}
+	return sub, nil
+}
+
+// IDs of submissions are "{cid}-{n}"; a contest's submissions are numbered from 1.
+func (s *Store) keysOf(sub Submission) []string {
+	cid, num, _ := SplitID(sub.ID)
+	return []string{
+		subKey(cid, num), attKey(cid, sub.Contestant, sub.Challenge),
+		scoreboard.CellsKey(cid, sub.Contestant), scoreboard.BoardKey(cid),
+		scoreboard.WhoKey(cid), events.Key(cid), JobsKey,
+	}
+}
