@@ -43,6 +43,7 @@ type serveFlags struct {
 	maxSubmission int
 	submitPerMin  int64
 	loginPerMin   int64
+	loginAddrMin  int64
 	sessionTTL    time.Duration
 	secureCookies bool
 }
@@ -51,7 +52,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "HTTP listen address")
 	fs.IntVar(&f.maxSubmission, "max-submission-bytes", 256<<10, "largest submission accepted, in bytes")
 	fs.Int64Var(&f.submitPerMin, "submit-per-minute", 12, "submissions per contestant per minute (0: unlimited)")
-	fs.Int64Var(&f.loginPerMin, "login-per-minute", 10, "login attempts per user and per address per minute")
+	fs.Int64Var(&f.loginPerMin, "login-failures-per-minute", 10, "failed logins allowed per username per minute")
+	fs.Int64Var(&f.loginAddrMin, "login-failures-per-address", 50, "failed logins allowed per client address per minute")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 }
@@ -113,6 +115,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),
 			Login:              ratelimit.New(st.rdb, "login", f.loginPerMin, time.Minute),
+			LoginAddr:          ratelimit.New(st.rdb, "login-addr", f.loginAddrMin, time.Minute),
 			SessionTTL:         f.sessionTTL,
 		},
 		Ready: func() error {
@@ -153,6 +156,12 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 		return fmt.Errorf("Docker engine (start it with deploy/setup.sh): %w", err)
 	}
 	defer sb.Close()
+	// What a crashed judge left behind on this engine; well above any wall timeout.
+	if n, err := sb.Sweep(ctx, 15*time.Minute); err != nil {
+		env.Log.Warn("sweep old sandbox containers", "err", err)
+	} else if n > 0 {
+		env.Log.Info("removed old sandbox containers", "count", n)
+	}
 	pkgs := worker.NewPackages(st.blobs, filepath.Join(sf.dataDir, "packages"))
 	w := worker.New(worker.Config{ID: f.id, Slots: f.slots, Lease: f.lease},
 		st.submissions, st.contests, st.blobs, pkgs, grader.New(sb), env.Log)

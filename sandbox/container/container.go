@@ -60,7 +60,8 @@ type Config struct {
 	// Image is the sandbox image, e.g. "skillarena/python3:latest". Required.
 	Image string
 	// MemoryBytes caps the container's memory, swap included (no swap).
-	// Default: the largest step memory limit plus RunnerOverheadBytes.
+	// Default: the largest step memory limit plus RunnerOverheadBytes plus
+	// room for the runner's copy of the request's data and the outputs.
 	MemoryBytes int64
 	// PidsLimit caps the number of processes and threads. Default 64.
 	PidsLimit int64
@@ -81,12 +82,15 @@ type Config struct {
 // WithDefaults fills the zero fields of c for req.
 func (c Config) WithDefaults(req runner.Request) Config {
 	run := req.Run.Limits.WithDefaults()
+	if c.ReplyCap <= 0 {
+		c.ReplyCap = DefaultReplyCap
+	}
 	if c.MemoryBytes <= 0 {
 		mem := run.MemoryBytes
 		if req.Compile != nil {
 			mem = max(mem, req.Compile.Limits.WithDefaults().MemoryBytes)
 		}
-		c.MemoryBytes = mem + RunnerOverheadBytes
+		c.MemoryBytes = mem + RunnerOverheadBytes + runnerDataBytes(req, run, c.ReplyCap)
 	}
 	if c.PidsLimit <= 0 {
 		c.PidsLimit = DefaultPidsLimit
@@ -104,10 +108,27 @@ func (c Config) WithDefaults(req runner.Request) Config {
 		}
 		c.WallTimeout = wall + WallSlack
 	}
-	if c.ReplyCap <= 0 {
-		c.ReplyCap = DefaultReplyCap
-	}
 	return c
+}
+
+// runnerDataBytes estimates the memory the runner holds for the request's
+// data beyond RunnerOverheadBytes: the JSON request and its decoded files
+// and inputs, then the kept outputs and their JSON encoding. Without it a
+// request with big inputs would push the container to its cap, and the OOM
+// killer would take the contestant's process for the runner's hoarding.
+func runnerDataBytes(req runner.Request, run runner.Limits, replyCap int64) int64 {
+	var data int64
+	for _, f := range req.Files {
+		data += int64(len(f.Data))
+	}
+	for _, t := range req.Tests {
+		data += int64(len(t.Input))
+	}
+	outputs := min(int64(len(req.Tests))*run.OutputBytes, replyCap)
+	// Base64 in JSON is 4/3 of the data, decoded once more: about 2.4x; 3x
+	// leaves room for the decoder's buffers. Outputs are kept once and
+	// encoded once.
+	return 3*data + 2*outputs
 }
 
 // Runner runs requests in sandbox containers on one Docker engine. It is

@@ -9,19 +9,26 @@ import (
 )
 
 func TestConfigWithDefaults(t *testing.T) {
-	run := runner.Step{Command: []string{"x"}, Limits: runner.Limits{CPUTimeMS: 1000, WallTimeMS: 3000, MemoryBytes: 128 << 20}}
+	run := runner.Step{Command: []string{"x"}, Limits: runner.Limits{CPUTimeMS: 1000, WallTimeMS: 3000, MemoryBytes: 128 << 20, OutputBytes: 1 << 20}}
 	req := runner.Request{Run: run, Tests: make([]runner.Test, 4)}
+	req.Tests[0].Input = make([]byte, 1000)
+	req.Files = []runner.File{{Name: "a", Data: make([]byte, 24)}}
 	c := Config{Image: "i"}.WithDefaults(req)
-	if c.MemoryBytes != 128<<20+RunnerOverheadBytes || c.PidsLimit != 64 || c.NanoCPUs != 1e9 ||
+	data := int64(3*1024 + 2*4<<20)
+	if c.MemoryBytes != 128<<20+RunnerOverheadBytes+data || c.PidsLimit != 64 || c.NanoCPUs != 1e9 ||
 		c.TmpfsBytes != 64<<20 || c.ReplyCap != 64<<20 || c.WallTimeout != 4*3*time.Second+WallSlack {
 		t.Errorf("defaults: %+v", c)
 	}
 	req.Compile = &runner.Step{Command: []string{"cc"}, Limits: runner.Limits{CPUTimeMS: 10000, WallTimeMS: 20000, MemoryBytes: 512 << 20}}
 	c = Config{Image: "i"}.WithDefaults(req)
-	if c.MemoryBytes != 512<<20+RunnerOverheadBytes || c.WallTimeout != 12*time.Second+20*time.Second+WallSlack {
+	if c.MemoryBytes != 512<<20+RunnerOverheadBytes+data || c.WallTimeout != 12*time.Second+20*time.Second+WallSlack {
 		t.Errorf("with compile: %+v", c)
 	}
 	set := Config{Image: "i", MemoryBytes: 1, PidsLimit: 2, NanoCPUs: 3, TmpfsBytes: 4, WallTimeout: 5, ReplyCap: 6}
+	req.Run.Limits.OutputBytes = 1 << 30
+	if got := (Config{ReplyCap: 10}).WithDefaults(req); got.MemoryBytes != 512<<20+RunnerOverheadBytes+3*1024+2*10 {
+		t.Errorf("outputs not bounded by the reply cap: %d", got.MemoryBytes)
+	}
 	if got := set.WithDefaults(req); got.MemoryBytes != 1 || got.PidsLimit != 2 || got.NanoCPUs != 3 ||
 		got.TmpfsBytes != 4 || got.WallTimeout != 5 || got.ReplyCap != 6 {
 		t.Errorf("explicit values changed: %+v", got)

@@ -350,3 +350,61 @@ func TestIntegrationNew(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestIntegrationEscapedDaemonKilled(t *testing.T) {
+	// A child that leaves the process group and keeps stdout open must not
+	// hold the test up, nor survive into the next test.
+	sb := setup(t)
+	start := time.Now()
+	res := sb.python(t, container.Config{}, limits, `import os, sys, time
+if sys.stdin.read() == "spawn":
+    if os.fork() == 0:
+        os.setsid()
+        with open("/tmp/daemon", "w") as f:
+            f.write(str(os.getpid()))
+        time.sleep(60)
+        os._exit(0)
+    time.sleep(0.2)
+    print("parent done")
+else:
+    pid = int(open("/tmp/daemon").read())
+    try:
+        os.kill(pid, 0)
+        print("daemon alive")
+    except ProcessLookupError:
+        print("daemon gone")
+`, "spawn", "check")
+	want(t, res.Tests[0], runner.StatusOK, "parent done\n")
+	want(t, res.Tests[1], runner.StatusOK, "daemon gone\n")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+// BenchmarkIntegrationPythonHello measures the sandbox overhead: one
+// container (create, attach, start, run, remove) for a three-test Python
+// program.
+func BenchmarkIntegrationPythonHello(b *testing.B) {
+	cli := testenv.Docker(b)
+	testenv.Image(b, cli, image)
+	r := container.NewWithClient(cli, nil)
+	req := runner.Request{
+		Files: []runner.File{{Name: "main.py", Data: []byte("print(input())\n")}},
+		Run:   runner.Step{Command: []string{"python3", "main.py"}, Limits: limits},
+		Tests: []runner.Test{{Name: "1", Input: []byte("a\n")}, {Name: "2", Input: []byte("b\n")}, {Name: "3", Input: []byte("c\n")}},
+	}
+	var testWall int64
+	for b.Loop() {
+		res, err := r.Run(context.Background(), container.Config{Image: image}, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, sr := range res.Tests {
+			if sr.Status != runner.StatusOK {
+				b.Fatalf("%+v", sr)
+			}
+			testWall += sr.WallTimeMS
+		}
+	}
+	b.ReportMetric(float64(testWall)/float64(b.N), "test-wall-ms/op")
+}

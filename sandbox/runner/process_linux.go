@@ -22,6 +22,10 @@ import (
 // escaped the group may still hold the write end).
 const readerGrace = 500 * time.Millisecond
 
+// orphanDeadline bounds how long the runner, as PID 1, waits for killed
+// orphans to be reaped between tests.
+const orphanDeadline = 2 * time.Second
+
 // processGroup kills a started process's group until the leader is reaped;
 // after that the group id may be reused and must not be signalled.
 type processGroup struct {
@@ -213,18 +217,26 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	return res, nil
 }
 
-// reapOrphans collects every exited child without blocking: as PID 1 of the
-// sandbox the runner inherits the contestant's orphans, and unreaped zombies
-// would count against the pids limit.
+// reapOrphans kills and collects every remaining process: as PID 1 of the
+// sandbox the runner inherits the contestant's orphans, and each test must
+// start with none left over (unreaped zombies would also count against the
+// pids limit). It kills again on every round, in case something forked
+// during the previous kill, and gives up after orphanDeadline.
 func reapOrphans() {
+	deadline := time.Now().Add(orphanDeadline)
 	for {
+		_ = syscall.Kill(-1, syscall.SIGKILL)
 		var status syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil)
-		if errors.Is(err, syscall.EINTR) {
-			continue
-		}
-		if err != nil || pid <= 0 {
+		switch {
+		case errors.Is(err, syscall.EINTR):
+		case err != nil: // ECHILD: nothing left
 			return
+		case pid == 0: // children alive: dying, give them a moment
+			if time.Now().After(deadline) {
+				return
+			}
+			time.Sleep(time.Millisecond)
 		}
 	}
 }

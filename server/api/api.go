@@ -24,9 +24,11 @@ import (
 type Limits struct {
 	// MaxSubmissionBytes caps one submitted file or text.
 	MaxSubmissionBytes int
-	// Submit limits submissions per contestant; Login limits logins per user and address.
-	Submit *ratelimit.Limiter
-	Login  *ratelimit.Limiter
+	// Submit limits submissions per contestant; Login and LoginAddr limit
+	// failed logins per username and per client address.
+	Submit    *ratelimit.Limiter
+	Login     *ratelimit.Limiter
+	LoginAddr *ratelimit.Limiter
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
 }

@@ -4,11 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/ratelimit"
 )
 
 const (
@@ -103,17 +105,27 @@ func (s *server) login(c *fiber.Ctx) error {
 		return errBadRequest("username and password are required")
 	}
 	ctx := c.UserContext()
-	for _, key := range []string{"user:" + req.Username, "ip:" + c.IP()} {
-		ok, _, err := s.Limits.Login.Allow(ctx, key)
+	// Only failures count: a contest hall behind one address logs in at once.
+	keys := []struct {
+		l   *ratelimit.Limiter
+		key string
+	}{{s.Limits.Login, req.Username}, {s.Limits.LoginAddr, c.IP()}}
+	for _, k := range keys {
+		over, wait, err := k.l.Exceeded(ctx, k.key)
 		if err != nil {
 			return errInternal(err)
 		}
-		if !ok {
-			return errTooMany("too many login attempts; wait a minute and try again")
+		if over {
+			return errTooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
 		}
 	}
 	u, err := s.Accounts.Authenticate(ctx, req.Username, req.Password)
 	if errors.Is(err, account.ErrBadCredentials) {
+		for _, k := range keys {
+			if _, _, err := k.l.Hit(ctx, k.key); err != nil {
+				return errInternal(err)
+			}
+		}
 		return errUnauthorized("wrong username or password")
 	}
 	if err != nil {

@@ -8,6 +8,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -32,12 +33,17 @@ func New(rdb redis.UniversalClient, name string, max int64, window time.Duration
 // Allow counts one action for key and reports whether it is within the
 // limit; when not, it also returns how long until the window resets.
 func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
-	if l.Max <= 0 {
-		return true, 0, nil
+	n, reset, err := l.Hit(ctx, key)
+	if err != nil {
+		return false, 0, err
 	}
-	now := l.now()
-	win := now.UnixNano() / int64(l.Window)
-	k := "arena:rl:" + l.name + ":" + key + ":" + strconv.FormatInt(win, 10)
+	return l.Max <= 0 || n <= l.Max, reset, nil
+}
+
+// Hit counts one action for key and returns the count in this window and
+// how long until it resets.
+func (l *Limiter) Hit(ctx context.Context, key string) (int64, time.Duration, error) {
+	k, reset := l.key(key)
 	var incr *redis.IntCmd
 	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		incr = p.Incr(ctx, k)
@@ -45,11 +51,27 @@ func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration, e
 		return nil
 	})
 	if err != nil {
+		return 0, 0, fmt.Errorf("rate limit %s: %w", l.name, err)
+	}
+	return incr.Val(), reset, nil
+}
+
+// Exceeded reports, without counting, whether key has used up this window.
+func (l *Limiter) Exceeded(ctx context.Context, key string) (bool, time.Duration, error) {
+	if l.Max <= 0 {
+		return false, 0, nil
+	}
+	k, reset := l.key(key)
+	n, err := l.rdb.Get(ctx, k).Int64()
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return false, 0, fmt.Errorf("rate limit %s: %w", l.name, err)
 	}
-	if incr.Val() > l.Max {
-		reset := time.Unix(0, (win+1)*int64(l.Window)).Sub(now)
-		return false, reset, nil
-	}
-	return true, 0, nil
+	return n >= l.Max, reset, nil
+}
+
+func (l *Limiter) key(key string) (string, time.Duration) {
+	now := l.now()
+	win := now.UnixNano() / int64(l.Window)
+	reset := time.Unix(0, (win+1)*int64(l.Window)).Sub(now)
+	return "arena:rl:" + l.name + ":" + key + ":" + strconv.FormatInt(win, 10), reset
 }

@@ -1,0 +1,310 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/frontend"
+	"github.com/skillarena/arena/internal/testenv"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/ratelimit"
+	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/submission"
+)
+
+const testPassword = "correct horse"
+
+type fixture struct {
+	app    *fiber.App
+	tokens map[string]string
+	subs   *submission.Store
+}
+
+// newFixture builds the app on a real Redis with a running contest "run",
+// a finished one "old", and one user per role.
+func newFixture(t *testing.T, now time.Time) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	rdb := testenv.StartRedis(t).Client()
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewStore(rdb)
+	contests := contest.NewStore(rdb)
+	board := scoreboard.NewStore(rdb)
+	for _, u := range []account.User{
+		{Username: "org", Role: account.Organizer}, {Username: "jury", Role: account.Judge},
+		{Username: "ann", Name: "Ann", Role: account.Contestant}, {Username: "ben", Name: "Ben", Role: account.Contestant},
+		{Username: "outsider", Role: account.Contestant},
+	} {
+		if err := accounts.Put(ctx, u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ch := contest.Challenge{Slug: "hello", Title: challenges.Text{En: "Hello"}, Category: "data", Kind: "program",
+		Points: 100, Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}
+	for _, ct := range []*contest.Contest{
+		{ID: "run", Title: challenges.Text{En: "Running"}, Start: now.Add(-time.Hour), End: now.Add(time.Hour), Challenges: []contest.Challenge{ch}},
+		{ID: "old", Title: challenges.Text{En: "Old"}, Start: now.Add(-3 * time.Hour), End: now.Add(-2 * time.Hour), Challenges: []contest.Challenge{ch}},
+		{ID: "soon", Title: challenges.Text{En: "Soon"}, Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Challenges: []contest.Challenge{ch}},
+	} {
+		if err := contests.Put(ctx, ct); err != nil {
+			t.Fatal(err)
+		}
+		if err := contests.AddMembers(ctx, ct.ID, "ann", "ben"); err != nil {
+			t.Fatal(err)
+		}
+		if err := board.Enroll(ctx, ct.ID, scoreboard.Contestant{ID: "ann", Name: "Ann"}, scoreboard.Contestant{ID: "ben", Name: "Ben"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fixture{tokens: map[string]string{}, subs: submission.NewStore(rdb)}
+	f.app = New(Deps{
+		Accounts: accounts, Contests: contests, Submissions: f.subs, Board: board,
+		Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()), Blobs: blobs, UI: ui,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits: Limits{MaxSubmissionBytes: 1000, SessionTTL: time.Hour,
+			Submit: ratelimit.New(rdb, "submit", 3, time.Minute), Login: ratelimit.New(rdb, "login", 5, time.Minute),
+			LoginAddr: ratelimit.New(rdb, "login-addr", 20, time.Minute)},
+		Now: func() time.Time { return now },
+	})
+	for _, u := range []string{"org", "jury", "ann", "ben", "outsider"} {
+		resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+u+`","password":"`+testPassword+`"}`))
+		var out loginResponse
+		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil || out.Token == "" {
+			t.Fatalf("login %s: %s", u, resp.Status)
+		}
+		f.tokens[u] = out.Token
+	}
+	return f
+}
+
+func (f *fixture) request(t *testing.T, method, path, user, ctype string, body io.Reader) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if tok, ok := f.tokens[user]; ok {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := f.app.Test(req, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func multipartBody(fields map[string]string, file string) (io.Reader, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	if file != "" {
+		fw, _ := mw.CreateFormFile("file", "main.py")
+		_, _ = fw.Write([]byte(file))
+	}
+	_ = mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+func TestIntegrationRoutes(t *testing.T) {
+	f := newFixture(t, time.Now())
+	ok := map[string]string{"challenge": "hello", "language": "python3"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range ok {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	type tc struct {
+		name     string
+		method   string
+		path     string
+		user     string
+		fields   map[string]string
+		file     string
+		status   int
+		code     string // error code, for failures
+		contains string // in the body
+	}
+	tests := []tc{
+		{name: "health", method: "GET", path: "/healthz", status: 200, contains: "ok"},
+		{name: "ready", method: "GET", path: "/readyz", status: 200, contains: "ok"},
+		{name: "contests are public", method: "GET", path: "/api/contests", status: 200, contains: `"id":"run"`},
+		{name: "one contest", method: "GET", path: "/api/contests/run", status: 200, contains: `"state":"running"`},
+		{name: "unknown contest", method: "GET", path: "/api/contests/nope", status: 404, code: "not_found"},
+		{name: "challenges need login", method: "GET", path: "/api/contests/run/challenges", status: 401, code: "unauthorized"},
+		{name: "challenges", method: "GET", path: "/api/contests/run/challenges", user: "ann", status: 200, contains: `"slug":"hello"`},
+		{name: "challenges hidden before start", method: "GET", path: "/api/contests/soon/challenges", user: "ann", status: 403, code: "forbidden"},
+		{name: "jury sees challenges before start", method: "GET", path: "/api/contests/soon/challenges", user: "jury", status: 200, contains: "hello"},
+		{name: "package hash never shown", method: "GET", path: "/api/contests/run/challenges", user: "ann", status: 200, contains: `"languages"`},
+		{name: "board is public", method: "GET", path: "/api/contests/run/scoreboard", status: 200, contains: `"rows":[{"rank":1`},
+		{name: "unknown route", method: "GET", path: "/api/nothing", status: 404, code: "not_found"},
+		{name: "submit needs login", method: "POST", path: "/api/contests/run/submissions", fields: ok, file: "print(1)", status: 401, code: "unauthorized"},
+		{name: "judges do not submit", method: "POST", path: "/api/contests/run/submissions", user: "jury", fields: ok, file: "print(1)", status: 403, code: "forbidden"},
+		{name: "outsider", method: "POST", path: "/api/contests/run/submissions", user: "outsider", fields: ok, file: "print(1)", status: 403, code: "forbidden"},
+		{name: "ended", method: "POST", path: "/api/contests/old/submissions", user: "ann", fields: ok, file: "print(1)", status: 409, contains: "ended"},
+		{name: "not started", method: "POST", path: "/api/contests/soon/submissions", user: "ann", fields: ok, file: "print(1)", status: 409, contains: "not started"},
+		{name: "unknown challenge", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: with(map[string]string{"challenge": "nope"}), file: "print(1)", status: 400, contains: "challenge"},
+		{name: "unknown language", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: with(map[string]string{"language": "cobol"}), file: "print(1)", status: 400, contains: "language"},
+		{name: "no file", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: ok, status: 400, contains: "file"},
+		{name: "file and code", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: with(map[string]string{"code": "print(2)"}), file: "print(1)", status: 400, contains: "either"},
+		{name: "empty file", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: ok, file: "  \n", status: 400, contains: "empty"},
+		{name: "binary file", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: ok, file: "\xff\xfe\x00", status: 400, contains: "UTF-8"},
+		{name: "too large", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: ok, file: strings.Repeat("#", 1001), status: 400, contains: "limit"},
+		{name: "accepted", method: "POST", path: "/api/contests/run/submissions", user: "ann", fields: ok, file: "print(1)", status: 202, contains: `"status":"queued"`},
+		{name: "accepted as text", method: "POST", path: "/api/contests/run/submissions", user: "ben", fields: with(map[string]string{"code": "print(1)"}), status: 202, contains: `"id":"run-`},
+		{name: "others' submission hidden", method: "GET", path: "/api/submissions/run-1", user: "ben", status: 404, code: "not_found"},
+		{name: "own submission", method: "GET", path: "/api/submissions/run-1", user: "ann", status: 200, contains: `"contestant":"ann"`},
+		{name: "jury sees any", method: "GET", path: "/api/submissions/run-1", user: "jury", status: 200, contains: `"status":"queued"`},
+		{name: "bad submission id", method: "GET", path: "/api/submissions/..%2f..", user: "jury", status: 404, code: "not_found"},
+		{name: "blob hash never shown", method: "GET", path: "/api/submissions/run-2", user: "ben", status: 200, contains: `"tests":[]`},
+		{name: "board page", method: "GET", path: "/contests/run/board?lang=en", status: 200, contains: "Live board"},
+		{name: "board page zh", method: "GET", path: "/contests/run/board", status: 200, contains: "实时榜单"},
+		{name: "websocket needs upgrade", method: "GET", path: "/ws/contests/run/board", status: 426, code: "upgrade_required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body io.Reader
+			ctype := ""
+			if tt.fields != nil || tt.file != "" {
+				body, ctype = multipartBody(tt.fields, tt.file)
+			}
+			resp := f.request(t, tt.method, tt.path, tt.user, ctype, body)
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
+			}
+			if tt.code != "" {
+				var e errorBody
+				if err := json.Unmarshal(b, &e); err != nil || e.Error.Code != tt.code || e.Error.Message == "" {
+					t.Fatalf("error body %s, want code %q with a message", b, tt.code)
+				}
+			}
+			if tt.contains != "" && !strings.Contains(string(b), tt.contains) {
+				t.Fatalf("body %s does not contain %q", b, tt.contains)
+			}
+			for _, secret := range []string{strings.Repeat("a", 64), "goroutine ", "blob"} {
+				if strings.Contains(string(b), secret) {
+					t.Fatalf("body leaks %q: %s", secret, b)
+				}
+			}
+		})
+	}
+}
+
+func TestIntegrationAuth(t *testing.T) {
+	f := newFixture(t, time.Now())
+	login := func(user, pw string) int {
+		resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+user+`","password":"`+pw+`"}`))
+		return resp.StatusCode
+	}
+	if st := login("ann", "wrong password"); st != 401 {
+		t.Fatalf("wrong password: %d", st)
+	}
+	if st := login("nobody", "whatever1"); st != 401 {
+		t.Fatalf("unknown user: %d", st)
+	}
+	resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":`))
+	if resp.StatusCode != 400 {
+		t.Fatalf("malformed JSON: %d", resp.StatusCode)
+	}
+	// The per-user limit (5 failures a minute here) stops guessing, even
+	// with the right password; other users are not affected.
+	var codes []int
+	for i := 0; i < 5; i++ {
+		codes = append(codes, login("ben", "guess"))
+	}
+	codes = append(codes, login("ben", testPassword), login("ann", testPassword))
+	if codes[4] != 401 || codes[5] != 429 || codes[6] != 200 {
+		t.Fatalf("login statuses %v: want 401 x5, then 429 for ben, 200 for ann", codes)
+	}
+
+	// A bad Bearer token is refused, not treated as anonymous.
+	req := httptest.NewRequest("GET", "/api/contests", nil)
+	req.Header.Set("Authorization", "Bearer not-a-token")
+	r, _ := f.app.Test(req)
+	if r.StatusCode != 401 {
+		t.Fatalf("bad token: %d", r.StatusCode)
+	}
+
+	// The session cookie works for reads, and for writes only with the CSRF token.
+	resp = f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"ann","password":"`+testPassword+`"}`))
+	var session, csrf string
+	for _, c := range resp.Cookies() {
+		switch c.Name {
+		case sessionCookie:
+			session = c.Value
+			if !c.HttpOnly {
+				t.Fatal("session cookie must be HttpOnly")
+			}
+		case csrfCookie:
+			csrf = c.Value
+		}
+	}
+	if session == "" || csrf == "" {
+		t.Fatalf("login set no session/CSRF cookies: %v", resp.Cookies())
+	}
+	cookieReq := func(withCSRF bool) int {
+		body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		req := httptest.NewRequest("POST", "/api/contests/run/submissions", body)
+		req.Header.Set("Content-Type", ctype)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: csrf})
+		if withCSRF {
+			req.Header.Set(csrfHeader, csrf)
+		}
+		r, err := f.app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.StatusCode
+	}
+	if st := cookieReq(false); st != 403 {
+		t.Fatalf("cookie write without CSRF header: %d, want 403", st)
+	}
+	if st := cookieReq(true); st != 202 {
+		t.Fatalf("cookie write with CSRF header: %d, want 202", st)
+	}
+}
+
+func TestIntegrationSubmitRateLimit(t *testing.T) {
+	f := newFixture(t, time.Now())
+	var codes []int
+	for i := 0; i < 4; i++ {
+		body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		codes = append(codes, f.request(t, "POST", "/api/contests/run/submissions", "ann", ctype, body).StatusCode)
+	}
+	if codes[0] != 202 || codes[2] != 202 || codes[3] != 429 {
+		t.Fatalf("statuses %v: want three 202 then 429", codes)
+	}
+	// A refused submission is not recorded.
+	if _, err := f.subs.Get(context.Background(), "run-4"); err == nil {
+		t.Fatal("the rate-limited submission was recorded")
+	}
+}
