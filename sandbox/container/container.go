@@ -210,6 +210,7 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 		return runner.Result{}, fmt.Errorf("sandbox: create container from %s: %w", cfg.Image, err)
 	}
 	id := created.ID
+	createdAt := time.Now()
 	log := r.log.With("container", shortID(id), "image", cfg.Image)
 	for _, w := range created.Warnings {
 		log.Warn("docker warning on create", "warning", w)
@@ -272,7 +273,8 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 	timedOut := wallKilled
 	mu.Unlock()
 	log.Debug("sandbox finished", "exit_code", exitCode, "oom_killed", state.OOMKilled, "wall_killed", timedOut,
-		"run", time.Since(started).Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
+		"create", createdAt.Sub(start).Round(time.Millisecond), "start", started.Sub(createdAt).Round(time.Millisecond),
+		"run", time.Since(started).Round(time.Millisecond))
 	if s := strings.TrimSpace(string(stderr.buf)); s != "" {
 		log.Debug("runner stderr", "stderr", s)
 	}
@@ -394,14 +396,27 @@ func (r *Runner) kill(id string, log *slog.Logger) {
 }
 
 // remove deletes the container whatever happened, on a fresh context so
-// that a cancelled request still cleans up.
+// that a cancelled request still cleans up. A failed removal (say, racing a
+// kill in flight) is retried; what still fails is left for Sweep.
 func (r *Runner) remove(id string, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
-	err := r.cli.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
-	if err != nil && !cerrdefs.IsNotFound(err) {
-		log.Warn("remove sandbox container", "error", err)
+	start := time.Now()
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+			}
+		}
+		err = r.cli.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		if err == nil || cerrdefs.IsNotFound(err) {
+			log.Debug("sandbox removed", "took", time.Since(start).Round(time.Millisecond))
+			return
+		}
 	}
+	log.Warn("remove sandbox container", "error", err)
 }
 
 // Sweep removes sandbox containers (Label=1) created more than olderThan

@@ -121,24 +121,28 @@ func selectRecipes(only []string) ([]Recipe, error) {
 func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, runnerData []byte, runnerHash string) error {
 	log := opts.Log.With("image", r.Ref())
 	recipeHash := r.Hash(opts.Suite)
-	if !opts.Force {
-		img, err := cli.ImageInspect(ctx, r.Ref())
-		switch {
-		case err == nil && img.Config != nil &&
-			img.Config.Labels[LabelRecipe] == recipeHash && img.Config.Labels[LabelRunner] == runnerHash:
-			log.Info("image is up to date, nothing to do", "recipe", recipeHash[:16], "runner", runnerHash[:16])
-			return nil
-		case err == nil:
+	oldID := ""
+	img, err := cli.ImageInspect(ctx, r.Ref())
+	switch {
+	case err == nil && !opts.Force && img.Config != nil &&
+		img.Config.Labels[LabelRecipe] == recipeHash && img.Config.Labels[LabelRunner] == runnerHash:
+		log.Info("image is up to date, nothing to do", "recipe", recipeHash[:16], "runner", runnerHash[:16])
+		return nil
+	case err == nil:
+		oldID = img.ID
+		if opts.Force {
+			log.Info("rebuilding image (forced)")
+		} else {
 			log.Info("image is out of date, rebuilding")
-		case cerrdefs.IsNotFound(err):
-			log.Info("image does not exist yet, building")
-		default:
-			return fmt.Errorf("inspect %s: %w", r.Ref(), err)
 		}
+	case cerrdefs.IsNotFound(err):
+		log.Info("image does not exist yet, building")
+	default:
+		return fmt.Errorf("inspect %s: %w", r.Ref(), err)
 	}
 
 	base := r.BaseRef(opts.Suite)
-	_, err := cli.ImageInspect(ctx, base)
+	_, err = cli.ImageInspect(ctx, base)
 	switch {
 	case err == nil && !opts.Force:
 		log.Info("base file system already imported", "base", base)
@@ -176,7 +180,26 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 		return fmt.Errorf("docker build: %w", err)
 	}
 	log.Info("image built", "recipe", recipeHash[:16], "runner", runnerHash[:16], "took", time.Since(start).Round(time.Millisecond))
+	removeReplaced(ctx, cli, r.Ref(), oldID, log)
 	return nil
+}
+
+// removeReplaced deletes the image a rebuild untagged, so that runner
+// upgrades do not pile up on judge hosts. An image still in use by a
+// container, or still tagged, stays: that is not an error.
+func removeReplaced(ctx context.Context, cli *client.Client, ref, oldID string, log *slog.Logger) {
+	if oldID == "" {
+		return
+	}
+	img, err := cli.ImageInspect(ctx, ref)
+	if err != nil || img.ID == oldID {
+		return
+	}
+	if _, err := cli.ImageRemove(ctx, oldID, image.RemoveOptions{PruneChildren: true}); err != nil {
+		log.Debug("previous image kept", "id", oldID, "reason", err)
+		return
+	}
+	log.Info("previous image removed", "id", oldID)
 }
 
 // importBase makes the recipe's root file system with mmdebstrap and

@@ -17,9 +17,15 @@ import (
 	"github.com/skillarena/arena/sandbox/runner"
 )
 
-// buildRunner compiles the static arena-runner for the images.
+// buildRunner compiles the static arena-runner for the images, unless
+// ARENA_TEST_RUNNER names one already built (deploy/test.sh does), so that
+// tests and deploy scripts agree on the runner and do not rebuild the image
+// back and forth.
 func buildRunner(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("ARENA_TEST_RUNNER"); bin != "" {
+		return bin
+	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		testenv.Missing(t, "go toolchain not on PATH")

@@ -48,21 +48,6 @@ func (g *processGroup) markReaped() {
 	g.mu.Unlock()
 }
 
-// cappedBuffer keeps the first limit bytes written to it and counts the rest.
-type cappedBuffer struct {
-	limit int64
-	buf   []byte
-	total int64
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	b.total += int64(len(p))
-	if room := b.limit - int64(len(b.buf)); room > 0 {
-		b.buf = append(b.buf, p[:min(int64(len(p)), room)]...)
-	}
-	return len(p), nil
-}
-
 // runProcess runs command under limits with stdin as its standard input (nil
 // means /dev/null) and measures it. An error means the runner could not run
 // it at all; anything the process itself did is in the StepResult.

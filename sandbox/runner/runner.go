@@ -221,7 +221,8 @@ func writeFiles(dir string, files []File) error {
 // exec shim (see RunShim). Otherwise it reads one JSON Request from stdin,
 // executes it in the current directory and writes one JSON Result to stdout,
 // returning 0 even when Result.Error is set: only a Result that cannot be
-// written makes it return non-zero.
+// written makes it return non-zero. Its own diagnostics go to stderr as JSON
+// log lines; "-v" adds one line per step.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == ShimFlag {
 		return RunShim(args, stderr)
@@ -245,4 +246,19 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// cappedBuffer keeps the first limit bytes written to it and counts the rest.
+type cappedBuffer struct {
+	limit int64
+	buf   []byte
+	total int64
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	b.total += int64(len(p))
+	if room := b.limit - int64(len(b.buf)); room > 0 {
+		b.buf = append(b.buf, p[:min(int64(len(p)), room)]...)
+	}
+	return len(p), nil
 }
