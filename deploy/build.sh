@@ -8,7 +8,8 @@ command -v go >/dev/null 2>&1 || export PATH=$PATH:/usr/local/go/bin
 say() { printf '[build] %s\n' "$*"; }
 mkdir -p bin
 say "building bin/arena and bin/arena-runner"
-CGO_ENABLED=0 go build -o bin/arena-runner ./sandbox/runner/cmd/arena-runner
-go build -o bin/arena .
+# -trimpath: the same source gives the same runner, so images stay current across checkouts.
+CGO_ENABLED=0 go build -trimpath -o bin/arena-runner ./sandbox/runner/cmd/arena-runner
+go build -trimpath -o bin/arena .
 say "building sandbox images (skipped when up to date)"
 bin/arena images build --runner bin/arena-runner

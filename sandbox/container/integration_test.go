@@ -122,8 +122,10 @@ func TestIntegrationInfiniteLoop(t *testing.T) {
 	start := time.Now()
 	sr := sb.one(t, runner.Limits{CPUTimeMS: 1000, WallTimeMS: 3000}, "while True: pass\n")
 	want(t, sr, runner.StatusTimeLimit, "*")
-	if sr.CPUTimeMS < 900 || time.Since(start) > 10*time.Second {
-		t.Errorf("cpu %d ms, took %v", sr.CPUTimeMS, time.Since(start))
+	// Either limit may fire first: on a loaded machine the wall clock can
+	// run out before the loop has had its full second of CPU.
+	if sr.CPUTimeMS < 900 && sr.WallTimeMS < 2900 || time.Since(start) > 10*time.Second {
+		t.Errorf("cpu %d ms, wall %d ms, took %v", sr.CPUTimeMS, sr.WallTimeMS, time.Since(start))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/sandbox/container"
+	"github.com/skillarena/arena/sandbox/images"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
 )
@@ -24,10 +25,16 @@ type Language struct {
 	Run     []string
 }
 
-// Languages is the language table; adding a language is a row here and an
-// image recipe in sandbox/images.
-var Languages = map[string]Language{
-	"python3": {Name: "python3", Image: "skillarena/python3:latest", File: "main.py", Run: []string{"python3", "main.py"}},
+// Languages returns the language table, read from the image recipes: adding a
+// language is a row in sandbox/images.
+func Languages() map[string]Language {
+	out := map[string]Language{}
+	for _, r := range images.Recipes() {
+		for _, l := range r.Languages {
+			out[l.ID] = Language{Name: l.ID, Image: r.Ref(), File: l.Source, Compile: l.Compile, Run: l.Run}
+		}
+	}
+	return out
 }
 
 // Sandbox runs one request in an isolated container.
@@ -42,7 +49,7 @@ type Grader struct {
 }
 
 // New returns a grader over sb with the default language table.
-func New(sb Sandbox) *Grader { return &Grader{Sandbox: sb, Languages: Languages} }
+func New(sb Sandbox) *Grader { return &Grader{Sandbox: sb, Languages: Languages()} }
 
 // Grade grades source, written in lang, against pkg. An error means the
 // platform failed (the job is retried); everything the submission did is in

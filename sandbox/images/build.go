@@ -196,7 +196,7 @@ func removeReplaced(ctx context.Context, cli *client.Client, ref, oldID string, 
 		return
 	}
 	if _, err := cli.ImageRemove(ctx, oldID, image.RemoveOptions{PruneChildren: true}); err != nil {
-		log.Debug("previous image kept", "id", oldID, "reason", err)
+		log.Info("previous image kept", "id", oldID, "reason", err)
 		return
 	}
 	log.Info("previous image removed", "id", oldID)

@@ -88,6 +88,37 @@ func TestIntegrationBuild(t *testing.T) {
 		t.Errorf("second build was not a no-op (%v):\n%s", time.Since(start), logs.String())
 	}
 
+	// A changed runner rebuilds only the top image and drops the old one;
+	// building with the original runner again restores it.
+	changed := filepath.Join(t.TempDir(), "arena-runner")
+	data, err := os.ReadFile(opts.RunnerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(changed, append(data, "\x00skillarena-test"...), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, runnerPath := range []string{changed, opts.RunnerPath} {
+		logs.Reset()
+		o := opts
+		o.RunnerPath = runnerPath
+		if err := images.Build(ctx, cli, o); err != nil {
+			t.Fatalf("rebuild with %s: %v", runnerPath, err)
+		}
+		for _, msg := range []string{"out of date", "base file system already imported", "image built", "previous image"} {
+			if !strings.Contains(logs.String(), msg) {
+				t.Errorf("rebuild with %s: log lacks %q:\n%s", runnerPath, msg, logs.String())
+			}
+		}
+	}
+	final, err := cli.ImageInspect(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Config.Labels[images.LabelRunner] != before.Config.Labels[images.LabelRunner] {
+		t.Errorf("runner label not restored")
+	}
+
 	sb := container.NewWithClient(cli, nil)
 	res, err := sb.Run(ctx, container.Config{Image: ref}, runner.Request{
 		Files: []runner.File{{Name: "main.py", Data: []byte("import json, sys\nprint(json.dumps({'n': int(input()) * 2}))\n")}},
