@@ -8,7 +8,11 @@ import (
 	"testing"
 	"time"
 
+	dcontainer "github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/testenv"
+	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -53,6 +57,7 @@ func TestIntegrationWorkerKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = a.Wait()
+	t.Cleanup(func() { removeOrphans(t) })
 	if st := p.submission(alice, sid).Status; st != "judging" {
 		t.Fatalf("killed mid-job, yet status is %s", st)
 	}
@@ -137,5 +142,22 @@ func TestIntegrationRedisKilled(t *testing.T) {
 			t.Fatalf("board after the crash: %+v", r)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// removeOrphans removes the sandbox containers a killed worker left behind
+// (a judge sweeps such leftovers only once they are old). Tests in this
+// package run one at a time, so no other test owns a sandbox container now.
+func removeOrphans(t *testing.T) {
+	cli := testenv.Docker(t)
+	ctx := context.Background()
+	list, err := cli.ContainerList(ctx, dcontainer.ListOptions{All: true,
+		Filters: filters.NewArgs(filters.Arg("label", container.Label+"=1"))})
+	if err != nil {
+		t.Errorf("list leftover containers: %v", err)
+		return
+	}
+	for _, c := range list {
+		_ = cli.ContainerRemove(ctx, c.ID, dcontainer.RemoveOptions{Force: true})
 	}
 }
