@@ -62,6 +62,7 @@ func TestIntegrationBoardPage(t *testing.T) {
 		t.Fatalf("first row %q with carol's total %q; want Carol with 100", first, score)
 	}
 	if dir := os.Getenv("ARENA_SCREENSHOTS"); dir != "" {
+		time.Sleep(600 * time.Millisecond) // let the rank animation finish
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
