@@ -16,10 +16,24 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Kinds of grader.
+// Kinds of grader. Each kind's own challenge.yaml section, and what it
+// loads from the package, lives in kind_<name>.go.
 const (
-	KindProgram = "program"
+	KindProgram     = "program"
+	KindPredictions = "predictions"
+	KindSQL         = "sql"
+	KindEVM         = "evm"
+	KindCustom      = "custom"
 )
+
+// kindLoader validates a kind's section of challenge.yaml and loads what the
+// kind needs from the package into pkg; problems go into probs.
+type kindLoader func(fsys fs.FS, pkg *Package, probs *Problems)
+
+// kinds lists the supported kinds. A kind not listed here is refused.
+var kinds = map[string]kindLoader{
+	KindProgram: loadProgram,
+}
 
 // Categories a challenge may belong to.
 var categories = map[string]bool{"blockchain": true, "ai": true, "data": true}
@@ -57,6 +71,13 @@ type Spec struct {
 	Languages []string `yaml:"languages"`
 	Limits    Limits   `yaml:"limits"`
 	Checker   string   `yaml:"checker"`
+
+	// One section per kind; only the challenge's own kind's section is read.
+	Program     *ProgramSpec     `yaml:"program,omitempty"`
+	Predictions *PredictionsSpec `yaml:"predictions,omitempty"`
+	SQL         *SQLSpec         `yaml:"sql,omitempty"`
+	EVM         *EVMSpec         `yaml:"evm,omitempty"`
+	Custom      *CustomSpec      `yaml:"custom,omitempty"`
 }
 
 // Default limits when challenge.yaml leaves them out.
@@ -115,8 +136,8 @@ func Load(fsys fs.FS) (*Package, error) {
 	if len(pkg.Statements) == 0 {
 		probs.add("statement.md", "statement", "missing: add statement.md or statement.zh.md / statement.en.md")
 	}
-	if spec.Kind == KindProgram {
-		pkg.Tests = loadTests(fsys, &probs)
+	if load, ok := kinds[spec.Kind]; ok {
+		load(fsys, pkg, &probs)
 	}
 	if sols, err := fs.ReadDir(fsys, "solutions"); err == nil {
 		for _, d := range sols {
@@ -148,8 +169,8 @@ func validateSpec(s *Spec, probs *Problems) {
 	if !categories[s.Category] {
 		probs.add(f, "category", "%q is not one of blockchain, ai, data", s.Category)
 	}
-	if s.Kind != KindProgram {
-		probs.add(f, "kind", "%q is not supported (supported: program)", s.Kind)
+	if _, ok := kinds[s.Kind]; !ok {
+		probs.add(f, "kind", "%q is not a supported kind (supported: %s)", s.Kind, strings.Join(kindNames(), ", "))
 	}
 	if s.Points <= 0 {
 		probs.add(f, "points", "must be positive, got %v", s.Points)
@@ -166,9 +187,15 @@ func validateSpec(s *Spec, probs *Problems) {
 	if s.Limits.OutputKB <= 0 || s.Limits.OutputKB > 65536 {
 		probs.add(f, "limits.output_kb", "must be in 1..65536, got %d", s.Limits.OutputKB)
 	}
-	if _, ok := Checkers[s.Checker]; !ok {
-		probs.add(f, "checker", "%q is not one of exact, tokens", s.Checker)
+}
+
+func kindNames() []string {
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
 	}
+	sort.Strings(names)
+	return names
 }
 
 // loadTests pairs hidden/tests/NAME.in with NAME.ans.

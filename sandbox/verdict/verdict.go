@@ -76,10 +76,14 @@ type Test struct {
 
 // Result is the whole grade of one submission.
 type Result struct {
-	Outcome  Outcome `json:"outcome"`
-	Score    float64 `json:"score"`
-	MaxScore float64 `json:"max_score"`
-	Tests    []Test  `json:"tests"`
+	Outcome Outcome `json:"outcome"`
+	// Score is the final score; for predictions it comes from the private rows.
+	Score float64 `json:"score"`
+	// PublicScore, when set, is what the live board shows during the contest
+	// (predictions: the score on the public rows).
+	PublicScore *float64 `json:"public_score,omitempty"`
+	MaxScore    float64  `json:"max_score"`
+	Tests       []Test   `json:"tests"`
 	// Message explains compile errors and invalid submissions.
 	Message string `json:"message,omitempty"`
 	// Worker names the judge worker that graded it.

@@ -1,0 +1,4 @@
+package challenges
+
+// CustomSpec is the `custom:` section: the package's own image and command.
+type CustomSpec struct{}
