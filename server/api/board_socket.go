@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/scoreboard"
 )
 
 const (
@@ -56,6 +57,7 @@ func (s *server) boardSocket() fiber.Handler {
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
 		c.Locals("cid", string([]byte(ct.ID)))
 		c.Locals("since", string([]byte(since)))
+		c.Locals("view", boardView(c))
 		return upgrade(c)
 	}
 }
@@ -77,6 +79,7 @@ func sameOrigin(c *fiber.Ctx) error {
 func (s *server) serveBoard(conn *websocket.Conn) {
 	cid, _ := conn.Locals("cid").(string)
 	since, _ := conn.Locals("since").(string)
+	view, _ := conn.Locals("view").(scoreboard.View)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -107,7 +110,7 @@ func (s *server) serveBoard(conn *websocket.Conn) {
 			return true // already sent from the backlog
 		}
 		last = ev.ID
-		msg, ok := boardEvent(ev)
+		msg, ok := boardEvent(ev, view)
 		if !ok {
 			return true
 		}
@@ -160,14 +163,20 @@ func (s *server) serveBoard(conn *websocket.Conn) {
 	}
 }
 
-// boardEvent turns a contest event into a board message: the changed row.
-// Events that do not change the board still advance the client's id.
-func boardEvent(ev events.Event) (boardMessage, bool) {
-	var d struct {
-		Row json.RawMessage `json:"row"`
+// boardEvent turns a contest event into a board message for view v: the
+// changed row, or a reset that tells the client to reload the board. Events
+// that do not change the board still advance the client's id.
+func boardEvent(ev events.Event, v scoreboard.View) (boardMessage, bool) {
+	if ev.Type == events.TypeReset {
+		return boardMessage{ID: ev.ID, Type: events.TypeReset}, true
 	}
-	if err := json.Unmarshal(ev.Data, &d); err != nil || len(d.Row) == 0 {
+	row, ok := scoreboard.RowOf(ev, v)
+	if !ok {
 		return boardMessage{}, false
 	}
-	return boardMessage{ID: ev.ID, Type: "row", Data: d.Row}, true
+	data, err := json.Marshal(row)
+	if err != nil {
+		return boardMessage{}, false
+	}
+	return boardMessage{ID: ev.ID, Type: "row", Data: data}, true
 }

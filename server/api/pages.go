@@ -38,7 +38,7 @@ func (s *server) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.Board.Read(c.UserContext(), ct.ID)
+	b, err := s.Board.Read(c.UserContext(), ct.ID, boardView(c))
 	if err != nil {
 		return errInternal(err)
 	}

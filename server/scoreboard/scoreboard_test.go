@@ -18,23 +18,46 @@ func TestSortKeyOrders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := SortKey(tt.better[0], int64(tt.better[1]))
-			w := SortKey(tt.worse[0], int64(tt.worse[1]))
+			b := Key(Points, tt.better[0], 0, int64(tt.better[1]))
+			w := Key(Points, tt.worse[0], 0, int64(tt.worse[1]))
 			if !(b > w) {
 				t.Fatalf("SortKey(%v) = %v, not above SortKey(%v) = %v", tt.better, b, tt.worse, w)
 			}
 		})
 	}
-	if SortKey(50, 20) != SortKey(50, 20) {
-		t.Fatal("equal totals and times must give equal keys")
+	if Key(Points, 50, 0, 20) != Key(Points, 50, 7, 20) {
+		t.Fatal("points ignore penalty")
 	}
-	if SortKey(1, -5) != SortKey(1, 0) || SortKey(1, 1<<40) != SortKey(1, timeSpan-1) {
+	if Key(Points, 1, 0, -5) != Key(Points, 1, 0, 0) || Key(Points, 1, 0, 1<<40) != Key(Points, 1, 0, timeSpan-1) {
 		t.Fatal("times out of range must be clamped")
 	}
 }
 
-func TestRank(t *testing.T) {
-	row := func(name string) Row { return Row{Contestant: Contestant{ID: name, Name: name}} }
+func TestICPCKeyOrders(t *testing.T) {
+	type k struct {
+		solved  float64
+		penalty int64
+		last    int64
+	}
+	tests := []struct {
+		name          string
+		better, worse k
+	}{
+		{"more solved wins", k{3, 900, 9000}, k{2, 10, 10}},
+		{"less penalty wins", k{3, 100, 9000}, k{3, 101, 10}},
+		{"earlier last accept wins", k{3, 100, 500}, k{3, 100, 501}},
+		{"penalty cap keeps order of solved", k{899, 999_999, timeSpan - 1}, k{898, 0, 0}},
+	}
+	for _, tt := range tests {
+		b := Key(ICPC, tt.better.solved, tt.better.penalty, tt.better.last)
+		w := Key(ICPC, tt.worse.solved, tt.worse.penalty, tt.worse.last)
+		if !(b > w) || b >= 1<<53 {
+			t.Errorf("%s: %v !> %v", tt.name, b, w)
+		}
+	}
+}
+
+func TestFinish(t *testing.T) {
 	tests := []struct {
 		name  string
 		names []string
@@ -43,20 +66,23 @@ func TestRank(t *testing.T) {
 		order []string
 	}{
 		{"distinct", []string{"a", "b", "c"}, []float64{3, 2, 1}, map[string]int{"a": 1, "b": 2, "c": 3}, []string{"a", "b", "c"}},
+		{"unsorted input", []string{"c", "a", "b"}, []float64{1, 3, 2}, map[string]int{"a": 1, "b": 2, "c": 3}, []string{"a", "b", "c"}},
 		{"tie shares rank, next skips", []string{"z", "y", "x"}, []float64{5, 5, 1}, map[string]int{"y": 1, "z": 1, "x": 3}, []string{"y", "z", "x"}},
 		{"all tied", []string{"c", "a", "b"}, []float64{0, 0, 0}, map[string]int{"a": 1, "b": 1, "c": 1}, []string{"a", "b", "c"}},
 		{"empty", nil, nil, map[string]int{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows := make([]Row, len(tt.names))
+			b := &Board{}
+			keys := map[string]float64{}
 			for i, n := range tt.names {
-				rows[i] = row(n)
+				b.Rows = append(b.Rows, Row{Contestant: Contestant{ID: n, Name: n}})
+				keys[n] = tt.keys[i]
 			}
-			Rank(rows, tt.keys)
+			finish(b, keys)
 			got := map[string]int{}
 			var order []string
-			for _, r := range rows {
+			for _, r := range b.Rows {
 				got[r.Contestant.ID] = r.Rank
 				order = append(order, r.Contestant.ID)
 			}
@@ -67,5 +93,26 @@ func TestRank(t *testing.T) {
 				t.Errorf("order (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+func TestMarkFirst(t *testing.T) {
+	rows := []Row{
+		{Contestant: Contestant{ID: "a"}, Challenges: map[string]Cell{"p": {Solved: true, Time: 50}, "q": {Solved: true, Time: 10}}},
+		{Contestant: Contestant{ID: "b"}, Challenges: map[string]Cell{"p": {Solved: true, Time: 20}, "q": {Solved: false, Time: 5}}},
+		{Contestant: Contestant{ID: "c"}, Challenges: map[string]Cell{"p": {Solved: true, Time: 20, First: true}}},
+	}
+	shared := rows[0].Challenges
+	markFirst(rows)
+	want := map[string]map[string]bool{"a": {"p": false, "q": true}, "b": {"p": true, "q": false}, "c": {"p": true}}
+	for _, r := range rows {
+		for slug, c := range r.Challenges {
+			if c.First != want[r.Contestant.ID][slug] {
+				t.Errorf("%s/%s first = %v", r.Contestant.ID, slug, c.First)
+			}
+		}
+	}
+	if shared["q"].First {
+		t.Error("markFirst changed a map shared with an older snapshot")
 	}
 }

@@ -141,14 +141,15 @@ func (s *Store) MarkJudging(ctx context.Context, job *Job, worker string) error 
 // attempts, appends the event and acknowledges the job, all at once. A result
 // for a finished submission or an older generation only acknowledges the job.
 //
-//	KEYS: sub, att, cells, board, who, events, jobs
+//	KEYS: sub, attempts, events, jobs
 //	ARGV: gen, stream id, group, outcome, score, max_score, tests JSON,
-//	      message, worker, judged_at (unix ms), events maxlen
+//	      message, worker, judged_at (unix ms), events maxlen, board prefix,
+//	      public score ("" when none)
 //	returns: 1 applied, 0 already applied or stale
 var applyScript = redis.NewScript(scoreboard.RecomputeLua + `
 local function ack()
-  redis.call('XACK', KEYS[7], ARGV[3], ARGV[2])
-  redis.call('XDEL', KEYS[7], ARGV[2])
+  redis.call('XACK', KEYS[4], ARGV[3], ARGV[2])
+  redis.call('XDEL', KEYS[4], ARGV[2])
 end
 local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id', 'challenge', 'contestant', 'elapsed')
 if not st[3] or st[1] == 'done' or st[2] ~= ARGV[1] then
@@ -157,12 +158,19 @@ if not st[3] or st[1] == 'done' or st[2] ~= ARGV[1] then
 end
 redis.call('HSET', KEYS[1], 'status', 'done', 'outcome', ARGV[4], 'score', ARGV[5],
   'max_score', ARGV[6], 'tests', ARGV[7], 'message', ARGV[8], 'worker', ARGV[9], 'judged_at', ARGV[10])
-redis.call('HSET', KEYS[2], st[3], cjson.encode({s = 'done', sc = tonumber(ARGV[5]), t = tonumber(st[6]), o = ARGV[4]}))
-local row = recompute(KEYS[2], KEYS[3], KEYS[4], KEYS[5], st[5], st[4])
+if ARGV[13] ~= '' then
+  redis.call('HSET', KEYS[1], 'public_score', ARGV[13])
+else
+  redis.call('HDEL', KEYS[1], 'public_score')
+end
+local n = tonumber(string.match(st[3], '(%d+)$'))
+redis.call('HSET', KEYS[2], st[3], cjson.encode({n = n, s = 'done', sc = tonumber(ARGV[5]),
+  ps = tonumber(ARGV[13]), mx = tonumber(ARGV[6]), t = tonumber(st[6]), o = ARGV[4]}))
+local row, prow = recompute(ARGV[12], st[5], st[4])
 local sub = cjson.encode({id = st[3], challenge = st[4], contestant = st[5], status = 'done',
   outcome = ARGV[4], score = tonumber(ARGV[5])})
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[11], '*', 'type', 'verdict',
-  'data', '{"submission":' .. sub .. ',"row":' .. row .. '}')
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'verdict',
+  'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
 ack()
 return 1
 `)
@@ -177,9 +185,14 @@ func (s *Store) Apply(ctx context.Context, job *Job, sub Submission, res verdict
 	if res.Tests == nil {
 		tests = []byte("[]")
 	}
+	public := ""
+	if res.PublicScore != nil {
+		public = strconv.FormatFloat(*res.PublicScore, 'f', -1, 64)
+	}
+	cid, _, _ := SplitID(sub.ID)
 	n, err := applyScript.Run(ctx, s.rdb, s.keysOf(sub), job.Gen, job.StreamID, Group,
 		string(res.Outcome), res.Score, res.MaxScore, tests, res.Message, res.Worker,
-		s.now().UnixMilli(), events.MaxLen).Int()
+		s.now().UnixMilli(), events.MaxLen, scoreboard.Prefix(cid), public).Int()
 	if err != nil {
 		return false, fmt.Errorf("apply result of %s: %w", sub.ID, err)
 	}

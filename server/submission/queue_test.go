@@ -36,7 +36,7 @@ func TestIntegrationQueue(t *testing.T) {
 	if sub.ID != "c1-1" {
 		t.Fatalf("first id = %s", sub.ID)
 	}
-	b, _ := board.Read(ctx, "c1")
+	b, _ := board.Read(ctx, "c1", scoreboard.Jury)
 	if r := b.Rows[0]; r.Challenges["hello"].Pending != 1 {
 		t.Fatalf("after submit, cell = %+v, want pending", r.Challenges)
 	}
@@ -74,7 +74,7 @@ func TestIntegrationQueue(t *testing.T) {
 	if err != nil || !applied {
 		t.Fatalf("first apply = %v, %v", applied, err)
 	}
-	after1, _ := board.Read(ctx, "c1")
+	after1, _ := board.Read(ctx, "c1", scoreboard.Jury)
 	// The dead worker's late result, and a replay: both change nothing.
 	for _, j := range []*Job{j1, j2} {
 		applied, err = s.Apply(ctx, j, full, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
@@ -82,7 +82,7 @@ func TestIntegrationQueue(t *testing.T) {
 			t.Fatalf("second apply = %v, %v; want not applied", applied, err)
 		}
 	}
-	after2, _ := board.Read(ctx, "c1")
+	after2, _ := board.Read(ctx, "c1", scoreboard.Jury)
 	if after1.EventID != after2.EventID {
 		t.Fatal("a replayed result appended an event")
 	}
@@ -142,7 +142,7 @@ func TestIntegrationBestScoreKept(t *testing.T) {
 	grade(20, verdict.Result{Outcome: verdict.Accepted, Score: 100, MaxScore: 100})
 	grade(30, verdict.Result{Outcome: verdict.Accepted, Score: 100, MaxScore: 100})
 	grade(40, verdict.Result{Outcome: verdict.WrongAnswer, Score: 0, MaxScore: 100})
-	b, err := board.Read(ctx, "c")
+	b, err := board.Read(ctx, "c", scoreboard.Jury)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@
 //
 //	arena:{cid}:seq                    STRING  last submission number
 //	arena:{cid}:sub:{n}                HASH    the submission (see record)
-//	arena:{cid}:att:{user}:{slug}      HASH    sid -> attempt JSON {s, sc, t, o}, read by scoreboard.RecomputeLua
+//	scoreboard.AttemptsKey             HASH    sid -> attempt JSON (see scoreboard.RecomputeLua)
 //	arena:jobs                         STREAM  fields: sid, gen; consumer group "judges"
 package submission
 
@@ -76,9 +76,6 @@ func SplitID(sid string) (cid string, n int64, ok bool) {
 
 func seqKey(cid string) string          { return "arena:{" + cid + "}:seq" }
 func subKey(cid string, n int64) string { return "arena:{" + cid + "}:sub:" + strconv.FormatInt(n, 10) }
-func attKey(cid, user, slug string) string {
-	return "arena:{" + cid + "}:att:" + user + ":" + slug
-}
 
 // JobsKey is the judging queue.
 const JobsKey = "arena:jobs"
@@ -110,12 +107,13 @@ type New struct {
 	Elapsed int64
 }
 
-// submitScript records a submission, updates the board's pending cell,
+// submitScript records a submission, updates the board's pending cells,
 // appends the event and queues the job, all at once.
 //
-//	KEYS: sub, att, cells, board, who, events, jobs
+//	KEYS: sub, attempts, events, jobs
 //	ARGV: sid, contest, challenge, contestant, language, blob, file name,
-//	      submitted_at (unix ms), elapsed (s), max_score, events maxlen
+//	      submitted_at (unix ms), elapsed (s), max_score, events maxlen,
+//	      board prefix, number
 //	returns: the event id
 var submitScript = redis.NewScript(scoreboard.RecomputeLua + `
 local sid = ARGV[1]
@@ -123,12 +121,13 @@ redis.call('HSET', KEYS[1], 'id', sid, 'contest', ARGV[2], 'challenge', ARGV[3],
   'contestant', ARGV[4], 'language', ARGV[5], 'blob', ARGV[6], 'file_name', ARGV[7],
   'submitted_at', ARGV[8], 'elapsed', ARGV[9], 'max_score', ARGV[10],
   'status', 'queued', 'gen', 1)
-redis.call('HSET', KEYS[2], sid, cjson.encode({s = 'queued', sc = 0, t = tonumber(ARGV[9]), o = ''}))
-local row = recompute(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], ARGV[3])
+redis.call('HSET', KEYS[2], sid, cjson.encode({n = tonumber(ARGV[13]), s = 'queued', sc = 0,
+  mx = tonumber(ARGV[10]), t = tonumber(ARGV[9]), o = ''}))
+local row, prow = recompute(ARGV[12], ARGV[4], ARGV[3])
 local sub = cjson.encode({id = sid, challenge = ARGV[3], contestant = ARGV[4], status = 'queued'})
-local ev = redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
-  'data', '{"submission":' .. sub .. ',"row":' .. row .. '}')
-redis.call('XADD', KEYS[7], '*', 'sid', sid, 'gen', 1)
+local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
+  'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
+redis.call('XADD', KEYS[4], '*', 'sid', sid, 'gen', 1)
 return ev
 `)
 
@@ -140,13 +139,11 @@ func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
 	}
 	sid := n.Contest + "-" + strconv.FormatInt(num, 10)
 	at := s.now()
-	keys := []string{
-		subKey(n.Contest, num), attKey(n.Contest, n.Contestant, n.Challenge),
-		scoreboard.CellsKey(n.Contest, n.Contestant), scoreboard.BoardKey(n.Contest),
-		scoreboard.WhoKey(n.Contest), events.Key(n.Contest), JobsKey,
-	}
+	keys := []string{subKey(n.Contest, num), scoreboard.AttemptsKey(n.Contest, n.Contestant, n.Challenge),
+		events.Key(n.Contest), JobsKey}
 	err = submitScript.Run(ctx, s.rdb, keys, sid, n.Contest, n.Challenge, n.Contestant,
-		n.Language, n.Blob, n.FileName, at.UnixMilli(), n.Elapsed, n.MaxScore, events.MaxLen).Err()
+		n.Language, n.Blob, n.FileName, at.UnixMilli(), n.Elapsed, n.MaxScore, events.MaxLen,
+		scoreboard.Prefix(n.Contest), num).Err()
 	if err != nil {
 		return Submission{}, fmt.Errorf("record submission %s: %w", sid, err)
 	}
@@ -194,12 +191,9 @@ func decode(m map[string]string) (Submission, error) {
 	return sub, nil
 }
 
-// IDs of submissions are "{cid}-{n}"; a contest's submissions are numbered from 1.
+// keysOf lists the keys the result script touches: submission, attempts, events, jobs.
 func (s *Store) keysOf(sub Submission) []string {
 	cid, num, _ := SplitID(sub.ID)
-	return []string{
-		subKey(cid, num), attKey(cid, sub.Contestant, sub.Challenge),
-		scoreboard.CellsKey(cid, sub.Contestant), scoreboard.BoardKey(cid),
-		scoreboard.WhoKey(cid), events.Key(cid), JobsKey,
-	}
+	return []string{subKey(cid, num), scoreboard.AttemptsKey(cid, sub.Contestant, sub.Challenge),
+		events.Key(cid), JobsKey}
 }
