@@ -27,7 +27,7 @@ func commands() []command {
 	return []command{
 		serveCommand(), judgeCommand(), upCommand(),
 		loginCommand(), submitCommand(),
-		imagesBuildCommand(),
+		imagesBuildCommand(), contestLoadCommand(),
 	}
 }
 
@@ -52,8 +52,14 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	}
 	name := args[0]
 	rest := args[1:]
-	if name == "images" && len(rest) > 0 && rest[0] == "build" {
-		name, rest = "images build", rest[1:]
+	// Two-word commands: "images build", "contest load", ...
+	if len(rest) > 0 {
+		for _, c := range cmds {
+			if c.name == name+" "+rest[0] {
+				name, rest = c.name, rest[1:]
+				break
+			}
+		}
 	}
 	for _, c := range cmds {
 		if c.name != name {

@@ -19,6 +19,7 @@ import (
 	"github.com/skillarena/arena/sandbox/worker"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/api"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
@@ -79,6 +80,8 @@ type stores struct {
 	submissions *submission.Store
 	board       *scoreboard.Store
 	blobs       *blob.Store
+	audit       *audit.Log
+	admin       *contest.Admin
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
@@ -94,10 +97,13 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 		rdb.Close()
 		return nil, err
 	}
-	return &stores{
+	st := &stores{
 		rdb: rdb, accounts: account.NewStore(rdb), contests: contest.NewStore(rdb),
 		submissions: submission.NewStore(rdb), board: scoreboard.NewStore(rdb), blobs: blobs,
-	}, nil
+		audit: audit.New(rdb),
+	}
+	st.admin = &contest.Admin{Contests: st.contests, Board: st.board, Audit: st.audit}
+	return st, nil
 }
 
 // serveHTTP runs the HTTP server until ctx is done. ready is closed once it listens.
@@ -111,6 +117,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	app := api.New(api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
 		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
+		Admin: st.admin, Audit: st.audit,
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),
@@ -227,7 +234,7 @@ func upCommand() command {
 				}
 				defer st.rdb.Close()
 				if *withDemo {
-					d := demo.Deps{Accounts: st.accounts, Contests: st.contests, Board: st.board, Blobs: st.blobs}
+					d := demo.Deps{Accounts: st.accounts, Admin: st.admin, Blobs: st.blobs}
 					if _, err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
 						return err
 					}

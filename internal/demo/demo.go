@@ -32,8 +32,7 @@ var Challenges = []string{"hello"}
 // Deps are the stores the demo writes to.
 type Deps struct {
 	Accounts *account.Store
-	Contests *contest.Store
-	Board    *scoreboard.Store
+	Admin    *contest.Admin
 	Blobs    *blob.Store
 }
 
@@ -46,62 +45,38 @@ func Load(ctx context.Context, d Deps, password string, now time.Time) (*contest
 		}
 	}
 	ct := &contest.Contest{
-		ID:    ContestID,
-		Title: challenges.Text{Zh: "SkillArena 演示赛", En: "SkillArena demo contest"},
-		Start: now.Add(-5 * time.Minute).Truncate(time.Minute).UTC(),
-		End:   now.Add(6 * time.Hour).Truncate(time.Minute).UTC(),
+		ID:                  ContestID,
+		Title:               challenges.Text{Zh: "SkillArena 演示赛", En: "SkillArena demo contest"},
+		Start:               now.Add(-5 * time.Minute).Truncate(time.Minute).UTC(),
+		End:                 now.Add(6 * time.Hour).Truncate(time.Minute).UTC(),
+		AttemptsAfterAccept: true,
 	}
-	if old, err := d.Contests.Get(ctx, ContestID); err == nil && old.StateAt(now) == contest.Running {
+	if old, err := d.Admin.Contests.Get(ctx, ContestID); err == nil && old.StateAt(now) == contest.Running {
 		// Keep the start, so times already on the board stay right.
 		ct.Start = old.Start
 	}
 	for _, slug := range Challenges {
-		ch, err := ChallengeFromExample(ctx, d.Blobs, slug)
+		fsys, err := challenges.Example(slug)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("example %s: %w", slug, err)
+		}
+		ch, err := contest.FromPackage(ctx, d.Blobs, fsys)
+		if err != nil {
+			return nil, fmt.Errorf("example %s: %w", slug, err)
 		}
 		ct.Challenges = append(ct.Challenges, ch)
 	}
-	if err := d.Contests.Put(ctx, ct); err != nil {
+	if err := d.Admin.Save(ctx, ct, "demo", "contest.load", "demo contest"); err != nil {
 		return nil, err
 	}
-	var members []string
 	var who []scoreboard.Contestant
 	for _, u := range Users {
 		if u.Role == account.Contestant {
-			members = append(members, u.Username)
 			who = append(who, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
 		}
 	}
-	if err := d.Contests.AddMembers(ctx, ct.ID, members...); err != nil {
-		return nil, err
-	}
-	if err := d.Board.Enroll(ctx, ct.ID, who...); err != nil {
+	if err := d.Admin.Enroll(ctx, ct.ID, who...); err != nil {
 		return nil, err
 	}
 	return ct, nil
-}
-
-// ChallengeFromExample loads a built-in example package, stores its archive
-// as a blob, and returns it as a contest challenge.
-func ChallengeFromExample(ctx context.Context, blobs *blob.Store, slug string) (contest.Challenge, error) {
-	fsys, err := challenges.Example(slug)
-	if err != nil {
-		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
-	}
-	pkg, err := challenges.Load(fsys)
-	if err != nil {
-		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
-	}
-	archive, err := challenges.Archive(fsys)
-	if err != nil {
-		return contest.Challenge{}, fmt.Errorf("example %s: %w", slug, err)
-	}
-	hash, err := blobs.Put(ctx, archive)
-	if err != nil {
-		return contest.Challenge{}, err
-	}
-	s := pkg.Spec
-	return contest.Challenge{Slug: s.ID, Title: s.Title, Category: s.Category, Kind: s.Kind,
-		Points: s.Points, Languages: s.Languages, Package: hash}, nil
 }

@@ -1,21 +1,29 @@
-// Package account owns users, password hashes and login tokens.
+// Package account owns users, password hashes and tokens (login sessions and
+// long-lived API tokens).
+//
+// Personal data (ID number, phone, email) is kept on the user's hash and never
+// serialized from User; callers show it through the privacy package's views.
 //
 // Redis keys:
 //
-//	arena:users            SET     usernames
-//	arena:user:{name}      HASH    name, display, organization, role, password (argon2id)
-//	arena:token:{sha256}   STRING  username; expires with the token
+//	arena:users              SET     usernames
+//	arena:user:{name}        HASH    name, display, organization, team, role, password (argon2id),
+//	                                 idnumber, phone, email
+//	arena:idnumbers          HASH    ID number -> username (each ID number belongs to one account)
+//	arena:token:{sha256}     HASH    user, id, kind, label, created, expires, used (unix ms;
+//	                                 expires 0: never); the key expires with the token
+//	arena:tokens:{name}      HASH    token id -> sha256 of the token: the user's tokens
 package account
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -44,12 +52,24 @@ var (
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
 
-// User is an account.
+// ValidUsername reports whether name may be a username: letters, digits,
+// '_', '.', '-', starting with a letter or digit, at most 64 characters.
+func ValidUsername(name string) bool { return usernameRE.MatchString(name) }
+
+// User is an account. The personal fields are never serialized from here:
+// API responses use the privacy package's views, which mask them.
 type User struct {
 	Username     string `json:"id"`
 	Name         string `json:"name"`
 	Organization string `json:"organization"`
 	Role         Role   `json:"role"`
+	// Team is the contestant's team, if any; public like the organization.
+	Team string `json:"team,omitempty"`
+
+	// IDNumber is the resident ID number; unique among accounts.
+	IDNumber string `json:"-"`
+	Phone    string `json:"-"`
+	Email    string `json:"-"`
 }
 
 // Store keeps accounts in Redis.
@@ -58,27 +78,43 @@ type Store struct {
 	params *argon2id.Params
 	// dummy is compared against when a username does not exist.
 	dummy string
+	now   func() time.Time
 }
 
 // NewStore returns a store on rdb.
 func NewStore(rdb redis.UniversalClient) *Store {
-	s := &Store{rdb: rdb, params: argon2id.DefaultParams}
+	s := &Store{rdb: rdb, params: argon2id.DefaultParams, now: time.Now}
 	s.dummy, _ = argon2id.CreateHash(rand.Text(), s.params)
 	return s
 }
 
-func userKey(name string) string   { return "arena:user:" + name }
-func tokenKey(token string) string { return "arena:token:" + hashToken(token) }
+func userKey(name string) string { return "arena:user:" + name }
 
-const usersKey = "arena:users"
+const (
+	usersKey     = "arena:users"
+	idNumbersKey = "arena:idnumbers"
+)
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
+// ConflictError says which usernames or ID numbers already belong to accounts.
+type ConflictError struct {
+	// Usernames already taken.
+	Usernames []string
+	// IDNumbers maps each ID number already registered to its account.
+	IDNumbers map[string]string
 }
 
-// Put creates or updates a user with the given password.
-func (s *Store) Put(ctx context.Context, u User, password string) error {
+func (e *ConflictError) Error() string {
+	var parts []string
+	if len(e.Usernames) > 0 {
+		parts = append(parts, "usernames already taken: "+strings.Join(e.Usernames, ", "))
+	}
+	for _, id := range slices.Sorted(maps.Keys(e.IDNumbers)) {
+		parts = append(parts, fmt.Sprintf("an ID number already belongs to %s", e.IDNumbers[id]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (s *Store) validate(u *User, password string) error {
 	if !usernameRE.MatchString(u.Username) {
 		return fmt.Errorf("username %q: use letters, digits, '_', '.', '-' (at most 64)", u.Username)
 	}
@@ -88,29 +124,184 @@ func (s *Store) Put(ctx context.Context, u User, password string) error {
 	if len(password) < 8 {
 		return fmt.Errorf("user %s: password must have at least 8 characters", u.Username)
 	}
+	if u.Name == "" {
+		u.Name = u.Username
+	}
+	return nil
+}
+
+// fields are the hash fields of u after "name".
+func fields(u User, hash string) []any {
+	return []any{u.Name, u.Organization, u.Team, string(u.Role), hash, u.IDNumber, u.Phone, u.Email}
+}
+
+// userFields names the hash fields fields returns, in order.
+const userFields = `{'display', 'organization', 'team', 'role', 'password', 'idnumber', 'phone', 'email'}`
+
+// putScript writes one user and keeps the ID number index right.
+// KEYS: user key, users set, ID index. ARGV: username, then the fields.
+var putScript = redis.NewScript(`
+local names = ` + userFields + `
+local id = ARGV[7]
+if id ~= '' then
+  local owner = redis.call('HGET', KEYS[3], id)
+  if owner and owner ~= ARGV[1] then return {owner} end
+end
+local old = redis.call('HGET', KEYS[1], 'idnumber')
+if old and old ~= '' and old ~= id then redis.call('HDEL', KEYS[3], old) end
+redis.call('HSET', KEYS[1], 'name', ARGV[1])
+for i, f in ipairs(names) do redis.call('HSET', KEYS[1], f, ARGV[i + 1]) end
+redis.call('SADD', KEYS[2], ARGV[1])
+if id ~= '' then redis.call('HSET', KEYS[3], id, ARGV[1]) end
+return {}
+`)
+
+// Put creates or updates a user with the given password.
+func (s *Store) Put(ctx context.Context, u User, password string) error {
+	if err := s.validate(&u, password); err != nil {
+		return err
+	}
 	hash, err := argon2id.CreateHash(password, s.params)
 	if err != nil {
 		return fmt.Errorf("hash password of %s: %w", u.Username, err)
 	}
-	if u.Name == "" {
-		u.Name = u.Username
-	}
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, userKey(u.Username), "name", u.Username, "display", u.Name,
-			"organization", u.Organization, "role", string(u.Role), "password", hash)
-		p.SAdd(ctx, usersKey, u.Username)
-		return nil
-	})
+	args := append([]any{u.Username}, fields(u, hash)...)
+	owner, err := putScript.Run(ctx, s.rdb, []string{userKey(u.Username), usersKey, idNumbersKey}, args...).StringSlice()
 	if err != nil {
 		return fmt.Errorf("save user %s: %w", u.Username, err)
 	}
+	if len(owner) > 0 {
+		return fmt.Errorf("save user %s: %w", u.Username, &ConflictError{IDNumbers: map[string]string{u.IDNumber: owner[0]}})
+	}
 	return nil
+}
+
+// createScript creates many users at once, or none if any username or ID
+// number is taken. KEYS: users set, ID index, then one user key per user.
+// ARGV: per user, the username and the fields (9 values). Returns the
+// conflicts as "u:NAME" and "i:ID:OWNER"; none means all were created.
+var createScript = redis.NewScript(`
+local names = ` + userFields + `
+local n = #names + 1
+local bad = {}
+for k = 3, #KEYS do
+  local a = (k - 3) * n
+  local name, id = ARGV[a + 1], ARGV[a + 7]
+  if redis.call('SISMEMBER', KEYS[1], name) == 1 or redis.call('EXISTS', KEYS[k]) == 1 then
+    table.insert(bad, 'u:' .. name)
+  end
+  if id ~= '' then
+    local owner = redis.call('HGET', KEYS[2], id)
+    if owner then table.insert(bad, 'i:' .. id .. ':' .. owner) end
+  end
+end
+if #bad > 0 then return bad end
+for k = 3, #KEYS do
+  local a = (k - 3) * n
+  redis.call('HSET', KEYS[k], 'name', ARGV[a + 1])
+  for i, f in ipairs(names) do redis.call('HSET', KEYS[k], f, ARGV[a + 1 + i]) end
+  redis.call('SADD', KEYS[1], ARGV[a + 1])
+  if ARGV[a + 7] ~= '' then redis.call('HSET', KEYS[2], ARGV[a + 7], ARGV[a + 1]) end
+end
+return {}
+`)
+
+// CreateAll creates the users with their passwords (passwords[i] is users[i]'s)
+// in one atomic step: if any username or ID number already belongs to an
+// account, nothing is written and the error is a *ConflictError.
+func (s *Store) CreateAll(ctx context.Context, users []User, passwords []string) error {
+	if len(users) != len(passwords) {
+		return fmt.Errorf("create users: %d users but %d passwords", len(users), len(passwords))
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	keys := []string{usersKey, idNumbersKey}
+	args := make([]any, 0, 9*len(users))
+	for i, u := range users {
+		if err := s.validate(&u, passwords[i]); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("create users: %w", err)
+		}
+		hash, err := argon2id.CreateHash(passwords[i], s.params)
+		if err != nil {
+			return fmt.Errorf("hash password of %s: %w", u.Username, err)
+		}
+		keys = append(keys, userKey(u.Username))
+		args = append(args, u.Username)
+		args = append(args, fields(u, hash)...)
+	}
+	bad, err := createScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil {
+		return fmt.Errorf("create %d users: %w", len(users), err)
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	ce := &ConflictError{IDNumbers: map[string]string{}}
+	for _, b := range bad {
+		if name, ok := strings.CutPrefix(b, "u:"); ok {
+			ce.Usernames = append(ce.Usernames, name)
+		} else if rest, ok := strings.CutPrefix(b, "i:"); ok {
+			id, owner, _ := strings.Cut(rest, ":")
+			ce.IDNumbers[id] = owner
+		}
+	}
+	return fmt.Errorf("create %d users: %w", len(users), ce)
+}
+
+// Exists reports which of the usernames belong to accounts.
+func (s *Store) Exists(ctx context.Context, usernames []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(usernames))
+	if len(usernames) == 0 {
+		return out, nil
+	}
+	members := make([]any, len(usernames))
+	for i, u := range usernames {
+		members[i] = u
+	}
+	found, err := s.rdb.SMIsMember(ctx, usersKey, members...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("check usernames: %w", err)
+	}
+	for i, u := range usernames {
+		if found[i] {
+			out[u] = true
+		}
+	}
+	return out, nil
+}
+
+// IDNumberOwners maps each of the ID numbers that belongs to an account to
+// that account's username.
+func (s *Store) IDNumberOwners(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, idNumbersKey, ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("check ID numbers: %w", err)
+	}
+	for i, v := range vals {
+		if name, ok := v.(string); ok {
+			out[ids[i]] = name
+		}
+	}
+	return out, nil
 }
 
 // Get returns the user named username.
 func (s *Store) Get(ctx context.Context, username string) (User, error) {
 	u, _, err := s.get(ctx, username)
 	return u, err
+}
+
+func fromHash(m map[string]string) User {
+	return User{Username: m["name"], Name: m["display"], Organization: m["organization"], Team: m["team"],
+		Role: Role(m["role"]), IDNumber: m["idnumber"], Phone: m["phone"], Email: m["email"]}
 }
 
 func (s *Store) get(ctx context.Context, username string) (User, string, error) {
@@ -121,7 +312,39 @@ func (s *Store) get(ctx context.Context, username string) (User, string, error) 
 	if len(m) == 0 {
 		return User{}, "", ErrNotFound
 	}
-	return User{Username: m["name"], Name: m["display"], Organization: m["organization"], Role: Role(m["role"])}, m["password"], nil
+	return fromHash(m), m["password"], nil
+}
+
+// GetMany returns the users named, in the same order, skipping names that
+// belong to no account.
+func (s *Store) GetMany(ctx context.Context, usernames []string) ([]User, error) {
+	cmds := make([]*redis.MapStringStringCmd, len(usernames))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, name := range usernames {
+			cmds[i] = p.HGetAll(ctx, userKey(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load %d users: %w", len(usernames), err)
+	}
+	out := make([]User, 0, len(usernames))
+	for _, c := range cmds {
+		if m := c.Val(); len(m) > 0 {
+			out = append(out, fromHash(m))
+		}
+	}
+	return out, nil
+}
+
+// List returns every user, sorted by username.
+func (s *Store) List(ctx context.Context) ([]User, error) {
+	names, err := s.rdb.SMembers(ctx, usersKey).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	slices.Sort(names)
+	return s.GetMany(ctx, names)
 }
 
 // Authenticate checks a password and returns the user.
@@ -146,44 +369,4 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		return User{}, ErrBadCredentials
 	}
 	return u, nil
-}
-
-// IssueToken creates a new token for username, valid for ttl.
-func (s *Store) IssueToken(ctx context.Context, username string, ttl time.Duration) (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("issue token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	if err := s.rdb.Set(ctx, tokenKey(token), username, ttl).Err(); err != nil {
-		return "", fmt.Errorf("issue token for %s: %w", username, err)
-	}
-	return token, nil
-}
-
-// Lookup returns the user a token belongs to.
-func (s *Store) Lookup(ctx context.Context, token string) (User, error) {
-	if token == "" || len(token) > 128 {
-		return User{}, ErrNoToken
-	}
-	name, err := s.rdb.Get(ctx, tokenKey(token)).Result()
-	if errors.Is(err, redis.Nil) {
-		return User{}, ErrNoToken
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("look up token: %w", err)
-	}
-	u, err := s.Get(ctx, name)
-	if errors.Is(err, ErrNotFound) {
-		return User{}, ErrNoToken
-	}
-	return u, err
-}
-
-// Revoke deletes a token.
-func (s *Store) Revoke(ctx context.Context, token string) error {
-	if err := s.rdb.Del(ctx, tokenKey(token)).Err(); err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	return nil
 }

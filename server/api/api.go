@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
@@ -42,6 +43,8 @@ type Deps struct {
 	Events      *events.Log
 	Hub         *events.Hub
 	Blobs       *blob.Store
+	Admin       *contest.Admin
+	Audit       *audit.Log
 	UI          *frontend.UI
 	Log         *slog.Logger
 	Limits      Limits
@@ -83,6 +86,14 @@ func New(d Deps) *fiber.App {
 	api.Post("/contests/:cid/submissions", s.requireRole(account.Contestant), s.createSubmission)
 	api.Get("/submissions/:sid", s.requireUser, s.getSubmission)
 	api.Get("/contests/:cid/scoreboard", s.getScoreboard)
+
+	org := s.requireRole(account.Organizer)
+	api.Post("/packages", org, s.uploadPackage)
+	api.Put("/contests", org, s.loadContest)
+	api.Patch("/contests/:cid/times", org, s.setContestTimes)
+	api.Post("/contests/:cid/unfreeze", org, s.unfreezeContest)
+	api.Post("/contests/:cid/reveal", org, s.revealNext)
+	api.Get("/contests/:cid/audit", org, s.contestAudit)
 	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route") })
 
 	app.Get("/ws/contests/:cid/board", s.boardSocket())

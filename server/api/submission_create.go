@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/scoreboard"
 	"github.com/skillarena/arena/server/submission"
@@ -48,6 +50,9 @@ func (s *server) createSubmission(c *fiber.Ctx) error {
 		return errBadRequest(fmt.Sprintf("challenge: %q is not a challenge of this contest", slug))
 	}
 	lang := strings.TrimSpace(c.FormValue("language"))
+	if ch.Kind != challenges.KindProgram && lang == "" && len(ch.Languages) > 0 {
+		lang = ch.Languages[0] // file kinds (predictions, sql, ...) need not name one
+	}
 	if !slices.Contains(ch.Languages, lang) {
 		return errBadRequest(fmt.Sprintf("language: %q is not accepted for %s (accepted: %s)",
 			lang, slug, strings.Join(ch.Languages, ", ")))
@@ -57,6 +62,9 @@ func (s *server) createSubmission(c *fiber.Ctx) error {
 		return err
 	}
 
+	if err := s.checkContestLimits(c, ct, ch.Slug, u.Username); err != nil {
+		return err
+	}
 	ok, wait, err := s.Limits.Submit.Allow(ctx, ct.ID+":"+u.Username)
 	if err != nil {
 		return errInternal(err)
@@ -77,6 +85,38 @@ func (s *server) createSubmission(c *fiber.Ctx) error {
 		return errInternal(err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(createdSubmission{ID: sub.ID, Status: sub.Status})
+}
+
+// checkContestLimits applies the contest's own submission rules: solved
+// challenges closed when attempts after an accept are off, a total, a
+// per-challenge daily count (days counted from the start) and a minimum
+// interval between submissions.
+func (s *server) checkContestLimits(c *fiber.Ctx, ct *contest.Contest, slug, user string) error {
+	ctx := c.UserContext()
+	l := ct.Limits
+	if !ct.AttemptsAfterAccept || l.Total > 0 || l.PerChallengePerDay > 0 {
+		day := scoreboard.Elapsed(ct.Start, s.Now()) / 86400
+		u, err := s.Submissions.Usage(ctx, ct.ID, user, ct.Slugs(), slug, day*86400, (day+1)*86400)
+		if err != nil {
+			return errInternal(err)
+		}
+		switch {
+		case !ct.AttemptsAfterAccept && u.Solved:
+			return errConflict("you have already solved " + slug + "; this contest takes no more submissions to it")
+		case l.Total > 0 && u.Total >= l.Total:
+			return errTooMany(fmt.Sprintf("you have used all %d submissions of this contest", l.Total))
+		case l.PerChallengePerDay > 0 && u.InWindow >= l.PerChallengePerDay:
+			return errTooMany(fmt.Sprintf("you have used today's %d submissions to %s", l.PerChallengePerDay, slug))
+		}
+	}
+	ok, err := s.Submissions.TakeGap(ctx, ct.ID, user, time.Duration(l.MinIntervalSeconds)*time.Second)
+	if err != nil {
+		return errInternal(err)
+	}
+	if !ok {
+		return errTooMany(fmt.Sprintf("wait %d s between submissions", l.MinIntervalSeconds))
+	}
+	return nil
 }
 
 // submittedFile returns the multipart "file" or the "code" field, checked.

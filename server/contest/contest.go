@@ -20,16 +20,28 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/scoreboard"
 )
 
 // ErrNotFound is returned for an unknown contest.
 var ErrNotFound = errors.New("contest not found")
+
+// InvalidError is a contest or contest.yaml that breaks a rule; its message
+// names the field.
+type InvalidError struct{ msg string }
+
+func (e *InvalidError) Error() string { return e.msg }
+
+func invalid(format string, args ...any) error {
+	return &InvalidError{msg: fmt.Sprintf(format, args...)}
+}
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // Scoring modes.
 const (
 	ScoringPoints = "points"
+	ScoringICPC   = "icpc"
 )
 
 // Challenge is one challenge as a contest uses it.
@@ -44,15 +56,53 @@ type Challenge struct {
 	Package string `json:"package"`
 }
 
+// Limits bound how often a contestant may submit; zero means no limit.
+type Limits struct {
+	PerChallengePerDay int   `json:"per_challenge_per_day" yaml:"per_challenge_per_day"`
+	Total              int   `json:"total" yaml:"total"`
+	MinIntervalSeconds int64 `json:"min_interval_seconds" yaml:"min_interval_seconds"`
+}
+
 // Contest is one competition.
 type Contest struct {
-	ID         string          `json:"id"`
-	Title      challenges.Text `json:"title"`
-	Start      time.Time       `json:"start"`
-	End        time.Time       `json:"end"`
-	Freeze     *time.Time      `json:"freeze,omitempty"`
-	Scoring    string          `json:"scoring"`
-	Challenges []Challenge     `json:"challenges"`
+	ID      string          `json:"id"`
+	Title   challenges.Text `json:"title"`
+	Start   time.Time       `json:"start"`
+	End     time.Time       `json:"end"`
+	Freeze  *time.Time      `json:"freeze,omitempty"`
+	Scoring string          `json:"scoring"`
+	// PenaltyMinutes is the ICPC penalty per rejected attempt before the accept.
+	PenaltyMinutes int64 `json:"penalty_minutes"`
+	// Languages, when set, narrows every challenge's languages.
+	Languages []string `json:"languages,omitempty"`
+	Limits    Limits   `json:"limits"`
+	// AttemptsAfterAccept allows submitting again to a challenge already solved.
+	AttemptsAfterAccept bool        `json:"attempts_after_accept"`
+	Challenges          []Challenge `json:"challenges"`
+	// Unfrozen is set once the organizer has revealed the public board (all at
+	// once or by starting the step-by-step reveal); results are final from then on.
+	Unfrozen bool `json:"unfrozen,omitempty"`
+	// Revealing is set while the step-by-step reveal runs.
+	Revealing bool `json:"revealing,omitempty"`
+}
+
+// Slugs returns the challenges' slugs in board order.
+func (c *Contest) Slugs() []string {
+	out := make([]string, len(c.Challenges))
+	for i, ch := range c.Challenges {
+		out[i] = ch.Slug
+	}
+	return out
+}
+
+// BoardParams are the rules the contest's boards apply.
+func (c *Contest) BoardParams() scoreboard.Params {
+	p := scoreboard.Params{Scoring: c.Scoring, Penalty: c.PenaltyMinutes, Freeze: -1,
+		Unfrozen: c.Unfrozen && !c.Revealing, Final: c.Unfrozen}
+	if c.Freeze != nil {
+		p.Freeze = scoreboard.Elapsed(c.Start, *c.Freeze)
+	}
+	return p
 }
 
 // Challenge returns the challenge with the given slug.
@@ -95,33 +145,46 @@ func (c *Contest) FrozenAt(t time.Time) bool {
 // Validate checks the contest and names the first field that is wrong.
 func (c *Contest) Validate() error {
 	if !idRE.MatchString(c.ID) {
-		return fmt.Errorf("id: %q is not a slug (lower-case letters, digits, hyphens)", c.ID)
+		return invalid("id: %q is not a slug (lower-case letters, digits, hyphens)", c.ID)
 	}
 	if c.Title.Zh == "" && c.Title.En == "" {
-		return fmt.Errorf("title: give title.zh and/or title.en")
+		return invalid("title: give title.zh and/or title.en")
 	}
 	if !c.End.After(c.Start) {
-		return fmt.Errorf("end: must be after start")
+		return invalid("end: must be after start")
 	}
-	if c.Freeze != nil {
-		// The public board does not hide results yet; refusing a freeze is
-		// better than showing a "frozen" board that is not.
-		return fmt.Errorf("freeze: not supported yet")
+	if c.Freeze != nil && (c.Freeze.Before(c.Start) || c.Freeze.After(c.End)) {
+		return invalid("freeze: must lie between start and end")
 	}
 	if c.Scoring == "" {
 		c.Scoring = ScoringPoints
 	}
-	if c.Scoring != ScoringPoints {
-		return fmt.Errorf("scoring: %q is not supported (supported: points)", c.Scoring)
+	if c.Scoring != ScoringPoints && c.Scoring != ScoringICPC {
+		return invalid("scoring: %q is not one of points, icpc", c.Scoring)
+	}
+	if c.PenaltyMinutes == 0 {
+		c.PenaltyMinutes = 20
+	}
+	if c.PenaltyMinutes < 0 || c.PenaltyMinutes > 1000 {
+		return invalid("penalty_minutes: must be in 1..1000, got %d", c.PenaltyMinutes)
+	}
+	if c.Limits.PerChallengePerDay < 0 || c.Limits.Total < 0 || c.Limits.MinIntervalSeconds < 0 {
+		return invalid("submissions: limits may not be negative")
+	}
+	if len(c.Challenges) == 0 {
+		return invalid("challenges: list at least one")
 	}
 	seen := map[string]bool{}
 	for i, ch := range c.Challenges {
 		if seen[ch.Slug] {
-			return fmt.Errorf("challenges[%d]: slug %q appears twice", i, ch.Slug)
+			return invalid("challenges[%d]: slug %q appears twice", i, ch.Slug)
 		}
 		seen[ch.Slug] = true
 		if ch.Package == "" {
-			return fmt.Errorf("challenges[%d]: no package", i)
+			return invalid("challenges[%d]: no package", i)
+		}
+		if ch.Points <= 0 {
+			return invalid("challenges[%d]: points must be positive", i)
 		}
 	}
 	return nil

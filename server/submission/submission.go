@@ -5,6 +5,7 @@
 // Redis keys:
 //
 //	arena:{cid}:seq                    STRING  last submission number
+//	arena:{cid}:gap:{user}             STRING  set while the minimum interval since the last submission runs
 //	arena:{cid}:sub:{n}                HASH    the submission (see record)
 //	scoreboard.AttemptsKey             HASH    sid -> attempt JSON (see scoreboard.RecomputeLua)
 //	arena:jobs                         STREAM  fields: sid, gen; consumer group "judges"

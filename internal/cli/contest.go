@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/scoreboard"
+)
+
+func contestLoadCommand() command {
+	return command{
+		name: "contest load", summary: "create or update a contest from contest.yaml (submissions are kept)", usage: "FILE",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			var sf storeFlags
+			sf.register(fs)
+			who := fs.String("as", "organizer", "username recorded in the audit log")
+			return func(ctx context.Context, env *Env, args []string) error {
+				if len(args) != 1 {
+					return errors.New("give exactly one contest.yaml")
+				}
+				data, err := os.ReadFile(args[0])
+				if err != nil {
+					return fmt.Errorf("read %s: %w", args[0], err)
+				}
+				st, err := openStores(ctx, sf)
+				if err != nil {
+					return err
+				}
+				defer st.rdb.Close()
+				base := filepath.Dir(args[0])
+				resolve := func(ctx context.Context, ref string) (contest.Challenge, error) {
+					if strings.HasPrefix(ref, "sha256:") {
+						return contest.Challenge{}, fmt.Errorf("%s: uploaded packages are loaded through the API; give a directory here", ref)
+					}
+					dir := ref
+					if !filepath.IsAbs(dir) {
+						dir = filepath.Join(base, dir)
+					}
+					if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+						return contest.Challenge{}, fmt.Errorf("%s: not a package directory", dir)
+					}
+					return contest.FromPackage(ctx, st.blobs, os.DirFS(dir))
+				}
+				c, err := st.admin.Load(ctx, data, resolve, *who)
+				if err != nil {
+					return err
+				}
+				f, _ := contest.ParseFile(data)
+				var who []scoreboard.Contestant
+				for _, name := range f.Contestants {
+					u, err := st.accounts.Get(ctx, name)
+					if errors.Is(err, account.ErrNotFound) {
+						return fmt.Errorf("contest.yaml: contestants: no account %q (import contestants first)", name)
+					}
+					if err != nil {
+						return err
+					}
+					who = append(who, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
+				}
+				if err := st.admin.Enroll(ctx, c.ID, who...); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "contest %s loaded: %d challenges (%s), %s to %s, scoring %s\n",
+					c.ID, len(c.Challenges), strings.Join(c.Slugs(), ", "),
+					c.Start.Format("2006-01-02 15:04 MST"), c.End.Format("2006-01-02 15:04 MST"), c.Scoring)
+				return nil
+			}
+		},
+	}
+}

@@ -1,0 +1,300 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// TokenKind tells a login session from a long-lived API token.
+type TokenKind string
+
+// Token kinds.
+const (
+	SessionToken TokenKind = "session"
+	APIToken     TokenKind = "api"
+)
+
+// TokenInfo describes a token without revealing it.
+type TokenInfo struct {
+	// ID names the token in lists and for revoking; it cannot be used to log in.
+	ID       string     `json:"id"`
+	User     string     `json:"user"`
+	Kind     TokenKind  `json:"kind"`
+	Label    string     `json:"label"`
+	Created  time.Time  `json:"created"`
+	LastUsed *time.Time `json:"last_used"`
+	// Expires is nil for a token that never expires.
+	Expires *time.Time `json:"expires"`
+}
+
+// MaxLabel is the longest token label, in bytes.
+const MaxLabel = 100
+
+// usedEvery is how stale a token's last-used time may get: it is written at
+// most once per interval, not on every request.
+const usedEvery = time.Minute
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func tokenHashKey(hash string) string { return "arena:token:" + hash }
+func tokenKey(token string) string    { return tokenHashKey(hashToken(token)) }
+func userTokensKey(name string) string {
+	return "arena:tokens:" + name
+}
+
+// tokenID is the public name of the token with this hash.
+func tokenID(hash string) string { return hash[:16] }
+
+// IssueToken creates a login session token for username, valid for ttl.
+func (s *Store) IssueToken(ctx context.Context, username string, ttl time.Duration) (string, error) {
+	token, _, err := s.issue(ctx, username, SessionToken, "", ttl)
+	return token, err
+}
+
+// IssueAPIToken creates a long-lived token for automation, named by label and
+// valid for ttl (ttl <= 0: until revoked). The token itself is returned only
+// here; the store keeps its hash.
+func (s *Store) IssueAPIToken(ctx context.Context, username, label string, ttl time.Duration) (string, TokenInfo, error) {
+	label = strings.TrimSpace(label)
+	if label == "" || len(label) > MaxLabel {
+		return "", TokenInfo{}, fmt.Errorf("token label: give 1 to %d characters", MaxLabel)
+	}
+	return s.issue(ctx, username, APIToken, label, ttl)
+}
+
+func (s *Store) issue(ctx context.Context, username string, kind TokenKind, label string, ttl time.Duration) (string, TokenInfo, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", TokenInfo{}, fmt.Errorf("issue token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	hash := hashToken(token)
+	now := s.now().Truncate(time.Millisecond)
+	info := TokenInfo{ID: tokenID(hash), User: username, Kind: kind, Label: label, Created: now}
+	var expiresMS int64
+	if ttl > 0 {
+		exp := now.Add(ttl)
+		info.Expires = &exp
+		expiresMS = exp.UnixMilli()
+	}
+	// Drop index entries of tokens that expired, so the index stays small.
+	if err := s.prune(ctx, username); err != nil {
+		return "", TokenInfo{}, err
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		key := tokenHashKey(hash)
+		p.HSet(ctx, key, "user", username, "id", info.ID, "kind", string(kind), "label", label,
+			"created", now.UnixMilli(), "expires", expiresMS, "used", 0)
+		if ttl > 0 {
+			p.PExpireAt(ctx, key, *info.Expires)
+		}
+		p.HSet(ctx, userTokensKey(username), info.ID, hash)
+		return nil
+	})
+	if err != nil {
+		return "", TokenInfo{}, fmt.Errorf("issue token for %s: %w", username, err)
+	}
+	return token, info, nil
+}
+
+func msTime(v string) *time.Time {
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || ms <= 0 {
+		return nil
+	}
+	t := time.UnixMilli(ms)
+	return &t
+}
+
+func infoFromHash(m map[string]string) TokenInfo {
+	info := TokenInfo{ID: m["id"], User: m["user"], Kind: TokenKind(m["kind"]), Label: m["label"],
+		LastUsed: msTime(m["used"]), Expires: msTime(m["expires"])}
+	if c := msTime(m["created"]); c != nil {
+		info.Created = *c
+	}
+	return info
+}
+
+// touchScript records when a token was last used, unless it is gone: a
+// plain HSET would bring an expired token's key back without an expiry.
+var touchScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'used', ARGV[1]) end
+return 0
+`)
+
+// Lookup returns the user a token belongs to, and notes that it was used.
+func (s *Store) Lookup(ctx context.Context, token string) (User, error) {
+	if token == "" || len(token) > 128 {
+		return User{}, ErrNoToken
+	}
+	key := tokenKey(token)
+	m, err := s.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "WRONGTYPE") {
+			return User{}, ErrNoToken // a token from before tokens had details
+		}
+		return User{}, fmt.Errorf("look up token: %w", err)
+	}
+	if m["user"] == "" {
+		return User{}, ErrNoToken
+	}
+	info := infoFromHash(m)
+	now := s.now()
+	if info.Expires != nil && !now.Before(*info.Expires) {
+		return User{}, ErrNoToken
+	}
+	if info.LastUsed == nil || now.Sub(*info.LastUsed) >= usedEvery {
+		if err := touchScript.Run(ctx, s.rdb, []string{key}, now.UnixMilli()).Err(); err != nil {
+			return User{}, fmt.Errorf("note token use: %w", err)
+		}
+	}
+	u, err := s.Get(ctx, info.User)
+	if errors.Is(err, ErrNotFound) {
+		return User{}, ErrNoToken
+	}
+	return u, err
+}
+
+// TokenID returns the public id of a token, as Tokens lists it.
+func TokenID(token string) string { return tokenID(hashToken(token)) }
+
+// Tokens lists the live tokens of username, newest first.
+func (s *Store) Tokens(ctx context.Context, username string) ([]TokenInfo, error) {
+	index, err := s.rdb.HGetAll(ctx, userTokensKey(username)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list tokens of %s: %w", username, err)
+	}
+	ids := make([]string, 0, len(index))
+	cmds := make([]*redis.MapStringStringCmd, 0, len(index))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for id, hash := range index {
+			ids = append(ids, id)
+			cmds = append(cmds, p.HGetAll(ctx, tokenHashKey(hash)))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tokens of %s: %w", username, err)
+	}
+	var out []TokenInfo
+	var gone []string
+	now := s.now()
+	for i, c := range cmds {
+		m := c.Val()
+		if m["user"] != username {
+			gone = append(gone, ids[i])
+			continue
+		}
+		info := infoFromHash(m)
+		if info.Expires != nil && !now.Before(*info.Expires) {
+			continue // its key goes at the expiry; the index entry at the next prune
+		}
+		out = append(out, info)
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.HDel(ctx, userTokensKey(username), gone...).Err(); err != nil {
+			return nil, fmt.Errorf("prune tokens of %s: %w", username, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b TokenInfo) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// prune removes index entries whose token key is gone.
+func (s *Store) prune(ctx context.Context, username string) error {
+	index, err := s.rdb.HGetAll(ctx, userTokensKey(username)).Result()
+	if err != nil {
+		return fmt.Errorf("prune tokens of %s: %w", username, err)
+	}
+	if len(index) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(index))
+	cmds := make([]*redis.IntCmd, 0, len(index))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for id, hash := range index {
+			ids = append(ids, id)
+			cmds = append(cmds, p.Exists(ctx, tokenHashKey(hash)))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("prune tokens of %s: %w", username, err)
+	}
+	var gone []string
+	for i, c := range cmds {
+		if c.Val() == 0 {
+			gone = append(gone, ids[i])
+		}
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.HDel(ctx, userTokensKey(username), gone...).Err(); err != nil {
+			return fmt.Errorf("prune tokens of %s: %w", username, err)
+		}
+	}
+	return nil
+}
+
+// Revoke deletes a token.
+func (s *Store) Revoke(ctx context.Context, token string) error {
+	hash := hashToken(token)
+	user, err := s.rdb.HGet(ctx, tokenHashKey(hash), "user").Result()
+	if err != nil && !errors.Is(err, redis.Nil) && !strings.HasPrefix(err.Error(), "WRONGTYPE") {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, tokenHashKey(hash))
+		if user != "" {
+			p.HDel(ctx, userTokensKey(user), tokenID(hash))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	return nil
+}
+
+// RevokeID deletes the token of username with the given id; ErrNoToken if
+// username has no such token.
+func (s *Store) RevokeID(ctx context.Context, username, id string) error {
+	hash, err := s.rdb.HGet(ctx, userTokensKey(username), id).Result()
+	if errors.Is(err, redis.Nil) {
+		return ErrNoToken
+	}
+	if err != nil {
+		return fmt.Errorf("revoke token %s of %s: %w", id, username, err)
+	}
+	var deleted *redis.IntCmd
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		deleted = p.Del(ctx, tokenHashKey(hash))
+		p.HDel(ctx, userTokensKey(username), id)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("revoke token %s of %s: %w", id, username, err)
+	}
+	if deleted.Val() == 0 {
+		return ErrNoToken // it had expired already
+	}
+	return nil
+}

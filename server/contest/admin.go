@@ -1,0 +1,204 @@
+package contest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/scoreboard"
+)
+
+// Admin changes contests. It keeps the boards' rules in step with the
+// contest and writes every change to the contest's audit log.
+type Admin struct {
+	Contests *Store
+	Board    *scoreboard.Store
+	Audit    *audit.Log
+	Now      func() time.Time
+}
+
+// Errors for actions the contest's state does not allow.
+var (
+	ErrNotEnded = errors.New("the contest has not ended yet")
+)
+
+// Save stores c and, when its board rules changed, rebuilds the boards.
+// The change is audited as action by who, for reason.
+func (a *Admin) Save(ctx context.Context, c *Contest, who, action, reason string) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	old, err := a.Contests.Get(ctx, c.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := a.Contests.Put(ctx, c); err != nil {
+		return err
+	}
+	p := c.BoardParams()
+	current, err := a.Board.Params(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if old == nil || current != p {
+		if err := a.Board.SetParams(ctx, c.ID, p); err != nil {
+			return err
+		}
+	}
+	return a.Audit.Append(ctx, c.ID, audit.Entry{Who: who, Action: action, Reason: reason, Details: diff(old, c)})
+}
+
+// Enroll registers contestants for contest cid and puts them on its boards.
+func (a *Admin) Enroll(ctx context.Context, cid string, cs ...scoreboard.Contestant) error {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	if err := a.Contests.AddMembers(ctx, cid, ids...); err != nil {
+		return err
+	}
+	return a.Board.Enroll(ctx, cid, cs...)
+}
+
+// Load creates or updates the contest a contest.yaml describes. Loading the
+// same file again updates the contest and keeps every submission.
+func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, who string) (*Contest, error) {
+	f, err := ParseFile(data)
+	if err != nil {
+		return nil, err
+	}
+	old, err := a.Contests.Get(ctx, f.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	c, err := f.Build(ctx, resolve, old)
+	if err != nil {
+		return nil, err
+	}
+	action := "contest.create"
+	if old != nil {
+		action = "contest.update"
+	}
+	if err := a.Save(ctx, c, who, action, "contest.yaml loaded"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Times are the changeable times of a contest; nil leaves one as it is.
+type Times struct {
+	Start       *time.Time `json:"start"`
+	End         *time.Time `json:"end"`
+	Freeze      *time.Time `json:"freeze"`
+	ClearFreeze bool       `json:"clear_freeze"`
+}
+
+// SetTimes changes a contest's times, e.g. to extend it while it runs.
+func (a *Admin) SetTimes(ctx context.Context, cid string, t Times, who, reason string) (*Contest, error) {
+	c, err := a.Contests.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	if t.Start != nil {
+		c.Start = t.Start.UTC()
+	}
+	if t.End != nil {
+		c.End = t.End.UTC()
+	}
+	if t.ClearFreeze {
+		c.Freeze = nil
+	} else if t.Freeze != nil {
+		f := t.Freeze.UTC()
+		c.Freeze = &f
+	}
+	if err := a.Save(ctx, c, who, "contest.times", reason); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Unfreeze reveals the whole public board at once, after the end.
+func (a *Admin) Unfreeze(ctx context.Context, cid, who, reason string) (*Contest, error) {
+	c, err := a.Contests.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	if c.StateAt(a.now()) != Ended {
+		return nil, ErrNotEnded
+	}
+	c.Unfrozen, c.Revealing = true, false
+	if err := a.Save(ctx, c, who, "contest.unfreeze", reason); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// RevealNext reveals one frozen result, lowest-ranked contestant first;
+// the first call starts the reveal. It returns nil when nothing is left, and
+// the public board is then unfrozen.
+func (a *Admin) RevealNext(ctx context.Context, cid, who string) (*scoreboard.Revealed, error) {
+	c, err := a.Contests.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	if c.StateAt(a.now()) != Ended {
+		return nil, ErrNotEnded
+	}
+	if !c.Unfrozen {
+		c.Unfrozen, c.Revealing = true, true
+		if err := a.Save(ctx, c, who, "contest.reveal.start", ""); err != nil {
+			return nil, err
+		}
+	}
+	r, err := a.Board.RevealNext(ctx, cid, c.Slugs())
+	if err != nil {
+		return nil, err
+	}
+	if r == nil && c.Revealing {
+		c.Revealing = false
+		if err := a.Save(ctx, c, who, "contest.reveal.done", ""); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (a *Admin) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// diff lists the fields that changed between old and c, for the audit log.
+func diff(old, c *Contest) map[string]any {
+	d := map[string]any{}
+	if old == nil {
+		d["created"] = c.ID
+		return d
+	}
+	add := func(name string, from, to any) {
+		if fmt.Sprint(from) != fmt.Sprint(to) {
+			d[name] = map[string]any{"from": from, "to": to}
+		}
+	}
+	add("start", old.Start, c.Start)
+	add("end", old.End, c.End)
+	add("freeze", fmtTime(old.Freeze), fmtTime(c.Freeze))
+	add("scoring", old.Scoring, c.Scoring)
+	add("penalty_minutes", old.PenaltyMinutes, c.PenaltyMinutes)
+	add("challenges", old.Slugs(), c.Slugs())
+	add("unfrozen", old.Unfrozen, c.Unfrozen)
+	add("revealing", old.Revealing, c.Revealing)
+	add("limits", old.Limits, c.Limits)
+	return d
+}
+
+func fmtTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,127 @@
+package contest
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/blob"
+)
+
+// File is contest.yaml, as organizers write it.
+type File struct {
+	ID             string          `yaml:"id"`
+	Title          challenges.Text `yaml:"title"`
+	Start          time.Time       `yaml:"start"`
+	End            time.Time       `yaml:"end"`
+	Freeze         *time.Time      `yaml:"freeze"`
+	Scoring        string          `yaml:"scoring"`
+	PenaltyMinutes int64           `yaml:"penalty_minutes"`
+	Languages      []string        `yaml:"languages"`
+	Submissions    Limits          `yaml:"submissions"`
+	// AttemptsAfterAccept defaults to true.
+	AttemptsAfterAccept *bool           `yaml:"attempts_after_accept"`
+	Challenges          []FileChallenge `yaml:"challenges"`
+	// Contestants are usernames to register (accounts must exist).
+	Contestants []string `yaml:"contestants"`
+}
+
+// FileChallenge names a challenge package and, optionally, its points here.
+type FileChallenge struct {
+	// Package is a directory (relative to contest.yaml) or "sha256:HASH" of an uploaded package.
+	Package string  `yaml:"package"`
+	Points  float64 `yaml:"points"`
+}
+
+// ParseFile reads contest.yaml; errors name the field.
+func ParseFile(data []byte) (*File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, invalid("contest.yaml: %v", err)
+	}
+	for i, ch := range f.Challenges {
+		if strings.TrimSpace(ch.Package) == "" {
+			return nil, invalid("contest.yaml: challenges[%d].package: missing", i)
+		}
+		if ch.Points < 0 {
+			return nil, invalid("contest.yaml: challenges[%d].points: must not be negative", i)
+		}
+	}
+	return &f, nil
+}
+
+// Resolver turns a FileChallenge's package reference into a challenge.
+type Resolver func(ctx context.Context, ref string) (Challenge, error)
+
+// Build makes the contest a File describes, resolving each package. Runtime
+// state (unfreeze, reveal) is taken from old when the contest exists.
+func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Contest, error) {
+	c := &Contest{ID: f.ID, Title: f.Title, Start: f.Start.UTC(), End: f.End.UTC(), Scoring: f.Scoring,
+		PenaltyMinutes: f.PenaltyMinutes, Languages: f.Languages, Limits: f.Submissions, AttemptsAfterAccept: true}
+	if f.Freeze != nil {
+		t := f.Freeze.UTC()
+		c.Freeze = &t
+	}
+	if f.AttemptsAfterAccept != nil {
+		c.AttemptsAfterAccept = *f.AttemptsAfterAccept
+	}
+	for i, fc := range f.Challenges {
+		ch, err := resolve(ctx, fc.Package)
+		if err != nil {
+			return nil, invalid("contest.yaml: challenges[%d].package: %v", i, err)
+		}
+		if fc.Points > 0 {
+			ch.Points = fc.Points
+		}
+		if len(c.Languages) > 0 {
+			var langs []string
+			for _, l := range ch.Languages {
+				if slices.Contains(c.Languages, l) {
+					langs = append(langs, l)
+				}
+			}
+			if len(langs) == 0 && ch.Kind == challenges.KindProgram {
+				return nil, invalid("contest.yaml: challenges[%d]: none of its languages (%s) is allowed by languages", i, strings.Join(ch.Languages, ", "))
+			}
+			if len(langs) > 0 {
+				ch.Languages = langs
+			}
+		}
+		c.Challenges = append(c.Challenges, ch)
+	}
+	if old != nil {
+		c.Unfrozen, c.Revealing = old.Unfrozen, old.Revealing
+	}
+	if err := c.Validate(); err != nil {
+		return nil, invalid("contest.yaml: %v", err)
+	}
+	return c, nil
+}
+
+// FromPackage loads a challenge package, stores its archive as a blob, and
+// returns it as a contest challenge.
+func FromPackage(ctx context.Context, blobs *blob.Store, fsys fs.FS) (Challenge, error) {
+	pkg, err := challenges.Load(fsys)
+	if err != nil {
+		return Challenge{}, err
+	}
+	archive, err := challenges.Archive(fsys)
+	if err != nil {
+		return Challenge{}, err
+	}
+	hash, err := blobs.Put(ctx, archive)
+	if err != nil {
+		return Challenge{}, err
+	}
+	s := pkg.Spec
+	return Challenge{Slug: s.ID, Title: s.Title, Category: s.Category, Kind: s.Kind,
+		Points: s.Points, Languages: s.Languages, Package: hash}, nil
+}

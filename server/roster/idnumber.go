@@ -1,0 +1,64 @@
+package roster
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+)
+
+// idWeights are the GB 11643-1999 weights of the first 17 digits (2^(17-i) mod 11).
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// idCheckChars maps the weighted sum mod 11 to the check character.
+const idCheckChars = "10X98765432"
+
+// excelNumberRE matches what a spreadsheet makes of a long number: 1.10105E+17.
+var excelNumberRE = regexp.MustCompile(`^\d(\.\d+)?[eE]\+?\d+$`)
+
+// IDCheckDigit returns the GB 11643-1999 check character of the first 17
+// digits of an ID number.
+func IDCheckDigit(first17 string) byte {
+	sum := 0
+	for i := range 17 {
+		sum += int(first17[i]-'0') * idWeights[i]
+	}
+	return idCheckChars[sum%11]
+}
+
+// CheckIDNumber checks a Chinese resident ID number (GB 11643-1999): 18
+// characters, 17 digits then a digit or X, a real birth date that is not in
+// the future (relative to today), and the check digit. It returns the number
+// normalized (full-width characters narrowed, x upper-cased, spaces trimmed).
+func CheckIDNumber(s string, today time.Time) (string, error) {
+	s = strings.ToUpper(width.Narrow.String(strings.TrimSpace(s)))
+	if excelNumberRE.MatchString(s) {
+		return "", fmt.Errorf("the spreadsheet stored %s as a number and lost digits: format the column as text and type the numbers again", s)
+	}
+	r := []rune(s)
+	if len(r) != 18 {
+		return "", fmt.Errorf("must have 18 characters, has %d", len(r))
+	}
+	for i, c := range r[:17] {
+		if c < '0' || c > '9' {
+			return "", fmt.Errorf("character %d is %q: the first 17 must be digits", i+1, c)
+		}
+	}
+	if last := r[17]; (last < '0' || last > '9') && last != 'X' {
+		return "", fmt.Errorf("the last character must be a digit or X, not %q", last)
+	}
+	birth, err := time.Parse("20060102", s[6:14])
+	if err != nil || birth.Year() < 1900 {
+		return "", fmt.Errorf("birth date %s is not a valid date", s[6:14])
+	}
+	y, m, d := today.Date()
+	if birth.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		return "", fmt.Errorf("birth date %s is in the future", s[6:14])
+	}
+	if want := IDCheckDigit(s); s[17] != want {
+		return "", fmt.Errorf("check digit should be %c", want)
+	}
+	return s, nil
+}

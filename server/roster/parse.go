@@ -1,0 +1,354 @@
+// Package roster reads contestant lists (CSV or XLSX) and imports them as
+// accounts: it checks every row — Chinese resident ID numbers included —
+// reports each problem with its line, and imports nothing until the whole
+// file is clean.
+package roster
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"github.com/skillarena/arena/server/account"
+)
+
+// Field names a column of a contestant list.
+type Field string
+
+// Columns. Name and ID number are required; the others are optional.
+const (
+	FieldName         Field = "name"
+	FieldIDNumber     Field = "id_number"
+	FieldOrganization Field = "organization"
+	FieldPhone        Field = "phone"
+	FieldEmail        Field = "email"
+	FieldTeam         Field = "team"
+	FieldUsername     Field = "username"
+)
+
+// fieldOrder is the order columns are named in messages and exports.
+var fieldOrder = []Field{FieldName, FieldIDNumber, FieldOrganization, FieldPhone, FieldEmail, FieldTeam, FieldUsername}
+
+// Label is how messages name the column.
+func (f Field) Label() string {
+	if f == FieldIDNumber {
+		return "ID number"
+	}
+	return string(f)
+}
+
+// headerAliases maps normalized header texts (see normHeader) to columns.
+var headerAliases = map[string]Field{
+	"name": FieldName, "fullname": FieldName, "姓名": FieldName, "名字": FieldName,
+
+	"idnumber": FieldIDNumber, "id": FieldIDNumber, "idcard": FieldIDNumber, "idno": FieldIDNumber,
+	"身份证": FieldIDNumber, "身份证号": FieldIDNumber, "身份证号码": FieldIDNumber,
+	"证件号": FieldIDNumber, "证件号码": FieldIDNumber, "公民身份号码": FieldIDNumber,
+
+	"organization": FieldOrganization, "organisation": FieldOrganization, "org": FieldOrganization,
+	"单位": FieldOrganization, "工作单位": FieldOrganization, "所在单位": FieldOrganization,
+	"单位名称": FieldOrganization, "学校": FieldOrganization,
+
+	"phone": FieldPhone, "mobile": FieldPhone, "tel": FieldPhone, "手机": FieldPhone, "手机号": FieldPhone,
+	"手机号码": FieldPhone, "电话": FieldPhone, "联系电话": FieldPhone,
+
+	"email": FieldEmail, "mail": FieldEmail, "邮箱": FieldEmail, "电子邮箱": FieldEmail,
+	"电子邮件": FieldEmail, "邮件": FieldEmail,
+
+	"team": FieldTeam, "团队": FieldTeam, "队伍": FieldTeam, "队名": FieldTeam,
+	"团队名称": FieldTeam, "队伍名称": FieldTeam,
+
+	"username": FieldUsername, "user": FieldUsername, "login": FieldUsername,
+	"用户名": FieldUsername, "账号": FieldUsername, "帐号": FieldUsername, "登录名": FieldUsername,
+}
+
+// ignoredHeaders are columns lists often carry that mean nothing here.
+var ignoredHeaders = map[string]bool{"序号": true, "no": true, "no.": true, "#": true}
+
+// normHeader folds a header cell: narrow width, lower case, no spaces,
+// underscores, hyphens or required-field stars.
+func normHeader(s string) string {
+	s = strings.ToLower(width.Narrow.String(s))
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '_', '-', '*', '\u3000':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Row is one contestant as read from the file, normalized.
+type Row struct {
+	Line         int
+	Name         string
+	IDNumber     string
+	Organization string
+	Phone        string
+	Email        string
+	Team         string
+	// Username is given by the file or generated on import.
+	Username string
+}
+
+// Problem is one thing wrong with a file.
+type Problem struct {
+	// Line is the row, numbered as a spreadsheet numbers it; 0 for the file as a whole.
+	Line int `json:"line"`
+	// Field is the column, if the problem is in one.
+	Field   Field  `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field.Label() + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Sheet is a parsed contestant list.
+type Sheet struct {
+	Rows     []Row
+	Problems []Problem
+	// HasUsernames says the file has a username column.
+	HasUsernames bool
+}
+
+func (sh *Sheet) problem(line int, f Field, format string, args ...any) {
+	sh.Problems = append(sh.Problems, Problem{Line: line, Field: f, Message: fmt.Sprintf(format, args...)})
+}
+
+// columnName is the spreadsheet name of column i (0: A, 26: AA).
+func columnName(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// Parse reads a contestant list and checks every row on its own and against
+// the other rows; today bounds birth dates. It never fails: an unreadable
+// file is a problem like any other.
+func Parse(data []byte, today time.Time) *Sheet {
+	sh := &Sheet{}
+	records, err := readRecords(data)
+	if err != nil {
+		sh.problem(0, "", "%v", err)
+		return sh
+	}
+	header, cols := findHeader(sh, records)
+	if header < 0 || len(sh.Problems) > 0 {
+		return sh
+	}
+	_, sh.HasUsernames = cols[FieldUsername]
+	heads := records[header].cells
+	firstLine := map[Field]map[string]int{FieldIDNumber: {}, FieldUsername: {}}
+	for _, rec := range records[header+1:] {
+		if blank(rec.cells) {
+			continue
+		}
+		if len(sh.Rows) == MaxRows {
+			sh.problem(rec.line, "", "more than %d contestants: split the file", MaxRows)
+			return sh
+		}
+		cell := func(f Field) string {
+			i, ok := cols[f]
+			if !ok || i >= len(rec.cells) {
+				return ""
+			}
+			return strings.TrimSpace(rec.cells[i])
+		}
+		for i, c := range rec.cells {
+			if strings.TrimSpace(c) != "" && (i >= len(heads) || normHeader(heads[i]) == "") {
+				sh.problem(rec.line, "", "column %s has a value but no header", columnName(i))
+				break
+			}
+		}
+		row := checkRow(sh, rec.line, cell, today)
+		for _, f := range []Field{FieldIDNumber, FieldUsername} {
+			v := row.IDNumber
+			if f == FieldUsername {
+				v = strings.ToLower(row.Username)
+			}
+			if v == "" {
+				continue
+			}
+			if first, ok := firstLine[f][v]; ok {
+				sh.problem(rec.line, f, "same as line %d", first)
+			} else {
+				firstLine[f][v] = rec.line
+			}
+		}
+		sh.Rows = append(sh.Rows, row)
+	}
+	if len(sh.Rows) == 0 && len(sh.Problems) == 0 {
+		sh.problem(0, "", "no contestants: the file has a header but no rows")
+	}
+	return sh
+}
+
+// findHeader finds the header row — the first of the first rows that names
+// at least two known columns, so a title row above it is skipped — and maps
+// columns to cell indexes. It returns the header's index in records, or -1.
+func findHeader(sh *Sheet, records []record) (int, map[Field]int) {
+	header, seen := -1, 0
+	for i, rec := range records {
+		if blank(rec.cells) {
+			continue
+		}
+		if header < 0 {
+			header = i // the first non-blank row, unless a better one follows
+		}
+		known := 0
+		for _, c := range rec.cells {
+			if _, ok := headerAliases[normHeader(c)]; ok {
+				known++
+			}
+		}
+		if known >= 2 {
+			header = i
+			break
+		}
+		if seen++; seen == 5 {
+			break
+		}
+	}
+	if header < 0 {
+		sh.problem(0, "", "the file is empty")
+		return -1, nil
+	}
+	rec := records[header]
+	cols := map[Field]int{}
+	for i, c := range rec.cells {
+		h := normHeader(c)
+		if h == "" || ignoredHeaders[h] {
+			continue
+		}
+		f, ok := headerAliases[h]
+		if !ok {
+			names := make([]string, len(fieldOrder))
+			for k, f := range fieldOrder {
+				names[k] = f.Label()
+			}
+			sh.problem(rec.line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名)",
+				strings.TrimSpace(c), columnName(i), strings.Join(names, ", "))
+			continue
+		}
+		if j, dup := cols[f]; dup {
+			sh.problem(rec.line, "", "columns %s and %s are both %q", columnName(j), columnName(i), f.Label())
+			continue
+		}
+		cols[f] = i
+	}
+	for _, f := range []Field{FieldName, FieldIDNumber} {
+		if _, ok := cols[f]; !ok {
+			sh.problem(rec.line, "", "missing column %q (a header such as %q or %q)", f.Label(), string(f), map[Field]string{FieldName: "姓名", FieldIDNumber: "身份证号"}[f])
+		}
+	}
+	return header, cols
+}
+
+// checkRow reads and checks one row's cells.
+func checkRow(sh *Sheet, line int, cell func(Field) string, today time.Time) Row {
+	row := Row{Line: line, Name: cell(FieldName), Organization: cell(FieldOrganization), Team: cell(FieldTeam)}
+	for _, f := range []struct {
+		field Field
+		value string
+		max   int
+	}{{FieldName, row.Name, 64}, {FieldOrganization, row.Organization, 128}, {FieldTeam, row.Team, 64}} {
+		if n := utf8.RuneCountInString(f.value); n > f.max {
+			sh.problem(line, f.field, "too long (%d characters, at most %d)", n, f.max)
+		}
+	}
+	if row.Name == "" {
+		sh.problem(line, FieldName, "missing")
+	}
+	if raw := cell(FieldIDNumber); raw == "" {
+		sh.problem(line, FieldIDNumber, "missing")
+	} else if id, err := CheckIDNumber(raw, today); err != nil {
+		sh.problem(line, FieldIDNumber, "%v", err)
+	} else {
+		row.IDNumber = id
+	}
+	if raw := cell(FieldPhone); raw != "" {
+		if p, ok := normalizePhone(raw); ok {
+			row.Phone = p
+		} else {
+			sh.problem(line, FieldPhone, "%q is not a phone number: give an 11-digit mobile number, a landline with its area code, or +country code", raw)
+		}
+	}
+	if raw := cell(FieldEmail); raw != "" {
+		if e, ok := normalizeEmail(raw); ok {
+			row.Email = e
+		} else {
+			sh.problem(line, FieldEmail, "%q is not an email address", raw)
+		}
+	}
+	if raw := cell(FieldUsername); raw != "" {
+		u := width.Narrow.String(raw)
+		if account.ValidUsername(u) {
+			row.Username = u
+		} else {
+			sh.problem(line, FieldUsername, "%q: use letters, digits, '_', '.', '-' (at most 64, starting with a letter or digit)", raw)
+		}
+	}
+	return row
+}
+
+// normalizePhone accepts an 11-digit mainland mobile number (with or without
+// +86), a landline with its area code (0...), or +country code and number,
+// and returns it without spaces, hyphens or brackets.
+func normalizePhone(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '(', ')', '\u3000':
+			return -1
+		}
+		return r
+	}, width.Narrow.String(s))
+	for _, cc := range []string{"+86", "0086"} {
+		if rest, ok := strings.CutPrefix(s, cc); ok && len(rest) == 11 && rest[0] == '1' {
+			s = rest
+		}
+	}
+	digits := strings.TrimPrefix(s, "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	n := len(digits)
+	switch {
+	case s[0] == '+':
+		return s, n >= 7 && n <= 15
+	case s[0] == '0':
+		return s, n >= 10 && n <= 12
+	case s[0] == '1':
+		return s, n == 11
+	}
+	return "", false
+}
+
+// normalizeEmail accepts a bare address with a dotted domain.
+func normalizeEmail(s string) (string, bool) {
+	s = width.Narrow.String(s)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || len(s) > 254 {
+		return "", false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", false
+	}
+	return s, true
+}
