@@ -107,11 +107,13 @@ func (w *Worker) handle(ctx context.Context, job *submission.Job) error {
 		w.log.Error("giving up on submission", "submission", job.SID, "deliveries", job.Deliveries)
 		res := verdict.Result{Outcome: verdict.SystemError, MaxScore: sub.MaxScore, Worker: w.cfg.ID,
 			Message: "the platform could not grade this submission; the jury has been told"}
-		_, err := w.submissions.Apply(ctx, job, sub, res)
-		return err
+		return w.finish(ctx, job, sub, res)
 	}
-	if err := w.submissions.MarkJudging(ctx, job, w.cfg.ID); err != nil {
-		return err
+	// A rejudge leaves the current result in place until the batch is applied.
+	if job.Rejudge == "" {
+		if err := w.submissions.MarkJudging(ctx, job, w.cfg.ID); err != nil {
+			return err
+		}
 	}
 
 	gctx, cancel := context.WithCancel(ctx)
@@ -127,13 +129,21 @@ func (w *Worker) handle(ctx context.Context, job *submission.Job) error {
 		return fmt.Errorf("grading %s stopped: %w", sub.ID, context.Cause(gctx))
 	}
 	res.Worker = w.cfg.ID
-	applied, err := w.submissions.Apply(ctx, job, sub, res)
-	if err != nil {
+	if err := w.finish(ctx, job, sub, res); err != nil {
 		return err
 	}
 	w.log.Info("graded", "submission", sub.ID, "outcome", res.Outcome, "score", res.Score,
-		"took_ms", time.Since(started).Milliseconds(), "applied", applied)
+		"took_ms", time.Since(started).Milliseconds(), "rejudge", job.Rejudge)
 	return nil
+}
+
+// finish hands a result to the submission, or to the rejudge batch it is for.
+func (w *Worker) finish(ctx context.Context, job *submission.Job, sub submission.Submission, res verdict.Result) error {
+	if job.Rejudge != "" {
+		return w.submissions.StoreRejudge(ctx, job, res)
+	}
+	_, err := w.submissions.Apply(ctx, job, sub, res)
+	return err
 }
 
 func (w *Worker) grade(ctx context.Context, sub submission.Submission) (verdict.Result, error) {

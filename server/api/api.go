@@ -94,6 +94,17 @@ func New(d Deps) *fiber.App {
 	api.Post("/contests/:cid/unfreeze", org, s.unfreezeContest)
 	api.Post("/contests/:cid/reveal", org, s.revealNext)
 	api.Get("/contests/:cid/audit", org, s.contestAudit)
+
+	jury := s.requireRole(account.Judge, account.Organizer)
+	api.Get("/contests/:cid/submissions", s.requireUser, s.listSubmissions)
+	api.Get("/submissions/:sid/source", s.requireUser, s.getSource)
+	api.Post("/submissions/:sid/override", jury, s.overrideSubmission)
+	api.Post("/contests/:cid/rejudges", jury, s.startRejudge)
+	api.Get("/contests/:cid/rejudges/:rid", jury, s.getRejudge)
+	api.Post("/contests/:cid/rejudges/:rid/apply", jury, s.finishRejudge(true))
+	api.Post("/contests/:cid/rejudges/:rid/cancel", jury, s.finishRejudge(false))
+	api.Get("/queue", jury, s.judgingQueue)
+
 	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route") })
 
 	app.Get("/ws/contests/:cid/board", s.boardSocket())

@@ -21,5 +21,9 @@ func (s *server) getSubmission(c *fiber.Ctx) error {
 		// Same answer as a missing one: contestants learn nothing of others' submissions.
 		return errNotFound("no submission " + c.Params("sid"))
 	}
-	return c.JSON(sub)
+	ct, err := s.Contests.Get(c.UserContext(), sub.Contest)
+	if err != nil {
+		return errInternal(err)
+	}
+	return c.JSON(s.forViewer(u, ct, sub))
 }

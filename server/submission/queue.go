@@ -29,6 +29,9 @@ type Job struct {
 	SID        string
 	Gen        int64
 	Deliveries int64
+	// Rejudge names the rejudge batch the job grades for; its result goes
+	// to the batch's preview, not to the submission.
+	Rejudge string
 }
 
 // EnsureGroup creates the judges' consumer group if it does not exist.
@@ -71,8 +74,9 @@ func (s *Store) Take(ctx context.Context, worker string, lease, block time.Durat
 
 func (s *Store) job(ctx context.Context, m redis.XMessage) (*Job, error) {
 	sid, _ := m.Values["sid"].(string)
+	rejudge, _ := m.Values["rejudge"].(string)
 	gen, _ := strconv.ParseInt(fmt.Sprint(m.Values["gen"]), 10, 64)
-	j := &Job{StreamID: m.ID, SID: sid, Gen: gen, Deliveries: 1}
+	j := &Job{StreamID: m.ID, SID: sid, Gen: gen, Deliveries: 1, Rejudge: rejudge}
 	p, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
 		Stream: JobsKey, Group: Group, Start: m.ID, End: m.ID, Count: 1,
 	}).Result()
@@ -137,62 +141,85 @@ func (s *Store) MarkJudging(ctx context.Context, job *Job, worker string) error 
 	return nil
 }
 
+// storeResultLua defines storeResult(subKey, attKey, eventsKey, prefix, r,
+// maxlen): it writes result r (see resultArgs) into the submission and its
+// attempt, recomputes the contestant's board rows and appends a verdict event.
+const storeResultLua = `
+local function storeResult(subKey, attKey, eventsKey, prefix, r, maxlen)
+  local st = redis.call('HMGET', subKey, 'id', 'challenge', 'contestant', 'elapsed')
+  redis.call('HSET', subKey, 'status', 'done', 'outcome', r.outcome, 'score', r.score,
+    'max_score', r.max_score, 'tests', r.tests, 'message', r.message, 'worker', r.worker, 'judged_at', r.judged_at)
+  local ps = nil
+  if type(r.public_score) == 'number' then
+    ps = r.public_score
+    redis.call('HSET', subKey, 'public_score', ps)
+  else
+    redis.call('HDEL', subKey, 'public_score')
+  end
+  local n = tonumber(string.match(st[1], '(%d+)$'))
+  redis.call('HSET', attKey, st[1], cjson.encode({n = n, s = 'done', sc = r.score, ps = ps,
+    mx = r.max_score, t = tonumber(st[4]), o = r.outcome}))
+  local row, prow = recompute(prefix, st[3], st[2])
+  local sub = cjson.encode({id = st[1], challenge = st[2], contestant = st[3], status = 'done',
+    outcome = r.outcome, score = r.score})
+  return redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'type', 'verdict',
+    'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
+end
+`
+
 // applyScript stores a result, recomputes the board from the contestant's
 // attempts, appends the event and acknowledges the job, all at once. A result
 // for a finished submission or an older generation only acknowledges the job.
 //
 //	KEYS: sub, attempts, events, jobs
-//	ARGV: gen, stream id, group, outcome, score, max_score, tests JSON,
-//	      message, worker, judged_at (unix ms), events maxlen, board prefix,
-//	      public score ("" when none)
+//	ARGV: gen, stream id, group, result JSON, board prefix, events maxlen
 //	returns: 1 applied, 0 already applied or stale
-var applyScript = redis.NewScript(scoreboard.RecomputeLua + `
-local function ack()
-  redis.call('XACK', KEYS[4], ARGV[3], ARGV[2])
-  redis.call('XDEL', KEYS[4], ARGV[2])
-end
-local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id', 'challenge', 'contestant', 'elapsed')
+var applyScript = redis.NewScript(scoreboard.RecomputeLua + storeResultLua + `
+redis.call('XACK', KEYS[4], ARGV[3], ARGV[2])
+redis.call('XDEL', KEYS[4], ARGV[2])
+local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id')
 if not st[3] or st[1] == 'done' or st[2] ~= ARGV[1] then
-  ack()
   return 0
 end
-redis.call('HSET', KEYS[1], 'status', 'done', 'outcome', ARGV[4], 'score', ARGV[5],
-  'max_score', ARGV[6], 'tests', ARGV[7], 'message', ARGV[8], 'worker', ARGV[9], 'judged_at', ARGV[10])
-if ARGV[13] ~= '' then
-  redis.call('HSET', KEYS[1], 'public_score', ARGV[13])
-else
-  redis.call('HDEL', KEYS[1], 'public_score')
-end
-local n = tonumber(string.match(st[3], '(%d+)$'))
-redis.call('HSET', KEYS[2], st[3], cjson.encode({n = n, s = 'done', sc = tonumber(ARGV[5]),
-  ps = tonumber(ARGV[13]), mx = tonumber(ARGV[6]), t = tonumber(st[6]), o = ARGV[4]}))
-local row, prow = recompute(ARGV[12], st[5], st[4])
-local sub = cjson.encode({id = st[3], challenge = st[4], contestant = st[5], status = 'done',
-  outcome = ARGV[4], score = tonumber(ARGV[5])})
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'verdict',
-  'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
-ack()
+storeResult(KEYS[1], KEYS[2], KEYS[3], ARGV[5], cjson.decode(ARGV[4]), ARGV[6])
 return 1
 `)
+
+// resultArgs is a result as the scripts read it.
+type resultArgs struct {
+	Outcome     string   `json:"outcome"`
+	Score       float64  `json:"score"`
+	PublicScore *float64 `json:"public_score"`
+	MaxScore    float64  `json:"max_score"`
+	Tests       string   `json:"tests"` // JSON, stored as is
+	Message     string   `json:"message"`
+	Worker      string   `json:"worker"`
+	JudgedAt    int64    `json:"judged_at"`
+}
+
+func (s *Store) resultJSON(res verdict.Result) (string, error) {
+	tests := []byte("[]")
+	if res.Tests != nil {
+		var err error
+		if tests, err = json.Marshal(res.Tests); err != nil {
+			return "", err
+		}
+	}
+	b, err := json.Marshal(resultArgs{Outcome: string(res.Outcome), Score: res.Score, PublicScore: res.PublicScore,
+		MaxScore: res.MaxScore, Tests: string(tests), Message: res.Message, Worker: res.Worker, JudgedAt: s.now().UnixMilli()})
+	return string(b), err
+}
 
 // Apply stores the result of job in one atomic, idempotent step. It reports
 // whether the result was applied (false: it had been already, or is stale).
 func (s *Store) Apply(ctx context.Context, job *Job, sub Submission, res verdict.Result) (bool, error) {
-	tests, err := json.Marshal(res.Tests)
+	r, err := s.resultJSON(res)
 	if err != nil {
-		return false, fmt.Errorf("encode tests of %s: %w", sub.ID, err)
-	}
-	if res.Tests == nil {
-		tests = []byte("[]")
-	}
-	public := ""
-	if res.PublicScore != nil {
-		public = strconv.FormatFloat(*res.PublicScore, 'f', -1, 64)
+		return false, fmt.Errorf("encode result of %s: %w", sub.ID, err)
 	}
 	cid, _, _ := SplitID(sub.ID)
 	n, err := applyScript.Run(ctx, s.rdb, s.keysOf(sub), job.Gen, job.StreamID, Group,
-		string(res.Outcome), res.Score, res.MaxScore, tests, res.Message, res.Worker,
-		s.now().UnixMilli(), events.MaxLen, scoreboard.Prefix(cid), public).Int()
+		r, scoreboard.Prefix(cid), events.MaxLen).Int()
 	if err != nil {
 		return false, fmt.Errorf("apply result of %s: %w", sub.ID, err)
 	}
@@ -219,4 +246,47 @@ func (s *Store) Ack(ctx context.Context, job *Job) error {
 		return fmt.Errorf("drop job %s: %w", job.StreamID, err)
 	}
 	return nil
+}
+
+// QueueEntry is one job in the judging queue.
+type QueueEntry struct {
+	Submission string `json:"submission"`
+	Rejudge    string `json:"rejudge,omitempty"`
+	// Worker is empty while the job waits.
+	Worker     string `json:"worker,omitempty"`
+	WaitingMS  int64  `json:"waiting_ms"`
+	LeaseIdle  int64  `json:"lease_idle_ms,omitempty"`
+	Deliveries int64  `json:"deliveries"`
+}
+
+// Queue lists up to limit jobs, oldest first: those being graded (by which
+// worker, since when the lease was renewed) and those waiting.
+func (s *Store) Queue(ctx context.Context, limit int64) ([]QueueEntry, error) {
+	msgs, err := s.rdb.XRangeN(ctx, JobsKey, "-", "+", limit).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read queue: %w", err)
+	}
+	pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: JobsKey, Group: Group, Start: "-", End: "+", Count: limit}).Result()
+	if err != nil && !strings.Contains(err.Error(), "NOGROUP") {
+		return nil, fmt.Errorf("read leases: %w", err)
+	}
+	leases := map[string]redis.XPendingExt{}
+	for _, p := range pend {
+		leases[p.ID] = p
+	}
+	now := s.now().UnixMilli()
+	out := make([]QueueEntry, 0, len(msgs))
+	for _, m := range msgs {
+		sid, _ := m.Values["sid"].(string)
+		rj, _ := m.Values["rejudge"].(string)
+		e := QueueEntry{Submission: sid, Rejudge: rj}
+		if id, err := events.ParseID(m.ID); err == nil {
+			e.WaitingMS = now - int64(id.MS)
+		}
+		if p, ok := leases[m.ID]; ok {
+			e.Worker, e.LeaseIdle, e.Deliveries = p.Consumer, p.Idle.Milliseconds(), p.RetryCount
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

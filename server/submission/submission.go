@@ -5,6 +5,7 @@
 // Redis keys:
 //
 //	arena:{cid}:seq                    STRING  last submission number
+//	arena:{cid}:subs                   ZSET    submission id -> number (every submission, for listing)
 //	arena:{cid}:gap:{user}             STRING  set while the minimum interval since the last submission runs
 //	arena:{cid}:sub:{n}                HASH    the submission (see record)
 //	scoreboard.AttemptsKey             HASH    sid -> attempt JSON (see scoreboard.RecomputeLua)
@@ -41,19 +42,23 @@ const (
 
 // Submission is one attempt at a challenge.
 type Submission struct {
-	ID          string         `json:"id"`
-	Contest     string         `json:"contest"`
-	Challenge   string         `json:"challenge"`
-	Contestant  string         `json:"contestant"`
-	Language    string         `json:"language"`
-	Status      Status         `json:"status"`
-	Outcome     string         `json:"outcome"`
-	Score       float64        `json:"score"`
-	MaxScore    float64        `json:"max_score"`
-	Tests       []verdict.Test `json:"tests"`
-	Message     string         `json:"message,omitempty"`
-	SubmittedAt time.Time      `json:"submitted_at"`
-	JudgedAt    *time.Time     `json:"judged_at"`
+	ID         string         `json:"id"`
+	Contest    string         `json:"contest"`
+	Challenge  string         `json:"challenge"`
+	Contestant string         `json:"contestant"`
+	Language   string         `json:"language"`
+	Status     Status         `json:"status"`
+	Outcome    string         `json:"outcome"`
+	Score      float64        `json:"score"`
+	MaxScore   float64        `json:"max_score"`
+	Tests      []verdict.Test `json:"tests"`
+	Message    string         `json:"message,omitempty"`
+	// PublicScore is the score on the public rows (predictions).
+	PublicScore *float64 `json:"public_score,omitempty"`
+	// Override is the reason when the jury set the result by hand.
+	Override    string     `json:"override,omitempty"`
+	SubmittedAt time.Time  `json:"submitted_at"`
+	JudgedAt    *time.Time `json:"judged_at"`
 	// Blob is the hash of the submitted file in the blob store.
 	Blob     string `json:"-"`
 	FileName string `json:"file_name"`
@@ -75,6 +80,7 @@ func SplitID(sid string) (cid string, n int64, ok bool) {
 	return m[1], n, err == nil
 }
 
+func indexKey(cid string) string        { return "arena:{" + cid + "}:subs" }
 func seqKey(cid string) string          { return "arena:{" + cid + "}:seq" }
 func subKey(cid string, n int64) string { return "arena:{" + cid + "}:sub:" + strconv.FormatInt(n, 10) }
 
@@ -111,7 +117,7 @@ type New struct {
 // submitScript records a submission, updates the board's pending cells,
 // appends the event and queues the job, all at once.
 //
-//	KEYS: sub, attempts, events, jobs
+//	KEYS: sub, attempts, events, jobs, index
 //	ARGV: sid, contest, challenge, contestant, language, blob, file name,
 //	      submitted_at (unix ms), elapsed (s), max_score, events maxlen,
 //	      board prefix, number
@@ -129,6 +135,7 @@ local sub = cjson.encode({id = sid, challenge = ARGV[3], contestant = ARGV[4], s
 local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
   'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
 redis.call('XADD', KEYS[4], '*', 'sid', sid, 'gen', 1)
+redis.call('ZADD', KEYS[5], tonumber(ARGV[13]), sid)
 return ev
 `)
 
@@ -141,7 +148,7 @@ func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
 	sid := n.Contest + "-" + strconv.FormatInt(num, 10)
 	at := s.now()
 	keys := []string{subKey(n.Contest, num), scoreboard.AttemptsKey(n.Contest, n.Contestant, n.Challenge),
-		events.Key(n.Contest), JobsKey}
+		events.Key(n.Contest), JobsKey, indexKey(n.Contest)}
 	err = submitScript.Run(ctx, s.rdb, keys, sid, n.Contest, n.Challenge, n.Contestant,
 		n.Language, n.Blob, n.FileName, at.UnixMilli(), n.Elapsed, n.MaxScore, events.MaxLen,
 		scoreboard.Prefix(n.Contest), num).Err()
@@ -180,6 +187,11 @@ func decode(m map[string]string) (Submission, error) {
 	sub.Score, sub.MaxScore = num("score"), num("max_score")
 	sub.Elapsed, sub.Gen = int64(num("elapsed")), int64(num("gen"))
 	sub.SubmittedAt = time.UnixMilli(int64(num("submitted_at"))).UTC()
+	if v, ok := m["public_score"]; ok {
+		ps, _ := strconv.ParseFloat(v, 64)
+		sub.PublicScore = &ps
+	}
+	sub.Override = m["override"]
 	if v := m["judged_at"]; v != "" {
 		t := time.UnixMilli(int64(num("judged_at"))).UTC()
 		sub.JudgedAt = &t
@@ -197,4 +209,54 @@ func (s *Store) keysOf(sub Submission) []string {
 	cid, num, _ := SplitID(sub.ID)
 	return []string{subKey(cid, num), scoreboard.AttemptsKey(cid, sub.Contestant, sub.Challenge),
 		events.Key(cid), JobsKey}
+}
+
+// Filter narrows a list of submissions; empty fields match all.
+type Filter struct {
+	Challenge  string
+	Contestant string
+	Outcome    string
+}
+
+func (f Filter) match(s Submission) bool {
+	return (f.Challenge == "" || s.Challenge == f.Challenge) &&
+		(f.Contestant == "" || s.Contestant == f.Contestant) &&
+		(f.Outcome == "" || s.Outcome == f.Outcome || f.Outcome == string(s.Status))
+}
+
+// List returns contest cid's submissions matching f, newest first, at most
+// limit, looking through at most the newest scan submissions.
+func (s *Store) List(ctx context.Context, cid string, f Filter, limit, scan int64) ([]Submission, error) {
+	ids, err := s.rdb.ZRevRange(ctx, indexKey(cid), 0, scan-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, sid := range ids {
+			c, n, _ := SplitID(sid)
+			cmds[i] = p.HGetAll(ctx, subKey(c, n))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
+	}
+	out := []Submission{}
+	for _, cmd := range cmds {
+		if len(cmd.Val()) == 0 {
+			continue
+		}
+		sub, err := decode(cmd.Val())
+		if err != nil {
+			return nil, err
+		}
+		if f.match(sub) {
+			out = append(out, sub)
+			if int64(len(out)) >= limit {
+				break
+			}
+		}
+	}
+	return out, nil
 }

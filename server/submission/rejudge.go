@@ -1,0 +1,328 @@
+package submission
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/scoreboard"
+)
+
+// A rejudge grades submissions again without touching their results: each
+// new result goes into the batch, which then previews what would change.
+// Applying the batch stores the changed results (a new generation, so late
+// jobs of the old one are ignored); cancelling drops it.
+//
+// Redis keys:
+//
+//	arena:{cid}:rejudge:{rid}   HASH  "_meta" -> batch JSON; sid -> entry JSON; "r:{sid}" -> new result JSON
+//	arena:{cid}:rejudges        ZSET  rid -> created (unix ms)
+
+func rejudgeKey(cid, rid string) string { return "arena:{" + cid + "}:rejudge:" + rid }
+func rejudgesKey(cid string) string     { return "arena:{" + cid + "}:rejudges" }
+
+// Batch states.
+const (
+	BatchRunning   = "running"   // results still coming
+	BatchReady     = "ready"     // every result is in: preview complete
+	BatchApplied   = "applied"   // changes stored
+	BatchCancelled = "cancelled" // dropped
+)
+
+// ErrBatchNotFound is returned for an unknown rejudge batch.
+var ErrBatchNotFound = errors.New("rejudge not found")
+
+// ErrBatchClosed is returned when a batch was already applied or cancelled.
+var ErrBatchClosed = errors.New("rejudge already applied or cancelled")
+
+// BatchEntry is one submission in a rejudge batch.
+type BatchEntry struct {
+	Submission string          `json:"submission"`
+	Contestant string          `json:"contestant"`
+	Challenge  string          `json:"challenge"`
+	Gen        int64           `json:"gen"`
+	OldOutcome string          `json:"old_outcome"`
+	OldScore   float64         `json:"old_score"`
+	New        *verdict.Result `json:"new,omitempty"`
+	Changed    bool            `json:"changed"`
+	// Skipped says why an entry was not applied (e.g. changed meanwhile).
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// Batch is a rejudge and its preview.
+type Batch struct {
+	ID      string       `json:"id"`
+	Contest string       `json:"contest"`
+	Who     string       `json:"who"`
+	Reason  string       `json:"reason"`
+	Created time.Time    `json:"created"`
+	State   string       `json:"state"`
+	Entries []BatchEntry `json:"entries"`
+}
+
+type batchMeta struct {
+	Who     string    `json:"who"`
+	Reason  string    `json:"reason"`
+	Created time.Time `json:"created"`
+	State   string    `json:"state"`
+}
+
+// Select returns the ids of contest cid's submissions to one challenge, by
+// one contestant, or both; empty arguments match all.
+func (s *Store) Select(ctx context.Context, cid, challenge, contestant string) ([]string, error) {
+	user, slug := "*", "*"
+	if contestant != "" {
+		user = contestant
+	}
+	if challenge != "" {
+		slug = challenge
+	}
+	var sids []string
+	iter := s.rdb.Scan(ctx, 0, scoreboard.AttemptsKey(cid, user, slug), 1000).Iterator()
+	for iter.Next(ctx) {
+		keys, err := s.rdb.HKeys(ctx, iter.Val()).Result()
+		if err != nil {
+			return nil, fmt.Errorf("list submissions: %w", err)
+		}
+		sids = append(sids, keys...)
+	}
+	if err := iter.Err(); err != nil {
+		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
+	}
+	sort.Slice(sids, func(i, j int) bool {
+		_, a, _ := SplitID(sids[i])
+		_, b, _ := SplitID(sids[j])
+		return a < b
+	})
+	return sids, nil
+}
+
+// StartRejudge grades the given submissions of contest cid again, as a
+// preview; nothing changes until ApplyRejudge.
+func (s *Store) StartRejudge(ctx context.Context, cid string, sids []string, who, reason string) (*Batch, error) {
+	if len(sids) == 0 {
+		return nil, errors.New("no submissions to rejudge")
+	}
+	rid := strings.ToLower(rand.Text()[:10])
+	meta := batchMeta{Who: who, Reason: reason, Created: s.now().UTC(), State: BatchRunning}
+	mb, _ := json.Marshal(meta)
+	fields := []any{"_meta", string(mb)}
+	var jobs []*redis.XAddArgs
+	for _, sid := range sids {
+		sub, err := s.Get(ctx, sid)
+		if err != nil {
+			return nil, fmt.Errorf("rejudge %s: %w", sid, err)
+		}
+		if sub.Contest != cid {
+			return nil, fmt.Errorf("rejudge %s: not a submission of %s", sid, cid)
+		}
+		e := BatchEntry{Submission: sid, Contestant: sub.Contestant, Challenge: sub.Challenge, Gen: sub.Gen,
+			OldOutcome: sub.Outcome, OldScore: sub.Score}
+		eb, _ := json.Marshal(e)
+		fields = append(fields, sid, string(eb))
+		jobs = append(jobs, &redis.XAddArgs{Stream: JobsKey, Values: []any{"sid", sid, "gen", sub.Gen, "rejudge", rid}})
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, rejudgeKey(cid, rid), fields...)
+		p.ZAdd(ctx, rejudgesKey(cid), redis.Z{Score: float64(meta.Created.UnixMilli()), Member: rid})
+		for _, j := range jobs {
+			p.XAdd(ctx, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start rejudge in %s: %w", cid, err)
+	}
+	return s.Rejudge(ctx, cid, rid)
+}
+
+// storeRejudgeScript puts a rejudge result into its batch and acknowledges the job.
+//
+//	KEYS: batch, jobs;  ARGV: sid, result JSON, group, stream id
+var storeRejudgeScript = redis.NewScript(`
+redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
+redis.call('XDEL', KEYS[2], ARGV[4])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[2])
+return 1
+`)
+
+// StoreRejudge records a rejudge job's result in its batch.
+func (s *Store) StoreRejudge(ctx context.Context, job *Job, res verdict.Result) error {
+	cid, _, ok := SplitID(job.SID)
+	if !ok {
+		return fmt.Errorf("store rejudge result: bad submission id %q", job.SID)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode rejudge result of %s: %w", job.SID, err)
+	}
+	err = storeRejudgeScript.Run(ctx, s.rdb, []string{rejudgeKey(cid, job.Rejudge), JobsKey},
+		job.SID, b, Group, job.StreamID).Err()
+	if err != nil {
+		return fmt.Errorf("store rejudge result of %s: %w", job.SID, err)
+	}
+	return nil
+}
+
+// Rejudge returns a batch and its preview.
+func (s *Store) Rejudge(ctx context.Context, cid, rid string) (*Batch, error) {
+	m, err := s.rdb.HGetAll(ctx, rejudgeKey(cid, rid)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read rejudge %s: %w", rid, err)
+	}
+	raw, ok := m["_meta"]
+	if !ok {
+		return nil, ErrBatchNotFound
+	}
+	var meta batchMeta
+	if err := json.Unmarshal([]byte(raw), &meta); err != nil {
+		return nil, fmt.Errorf("decode rejudge %s: %w", rid, err)
+	}
+	b := &Batch{ID: rid, Contest: cid, Who: meta.Who, Reason: meta.Reason, Created: meta.Created, State: meta.State}
+	done := true
+	for k, v := range m {
+		if k == "_meta" || strings.HasPrefix(k, "r:") {
+			continue
+		}
+		var e BatchEntry
+		if err := json.Unmarshal([]byte(v), &e); err != nil {
+			return nil, fmt.Errorf("decode rejudge entry %s: %w", k, err)
+		}
+		if raw, ok := m["r:"+k]; ok {
+			var r verdict.Result
+			if err := json.Unmarshal([]byte(raw), &r); err != nil {
+				return nil, fmt.Errorf("decode rejudge result %s: %w", k, err)
+			}
+			e.New = &r
+		}
+		if e.New == nil {
+			done = false
+		} else {
+			e.Changed = string(e.New.Outcome) != e.OldOutcome || e.New.Score != e.OldScore
+		}
+		b.Entries = append(b.Entries, e)
+	}
+	sort.Slice(b.Entries, func(i, j int) bool {
+		_, x, _ := SplitID(b.Entries[i].Submission)
+		_, y, _ := SplitID(b.Entries[j].Submission)
+		return x < y
+	})
+	if b.State == BatchRunning && done {
+		b.State = BatchReady
+	}
+	return b, nil
+}
+
+func (s *Store) setBatchState(ctx context.Context, cid, rid string, b *Batch, state string) error {
+	mb, _ := json.Marshal(batchMeta{Who: b.Who, Reason: b.Reason, Created: b.Created, State: state})
+	if err := s.rdb.HSet(ctx, rejudgeKey(cid, rid), "_meta", mb).Err(); err != nil {
+		return fmt.Errorf("update rejudge %s: %w", rid, err)
+	}
+	b.State = state
+	return nil
+}
+
+// CancelRejudge drops a batch; results still arriving are ignored.
+func (s *Store) CancelRejudge(ctx context.Context, cid, rid string) (*Batch, error) {
+	b, err := s.Rejudge(ctx, cid, rid)
+	if err != nil {
+		return nil, err
+	}
+	if b.State == BatchApplied || b.State == BatchCancelled {
+		return nil, ErrBatchClosed
+	}
+	return b, s.setBatchState(ctx, cid, rid, b, BatchCancelled)
+}
+
+// ApplyRejudge stores every changed result of a batch. A submission whose
+// result changed since the batch started (another rejudge or an override)
+// is skipped and says so.
+func (s *Store) ApplyRejudge(ctx context.Context, cid, rid string) (*Batch, error) {
+	b, err := s.Rejudge(ctx, cid, rid)
+	if err != nil {
+		return nil, err
+	}
+	if b.State == BatchApplied || b.State == BatchCancelled {
+		return nil, ErrBatchClosed
+	}
+	for i := range b.Entries {
+		e := &b.Entries[i]
+		if e.New == nil {
+			e.Skipped = "not graded yet"
+			continue
+		}
+		if !e.Changed {
+			continue
+		}
+		ok, err := s.setResult(ctx, e.Submission, e.Gen, *e.New)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			e.Skipped = "its result changed after the rejudge started"
+		}
+	}
+	return b, s.setBatchState(ctx, cid, rid, b, BatchApplied)
+}
+
+// setResultScript replaces a submission's result under a new generation.
+//
+//	KEYS: sub, attempts, events
+//	ARGV: expected gen ("" for any), result JSON, board prefix, events maxlen, override reason
+//	returns: 1 stored, 0 the generation moved on
+var setResultScript = redis.NewScript(scoreboard.RecomputeLua + storeResultLua + `
+local gen = redis.call('HGET', KEYS[1], 'gen')
+if not gen or (ARGV[1] ~= '' and gen ~= ARGV[1]) then return 0 end
+redis.call('HINCRBY', KEYS[1], 'gen', 1)
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'override', ARGV[5]) else redis.call('HDEL', KEYS[1], 'override') end
+storeResult(KEYS[1], KEYS[2], KEYS[3], ARGV[3], cjson.decode(ARGV[2]), ARGV[4])
+return 1
+`)
+
+func (s *Store) setResult(ctx context.Context, sid string, gen int64, res verdict.Result) (bool, error) {
+	return s.replaceResult(ctx, sid, fmt.Sprint(gen), res, "")
+}
+
+func (s *Store) replaceResult(ctx context.Context, sid, gen string, res verdict.Result, reason string) (bool, error) {
+	sub, err := s.Get(ctx, sid)
+	if err != nil {
+		return false, err
+	}
+	r, err := s.resultJSON(res)
+	if err != nil {
+		return false, fmt.Errorf("encode result of %s: %w", sid, err)
+	}
+	keys := s.keysOf(sub)[:3]
+	n, err := setResultScript.Run(ctx, s.rdb, keys, gen, r, scoreboard.Prefix(sub.Contest), events.MaxLen, reason).Int()
+	if err != nil {
+		return false, fmt.Errorf("store result of %s: %w", sid, err)
+	}
+	return n == 1, nil
+}
+
+// Override sets a submission's outcome and score by hand, for reason. Any
+// grading still under way for it is ignored when it finishes.
+func (s *Store) Override(ctx context.Context, sid string, outcome verdict.Outcome, score float64, reason string) (Submission, error) {
+	sub, err := s.Get(ctx, sid)
+	if err != nil {
+		return Submission{}, err
+	}
+	if score < 0 || score > sub.MaxScore {
+		return Submission{}, fmt.Errorf("score must be in 0..%v", sub.MaxScore)
+	}
+	res := verdict.Result{Outcome: outcome, Score: score, MaxScore: sub.MaxScore, Tests: sub.Tests,
+		Message: sub.Message, Worker: "override"}
+	if _, err := s.replaceResult(ctx, sid, "", res, reason); err != nil {
+		return Submission{}, err
+	}
+	return s.Get(ctx, sid)
+}
