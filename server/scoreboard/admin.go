@@ -88,8 +88,22 @@ func (s *Store) RecomputeAll(ctx context.Context, cid string) error {
 //	returns: {user, slug, event id} or {} when nothing is left to reveal
 var revealScript = redis.NewScript(RecomputeLua + `
 local prefix = ARGV[1]
-local users = redis.call('ZRANGE', prefix .. 'board:public', 0, -1)
-for _, user in ipairs(users) do
+-- Bottom of the board first: ascending key, and within a tie the order the
+-- board shows reversed (it lists ties by name).
+local flat = redis.call('ZRANGE', prefix .. 'board:public', 0, -1, 'WITHSCORES')
+local users = {}
+for i = 1, #flat, 2 do
+  local name = flat[i]
+  local who = redis.call('HGET', prefix .. 'who', flat[i])
+  if who then name = cjson.decode(who).name or name end
+  table.insert(users, {id = flat[i], key = tonumber(flat[i + 1]), name = name})
+end
+table.sort(users, function(a, b)
+  if a.key ~= b.key then return a.key < b.key end
+  return a.name > b.name
+end)
+for _, u in ipairs(users) do
+  local user = u.id
   for i = 4, #ARGV do
     local slug = ARGV[i]
     local raw = redis.call('HGET', prefix .. 'cells:' .. user, 'p:' .. slug)

@@ -96,21 +96,39 @@ func (s *Store) catchUp(ctx context.Context, cid string, v View, old *snapshot) 
 		}
 	}
 	b := &Board{Contest: old.board.Contest, View: v, Scoring: old.board.Scoring, Frozen: old.board.Frozen,
-		EventID: evs[len(evs)-1].ID, Rows: make([]Row, 0, len(old.board.Rows)+len(changed))}
-	keys := make(map[string]float64, len(old.keys)+len(changed))
-	for _, r := range old.board.Rows {
-		if nr, ok := changed[r.Contestant.ID]; ok {
-			r = nr
-			delete(changed, r.Contestant.ID)
+		EventID: evs[len(evs)-1].ID}
+	// Readers never look at keys, and refreshes hold the entry's lock: the
+	// map moves on to the new snapshot rather than being copied.
+	keys := old.keys
+	// Keep the unchanged rows in their order and merge the changed ones in
+	// by key: O(n) per refresh instead of a sort.
+	moved := make([]Row, 0, len(changed))
+	for id, r := range changed {
+		keys[id] = Key(old.params.Scoring, r.Total, r.Penalty, r.Time)
+		moved = append(moved, r)
+	}
+	less := func(a, b Row) bool { // a before b
+		ka, kb := keys[a.Contestant.ID], keys[b.Contestant.ID]
+		if ka != kb {
+			return ka > kb
 		}
-		keys[r.Contestant.ID] = Key(old.params.Scoring, r.Total, r.Penalty, r.Time)
+		return a.Contestant.Name < b.Contestant.Name
+	}
+	sort.Slice(moved, func(i, j int) bool { return less(moved[i], moved[j]) })
+	b.Rows = make([]Row, 0, len(old.board.Rows)+len(moved))
+	m := 0
+	for _, r := range old.board.Rows {
+		if _, ok := changed[r.Contestant.ID]; ok {
+			continue
+		}
+		for m < len(moved) && less(moved[m], r) {
+			b.Rows = append(b.Rows, moved[m])
+			m++
+		}
 		b.Rows = append(b.Rows, r)
 	}
-	for _, r := range changed { // contestants new to the board
-		keys[r.Contestant.ID] = Key(old.params.Scoring, r.Total, r.Penalty, r.Time)
-		b.Rows = append(b.Rows, r)
-	}
-	finish(b, keys)
+	b.Rows = append(b.Rows, moved[m:]...)
+	rank(b, keys)
 	return &snapshot{board: b, keys: keys, params: old.params}, true
 }
 
@@ -216,6 +234,11 @@ func finish(b *Board, keys map[string]float64) {
 		}
 		return b.Rows[i].Contestant.Name < b.Rows[j].Contestant.Name
 	})
+	rank(b, keys)
+}
+
+// rank sets ranks on sorted rows and marks first solvers.
+func rank(b *Board, keys map[string]float64) {
 	rk := make([]float64, len(b.Rows))
 	for i, r := range b.Rows {
 		rk[i] = keys[r.Contestant.ID]
