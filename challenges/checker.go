@@ -2,17 +2,152 @@ package challenges
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Checker compares a program's output with the expected answer.
 type Checker func(output, answer []byte) (ok bool, message string)
 
-// Checkers are the built-in checkers by name.
+// Checkers are the built-in checkers by name, with their default options.
 var Checkers = map[string]Checker{
-	"exact":  exactCheck,
-	"tokens": tokenCheck,
+	CheckExact:  exactCheck,
+	CheckTokens: CheckerSpec{Type: CheckTokens}.Compare,
+	CheckFloats: CheckerSpec{Type: CheckFloats}.Compare,
+}
+
+// Checker types of program.checker.
+const (
+	// CheckExact compares line by line, ignoring trailing spaces and
+	// trailing blank lines.
+	CheckExact = "exact"
+	// CheckTokens compares whitespace-separated tokens.
+	CheckTokens = "tokens"
+	// CheckFloats compares tokens, numbers within a tolerance.
+	CheckFloats = "floats"
+	// CheckCustom runs the package's own checker program (Kattis
+	// output-validator protocol) in a sandbox of its own.
+	CheckCustom = "custom"
+)
+
+// Defaults of the checker section.
+const (
+	// DefaultFloatTolerance is the absolute and relative tolerance of the
+	// floats checker when neither is given.
+	DefaultFloatTolerance = 1e-6
+	// DefaultCheckerTimeMS bounds one run of a custom checker (CPU time).
+	DefaultCheckerTimeMS = 10_000
+	// DefaultCheckerMemoryMB bounds one run of a custom checker.
+	DefaultCheckerMemoryMB = 512
+)
+
+// Exit codes of a custom checker (Kattis output-validator protocol).
+const (
+	CheckerAccept = 42
+	CheckerReject = 43
+)
+
+// CheckerSpec is program.checker: either a name (exact, tokens, floats) or
+// a mapping with a type and its options.
+type CheckerSpec struct {
+	// Type is exact, tokens, floats or custom. Default exact.
+	Type string `yaml:"type" json:"type"`
+	// CaseSensitive (tokens, floats): compare words with case. Default true.
+	CaseSensitive *bool `yaml:"case_sensitive" json:"case_sensitive,omitempty"`
+	// AbsTolerance and RelTolerance (floats): a number is right when it is
+	// within either of the answer. Default: both DefaultFloatTolerance when
+	// neither is given, else 0 for the one left out.
+	AbsTolerance *float64 `yaml:"abs_tolerance" json:"abs_tolerance,omitempty"`
+	RelTolerance *float64 `yaml:"rel_tolerance" json:"rel_tolerance,omitempty"`
+
+	// Source (custom) is the checker's main source file in the package,
+	// e.g. checker/check.py; every file of its directory goes with it.
+	Source string `yaml:"source" json:"source,omitempty"`
+	// Language (custom) of the source. Default: from its file name ending.
+	Language string `yaml:"language" json:"language,omitempty"`
+	// Args (custom) are passed after the feedback directory.
+	Args []string `yaml:"args" json:"args,omitempty"`
+	// TimeMS and MemoryMB (custom) bound each run of the checker.
+	// Defaults DefaultCheckerTimeMS and DefaultCheckerMemoryMB.
+	TimeMS   int64 `yaml:"time_ms" json:"time_ms,omitempty"`
+	MemoryMB int64 `yaml:"memory_mb" json:"memory_mb,omitempty"`
+	// ScoreMax (custom) is the score.txt value worth a whole test; a
+	// checker's score is divided by it. Default 1.
+	ScoreMax float64 `yaml:"score_max" json:"score_max,omitempty"`
+
+	// Files (custom) are the checker's files, loaded from the source's
+	// directory: names relative to it.
+	Files []PackageFile `yaml:"-" json:"-"`
+}
+
+// PackageFile is a file read from a package, named by where it goes.
+type PackageFile struct {
+	Name string
+	Data []byte
+}
+
+var checkerFields = map[string]bool{
+	"type": true, "case_sensitive": true, "abs_tolerance": true, "rel_tolerance": true,
+	"source": true, "language": true, "args": true, "time_ms": true, "memory_mb": true, "score_max": true,
+}
+
+// UnmarshalYAML reads either a bare checker name or a mapping, refusing
+// unknown fields.
+func (c *CheckerSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*c = CheckerSpec{Type: n.Value}
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: checker must be a name (exact, tokens, floats) or a mapping with a type", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; !checkerFields[k] {
+			return fmt.Errorf("line %d: field %s not found in checker", n.Content[i].Line, k)
+		}
+	}
+	type plain CheckerSpec
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*c = CheckerSpec(p)
+	return nil
+}
+
+// Tolerances returns the floats checker's absolute and relative tolerance.
+func (c CheckerSpec) Tolerances() (abs, rel float64) {
+	if c.AbsTolerance == nil && c.RelTolerance == nil {
+		return DefaultFloatTolerance, DefaultFloatTolerance
+	}
+	if c.AbsTolerance != nil {
+		abs = *c.AbsTolerance
+	}
+	if c.RelTolerance != nil {
+		rel = *c.RelTolerance
+	}
+	return abs, rel
+}
+
+func (c CheckerSpec) caseSensitive() bool { return c.CaseSensitive == nil || *c.CaseSensitive }
+
+// Compare runs a built-in checker (exact, tokens, floats) on one output.
+// A rejection's message says where the output went wrong without giving
+// the expected answer away.
+func (c CheckerSpec) Compare(output, answer []byte) (bool, string) {
+	switch c.Type {
+	case CheckExact, "":
+		return exactCheck(output, answer)
+	case CheckTokens:
+		return c.tokenCheck(output, answer, false)
+	case CheckFloats:
+		return c.tokenCheck(output, answer, true)
+	}
+	return false, fmt.Sprintf("checker %q cannot compare outputs itself", c.Type)
 }
 
 // exactCheck compares line by line, ignoring trailing spaces and trailing blank lines.
@@ -43,19 +178,57 @@ func normLines(b []byte) []string {
 	return lines
 }
 
-// tokenCheck compares whitespace-separated tokens.
-func tokenCheck(output, answer []byte) (bool, string) {
+// tokenCheck compares whitespace-separated tokens; with floats, a token of
+// the answer that is a number matches any number within the tolerance.
+func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, string) {
 	got, want := bytes.Fields(output), bytes.Fields(answer)
+	abs, rel := c.Tolerances()
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
-			return false, "output has too few tokens"
+			return false, fmt.Sprintf("output has too few tokens (%d)", len(got))
 		}
 		if i >= len(want) {
 			return false, "output has too many tokens"
 		}
-		if !bytes.Equal(got[i], want[i]) {
+		if floats {
+			if w, ok := parseNumber(want[i]); ok {
+				g, ok := parseNumber(got[i])
+				if !ok {
+					return false, fmt.Sprintf("token %d: %s is not a number", i+1, clip(got[i]))
+				}
+				if d := math.Abs(g - w); d > abs && d > rel*math.Abs(w) {
+					return false, fmt.Sprintf("token %d: %s is not within the tolerance", i+1, clip(got[i]))
+				}
+				continue
+			}
+		}
+		same := bytes.Equal(got[i], want[i])
+		if !c.caseSensitive() {
+			same = bytes.EqualFold(got[i], want[i])
+		}
+		if !same {
 			return false, "token " + strconv.Itoa(i+1) + " differs"
 		}
 	}
 	return true, ""
+}
+
+// parseNumber reads a finite decimal number; NaN and infinities are not
+// numbers to a checker.
+func parseNumber(b []byte) (float64, bool) {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// clip shortens a token for a message.
+func clip(b []byte) string {
+	const n = 24
+	s := strings.ToValidUTF8(string(b), "?")
+	if len(s) > n {
+		s = s[:n] + "..."
+	}
+	return strconv.Quote(s)
 }

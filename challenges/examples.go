@@ -6,6 +6,8 @@ import (
 )
 
 //go:embed all:hello
+//go:embed all:fault-diagnosis all:sales-indicators
+//go:embed all:reentrancy-drain all:skill-token
 var examples embed.FS
 
 // Example returns the example package named slug, built into the binary.

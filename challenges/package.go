@@ -32,7 +32,11 @@ type kindLoader func(fsys fs.FS, pkg *Package, probs *Problems)
 
 // kinds lists the supported kinds. A kind not listed here is refused.
 var kinds = map[string]kindLoader{
-	KindProgram: loadProgram,
+	KindProgram:     loadProgram,
+	KindPredictions: loadPredictions,
+	KindSQL:         loadSQL,
+	KindCustom:      loadCustom,
+	KindEVM:         loadEVM,
 }
 
 // Categories a challenge may belong to.
@@ -70,7 +74,8 @@ type Spec struct {
 	Points    float64  `yaml:"points"`
 	Languages []string `yaml:"languages"`
 	Limits    Limits   `yaml:"limits"`
-	Checker   string   `yaml:"checker"`
+	// Checker is the older spelling of program.checker (a name only).
+	Checker string `yaml:"checker"`
 
 	// One section per kind; only the challenge's own kind's section is read.
 	Program     *ProgramSpec     `yaml:"program,omitempty"`
@@ -117,7 +122,7 @@ func Load(fsys fs.FS) (*Package, error) {
 	if err != nil {
 		return nil, fmt.Errorf("challenge.yaml: %w", err)
 	}
-	spec := Spec{Checker: "exact", Limits: defaultLimits}
+	spec := Spec{Limits: defaultLimits}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(&spec); err != nil {

@@ -28,6 +28,7 @@ func commands() []command {
 		serveCommand(), judgeCommand(), upCommand(),
 		loginCommand(), submitCommand(),
 		imagesBuildCommand(), contestLoadCommand(),
+		usersImportCommand(),
 	}
 }
 

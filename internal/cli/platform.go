@@ -21,6 +21,7 @@ import (
 	"github.com/skillarena/arena/server/api"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
@@ -117,7 +118,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	app := api.New(api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
 		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
-		Admin: st.admin, Audit: st.audit,
+		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb),
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),

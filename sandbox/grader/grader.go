@@ -7,8 +7,8 @@ import (
 	"fmt"
 
 	"github.com/skillarena/arena/challenges"
+	recipes "github.com/skillarena/arena/deploy/images"
 	"github.com/skillarena/arena/sandbox/container"
-	"github.com/skillarena/arena/sandbox/images"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
 )
@@ -23,16 +23,18 @@ type Language struct {
 	Run     []string
 }
 
-// Languages returns the language table, read from the image recipes: adding a
-// language is a row in sandbox/images.
-func Languages() map[string]Language {
-	out := map[string]Language{}
-	for _, r := range images.Recipes() {
-		for _, l := range r.Languages {
-			out[l.ID] = Language{Name: l.ID, Image: r.Ref(), File: l.Source, Compile: l.Compile, Run: l.Run}
-		}
+// Languages returns the language table, read from the image recipes in
+// deploy/images: adding a language is a recipe row and an image.
+func Languages() (map[string]Language, error) {
+	table, err := recipes.Languages()
+	if err != nil {
+		return nil, fmt.Errorf("language table: %w", err)
 	}
-	return out
+	out := make(map[string]Language, len(table))
+	for id, l := range table {
+		out[id] = Language{Name: l.Name, Image: l.Image, File: l.Source, Compile: l.Compile, Run: l.Run}
+	}
+	return out, nil
 }
 
 // Sandbox runs one request in an isolated container.
@@ -44,23 +46,35 @@ type Sandbox interface {
 type Grader struct {
 	Sandbox   Sandbox
 	Languages map[string]Language
+	// langErr is why the language table could not be read; every grade
+	// then fails as the platform's fault.
+	langErr error
 }
 
 // New returns a grader over sb with the default language table.
-func New(sb Sandbox) *Grader { return &Grader{Sandbox: sb, Languages: Languages()} }
+func New(sb Sandbox) *Grader {
+	langs, err := Languages()
+	return &Grader{Sandbox: sb, Languages: langs, langErr: err}
+}
 
 // kindGrader grades one kind of challenge.
 type kindGrader func(g *Grader, ctx context.Context, pkg *challenges.Package, lang string, source []byte) (verdict.Result, error)
 
 // kinds maps a challenge kind to its grader, each in a file of its own.
 var kinds = map[string]kindGrader{
-	challenges.KindProgram: (*Grader).gradeProgram,
+	challenges.KindProgram:     (*Grader).gradeProgram,
+	challenges.KindPredictions: (*Grader).gradePredictions,
+	challenges.KindSQL:         (*Grader).gradeSQL,
+	challenges.KindCustom:      (*Grader).gradeCustom,
 }
 
 // Grade grades source, written in lang, against pkg. An error means the
 // platform failed (the job is retried); everything the submission did is in
 // the result.
 func (g *Grader) Grade(ctx context.Context, pkg *challenges.Package, lang string, source []byte) (verdict.Result, error) {
+	if g.langErr != nil {
+		return verdict.Result{}, g.langErr
+	}
 	grade, ok := kinds[pkg.Spec.Kind]
 	if !ok {
 		return verdict.Result{}, fmt.Errorf("grade %s: no grader for kind %q", pkg.Spec.ID, pkg.Spec.Kind)

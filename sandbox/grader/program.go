@@ -1,10 +1,12 @@
 package grader
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/sandbox/container"
@@ -12,36 +14,47 @@ import (
 	"github.com/skillarena/arena/sandbox/verdict"
 )
 
-// gradeProgram compiles and runs the source on every test in one container
-// and checks each output outside it.
+// Bounds on what the program grader keeps and shows.
+const (
+	// compileMessageBytes and compileMessageLines trim a compiler's message.
+	compileMessageBytes = 4096
+	compileMessageLines = 60
+	// compileOutputBytes caps what the compile step may print.
+	compileOutputBytes = 1 << 20
+	// checkMessageBytes trims a checker's message on one test.
+	checkMessageBytes = 500
+)
+
+// testCheck is how the checker judged one test's output: the fraction of
+// the test's credit it earned (0 rejected, 1 accepted) and a message.
+type testCheck struct {
+	fraction float64
+	message  string
+}
+
+// gradeProgram compiles and runs the source on every test in one container,
+// checks each output outside it (built-in checkers here, a custom checker in
+// a sandbox of its own), and scores the test groups.
 func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang string, source []byte) (verdict.Result, error) {
 	spec := pkg.Spec
 	res := verdict.Result{MaxScore: spec.Points, Tests: []verdict.Test{}}
+	prog := spec.Program
+	if prog == nil || prog.Checker == nil || len(prog.Groups) == 0 {
+		return res, fmt.Errorf("grade %s: the package was not loaded with challenges.Load (no program section)", spec.ID)
+	}
 	l, ok := g.Languages[lang]
 	if !ok || !slices.Contains(spec.Languages, lang) {
 		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("language %q is not accepted for this challenge", lang)
+		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
 		return res, nil
 	}
-	limits := runner.Limits{
-		CPUTimeMS:   spec.Limits.TimeMS,
-		WallTimeMS:  2*spec.Limits.TimeMS + 1000,
-		MemoryBytes: spec.Limits.MemoryMB << 20,
-		OutputBytes: spec.Limits.OutputKB << 10,
+	if msg := sourceProblem(source, prog.SourceKB); msg != "" {
+		res.Outcome, res.Message = verdict.InvalidSubmission, msg
+		return res, nil
 	}
-	req := runner.Request{
-		Files:         []runner.File{{Name: l.File, Data: source}},
-		Run:           runner.Step{Command: l.Run, Limits: limits},
-		StopOnFailure: true,
-	}
-	if len(l.Compile) > 0 {
-		req.Compile = &runner.Step{Command: l.Compile, Limits: runner.Limits{
-			CPUTimeMS: 30000, WallTimeMS: 60000, MemoryBytes: 1 << 30, OutputBytes: 1 << 20}}
-	}
-	for _, t := range pkg.Tests {
-		req.Tests = append(req.Tests, runner.Test{Name: t.Name, Input: t.Input})
-	}
-	out, err := g.Sandbox.Run(ctx, container.Config{Image: l.Image}, req)
+
+	req := programRequest(pkg, l, source)
+	out, err := g.Sandbox.Run(ctx, container.Config{Image: l.Image, TmpfsBytes: tmpfsFor(req.Files)}, req)
 	if err != nil {
 		return verdict.Result{}, fmt.Errorf("grade %s in %s: %w", spec.ID, l.Image, err)
 	}
@@ -56,25 +69,178 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 	if len(out.Tests) != len(pkg.Tests) {
 		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for %d tests", spec.ID, len(out.Tests), len(pkg.Tests))
 	}
-	check := challenges.Checkers[spec.Checker]
-	res.Outcome = verdict.Accepted
+
+	checks := make([]*testCheck, len(pkg.Tests))
+	var ran []int
+	for i, tr := range out.Tests {
+		if tr.Status == runner.StatusOK {
+			ran = append(ran, i)
+		}
+	}
+	if prog.Checker.Type == challenges.CheckCustom {
+		outputs := make([][]byte, len(ran))
+		for j, i := range ran {
+			outputs[j] = out.Tests[i].Stdout
+		}
+		got, err := g.runChecker(ctx, pkg, ran, outputs)
+		if err != nil {
+			return verdict.Result{}, fmt.Errorf("grade %s: %w", spec.ID, err)
+		}
+		for j, i := range ran {
+			checks[i] = &got[j]
+		}
+	} else {
+		for _, i := range ran {
+			ok, msg := prog.Checker.Compare(out.Tests[i].Stdout, pkg.Tests[i].Answer)
+			c := testCheck{message: msg}
+			if ok {
+				c.fraction = 1
+			}
+			checks[i] = &c
+		}
+	}
+
+	fractions := make([]float64, len(pkg.Tests))
 	for i, tr := range out.Tests {
 		t := verdict.Test{Name: pkg.Tests[i].Name, CPUTimeMS: tr.CPUTimeMS, WallTimeMS: tr.WallTimeMS, MemoryBytes: tr.MemoryBytes}
 		t.Outcome = fromStatus(tr.Status)
-		if t.Outcome == verdict.Accepted {
-			if ok, msg := check(tr.Stdout, pkg.Tests[i].Answer); !ok {
-				t.Outcome, t.Message = verdict.WrongAnswer, msg
-			}
+		if t.Outcome == verdict.TimeLimit && tr.MemoryBytes > spec.Limits.MemoryMB<<20 {
+			// The sandbox's memory cap leaves room for the compiler, so a
+			// memory hog may run out of time first: past the memory limit
+			// is a memory limit, whatever ended it.
+			t.Outcome = verdict.MemoryLimit
 		}
-		if res.Outcome == verdict.Accepted && t.Outcome != verdict.Accepted {
-			res.Outcome = t.Outcome
+		if c := checks[i]; c != nil {
+			fractions[i] = c.fraction
+			t.Message = c.message
+			switch {
+			case c.fraction >= 1:
+				t.Outcome = verdict.Accepted
+			case c.fraction > 0:
+				t.Outcome = verdict.Scored
+			default:
+				t.Outcome = verdict.WrongAnswer
+			}
 		}
 		res.Tests = append(res.Tests, t)
 	}
-	if res.Outcome == verdict.Accepted {
-		res.Score = spec.Points
+	scoreGroups(prog.Groups, fractions, res.Tests)
+	for _, t := range res.Tests {
+		res.Score += t.Score
 	}
+	res.Outcome = overallOutcome(res.Tests, res.Score)
 	return res, nil
+}
+
+// programRequest is the sandbox request for one submission: the source and
+// the package's work files, the compile step, one run per test.
+func programRequest(pkg *challenges.Package, l Language, source []byte) runner.Request {
+	spec := pkg.Spec
+	prog := spec.Program
+	req := runner.Request{
+		Files: []runner.File{{Name: l.File, Data: source}},
+		Run: runner.Step{Command: l.Run, Limits: runner.Limits{
+			CPUTimeMS:   spec.Limits.TimeMS,
+			WallTimeMS:  2*spec.Limits.TimeMS + 1000,
+			MemoryBytes: spec.Limits.MemoryMB << 20,
+			OutputBytes: spec.Limits.OutputKB << 10,
+		}},
+		// Stopping at the first failed run is only right when that failure
+		// already decides everything: one all-or-nothing group of all tests.
+		StopOnFailure: len(prog.Groups) == 1 && prog.Groups[0].Scoring == challenges.ScoringMin &&
+			len(prog.Groups[0].Indexes) == len(pkg.Tests),
+	}
+	for _, f := range prog.FileData {
+		req.Files = append(req.Files, runner.File{Name: f.Name, Data: f.Data})
+	}
+	if len(l.Compile) > 0 {
+		req.Compile = &runner.Step{Command: l.Compile, Limits: runner.Limits{
+			CPUTimeMS:   prog.Compile.TimeMS,
+			WallTimeMS:  2*prog.Compile.TimeMS + 1000,
+			MemoryBytes: prog.Compile.MemoryMB << 20,
+			OutputBytes: compileOutputBytes,
+		}}
+	}
+	for _, t := range pkg.Tests {
+		req.Tests = append(req.Tests, runner.Test{Name: t.Name, Input: t.Input})
+	}
+	return req
+}
+
+// tmpfsFor sizes the work directory: the default, plus twice the files
+// that go into it, so big training data leaves the program its room.
+func tmpfsFor(files []runner.File) int64 {
+	var n int64
+	for _, f := range files {
+		n += int64(len(f.Data))
+	}
+	return container.DefaultTmpfsBytes + 2*n
+}
+
+// sourceProblem says why a source cannot be a submission, or "".
+func sourceProblem(source []byte, maxKB int64) string {
+	switch {
+	case len(bytes.TrimSpace(source)) == 0:
+		return "the source file is empty"
+	case int64(len(source)) > maxKB<<10:
+		return fmt.Sprintf("the source file is %d KB; this challenge takes at most %d KB", (len(source)+1023)>>10, maxKB)
+	case bytes.IndexByte(source, 0) >= 0:
+		return fmt.Sprintf("the source contains NUL bytes (first at byte %d): it is a binary file, not source code", bytes.IndexByte(source, 0))
+	}
+	return ""
+}
+
+// scoreGroups fills each test's Score and MaxScore with its share of the
+// groups it belongs to, so that the tests' scores add up to the total: a
+// group's points are split evenly over its tests; a sum group pays each
+// test its share times the test's fraction, a min group pays every test
+// its share times the lowest fraction in the group.
+func scoreGroups(groups []challenges.Group, fractions []float64, tests []verdict.Test) {
+	for _, g := range groups {
+		if len(g.Indexes) == 0 {
+			continue
+		}
+		share := g.Points / float64(len(g.Indexes))
+		low, worst := 1.0, -1
+		for _, i := range g.Indexes {
+			if fractions[i] < low {
+				low, worst = fractions[i], i
+			}
+		}
+		for _, i := range g.Indexes {
+			tests[i].MaxScore += share
+			switch g.Scoring {
+			case challenges.ScoringSum:
+				tests[i].Score += share * fractions[i]
+			default:
+				tests[i].Score += share * low
+				if worst >= 0 && i != worst && fractions[i] > low && g.Points > 0 && tests[i].Message == "" {
+					tests[i].Message = fmt.Sprintf("group %s is all or nothing: test %s failed", g.Name, tests[worst].Name)
+				}
+			}
+		}
+	}
+}
+
+// overallOutcome is accepted when every test is, scored when some points
+// were earned, else the first failed test's outcome.
+func overallOutcome(tests []verdict.Test, score float64) verdict.Outcome {
+	all := true
+	for _, t := range tests {
+		all = all && t.Outcome == verdict.Accepted
+	}
+	switch {
+	case all:
+		return verdict.Accepted
+	case score > 0:
+		return verdict.Scored
+	}
+	for _, t := range tests {
+		if t.Outcome != verdict.Accepted && t.Outcome != verdict.Skipped && t.Outcome != verdict.Scored {
+			return t.Outcome
+		}
+	}
+	return verdict.WrongAnswer
 }
 
 func fromStatus(s runner.Status) verdict.Outcome {
@@ -94,10 +260,40 @@ func fromStatus(s runner.Status) verdict.Outcome {
 	}
 }
 
+// compilerMessage is what the contestant sees of a failed compile: the
+// compiler's output trimmed to its first lines, with the reason when the
+// compiler itself hit a limit.
 func compilerMessage(r *runner.StepResult) string {
 	msg := strings.TrimSpace(string(r.Stderr) + "\n" + string(r.Stdout))
-	if r.Status == runner.StatusTimeLimit {
+	switch r.Status {
+	case runner.StatusTimeLimit:
 		msg = "compilation took too long\n" + msg
+	case runner.StatusMemoryLimit:
+		msg = "the compiler ran out of memory\n" + msg
+	case runner.StatusOutputLimit:
+		msg = "the compiler printed too much\n" + msg
 	}
-	return msg
+	return trimMessage(strings.TrimSpace(msg), compileMessageBytes, compileMessageLines)
+}
+
+// trimMessage keeps at most maxLines lines and maxBytes bytes of valid
+// UTF-8, saying how much was left out.
+func trimMessage(msg string, maxBytes, maxLines int) string {
+	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	lines := strings.Split(msg, "\n")
+	cut := false
+	if len(lines) > maxLines {
+		lines, cut = lines[:maxLines], true
+	}
+	out := strings.Join(lines, "\n")
+	if len(out) > maxBytes {
+		out, cut = out[:maxBytes], true
+		for !utf8.ValidString(out) {
+			out = out[:len(out)-1]
+		}
+	}
+	if cut {
+		out += fmt.Sprintf("\n... (%d more bytes not shown)", len(msg)-len(out))
+	}
+	return out
 }

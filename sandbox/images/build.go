@@ -57,14 +57,38 @@ type Options struct {
 	// Only limits the build to these image names (e.g. "skillarena/python3").
 	// Default: every recipe.
 	Only []string
+	// FromRegistry makes each base file system with docker build from the
+	// Debian image of Suite (debian:<suite>-slim) and apt-get, for hosts
+	// that reach a registry. Default: the offline path, mmdebstrap from the
+	// mirror and docker import.
+	FromRegistry bool
 }
 
-// Build builds the sandbox images that are missing or out of date. For
-// each recipe it makes the base file system with mmdebstrap and imports it
-// as BaseRef (skipped when that tag exists), then builds Ref on top of it
-// with the runner binary (skipped when the existing image carries the same
-// recipe and runner hashes). It needs no network beyond the Debian mirror.
-func Build(ctx context.Context, cli *client.Client, opts Options) error {
+// Report says what Build did for one image.
+type Report struct {
+	// Image is the image reference, e.g. "skillarena/cpp:latest".
+	Image string `json:"image"`
+	// Recipe is the recipe hash the image carries (16 hex digits).
+	Recipe string `json:"recipe"`
+	// Built is true when the image was (re)built, false when it was up to date.
+	Built bool `json:"built"`
+	// Size is the image size in bytes, as the engine reports it.
+	Size int64 `json:"size"`
+	// Took is how long the build took.
+	Took time.Duration `json:"took"`
+}
+
+// registryVariant names the registry path in recipe hashes.
+func registryVariant(suite string) string { return "registry:debian:" + suite + "-slim" }
+
+// Build builds the sandbox images that are missing or out of date and
+// reports each image it considered, with its size. For each recipe it
+// makes the base file system with mmdebstrap and imports it as BaseRef
+// (skipped when that tag exists), then builds Ref on top of it with the
+// runner binary (skipped when the existing image carries the same recipe
+// and runner hashes). It needs no network beyond the Debian mirror, unless
+// Options.FromRegistry asks for the registry path.
+func Build(ctx context.Context, cli *client.Client, opts Options) ([]Report, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -73,40 +97,51 @@ func Build(ctx context.Context, cli *client.Client, opts Options) error {
 	}
 	recipes, err := selectRecipes(opts.Only)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if opts.RunnerPath == "" {
-		return errors.New("build images: no runner binary given (build it: CGO_ENABLED=0 go build -o bin/arena-runner ./sandbox/runner/cmd/arena-runner)")
+		return nil, errors.New("build images: no runner binary given (build it: CGO_ENABLED=0 go build -o bin/arena-runner ./sandbox/runner/cmd/arena-runner)")
 	}
 	if err := CheckStatic(opts.RunnerPath); err != nil {
-		return fmt.Errorf("build images: %w", err)
+		return nil, fmt.Errorf("build images: %w", err)
 	}
 	runnerData, err := os.ReadFile(opts.RunnerPath)
 	if err != nil {
-		return fmt.Errorf("build images: read runner: %w", err)
+		return nil, fmt.Errorf("build images: read runner: %w", err)
 	}
 	sum := sha256.Sum256(runnerData)
 	runnerHash := hex.EncodeToString(sum[:])
 
+	var reports []Report
 	for _, r := range recipes {
-		if err := buildOne(ctx, cli, opts, r, runnerData, runnerHash); err != nil {
-			return fmt.Errorf("build image %s: %w", r.Name, err)
+		rep, err := buildOne(ctx, cli, opts, r, runnerData, runnerHash)
+		if err != nil {
+			return reports, fmt.Errorf("build image %s: %w", r.Name, err)
 		}
+		reports = append(reports, rep)
 	}
-	return nil
+	return reports, nil
 }
 
 // selectRecipes returns the recipes named in only, or all of them.
 func selectRecipes(only []string) ([]Recipe, error) {
-	all := Recipes()
+	all, err := Recipes()
+	if err != nil {
+		return nil, fmt.Errorf("build images: %w", err)
+	}
 	if len(only) == 0 {
 		return all, nil
 	}
 	var out []Recipe
 	for _, name := range only {
 		name = strings.TrimSuffix(name, ":latest")
-		r, ok := Lookup(name)
-		if !ok {
+		var r Recipe
+		for _, c := range all {
+			if c.Name == name {
+				r = c
+			}
+		}
+		if r.Name == "" {
 			names := make([]string, len(all))
 			for i, r := range all {
 				names[i] = r.Name
@@ -118,16 +153,22 @@ func selectRecipes(only []string) ([]Recipe, error) {
 	return out, nil
 }
 
-func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, runnerData []byte, runnerHash string) error {
+func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, runnerData []byte, runnerHash string) (Report, error) {
 	log := opts.Log.With("image", r.Ref())
-	recipeHash := r.Hash(opts.Suite)
+	method := variant
+	if opts.FromRegistry {
+		method = registryVariant(opts.Suite)
+	}
+	recipeHash := r.hashFor(opts.Suite, method)
+	rep := Report{Image: r.Ref(), Recipe: recipeHash[:16]}
 	oldID := ""
 	img, err := cli.ImageInspect(ctx, r.Ref())
 	switch {
 	case err == nil && !opts.Force && img.Config != nil &&
 		img.Config.Labels[LabelRecipe] == recipeHash && img.Config.Labels[LabelRunner] == runnerHash:
-		log.Info("image is up to date, nothing to do", "recipe", recipeHash[:16], "runner", runnerHash[:16])
-		return nil
+		log.Info("image is up to date, nothing to do", "recipe", recipeHash[:16], "runner", runnerHash[:16], "size", img.Size)
+		rep.Size = img.Size
+		return rep, nil
 	case err == nil:
 		oldID = img.ID
 		if opts.Force {
@@ -138,26 +179,31 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 	case cerrdefs.IsNotFound(err):
 		log.Info("image does not exist yet, building")
 	default:
-		return fmt.Errorf("inspect %s: %w", r.Ref(), err)
+		return rep, fmt.Errorf("inspect %s: %w", r.Ref(), err)
 	}
+	began := time.Now()
 
-	base := r.BaseRef(opts.Suite)
+	base := r.Name + "-base:" + recipeHash[:16]
 	_, err = cli.ImageInspect(ctx, base)
 	switch {
 	case err == nil && !opts.Force:
 		log.Info("base file system already imported", "base", base)
+	case (err == nil || cerrdefs.IsNotFound(err)) && opts.FromRegistry:
+		if err := buildBaseFromRegistry(ctx, cli, opts, r, base, recipeHash, log); err != nil {
+			return rep, err
+		}
 	case err == nil || cerrdefs.IsNotFound(err):
 		if err := importBase(ctx, cli, opts, r, base, recipeHash, log); err != nil {
-			return err
+			return rep, err
 		}
 	default:
-		return fmt.Errorf("inspect %s: %w", base, err)
+		return rep, fmt.Errorf("inspect %s: %w", base, err)
 	}
 
 	start := time.Now()
 	buildCtx, err := buildContext(base, runnerData)
 	if err != nil {
-		return err
+		return rep, err
 	}
 	resp, err := cli.ImageBuild(ctx, bytes.NewReader(buildCtx), build.ImageBuildOptions{
 		Tags:        []string{r.Ref()},
@@ -173,15 +219,21 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("docker build: %w", err)
+		return rep, fmt.Errorf("docker build: %w", err)
 	}
 	defer resp.Body.Close()
 	if err := readMessages(resp.Body, log); err != nil {
-		return fmt.Errorf("docker build: %w", err)
+		return rep, fmt.Errorf("docker build: %w", err)
 	}
-	log.Info("image built", "recipe", recipeHash[:16], "runner", runnerHash[:16], "took", time.Since(start).Round(time.Millisecond))
+	built, err := cli.ImageInspect(ctx, r.Ref())
+	if err != nil {
+		return rep, fmt.Errorf("inspect %s after the build: %w", r.Ref(), err)
+	}
+	rep.Built, rep.Size, rep.Took = true, built.Size, time.Since(began)
+	log.Info("image built", "recipe", recipeHash[:16], "runner", runnerHash[:16], "size", built.Size,
+		"took", time.Since(start).Round(time.Millisecond))
 	removeReplaced(ctx, cli, r.Ref(), oldID, log)
-	return nil
+	return rep, nil
 }
 
 // removeReplaced deletes the image a rebuild untagged, so that runner
@@ -259,6 +311,58 @@ func importBase(ctx context.Context, cli *client.Client, opts Options, r Recipe,
 	return nil
 }
 
+// buildBaseFromRegistry makes the recipe's base image with docker build
+// from the Debian image of the suite, for hosts that reach a registry: the
+// same packages as the offline path, installed with apt-get.
+func buildBaseFromRegistry(ctx context.Context, cli *client.Client, opts Options, r Recipe, ref, recipeHash string, log *slog.Logger) error {
+	log.Info("building base image from the registry", "from", "debian:"+opts.Suite+"-slim", "packages", r.Packages)
+	start := time.Now()
+	buildCtx, err := tarFiles(map[string][]byte{"Dockerfile": []byte(registryDockerfile(opts.Suite, r.Packages))}, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := cli.ImageBuild(ctx, bytes.NewReader(buildCtx), build.ImageBuildOptions{
+		Tags:        []string{ref},
+		Dockerfile:  "Dockerfile",
+		Remove:      true,
+		ForceRemove: true,
+		PullParent:  true,
+		Version:     build.BuilderV1,
+		Labels:      map[string]string{LabelRecipe: recipeHash},
+	})
+	if err != nil {
+		return fmt.Errorf("docker build %s: %w", ref, err)
+	}
+	defer resp.Body.Close()
+	if err := readMessages(resp.Body, log); err != nil {
+		return fmt.Errorf("docker build %s: %w", ref, err)
+	}
+	log.Info("base image built", "base", ref, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// registryDockerfile installs packages on the Debian image of suite,
+// keeping documentation out as the offline path does.
+func registryDockerfile(suite string, packages []string) string {
+	return strings.Join([]string{
+		"FROM debian:" + suite + "-slim",
+		"RUN printf '%s\\n' " + shellQuoteAll(dpkgExcludes) + " > /etc/dpkg/dpkg.cfg.d/skillarena-nodoc \\",
+		" && apt-get update \\",
+		" && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends " + strings.Join(packages, " ") + " \\",
+		" && rm -rf /var/lib/apt/lists/*",
+		"",
+	}, "\n")
+}
+
+// shellQuoteAll quotes each word for sh and joins them with spaces.
+func shellQuoteAll(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
+}
+
 // buildContext is the tar stream docker build gets: a Dockerfile on top of
 // the base and the runner binary.
 func buildContext(base string, runnerData []byte) ([]byte, error) {
@@ -271,16 +375,28 @@ func buildContext(base string, runnerData []byte) ([]byte, error) {
 		`CMD ["` + RunnerInImage + `"]`,
 		"",
 	}, "\n")
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, f := range []struct {
+	return tarFiles(map[string][]byte{"Dockerfile": []byte(dockerfile)}, map[string][]byte{"arena-runner": runnerData})
+}
+
+// tarFiles makes a build context: files with mode 0644, executables 0755,
+// in name order.
+func tarFiles(files, executables map[string][]byte) ([]byte, error) {
+	type entry struct {
 		name string
 		mode int64
 		data []byte
-	}{
-		{"Dockerfile", 0o644, []byte(dockerfile)},
-		{"arena-runner", 0o755, runnerData},
-	} {
+	}
+	var entries []entry
+	for n, d := range files {
+		entries = append(entries, entry{n, 0o644, d})
+	}
+	for n, d := range executables {
+		entries = append(entries, entry{n, 0o755, d})
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range entries {
 		hdr := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return nil, fmt.Errorf("build context: %w", err)

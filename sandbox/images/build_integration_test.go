@@ -54,8 +54,12 @@ func TestIntegrationBuild(t *testing.T) {
 	var logs bytes.Buffer
 	opts.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	start := time.Now()
-	if err := images.Build(ctx, cli, opts); err != nil {
+	reports, err := images.Build(ctx, cli, opts)
+	if err != nil {
 		t.Fatalf("first build: %v\n%s", err, logs.String())
+	}
+	if len(reports) != 1 || reports[0].Image != "skillarena/python3:latest" || reports[0].Size < 10<<20 {
+		t.Fatalf("first build reports %+v", reports)
 	}
 	t.Logf("first build took %v:\n%s", time.Since(start), logs.String())
 	ref := images.Ref("skillarena/python3")
@@ -74,8 +78,12 @@ func TestIntegrationBuild(t *testing.T) {
 
 	logs.Reset()
 	start = time.Now()
-	if err := images.Build(ctx, cli, opts); err != nil {
+	reports, err = images.Build(ctx, cli, opts)
+	if err != nil {
 		t.Fatalf("second build: %v", err)
+	}
+	if len(reports) != 1 || reports[0].Built || reports[0].Size != before.Size {
+		t.Errorf("second build reports %+v, want not built, size %d", reports, before.Size)
 	}
 	after, err := cli.ImageInspect(ctx, ref)
 	if err != nil {
@@ -102,8 +110,12 @@ func TestIntegrationBuild(t *testing.T) {
 		logs.Reset()
 		o := opts
 		o.RunnerPath = runnerPath
-		if err := images.Build(ctx, cli, o); err != nil {
+		reports, err := images.Build(ctx, cli, o)
+		if err != nil {
 			t.Fatalf("rebuild with %s: %v", runnerPath, err)
+		}
+		if len(reports) != 1 || !reports[0].Built {
+			t.Errorf("rebuild with %s reports %+v", runnerPath, reports)
 		}
 		for _, msg := range []string{"out of date", "base file system already imported", "image built", "previous image"} {
 			if !strings.Contains(logs.String(), msg) {
@@ -136,13 +148,13 @@ func TestIntegrationBuild(t *testing.T) {
 func TestIntegrationBuildErrors(t *testing.T) {
 	cli := testenv.Docker(t)
 	ctx := context.Background()
-	if err := images.Build(ctx, cli, images.Options{}); err == nil || !strings.Contains(err.Error(), "no runner binary") {
+	if _, err := images.Build(ctx, cli, images.Options{}); err == nil || !strings.Contains(err.Error(), "no runner binary") {
 		t.Errorf("no runner: %v", err)
 	}
-	if err := images.Build(ctx, cli, images.Options{RunnerPath: "/bin/sh"}); err == nil || !strings.Contains(err.Error(), "CGO_ENABLED=0") {
+	if _, err := images.Build(ctx, cli, images.Options{RunnerPath: "/bin/sh"}); err == nil || !strings.Contains(err.Error(), "CGO_ENABLED=0") {
 		t.Errorf("dynamic runner: %v", err)
 	}
-	if err := images.Build(ctx, cli, images.Options{RunnerPath: "/bin/sh", Only: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), "no recipe") {
+	if _, err := images.Build(ctx, cli, images.Options{RunnerPath: "/bin/sh", Only: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), "no recipe") {
 		t.Errorf("unknown recipe: %v", err)
 	}
 }

@@ -8,49 +8,60 @@ import (
 )
 
 func TestRecipes(t *testing.T) {
+	all, err := Recipes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	seen := map[string]bool{}
-	langs := map[string]bool{}
-	for _, r := range Recipes() {
-		if r.Name == "" || len(r.Packages) == 0 || len(r.Languages) == 0 {
+	for _, r := range all {
+		if r.Name == "" || len(r.Packages) == 0 {
 			t.Errorf("incomplete recipe %+v", r)
 		}
 		if seen[r.Name] {
 			t.Errorf("recipe %s twice", r.Name)
 		}
 		seen[r.Name] = true
-		for _, l := range r.Languages {
-			if l.ID == "" || l.Source == "" || len(l.Run) == 0 || langs[l.ID] {
-				t.Errorf("bad or duplicate language %+v", l)
-			}
-			langs[l.ID] = true
+	}
+	for _, want := range []struct{ lang, image, run string }{
+		{"python3", "skillarena/python3:latest", "python3"},
+		{"cpp", "skillarena/cpp:latest", "./main"},
+		{"go", "skillarena/go:latest", "./main"},
+		{"javascript", "skillarena/node:latest", "node"},
+	} {
+		r, l, ok, err := ForLanguage(want.lang)
+		if err != nil || !ok || r.Ref() != want.image || l.Run[0] != want.run {
+			t.Errorf("ForLanguage(%s) = %+v %+v %v %v", want.lang, r, l, ok, err)
 		}
 	}
-	r, l, ok := ForLanguage("python3")
-	if !ok || r.Ref() != "skillarena/python3:latest" || l.Run[0] != "python3" {
-		t.Errorf("ForLanguage(python3) = %+v %+v %v", r, l, ok)
-	}
-	if _, _, ok := ForLanguage("cobol"); ok {
-		t.Error("ForLanguage(cobol) found something")
+	if _, _, ok, err := ForLanguage("cobol"); ok || err != nil {
+		t.Errorf("ForLanguage(cobol) found something: %v", err)
 	}
 	if Ref("skillarena/python3") != "skillarena/python3:latest" {
 		t.Error("Ref")
 	}
 	// Recipes hands out copies: changing one does not change the table.
-	Recipes()[0].Packages[0] = "changed"
-	if Recipes()[0].Packages[0] == "changed" {
+	all[0].Packages[0] = "changed"
+	again, _ := Recipes()
+	if again[0].Packages[0] == "changed" {
 		t.Error("Recipes shares its table")
 	}
 }
 
 func TestRecipeHash(t *testing.T) {
-	a := Recipe{Name: "x/y", Packages: []string{"b", "a"}}
-	b := Recipe{Name: "x/y", Packages: []string{"a", "b"}}
-	c := Recipe{Name: "x/y", Packages: []string{"a", "b", "c"}}
+	recipe := func(pkgs ...string) Recipe {
+		var r Recipe
+		r.Name, r.Packages = "x/y", pkgs
+		return r
+	}
+	a, b, c := recipe("b", "a"), recipe("a", "b"), recipe("a", "b", "c")
 	if a.Hash("bookworm") != b.Hash("bookworm") {
 		t.Error("package order changes the hash")
 	}
 	if a.Hash("bookworm") == c.Hash("bookworm") || a.Hash("bookworm") == a.Hash("trixie") {
 		t.Error("hash ignores packages or suite")
+	}
+	if a.Hash("bookworm") == a.hashFor("bookworm", registryVariant("bookworm")) {
+		t.Error("the offline and registry paths share a hash")
 	}
 	if ref := a.BaseRef("bookworm"); !strings.HasPrefix(ref, "x/y-base:") || len(ref) != len("x/y-base:")+16 {
 		t.Errorf("BaseRef = %q", ref)
@@ -59,14 +70,15 @@ func TestRecipeHash(t *testing.T) {
 
 func TestSelectRecipes(t *testing.T) {
 	all, err := selectRecipes(nil)
-	if err != nil || len(all) != len(Recipes()) {
+	table, _ := Recipes()
+	if err != nil || len(all) != len(table) {
 		t.Fatalf("all: %v %v", all, err)
 	}
 	one, err := selectRecipes([]string{"skillarena/python3:latest"})
 	if err != nil || len(one) != 1 || one[0].Name != "skillarena/python3" {
 		t.Fatalf("one: %v %v", one, err)
 	}
-	if _, err := selectRecipes([]string{"skillarena/nope"}); err == nil || !strings.Contains(err.Error(), "skillarena/python3") {
+	if _, err := selectRecipes([]string{"skillarena/nope"}); err == nil || !strings.Contains(err.Error(), "skillarena/python3") || !strings.Contains(err.Error(), "skillarena/cpp") {
 		t.Fatalf("unknown: %v", err)
 	}
 }
@@ -156,5 +168,18 @@ func TestBuildContext(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("build context lacks %q", want)
 		}
+	}
+}
+
+func TestRegistryDockerfile(t *testing.T) {
+	df := registryDockerfile("bookworm", []string{"g++", "python3"})
+	for _, want := range []string{"FROM debian:bookworm-slim", "apt-get install -y --no-install-recommends g++ python3",
+		"'path-exclude=/usr/share/doc/*'", "rm -rf /var/lib/apt/lists/*"} {
+		if !strings.Contains(df, want) {
+			t.Errorf("Dockerfile lacks %q:\n%s", want, df)
+		}
+	}
+	if got := shellQuoteAll([]string{"a b", "it's"}); got != `'a b' 'it'\''s'` {
+		t.Errorf("shellQuoteAll = %s", got)
 	}
 }

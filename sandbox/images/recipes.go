@@ -2,7 +2,9 @@
 // file system made by mmdebstrap from a mirror (no registry needed), imported
 // into the Docker engine, with the static arena-runner binary added on top.
 //
-// Each image is a row of the recipe table; adding a language is adding a row.
+// Each image is a recipe under deploy/images (package
+// github.com/skillarena/arena/deploy/images, embedded in the binary); adding
+// a language is a recipe row and an image.
 package images
 
 import (
@@ -10,6 +12,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"slices"
+
+	recipes "github.com/skillarena/arena/deploy/images"
 )
 
 // Labels the built images carry.
@@ -32,67 +36,56 @@ const recipeFormat = 1
 
 // Language is one submission language an image serves: how a submission is
 // stored in the work directory, compiled and run.
-type Language struct {
-	ID      string   // as contest packages and submissions name it, e.g. "python3"
-	Source  string   // file name the submission is written to, e.g. "main.py"
-	Compile []string // compile command; nil for interpreted languages
-	Run     []string // run command
-}
+type Language = recipes.Language
 
-// Recipe is one sandbox image: a Debian base with Packages installed.
+// Recipe is one sandbox image: a Debian base with Packages installed, read
+// from deploy/images/<dir>/recipe.yaml.
 type Recipe struct {
-	Name      string   // image repository, e.g. "skillarena/python3"; the image is Name:latest
-	Packages  []string // Debian packages on top of the essential set
-	Languages []Language
+	recipes.Recipe
 }
 
-// Recipes is the table of sandbox images. It returns a fresh copy each time.
-func Recipes() []Recipe {
-	return []Recipe{
-		{
-			Name: "skillarena/python3",
-			// The full interpreter, not python3-minimal: contestants expect
-			// json, decimal, fractions, dataclasses and the rest of the stdlib.
-			Packages: []string{"python3"},
-			Languages: []Language{
-				{ID: "python3", Source: "main.py", Run: []string{"python3", "main.py"}},
-			},
-		},
+// Recipes reads the table of sandbox images from the recipes embedded from
+// deploy/images. It returns a fresh copy each time.
+func Recipes() ([]Recipe, error) {
+	rs, err := recipes.Recipes()
+	if err != nil {
+		return nil, err
 	}
-}
-
-// Lookup finds the recipe of the image called name ("skillarena/python3").
-func Lookup(name string) (Recipe, bool) {
-	for _, r := range Recipes() {
-		if r.Name == name {
-			return r, true
-		}
+	out := make([]Recipe, len(rs))
+	for i, r := range rs {
+		out[i] = Recipe{r}
 	}
-	return Recipe{}, false
+	return out, nil
 }
 
 // ForLanguage finds the image serving a language and how to run it.
-func ForLanguage(id string) (Recipe, Language, bool) {
-	for _, r := range Recipes() {
+func ForLanguage(id string) (Recipe, Language, bool, error) {
+	all, err := Recipes()
+	if err != nil {
+		return Recipe{}, Language{}, false, err
+	}
+	for _, r := range all {
 		for _, l := range r.Languages {
 			if l.ID == id {
-				return r, l, true
+				return r, l, true, nil
 			}
 		}
 	}
-	return Recipe{}, Language{}, false
+	return Recipe{}, Language{}, false, nil
 }
 
 // Ref is the reference of the built image called name: "name:latest".
 func Ref(name string) string { return name + ":latest" }
 
-// Ref is the reference of the recipe's built image.
-func (r Recipe) Ref() string { return Ref(r.Name) }
+// Hash identifies what goes into the recipe's base file system made with
+// mmdebstrap: its packages, the Debian suite and the build format. It does
+// not include the mirror, so the same image comes out of any mirror of the
+// suite.
+func (r Recipe) Hash(suite string) string { return r.hashFor(suite, variant) }
 
-// Hash identifies what goes into the recipe's base file system: its
-// packages, the Debian suite and the build format. It does not include the
-// mirror, so the same image comes out of any mirror of the suite.
-func (r Recipe) Hash(suite string) string {
+// hashFor is Hash for a base made by method: the mmdebstrap variant, or
+// registryVariant for the registry path.
+func (r Recipe) hashFor(suite, method string) string {
 	pkgs := slices.Clone(r.Packages)
 	slices.Sort(pkgs)
 	data, _ := json.Marshal(struct {
@@ -102,7 +95,7 @@ func (r Recipe) Hash(suite string) string {
 		Variant  string   `json:"variant"`
 		Packages []string `json:"packages"`
 		Excludes []string `json:"excludes"`
-	}{recipeFormat, r.Name, suite, variant, pkgs, dpkgExcludes})
+	}{recipeFormat, r.Name, suite, method, pkgs, dpkgExcludes})
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }

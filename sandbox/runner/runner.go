@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 )
@@ -227,6 +228,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if len(args) > 0 && args[0] == ShimFlag {
 		return RunShim(args, stderr)
 	}
+	if os.Getpid() == 1 {
+		defer catchSignals()()
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if slices.Contains(args, "-v") {
 		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -246,6 +250,32 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// catchSignals catches every signal until the returned function is called.
+// As PID 1 of the sandbox the runner receives from the contestant's
+// processes only the signals it handles (SIGKILL and SIGSTOP never arrive),
+// and Go's default handlers would end it on SIGTERM, SIGINT, SIGHUP or
+// SIGQUIT: catching them all keeps kill(1, sig) and kill(-1, sig) from
+// ending the runner. Handlers do not survive exec, so contestant processes
+// still start with the default dispositions.
+func catchSignals() (stop func()) {
+	sigs := make(chan os.Signal, 64)
+	signal.Notify(sigs)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-sigs:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // cappedBuffer keeps the first limit bytes written to it and counts the rest.

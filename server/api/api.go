@@ -14,6 +14,7 @@ import (
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
@@ -44,10 +45,12 @@ type Deps struct {
 	Hub         *events.Hub
 	Blobs       *blob.Store
 	Admin       *contest.Admin
-	Audit       *audit.Log
-	UI          *frontend.UI
-	Log         *slog.Logger
-	Limits      Limits
+	// Clarifications holds questions, answers and announcements.
+	Clarifications *clarification.Store
+	Audit          *audit.Log
+	UI             *frontend.UI
+	Log            *slog.Logger
+	Limits         Limits
 	// Ready reports whether the server's dependencies answer.
 	Ready func() error
 	// SecureCookies marks cookies Secure (serve behind HTTPS).
@@ -104,10 +107,22 @@ func New(d Deps) *fiber.App {
 	api.Post("/contests/:cid/rejudges/:rid/apply", jury, s.finishRejudge(true))
 	api.Post("/contests/:cid/rejudges/:rid/cancel", jury, s.finishRejudge(false))
 	api.Get("/queue", jury, s.judgingQueue)
+	api.Get("/contests/:cid/clarifications", s.requireUser, s.listClarifications)
+	api.Post("/contests/:cid/clarifications", s.requireRole(account.Contestant), s.askClarification)
+	api.Post("/contests/:cid/clarifications/:id/answer", jury, s.answerClarification)
+	api.Post("/contests/:cid/announcements", jury, s.announce)
 
+	// Accounts: personal data masked everywhere but the organizers' export.
+	api.Get("/users/me", s.requireUser, s.getMe)
+	api.Get("/users", s.requireRole(account.Organizer, account.Judge), s.listUsers)
+	api.Get("/users/export", s.requireRole(account.Organizer), s.exportUsers)
+	api.Post("/users/import", s.requireRole(account.Organizer), s.importUsers)
+	api.Get("/tokens", s.requireUser, s.listTokens)
+	api.Post("/tokens", s.requireUser, s.createToken)
+	api.Delete("/tokens/:id", s.requireUser, s.revokeToken)
 	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route") })
 
-	app.Get("/ws/contests/:cid/board", s.boardSocket())
+	app.Get("/ws/contests/:cid/:channel", s.socket())
 
 	app.Get("/static/*", s.static)
 	app.Get("/contests/:cid/board", s.boardPage)

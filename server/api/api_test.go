@@ -14,11 +14,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
@@ -32,6 +35,7 @@ type fixture struct {
 	app    *fiber.App
 	tokens map[string]string
 	subs   *submission.Store
+	rdb    *redis.Client
 }
 
 // newFixture builds the app on a real Redis with a running contest "run",
@@ -77,10 +81,14 @@ func newFixture(t *testing.T, now time.Time) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f := &fixture{tokens: map[string]string{}, subs: submission.NewStore(rdb)}
+	f := &fixture{tokens: map[string]string{}, subs: submission.NewStore(rdb), rdb: rdb}
+	auditLog := audit.New(rdb)
 	f.app = New(Deps{
 		Accounts: accounts, Contests: contests, Submissions: f.subs, Board: board,
-		Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()), Blobs: blobs, UI: ui,
+		Admin:          &contest.Admin{Contests: contests, Board: board, Audit: auditLog, Now: func() time.Time { return now }},
+		Audit:          auditLog,
+		Clarifications: clarification.NewStore(rdb),
+		Events:         events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()), Blobs: blobs, UI: ui,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Limits: Limits{MaxSubmissionBytes: 1000, SessionTTL: time.Hour,
 			Submit: ratelimit.New(rdb, "submit", 3, time.Minute), Login: ratelimit.New(rdb, "login", 5, time.Minute),
@@ -307,4 +315,13 @@ func TestIntegrationSubmitRateLimit(t *testing.T) {
 	if _, err := f.subs.Get(context.Background(), "run-4"); err == nil {
 		t.Fatal("the rate-limited submission was recorded")
 	}
+}
+
+func multipartRaw(field, name string, data []byte) (io.Reader, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile(field, name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return &b, mw.FormDataContentType()
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/scoreboard"
 )
@@ -19,25 +20,45 @@ const (
 	wsPingPeriod = wsPongWait * 9 / 10
 )
 
-// boardMessage is what a board socket sends: {id, type, data}.
+// boardMessage is what a socket sends: {id, type, data}.
 type boardMessage struct {
 	ID   string          `json:"id"`
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data,omitempty"`
 }
 
-// boardSocket streams every change of a contest's board. A client that
-// passes ?since=EVENT_ID first gets every change after that event.
-func (s *server) boardSocket() fiber.Handler {
-	upgrade := websocket.New(s.serveBoard, websocket.Config{
+// Channels of the live feed, each filtered by role:
+//
+//	board           board rows (public view; the jury's live view for judges)
+//	submissions     the caller's own submissions (the jury: every submission)
+//	feed            every submission, for the jury
+//	clarifications  questions, answers and announcements the caller may see
+var channels = map[string]bool{"board": true, "submissions": true, "feed": true, "clarifications": true}
+
+// listener is who is on the other end of a socket.
+type listener struct {
+	user    string
+	jury    bool
+	channel string
+	view    scoreboard.View
+}
+
+// socket streams one channel of a contest's events. A client that passes
+// ?since=EVENT_ID first gets every event after that one.
+func (s *server) socket() fiber.Handler {
+	upgrade := websocket.New(s.serveSocket, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
 		RecoverHandler: func(conn *websocket.Conn) {
 			if r := recover(); r != nil {
-				s.Log.Error("board socket panicked", "panic", r)
+				s.Log.Error("socket panicked", "panic", r)
 			}
 		},
 	})
 	return func(c *fiber.Ctx) error {
+		channel := c.Params("channel")
+		if !channels[channel] {
+			return errNotFound("no channel " + channel + " (board, submissions, feed, clarifications)")
+		}
 		if !websocket.IsWebSocketUpgrade(c) {
 			return &apiError{Status: fiber.StatusUpgradeRequired, Code: "upgrade_required", Message: "this is a websocket endpoint"}
 		}
@@ -48,6 +69,13 @@ func (s *server) boardSocket() fiber.Handler {
 		if err != nil {
 			return err
 		}
+		u, logged := currentUser(c)
+		if channel != "board" && !logged {
+			return errUnauthorized("log in first")
+		}
+		if channel == "feed" && !isJury(u) {
+			return errForbidden("the submission feed is for the jury")
+		}
 		since := c.Query("since")
 		if since != "" {
 			if _, err := events.ParseID(since); err != nil {
@@ -57,7 +85,7 @@ func (s *server) boardSocket() fiber.Handler {
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
 		c.Locals("cid", string([]byte(ct.ID)))
 		c.Locals("since", string([]byte(since)))
-		c.Locals("view", boardView(c))
+		c.Locals("listener", listener{user: string([]byte(u.Username)), jury: isJury(u), channel: string([]byte(channel)), view: boardView(c)})
 		return upgrade(c)
 	}
 }
@@ -76,10 +104,10 @@ func sameOrigin(c *fiber.Ctx) error {
 	return nil
 }
 
-func (s *server) serveBoard(conn *websocket.Conn) {
+func (s *server) serveSocket(conn *websocket.Conn) {
 	cid, _ := conn.Locals("cid").(string)
 	since, _ := conn.Locals("since").(string)
-	view, _ := conn.Locals("view").(scoreboard.View)
+	who, _ := conn.Locals("listener").(listener)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -110,7 +138,7 @@ func (s *server) serveBoard(conn *websocket.Conn) {
 			return true // already sent from the backlog
 		}
 		last = ev.ID
-		msg, ok := boardEvent(ev, view)
+		msg, ok := who.message(ev)
 		if !ok {
 			return true
 		}
@@ -163,20 +191,53 @@ func (s *server) serveBoard(conn *websocket.Conn) {
 	}
 }
 
-// boardEvent turns a contest event into a board message for view v: the
-// changed row, or a reset that tells the client to reload the board. Events
-// that do not change the board still advance the client's id.
-func boardEvent(ev events.Event, v scoreboard.View) (boardMessage, bool) {
+// message turns a contest event into what this listener may see, if anything.
+// Events it may not see still advance its id.
+func (l listener) message(ev events.Event) (boardMessage, bool) {
 	if ev.Type == events.TypeReset {
 		return boardMessage{ID: ev.ID, Type: events.TypeReset}, true
 	}
-	row, ok := scoreboard.RowOf(ev, v)
-	if !ok {
-		return boardMessage{}, false
+	switch l.channel {
+	case "board":
+		row, ok := scoreboard.RowOf(ev, l.view)
+		if !ok {
+			return boardMessage{}, false
+		}
+		return encoded(ev.ID, "row", row)
+	case "submissions", "feed":
+		var d struct {
+			Submission map[string]any `json:"submission"`
+		}
+		if json.Unmarshal(ev.Data, &d) != nil || d.Submission == nil {
+			return boardMessage{}, false
+		}
+		if !l.jury {
+			if d.Submission["contestant"] != l.user {
+				return boardMessage{}, false
+			}
+			// Contestants see the public score until results are final.
+			if ps, ok := d.Submission["public_score"]; ok {
+				d.Submission["score"] = ps
+				delete(d.Submission, "public_score")
+			}
+		}
+		return encoded(ev.ID, ev.Type, d.Submission)
+	case "clarifications":
+		var d struct {
+			Clarification *clarification.Clarification `json:"clarification"`
+		}
+		if json.Unmarshal(ev.Data, &d) != nil || d.Clarification == nil || !d.Clarification.VisibleTo(l.user, l.jury) {
+			return boardMessage{}, false
+		}
+		return encoded(ev.ID, clarification.TypeClarification, d.Clarification)
 	}
-	data, err := json.Marshal(row)
+	return boardMessage{}, false
+}
+
+func encoded(id, typ string, v any) (boardMessage, bool) {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return boardMessage{}, false
 	}
-	return boardMessage{ID: ev.ID, Type: "row", Data: data}, true
+	return boardMessage{ID: id, Type: typ, Data: data}, true
 }

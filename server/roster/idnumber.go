@@ -31,9 +31,15 @@ func IDCheckDigit(first17 string) byte {
 // CheckIDNumber checks a Chinese resident ID number (GB 11643-1999): 18
 // characters, 17 digits then a digit or X, a real birth date that is not in
 // the future (relative to today), and the check digit. It returns the number
-// normalized (full-width characters narrowed, x upper-cased, spaces trimmed).
+// normalized (full-width characters narrowed, x upper-cased, spaces and the
+// spreadsheet text markers '... and ="..." removed).
 func CheckIDNumber(s string, today time.Time) (string, error) {
 	s = strings.ToUpper(width.Narrow.String(strings.TrimSpace(s)))
+	// Spreadsheet ways of keeping digits as text: '110105... and ="110105...".
+	s = strings.TrimPrefix(s, "'")
+	if inner, ok := strings.CutPrefix(s, `="`); ok && strings.HasSuffix(inner, `"`) {
+		s = strings.TrimSuffix(inner, `"`)
+	}
 	if excelNumberRE.MatchString(s) {
 		return "", fmt.Errorf("the spreadsheet stored %s as a number and lost digits: format the column as text and type the numbers again", s)
 	}

@@ -1,7 +1,8 @@
 // Package roster reads contestant lists (CSV or XLSX) and imports them as
 // accounts: it checks every row — Chinese resident ID numbers included —
 // reports each problem with its line, and imports nothing until the whole
-// file is clean.
+// file is clean. It keeps no Redis keys of its own: accounts are created
+// through package account, registrations through contest and scoreboard.
 package roster
 
 import (

@@ -161,7 +161,7 @@ local function storeResult(subKey, attKey, eventsKey, prefix, r, maxlen)
     mx = r.max_score, t = tonumber(st[4]), o = r.outcome}))
   local row, prow = recompute(prefix, st[3], st[2])
   local sub = cjson.encode({id = st[1], challenge = st[2], contestant = st[3], status = 'done',
-    outcome = r.outcome, score = r.score})
+    outcome = r.outcome, score = r.score, public_score = ps})
   return redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'type', 'verdict',
     'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
 end

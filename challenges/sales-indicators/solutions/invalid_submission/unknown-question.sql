@@ -1,0 +1,2 @@
+-- question: revenue
+SELECT 1;

@@ -1,0 +1,1034 @@
+package evm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/skillarena/arena/sandbox/verdict"
+)
+
+// Task is what the arena-evm tool reads on stdin: the loaded challenge and
+// one submission.
+type Task struct {
+	Challenge Challenge `json:"challenge"`
+	// Points is the challenge's full score.
+	Points float64 `json:"points"`
+	// Language is one of LangTransactions, LangBytecode, LangSolidity.
+	Language string `json:"language"`
+	// Submission is the contestant's file: transactions JSON or hex init code.
+	Submission []byte `json:"submission,omitempty"`
+	// Code is the init code compiled from a Solidity submission.
+	Code []byte `json:"code,omitempty"`
+}
+
+// Report is what the arena-evm tool writes on stdout.
+type Report struct {
+	Outcome verdict.Outcome `json:"outcome"`
+	Score   float64         `json:"score"`
+	Message string          `json:"message,omitempty"`
+	Tests   []verdict.Test  `json:"tests"`
+	// Error is set when grading could not be done (a broken package, a
+	// bug): the grade is then a system error.
+	Error string `json:"error,omitempty"`
+}
+
+// Msg is one transaction to execute.
+type Msg struct {
+	From  Address
+	To    *Address // nil: contract creation
+	Data  []byte
+	Value *big.Int
+	Gas   uint64
+}
+
+// Status is how an executed transaction ended.
+type Status string
+
+// Statuses of a Receipt.
+const (
+	StatusSuccess  Status = "success"
+	StatusReverted Status = "reverted"   // the REVERT opcode
+	StatusOutOfGas Status = "out_of_gas" // ran out of gas
+	StatusFailed   Status = "failed"     // another exceptional halt: invalid opcode, stack error, bad jump, code too large
+)
+
+// Log is an event a transaction emitted.
+type Log struct {
+	Address Address
+	Topics  [][]byte
+	Data    []byte
+}
+
+// Receipt is what executing a transaction did.
+type Receipt struct {
+	Status  Status
+	GasUsed uint64
+	// Return is the return data, or the revert data.
+	Return []byte
+	Logs   []Log
+	// Created is the new contract's address for a creation.
+	Created *Address
+	// Err is the EVM's error for a failed transaction.
+	Err string
+}
+
+// Chain is the in-memory blockchain Run drives: go-ethereum's in the
+// sandbox (sandbox/evm/chain), anything in tests.
+type Chain interface {
+	// Fund sets the balance of an externally owned account.
+	Fund(a Address, wei *big.Int)
+	// Apply executes m as the only transaction of a new block. An error
+	// means the transaction is not valid at all and could not be
+	// included (intrinsic gas above its gas limit, value above the
+	// balance, init code too large); the state is then unchanged.
+	Apply(m Msg) (Receipt, error)
+	// Balance returns the ether balance of a.
+	Balance(a Address) *big.Int
+}
+
+// NewChain makes an empty chain.
+type NewChain func(chainID uint64) (Chain, error)
+
+// Run grades one submission. It never panics: a failure of the platform
+// (a broken package, a bug) comes back in Report.Error.
+func Run(ctx context.Context, t Task, newChain NewChain) (rep Report) {
+	defer func() {
+		if p := recover(); p != nil {
+			rep = Report{Error: fmt.Sprintf("panic: %v\n%s", p, debug.Stack()), Tests: []verdict.Test{}}
+		}
+	}()
+	g := &grading{ch: &t.Challenge, newChain: newChain, task: t}
+	var err error
+	if t.Challenge.Exploit() {
+		rep, err = g.exploit(ctx)
+	} else {
+		rep, err = g.suite(ctx)
+	}
+	if err != nil {
+		return Report{Error: err.Error(), Tests: []verdict.Test{}}
+	}
+	if rep.Tests == nil {
+		rep.Tests = []verdict.Test{}
+	}
+	return rep
+}
+
+// invalid is a submission that cannot be graded as given.
+type invalid struct{ msg string }
+
+func (e invalid) Error() string { return e.msg }
+
+func invalidf(format string, args ...any) error { return invalid{fmt.Sprintf(format, args...)} }
+
+type grading struct {
+	ch       *Challenge
+	task     Task
+	newChain NewChain
+}
+
+// world is one chain with the names the steps use.
+type world struct {
+	ch    *Challenge
+	chain Chain
+	names map[string]Address
+	// accounts are the externally owned accounts' names.
+	accounts map[string]bool
+	// labels name known addresses in messages.
+	labels map[Address]string
+	// funcs are the ABI functions of the setup's contracts.
+	funcs map[Address][]Function
+}
+
+// newWorld makes a chain with the accounts funded and the setup run.
+func (g *grading) newWorld() (*world, error) {
+	c, err := g.newChain(g.ch.Spec.ChainID)
+	if err != nil {
+		return nil, fmt.Errorf("make the chain: %w", err)
+	}
+	w := &world{ch: g.ch, chain: c, names: map[string]Address{}, accounts: map[string]bool{},
+		labels: map[Address]string{}, funcs: map[Address][]Function{}}
+	for _, name := range g.ch.Spec.accountNames() {
+		a := g.ch.Spec.Accounts[name]
+		addr, err := ParseAddress(a.Address)
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", name, err)
+		}
+		wei, err := a.wei()
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", name, err)
+		}
+		c.Fund(addr, wei)
+		w.name(name, addr)
+		w.accounts[name] = true
+	}
+	for i, s := range g.ch.Spec.Setup {
+		m, _, err := w.stepMsg(s, "", g.ch.Spec.Gas.Tx)
+		if err != nil {
+			return nil, fmt.Errorf("setup step %d: %w", i+1, err)
+		}
+		rec, err := c.Apply(m)
+		if err != nil {
+			return nil, fmt.Errorf("setup step %d: transaction not valid: %w", i+1, err)
+		}
+		if rec.Status != StatusSuccess {
+			return nil, fmt.Errorf("setup step %d (%s): %s", i+1, w.describe(s), w.failure(rec, m.Gas))
+		}
+		if out, msg := w.check(s, m, rec, nil); out != verdict.Accepted {
+			return nil, fmt.Errorf("setup step %d (%s): %s", i+1, w.describe(s), msg)
+		}
+		if s.Deploy != "" {
+			w.name(s.Name, *rec.Created)
+			for _, sig := range g.ch.Artifacts[s.Deploy].Functions {
+				f, err := ParseFunction(sig)
+				if err != nil {
+					return nil, fmt.Errorf("setup step %d: artifact %s: %w", i+1, s.Deploy, err)
+				}
+				w.funcs[*rec.Created] = append(w.funcs[*rec.Created], f)
+			}
+		}
+	}
+	return w, nil
+}
+
+func (w *world) name(name string, a Address) {
+	w.names[name] = a
+	if _, ok := w.labels[a]; !ok {
+		w.labels[a] = name
+	}
+}
+
+func (w *world) resolve(name string) (Address, bool) {
+	a, ok := w.names[name]
+	return a, ok
+}
+
+func (w *world) knownNames() string {
+	names := make([]string, 0, len(w.names))
+	for n := range w.names {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// target resolves "bank", "@bank" or an 0x address.
+func (w *world) target(s string) (Address, error) {
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		return ParseAddress(s)
+	}
+	name := strings.TrimPrefix(s, "@")
+	if a, ok := w.names[name]; ok {
+		return a, nil
+	}
+	return Address{}, fmt.Errorf("unknown name %q (known: %s)", s, w.knownNames())
+}
+
+func (w *world) account(name string) (Address, error) {
+	if !w.accounts[name] {
+		return Address{}, fmt.Errorf("%q is not an account of this challenge", name)
+	}
+	return w.names[name], nil
+}
+
+// function resolves a signature, or a bare name through the target's ABI.
+func (w *world) function(to Address, call string) (Function, error) {
+	if strings.Contains(call, "(") {
+		f, err := ParseFunction(call)
+		if err != nil || f.HasOutputs {
+			return f, err
+		}
+		// Take the outputs from the ABI when it has the function.
+		for _, g := range w.funcs[to] {
+			if g.Signature() == f.Signature() {
+				return g, nil
+			}
+		}
+		return f, nil
+	}
+	var found []Function
+	for _, f := range w.funcs[to] {
+		if f.Name == call {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		if _, ok := w.funcs[to]; !ok {
+			return Function{}, fmt.Errorf("call %q: give the full signature, e.g. %s(uint256): the target's ABI is not known", call, call)
+		}
+		return Function{}, fmt.Errorf("call %q: the target's ABI has no function of that name", call)
+	}
+	sigs := make([]string, len(found))
+	for i, f := range found {
+		sigs[i] = f.Signature()
+	}
+	return Function{}, fmt.Errorf("call %q is overloaded: give one of %s", call, strings.Join(sigs, ", "))
+}
+
+// stepMsg builds the transaction of a package step; defaultTo is the
+// target when the step names none.
+func (w *world) stepMsg(s Step, defaultTo string, gas uint64) (Msg, *Function, error) {
+	from := s.From
+	if from == "" {
+		from = Deployer
+	}
+	sender, err := w.account(from)
+	if err != nil {
+		return Msg{}, nil, fmt.Errorf("from: %w", err)
+	}
+	m := Msg{From: sender, Gas: gas}
+	if s.Gas > 0 && s.Gas < gas {
+		m.Gas = s.Gas
+	}
+	if m.Value, err = ParseAmount(s.Value); err != nil {
+		return Msg{}, nil, fmt.Errorf("value: %w", err)
+	}
+	if s.Deploy != "" {
+		art, ok := w.ch.Artifacts[s.Deploy]
+		if !ok {
+			return Msg{}, nil, fmt.Errorf("deploy: artifact %s not loaded", s.Deploy)
+		}
+		if m.Data, err = initCode(art.Bytecode, art.Constructor, s.Args, w.resolve); err != nil {
+			return Msg{}, nil, fmt.Errorf("deploy %s: %w", s.Deploy, err)
+		}
+		return m, nil, nil
+	}
+	to := s.To
+	if to == "" {
+		to = defaultTo
+	}
+	if to == "" {
+		return Msg{}, nil, errors.New("to: no target")
+	}
+	addr, err := w.target(to)
+	if err != nil {
+		return Msg{}, nil, fmt.Errorf("to: %w", err)
+	}
+	m.To = &addr
+	var fn *Function
+	switch {
+	case s.Call != "":
+		f, err := w.function(addr, s.Call)
+		if err != nil {
+			return Msg{}, nil, err
+		}
+		fn = &f
+		args, err := Encode(f.Inputs, s.Args, w.resolve)
+		if err != nil {
+			return Msg{}, nil, fmt.Errorf("args of %s: %w", f.Signature(), err)
+		}
+		m.Data = append(f.Selector(), args...)
+	case s.Data != "":
+		if m.Data, err = ParseHex(s.Data); err != nil {
+			return Msg{}, nil, fmt.Errorf("data: %w", err)
+		}
+	}
+	return m, fn, nil
+}
+
+// initCode is code followed by the ABI-encoded constructor arguments.
+func initCode(code, ctor string, args []any, names Resolver) ([]byte, error) {
+	b, err := ParseHex(code)
+	if err != nil {
+		return nil, fmt.Errorf("bytecode: %w", err)
+	}
+	if len(b) == 0 {
+		return nil, errors.New("bytecode is empty")
+	}
+	types, err := parseParamTypes(ctor)
+	if err != nil {
+		return nil, fmt.Errorf("constructor: %w", err)
+	}
+	enc, err := Encode(types, args, names)
+	if err != nil {
+		return nil, fmt.Errorf("constructor args: %w", err)
+	}
+	return append(b, enc...), nil
+}
+
+// describe labels a step in messages: "bank.deposit()", "deploy bank".
+func (w *world) describe(s Step) string {
+	if s.Name != "" && s.Deploy == "" {
+		return s.Name
+	}
+	if s.Deploy != "" {
+		return "deploy " + s.Name
+	}
+	to := strings.TrimPrefix(s.To, "@")
+	if to == "" {
+		to = w.ch.Spec.Deploy.Name
+	}
+	switch {
+	case s.Call != "":
+		name, _, _ := strings.Cut(s.Call, "(")
+		return to + "." + name + "()"
+	case s.Data != "":
+		return to + " with data"
+	}
+	return "send to " + to
+}
+
+// failure explains a transaction that did not succeed.
+func (w *world) failure(rec Receipt, gas uint64) string {
+	switch rec.Status {
+	case StatusOutOfGas:
+		return fmt.Sprintf("ran out of gas (limit %s)", groupDigits(gas))
+	case StatusReverted:
+		if r := RevertReason(rec.Return); r != "" {
+			return "reverted: " + r
+		}
+		return "reverted"
+	}
+	return "failed: " + rec.Err
+}
+
+// outcomeOf maps a failed transaction to an outcome: running out of gas is
+// the EVM's time limit, any other failure a runtime error.
+func outcomeOf(rec Receipt) verdict.Outcome {
+	switch rec.Status {
+	case StatusSuccess:
+		return verdict.Accepted
+	case StatusOutOfGas:
+		return verdict.TimeLimit
+	}
+	return verdict.RuntimeError
+}
+
+// RevertReason decodes revert data: Error(string) gives the reason,
+// Panic(uint256) the panic code, anything else its selector.
+func RevertReason(data []byte) string {
+	if len(data) < 4 {
+		if len(data) > 0 {
+			return "0x" + fmt.Sprintf("%x", data)
+		}
+		return ""
+	}
+	switch {
+	case bytes.Equal(data[:4], errorSelector):
+		if v, err := Decode([]Type{{Kind: KindString}}, data[4:]); err == nil {
+			return fmt.Sprintf("%q", v[0])
+		}
+	case bytes.Equal(data[:4], panicSelector):
+		if v, err := Decode([]Type{{Kind: KindUint, Size: 256}}, data[4:]); err == nil {
+			return fmt.Sprintf("Panic(0x%x)%s", v[0], panicMeaning[v[0].(*big.Int).Int64()])
+		}
+	}
+	return fmt.Sprintf("custom error 0x%x", data[:4])
+}
+
+var (
+	errorSelector = Keccak256([]byte("Error(string)"))[:4]
+	panicSelector = Keccak256([]byte("Panic(uint256)"))[:4]
+	panicMeaning  = map[int64]string{
+		0x01: ": assertion failed", 0x11: ": arithmetic overflow or underflow", 0x12: ": division by zero",
+		0x21: ": bad enum value", 0x31: ": pop on an empty array", 0x32: ": array index out of bounds",
+		0x41: ": out of memory", 0x51: ": call to an uninitialised function",
+	}
+)
+
+// check compares what a step did with what it expects.
+func (w *world) check(s Step, m Msg, rec Receipt, fn *Function) (verdict.Outcome, string) {
+	wantRevert := s.Reverts || s.Reason != "" || s.Error != ""
+	gasNote := ""
+	if s.MaxGas > 0 && rec.GasUsed > s.MaxGas {
+		gasNote = fmt.Sprintf("used %s gas, the ceiling is %s", groupDigits(rec.GasUsed), groupDigits(s.MaxGas))
+	}
+	if rec.Status == StatusOutOfGas {
+		return verdict.TimeLimit, w.failure(rec, m.Gas)
+	}
+	if wantRevert {
+		if rec.Status == StatusSuccess {
+			return verdict.WrongAnswer, "expected a revert, but the call succeeded"
+		}
+		if s.Reason != "" {
+			want := append(bytes.Clone(errorSelector), mustEncodeString(s.Reason)...)
+			if !bytes.Equal(rec.Return, want) {
+				return verdict.WrongAnswer, fmt.Sprintf("expected a revert with reason %q, got %s", s.Reason, w.failure(rec, m.Gas))
+			}
+		}
+		if s.Error != "" {
+			f, err := ParseFunction(s.Error)
+			if err != nil {
+				return verdict.SystemError, "error: " + err.Error()
+			}
+			if len(rec.Return) < 4 || !bytes.Equal(rec.Return[:4], f.Selector()) {
+				return verdict.WrongAnswer, fmt.Sprintf("expected a revert with %s, got %s", f.Signature(), w.failure(rec, m.Gas))
+			}
+		}
+		if gasNote != "" {
+			return verdict.TimeLimit, gasNote
+		}
+		return verdict.Accepted, ""
+	}
+	if rec.Status != StatusSuccess {
+		return outcomeOf(rec), w.failure(rec, m.Gas)
+	}
+	if s.Returns != nil {
+		if fn == nil || !fn.HasOutputs {
+			return verdict.SystemError, "returns needs the call's output types"
+		}
+		want, err := Encode(fn.Outputs, s.Returns, w.resolve)
+		if err != nil {
+			return verdict.SystemError, "returns: " + err.Error()
+		}
+		if !bytes.Equal(rec.Return, want) {
+			return verdict.WrongAnswer, fmt.Sprintf("returned %s, expected %s", w.showReturn(fn.Outputs, rec.Return), w.showReturn(fn.Outputs, want))
+		}
+	}
+	if len(s.Events) > 0 {
+		if msg := w.checkEvents(s, m, rec); msg != "" {
+			return verdict.WrongAnswer, msg
+		}
+	}
+	for _, name := range sortedKeys(s.Balances) {
+		addr, err := w.target(name)
+		if err != nil {
+			return verdict.SystemError, "balances: " + err.Error()
+		}
+		want, err := ParseAmount(s.Balances[name])
+		if err != nil {
+			return verdict.SystemError, "balances: " + err.Error()
+		}
+		if got := w.chain.Balance(addr); got.Cmp(want) != 0 {
+			return verdict.WrongAnswer, fmt.Sprintf("%s holds %s, expected %s", name, FormatEther(got), FormatEther(want))
+		}
+	}
+	if gasNote != "" {
+		return verdict.TimeLimit, gasNote
+	}
+	return verdict.Accepted, ""
+}
+
+func mustEncodeString(s string) []byte {
+	b, _ := Encode([]Type{{Kind: KindString}}, []any{s}, nil)
+	return b
+}
+
+func (w *world) showReturn(types []Type, data []byte) string {
+	v, err := Decode(types, data)
+	if err != nil {
+		if len(data) > 64 {
+			return fmt.Sprintf("0x%x… (%d bytes)", data[:64], len(data))
+		}
+		return fmt.Sprintf("0x%x", data)
+	}
+	return w.relabel(FormatValues(v))
+}
+
+// relabel replaces known addresses in a message with their names.
+func (w *world) relabel(s string) string {
+	for a, name := range w.labels {
+		s = strings.ReplaceAll(s, a.String(), "@"+name)
+	}
+	return s
+}
+
+func (w *world) checkEvents(s Step, m Msg, rec Receipt) string {
+	next := 0
+	for i, e := range s.Events {
+		ev, err := ParseEvent(e.Event)
+		if err != nil {
+			return "events: " + err.Error()
+		}
+		emitter := m.To
+		if rec.Created != nil {
+			emitter = rec.Created
+		}
+		if e.From != "" {
+			a, err := w.target(e.From)
+			if err != nil {
+				return fmt.Sprintf("event %d: from: %v", i+1, err)
+			}
+			emitter = &a
+		}
+		topics, data, err := ev.EncodeLog(e.Args, w.resolve)
+		if err != nil {
+			return fmt.Sprintf("event %d (%s): %v", i+1, ev.Name, err)
+		}
+		found := -1
+		for j := next; j < len(rec.Logs) && found < 0; j++ {
+			l := rec.Logs[j]
+			if emitter != nil && l.Address != *emitter || len(l.Topics) != len(topics) || !bytes.Equal(l.Data, data) {
+				continue
+			}
+			same := true
+			for k := range topics {
+				same = same && bytes.Equal(l.Topics[k], topics[k])
+			}
+			if same {
+				found = j
+			}
+		}
+		if found < 0 {
+			return fmt.Sprintf("expected event %s%s, %s", ev.Name, w.relabel(formatArgs(e.Args)), w.describeLogs(ev, rec.Logs[next:]))
+		}
+		next = found + 1
+	}
+	return ""
+}
+
+func formatArgs(args []any) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = fmt.Sprint(a)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// describeLogs says what was emitted instead, for the event's signature.
+func (w *world) describeLogs(ev Event, logs []Log) string {
+	var seen []string
+	for _, l := range logs {
+		if len(l.Topics) == 0 || !bytes.Equal(l.Topics[0], ev.Topic0()) {
+			continue
+		}
+		var vals []any
+		di := 0
+		var dataTypes []Type
+		for i, t := range ev.Inputs {
+			if !ev.Indexed[i] {
+				dataTypes = append(dataTypes, t)
+			}
+		}
+		data, err := Decode(dataTypes, l.Data)
+		ti := 1
+		for i, t := range ev.Inputs {
+			switch {
+			case ev.Indexed[i] && ti < len(l.Topics):
+				v, derr := Decode([]Type{t}, l.Topics[ti])
+				ti++
+				if derr == nil {
+					vals = append(vals, v[0])
+				} else {
+					vals = append(vals, "?")
+				}
+			case !ev.Indexed[i] && err == nil && di < len(data):
+				vals = append(vals, data[di])
+				di++
+			default:
+				vals = append(vals, "?")
+			}
+		}
+		seen = append(seen, ev.Name+w.relabel(FormatValues(vals)))
+	}
+	if len(seen) == 0 {
+		return fmt.Sprintf("no %s event was emitted", ev.Name)
+	}
+	if len(seen) > 3 {
+		seen = append(seen[:3], "…")
+	}
+	return "got " + strings.Join(seen, ", ")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// groupDigits writes 1234567 as 1,234,567.
+func groupDigits(n uint64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// submittedCode is the contestant's init code: compiled Solidity, or the
+// hex file of a bytecode submission.
+func (g *grading) submittedCode() ([]byte, error) {
+	if g.task.Language == LangSolidity {
+		if len(g.task.Code) == 0 {
+			return nil, invalidf("the compiled contract %s has no bytecode (is it abstract or an interface?)", g.ch.Spec.Contract)
+		}
+		return g.task.Code, nil
+	}
+	text := strings.TrimSpace(string(g.task.Submission))
+	if text == "" {
+		return nil, invalidf("the file is empty: submit the contract's init code in hex (0x6080…)")
+	}
+	code, err := ParseHex(strings.Join(strings.Fields(text), ""))
+	if err != nil {
+		return nil, invalidf("the file is not contract bytecode: %v", err)
+	}
+	if len(code) == 0 {
+		return nil, invalidf("the bytecode is empty")
+	}
+	return code, nil
+}
+
+// deploySubmission deploys the contestant's contract as Spec.Deploy says.
+func (g *grading) deploySubmission(w *world, code []byte, gas uint64) (Msg, Receipt, error) {
+	d := g.ch.Spec.Deploy
+	from, err := w.account(d.From)
+	if err != nil {
+		return Msg{}, Receipt{}, fmt.Errorf("deploy.from: %w", err)
+	}
+	m := Msg{From: from, Gas: gas}
+	if d.Gas > 0 && d.Gas < gas {
+		m.Gas = d.Gas
+	}
+	if m.Value, err = ParseAmount(d.Value); err != nil {
+		return Msg{}, Receipt{}, fmt.Errorf("deploy.value: %w", err)
+	}
+	types, err := parseParamTypes(d.Constructor)
+	if err != nil {
+		return Msg{}, Receipt{}, fmt.Errorf("deploy.constructor: %w", err)
+	}
+	args, err := Encode(types, d.Args, w.resolve)
+	if err != nil {
+		return Msg{}, Receipt{}, fmt.Errorf("deploy.args: %w", err)
+	}
+	m.Data = append(bytes.Clone(code), args...)
+	rec, err := w.chain.Apply(m)
+	if err != nil {
+		return m, rec, invalidf("your contract cannot be deployed: %v", err)
+	}
+	if rec.Created != nil && rec.Status == StatusSuccess {
+		w.name(d.Name, *rec.Created)
+	}
+	return m, rec, nil
+}
+
+// exploit runs the contestant's transactions, then the win checks.
+func (g *grading) exploit(ctx context.Context) (Report, error) {
+	w, err := g.newWorld()
+	if err != nil {
+		return Report{}, err
+	}
+	spec := g.ch.Spec
+	rep := Report{}
+	firstFailure := verdict.Outcome("")
+	budget := spec.Gas.Total
+	note := func(t verdict.Test) {
+		rep.Tests = append(rep.Tests, t)
+		if t.Outcome != verdict.Accepted && firstFailure == "" {
+			firstFailure = t.Outcome
+		}
+	}
+	switch g.task.Language {
+	case LangTransactions:
+		txs, err := ParseTransactions(g.task.Submission, spec.MaxTransactions)
+		if err != nil {
+			return invalidReport(err.Error()), nil
+		}
+		player, err := w.account(Player)
+		if err != nil {
+			return Report{}, err
+		}
+		for i, tx := range txs {
+			if err := ctx.Err(); err != nil {
+				return Report{}, err
+			}
+			label := fmt.Sprintf("tx %d: %s", i+1, w.describeTx(tx))
+			m, err := w.txMsg(tx, player, spec.Gas.Tx)
+			if err != nil {
+				return invalidReport(fmt.Sprintf("transaction %d: %v", i+1, err)), nil
+			}
+			if tx.Gas > spec.Gas.Tx {
+				return invalidReport(fmt.Sprintf("transaction %d: gas %s is above the limit of %s per transaction", i+1, groupDigits(tx.Gas), groupDigits(spec.Gas.Tx))), nil
+			}
+			short := false
+			if m.Gas > budget {
+				m.Gas, short = budget, true
+			}
+			rec, err := w.chain.Apply(m)
+			if err != nil {
+				if short {
+					note(verdict.Test{Name: label, Outcome: verdict.TimeLimit, Message: fmt.Sprintf("the transactions used up the total gas of %s", groupDigits(spec.Gas.Total))})
+					for j := i + 1; j < len(txs); j++ {
+						rep.Tests = append(rep.Tests, verdict.Test{Name: fmt.Sprintf("tx %d: %s", j+1, w.describeTx(txs[j])), Outcome: verdict.Skipped})
+					}
+					break
+				}
+				return invalidReport(fmt.Sprintf("transaction %d (%s) is not valid: %v", i+1, w.describeTx(tx), err)), nil
+			}
+			budget -= min(budget, rec.GasUsed)
+			t := verdict.Test{Name: label, Outcome: outcomeOf(rec)}
+			if rec.Status == StatusSuccess {
+				t.Message = fmt.Sprintf("ok, %s gas", groupDigits(rec.GasUsed))
+				if tx.Deploy != "" && rec.Created != nil {
+					t.Message = fmt.Sprintf("deployed at %s, %s gas", rec.Created, groupDigits(rec.GasUsed))
+					if tx.Name != "" {
+						w.name(tx.Name, *rec.Created)
+					}
+				}
+			} else {
+				t.Message = w.failure(rec, m.Gas)
+				if short && rec.Status == StatusOutOfGas {
+					t.Message = fmt.Sprintf("ran out of the total gas of %s", groupDigits(spec.Gas.Total))
+				}
+			}
+			note(t)
+		}
+	case LangBytecode, LangSolidity:
+		code, err := g.submittedCode()
+		if err != nil {
+			return invalidReport(err.Error()), nil
+		}
+		m, rec, err := g.deploySubmission(w, code, min(spec.Gas.Tx, budget))
+		if err != nil {
+			var inv invalid
+			if errors.As(err, &inv) {
+				return invalidReport(inv.msg), nil
+			}
+			return Report{}, err
+		}
+		t := verdict.Test{Name: "deploy " + spec.Deploy.Name, Outcome: outcomeOf(rec)}
+		if rec.Status == StatusSuccess {
+			t.Message = fmt.Sprintf("deployed at %s, %s gas", rec.Created, groupDigits(rec.GasUsed))
+		} else {
+			t.Message = w.failure(rec, m.Gas)
+		}
+		note(t)
+	default:
+		return invalidReport(fmt.Sprintf("language %q is not accepted for this challenge", g.task.Language)), nil
+	}
+
+	solved := true
+	var why string
+	for i, s := range spec.Win {
+		name := "win: " + w.describe(s)
+		m, fn, err := w.stepMsg(s, "", spec.Gas.Tx)
+		if err != nil {
+			return Report{}, fmt.Errorf("win check %d: %w", i+1, err)
+		}
+		t := verdict.Test{Name: name, Outcome: verdict.Accepted, Message: "solved"}
+		rec, err := w.chain.Apply(m)
+		if err != nil {
+			t.Outcome, t.Message = verdict.WrongAnswer, "the check could not run: "+err.Error()
+		} else if out, msg := w.check(s, m, rec, fn); out == verdict.SystemError {
+			return Report{}, fmt.Errorf("win check %d: %s", i+1, msg)
+		} else if out != verdict.Accepted {
+			t.Outcome, t.Message = verdict.WrongAnswer, msg
+		}
+		if t.Outcome != verdict.Accepted {
+			if solved {
+				why = fmt.Sprintf("%s: %s", strings.TrimPrefix(name, "win: "), t.Message)
+			}
+			solved = false
+		}
+		rep.Tests = append(rep.Tests, t)
+	}
+	if solved {
+		rep.Outcome, rep.Score = verdict.Accepted, g.task.Points
+		rep.Message = "solved"
+		return rep, nil
+	}
+	rep.Outcome = verdict.WrongAnswer
+	if firstFailure != "" {
+		rep.Outcome = firstFailure
+	}
+	rep.Message = "not solved: " + why
+	return rep, nil
+}
+
+func invalidReport(msg string) Report {
+	return Report{Outcome: verdict.InvalidSubmission, Message: msg, Tests: []verdict.Test{}}
+}
+
+// describeTx labels a contestant's transaction in results.
+func (w *world) describeTx(tx Transaction) string {
+	if tx.Deploy != "" {
+		if tx.Name != "" {
+			return "deploy " + tx.Name
+		}
+		return "deploy"
+	}
+	to := strings.TrimPrefix(tx.To, "@")
+	if a, err := ParseAddress(tx.To); err == nil {
+		if n, ok := w.labels[a]; ok {
+			to = n
+		} else if len(tx.To) > 10 {
+			to = tx.To[:10] + "…"
+		}
+	}
+	if tx.Call != "" {
+		name, _, _ := strings.Cut(tx.Call, "(")
+		if len(name) > 40 {
+			name = name[:40] + "…"
+		}
+		return to + "." + name + "()"
+	}
+	if tx.Data != "" {
+		return to + " with data"
+	}
+	return "send to " + to
+}
+
+// txMsg builds a contestant's transaction, sent from the player.
+func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
+	m := Msg{From: player, Gas: gas}
+	if tx.Gas > 0 && tx.Gas < gas {
+		m.Gas = tx.Gas
+	}
+	var err error
+	switch v := tx.Value.(type) {
+	case nil:
+		m.Value = new(big.Int)
+	case string:
+		m.Value, err = ParseAmount(v)
+	default:
+		m.Value, err = ParseInt(v)
+		if err == nil && m.Value.Sign() < 0 {
+			err = errors.New("negative")
+		}
+	}
+	if err != nil {
+		return Msg{}, fmt.Errorf("value: %w", err)
+	}
+	if tx.Deploy != "" {
+		if tx.Name != "" {
+			if _, taken := w.names[tx.Name]; taken {
+				return Msg{}, fmt.Errorf("name %q is taken (taken: %s)", tx.Name, w.knownNames())
+			}
+		}
+		if m.Data, err = initCode(tx.Deploy, tx.Constructor, tx.Args, w.resolve); err != nil {
+			return Msg{}, fmt.Errorf("deploy: %w", err)
+		}
+		return m, nil
+	}
+	addr, err := w.target(tx.To)
+	if err != nil {
+		return Msg{}, fmt.Errorf("to: %w", err)
+	}
+	m.To = &addr
+	switch {
+	case tx.Call != "":
+		f, err := w.function(addr, tx.Call)
+		if err != nil {
+			return Msg{}, err
+		}
+		args, err := Encode(f.Inputs, tx.Args, w.resolve)
+		if err != nil {
+			return Msg{}, fmt.Errorf("args of %s: %w", f.Signature(), err)
+		}
+		m.Data = append(f.Selector(), args...)
+	case tx.Data != "":
+		if m.Data, err = ParseHex(tx.Data); err != nil {
+			return Msg{}, fmt.Errorf("data: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// suite runs every hidden test on a fresh chain with the contestant's
+// contract deployed.
+func (g *grading) suite(ctx context.Context) (Report, error) {
+	if g.task.Language == LangTransactions {
+		return invalidReport("this challenge takes a contract (bytecode or Solidity), not transactions"), nil
+	}
+	code, err := g.submittedCode()
+	if err != nil {
+		var inv invalid
+		if errors.As(err, &inv) {
+			return invalidReport(inv.msg), nil
+		}
+		return Report{}, err
+	}
+	rep := Report{}
+	var firstFailure verdict.Test
+	total := 0.0
+	for _, tc := range g.ch.Tests {
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		t, err := g.runTest(tc, code)
+		if err != nil {
+			var inv invalid
+			if errors.As(err, &inv) {
+				return invalidReport(inv.msg), nil
+			}
+			return Report{}, fmt.Errorf("test %q: %w", tc.Name, err)
+		}
+		if t.Outcome == verdict.Accepted {
+			total += t.Score
+		} else if firstFailure.Outcome == "" {
+			firstFailure = t
+		}
+		rep.Tests = append(rep.Tests, t)
+	}
+	rep.Score = total
+	passed := 0
+	for _, t := range rep.Tests {
+		if t.Outcome == verdict.Accepted {
+			passed++
+		}
+	}
+	switch {
+	case firstFailure.Outcome == "":
+		rep.Outcome = verdict.Accepted
+	case total > 0:
+		rep.Outcome = verdict.Scored
+	default:
+		rep.Outcome = firstFailure.Outcome
+	}
+	rep.Message = fmt.Sprintf("%d of %d tests passed", passed, len(rep.Tests))
+	if firstFailure.Outcome != "" {
+		rep.Message += fmt.Sprintf("; first failed: %s: %s", firstFailure.Name, firstFailure.Message)
+	}
+	return rep, nil
+}
+
+// runTest runs one hidden test.
+func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
+	spec := g.ch.Spec
+	t := verdict.Test{Name: tc.Name, MaxScore: tc.Points}
+	w, err := g.newWorld()
+	if err != nil {
+		return t, err
+	}
+	budget := spec.Gas.Total
+	m, rec, err := g.deploySubmission(w, code, min(spec.Gas.Tx, budget))
+	if err != nil {
+		return t, err
+	}
+	if rec.Status != StatusSuccess {
+		t.Outcome, t.Message = outcomeOf(rec), "deploying your contract: "+w.failure(rec, m.Gas)
+		return t, nil
+	}
+	budget -= min(budget, rec.GasUsed)
+	for i, s := range tc.Steps {
+		label := fmt.Sprintf("step %d (%s)", i+1, w.describe(s))
+		m, fn, err := w.stepMsg(s, spec.Deploy.Name, min(spec.Gas.Tx, budget))
+		if err != nil {
+			return t, fmt.Errorf("%s: %w", label, err)
+		}
+		rec, err := w.chain.Apply(m)
+		if err != nil {
+			if m.Gas < spec.Gas.Tx && m.Gas == budget {
+				t.Outcome, t.Message = verdict.TimeLimit, fmt.Sprintf("%s: the test used up its total gas of %s", label, groupDigits(spec.Gas.Total))
+				return t, nil
+			}
+			t.Outcome, t.Message = verdict.RuntimeError, fmt.Sprintf("%s: transaction not valid: %v", label, err)
+			return t, nil
+		}
+		budget -= min(budget, rec.GasUsed)
+		out, msg := w.check(s, m, rec, fn)
+		if out == verdict.SystemError {
+			return t, fmt.Errorf("%s: %s", label, msg)
+		}
+		if out != verdict.Accepted {
+			t.Outcome, t.Message = out, label+": "+msg
+			return t, nil
+		}
+	}
+	t.Outcome, t.Score = verdict.Accepted, tc.Points
+	return t, nil
+}

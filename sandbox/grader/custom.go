@@ -1,0 +1,248 @@
+package grader
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/sandbox/container"
+	"github.com/skillarena/arena/sandbox/runner"
+	"github.com/skillarena/arena/sandbox/verdict"
+)
+
+// maxCustomBytes bounds a custom challenge's submission.
+const maxCustomBytes = 16 << 20
+
+// packageFault prefixes messages about a broken package: they are kept for
+// the jury and the author, and say that the contestant did nothing wrong.
+const packageFault = "challenge package error, not the contestant's fault: "
+
+// CustomResult is the JSON a custom challenge's command prints on stdout.
+type CustomResult struct {
+	// Outcome is accepted, wrong_answer, scored, invalid_submission,
+	// compile_error, runtime_error, time_limit, memory_limit or output_limit.
+	Outcome string `json:"outcome"`
+	// Score is the fraction of the challenge's points earned, in [0, 1]:
+	// required for scored; 1 for accepted and 0 otherwise when left out.
+	Score *float64 `json:"score,omitempty"`
+	// Message is shown to the contestant.
+	Message string `json:"message,omitempty"`
+	// Tests are optional per-test details, shown as they are.
+	Tests []CustomTest `json:"tests,omitempty"`
+}
+
+// CustomTest is one test's detail in a CustomResult.
+type CustomTest struct {
+	Name     string  `json:"name"`
+	Outcome  string  `json:"outcome"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"max_score"`
+	Message  string  `json:"message,omitempty"`
+}
+
+// customOutcomes are the outcomes a custom command may report.
+var customOutcomes = []verdict.Outcome{
+	verdict.Accepted, verdict.WrongAnswer, verdict.Scored, verdict.InvalidSubmission,
+	verdict.CompileError, verdict.RuntimeError, verdict.TimeLimit, verdict.MemoryLimit, verdict.OutputLimit,
+}
+
+// maxCustomMessage bounds each message taken from a custom result.
+const maxCustomMessage = 4096
+
+// gradeCustom runs the package's own command in the package's image, with
+// the submission and the package's files in the work directory, and turns
+// the result JSON it prints into the verdict. A command that fails, or
+// prints something that is not a valid result, is the package's fault: a
+// system_error whose message says so.
+func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang string, source []byte) (verdict.Result, error) {
+	spec := pkg.Spec
+	cs := spec.Custom
+	res := verdict.Result{MaxScore: spec.Points, Tests: []verdict.Test{}}
+	if cs == nil || cs.Image == "" || len(cs.Command) == 0 {
+		return verdict.Result{}, fmt.Errorf("grade %s: custom package not loaded", spec.ID)
+	}
+	if lang == "" && len(spec.Languages) > 0 {
+		lang = spec.Languages[0]
+	}
+	if !slices.Contains(spec.Languages, lang) {
+		res.Outcome = verdict.InvalidSubmission
+		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
+		return res, nil
+	}
+	if len(source) > maxCustomBytes {
+		res.Outcome = verdict.InvalidSubmission
+		res.Message = fmt.Sprintf("the submission has %d bytes, more than the %d allowed", len(source), maxCustomBytes)
+		return res, nil
+	}
+	files, err := cs.CustomFiles(pkg.FS)
+	if err != nil {
+		return verdict.Result{}, fmt.Errorf("grade %s: %w", spec.ID, err)
+	}
+	req := runner.Request{Tests: []runner.Test{{Name: "grade"}}}
+	size := int64(len(source))
+	for _, f := range files {
+		req.Files = append(req.Files, runner.File{Name: f.Name, Data: f.Data})
+		size += int64(len(f.Data))
+	}
+	req.Files = append(req.Files, runner.File{Name: cs.Submission, Data: source})
+	command := make([]string, len(cs.Command))
+	for i, a := range cs.Command {
+		command[i] = strings.ReplaceAll(a, "{language}", lang)
+	}
+	req.Run = runner.Step{Command: command, Limits: runner.Limits{
+		CPUTimeMS:   spec.Limits.TimeMS,
+		WallTimeMS:  2*spec.Limits.TimeMS + 1000,
+		MemoryBytes: spec.Limits.MemoryMB << 20,
+		OutputBytes: spec.Limits.OutputKB << 10,
+	}}
+	cfg := container.Config{Image: cs.Image, TmpfsBytes: max(container.DefaultTmpfsBytes, 2*size+(16<<20))}
+	out, err := g.Sandbox.Run(ctx, cfg, req)
+	if err != nil {
+		return verdict.Result{}, fmt.Errorf("grade %s in %s: %w", spec.ID, cs.Image, err)
+	}
+	if out.Error != "" {
+		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
+	}
+	if len(out.Tests) != 1 {
+		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for the custom command", spec.ID, len(out.Tests))
+	}
+	step := out.Tests[0]
+	res.Tests = []verdict.Test{{Name: "grade", CPUTimeMS: step.CPUTimeMS, WallTimeMS: step.WallTimeMS, MemoryBytes: step.MemoryBytes}}
+	fault := func(format string, args ...any) (verdict.Result, error) {
+		res.Outcome = verdict.SystemError
+		res.Message = packageFault + fmt.Sprintf(format, args...)
+		res.Tests[0].Outcome = verdict.SystemError
+		return res, nil
+	}
+	switch step.Status {
+	case runner.StatusOK:
+	case runner.StatusTimeLimit, runner.StatusMemoryLimit:
+		res.Outcome = fromStatus(step.Status)
+		res.Tests[0].Outcome = res.Outcome
+		res.Message = fmt.Sprintf("grading stopped: %s (limits: %d ms CPU, %d MB)", res.Outcome, spec.Limits.TimeMS, spec.Limits.MemoryMB)
+		return res, nil
+	case runner.StatusOutputLimit:
+		return fault("the custom command printed more than limits.output_kb (%d KB)", spec.Limits.OutputKB)
+	default:
+		return fault("the custom command %s ended with exit code %d%s; stderr: %s",
+			strings.Join(command, " "), step.ExitCode, customSignal(step.Signal), customStderr(step.Stderr))
+	}
+	cr, err := parseCustomResult(step.Stdout)
+	if err != nil {
+		return fault("the custom command's result JSON is invalid: %v", err)
+	}
+	outcome := verdict.Outcome(cr.Outcome)
+	res.Outcome = outcome
+	res.Message = customClip(cr.Message)
+	res.Score = math.Round(*cr.Score*spec.Points*100) / 100
+	res.Tests = res.Tests[:0]
+	for _, t := range cr.Tests {
+		res.Tests = append(res.Tests, verdict.Test{Name: customClip(t.Name), Outcome: verdict.Outcome(t.Outcome), Score: t.Score, MaxScore: t.MaxScore, Message: customClip(t.Message)})
+	}
+	if len(res.Tests) == 0 {
+		res.Tests = []verdict.Test{{Name: "grade", Outcome: outcome, Score: res.Score, MaxScore: spec.Points,
+			CPUTimeMS: step.CPUTimeMS, WallTimeMS: step.WallTimeMS, MemoryBytes: step.MemoryBytes}}
+	}
+	return res, nil
+}
+
+// parseCustomResult reads and checks a custom command's output: exactly one
+// JSON object with known fields, a known outcome and a score that fits it.
+// On success Score is set.
+func parseCustomResult(out []byte) (*CustomResult, error) {
+	if len(bytes.TrimSpace(out)) == 0 {
+		return nil, errors.New("the command printed nothing on stdout")
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.DisallowUnknownFields()
+	var cr CustomResult
+	if err := dec.Decode(&cr); err != nil {
+		return nil, fmt.Errorf("not a result object: %w (output starts %q)", err, customHead(out))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("more than one JSON value on stdout")
+	}
+	outcome := verdict.Outcome(cr.Outcome)
+	if !slices.Contains(customOutcomes, outcome) {
+		return nil, fmt.Errorf("outcome %q is not one of %s", cr.Outcome, customOutcomeList(customOutcomes))
+	}
+	if cr.Score != nil && (math.IsNaN(*cr.Score) || *cr.Score < 0 || *cr.Score > 1) {
+		return nil, fmt.Errorf("score %v is not a fraction in [0, 1]", *cr.Score)
+	}
+	want := 0.0
+	switch outcome {
+	case verdict.Scored:
+		if cr.Score == nil {
+			return nil, errors.New("outcome scored needs a score (a fraction in [0, 1])")
+		}
+		want = *cr.Score
+	case verdict.Accepted:
+		want = 1
+	}
+	if cr.Score != nil && *cr.Score != want {
+		return nil, fmt.Errorf("score %v does not fit outcome %s (accepted is 1, scored is given, the others are 0)", *cr.Score, outcome)
+	}
+	cr.Score = &want
+	for i, t := range cr.Tests {
+		if t.Name == "" {
+			return nil, fmt.Errorf("tests[%d]: no name", i)
+		}
+		if !slices.Contains(customOutcomes, verdict.Outcome(t.Outcome)) && verdict.Outcome(t.Outcome) != verdict.Skipped {
+			return nil, fmt.Errorf("tests[%d] (%s): outcome %q is not one of %s, skipped", i, t.Name, t.Outcome, customOutcomeList(customOutcomes))
+		}
+		if t.Score < 0 || t.MaxScore < 0 || t.Score > t.MaxScore || math.IsNaN(t.Score) || math.IsNaN(t.MaxScore) {
+			return nil, fmt.Errorf("tests[%d] (%s): score %v of max_score %v: need 0 <= score <= max_score", i, t.Name, t.Score, t.MaxScore)
+		}
+	}
+	return &cr, nil
+}
+
+func customOutcomeList(os []verdict.Outcome) string {
+	s := make([]string, len(os))
+	for i, o := range os {
+		s[i] = string(o)
+	}
+	return strings.Join(s, ", ")
+}
+
+// customClip bounds a message from a custom result, keeping it valid UTF-8.
+func customClip(s string) string {
+	if len(s) > maxCustomMessage {
+		s = strings.ToValidUTF8(s[:maxCustomMessage], "") + "..."
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// customHead is the start of an output, for messages.
+func customHead(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	return string(b)
+}
+
+func customStderr(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "(empty)"
+	}
+	if len(s) > 1024 {
+		s = "..." + s[len(s)-1024:]
+	}
+	return s
+}
+
+func customSignal(sig string) string {
+	if sig == "" {
+		return ""
+	}
+	return " (" + sig + ")"
+}

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/roster"
+)
+
+// importRow is one row of an import preview, personal data masked.
+type importRow struct {
+	Line         int    `json:"line"`
+	Username     string `json:"username"`
+	Name         string `json:"name"`
+	Organization string `json:"organization"`
+	Team         string `json:"team"`
+	IDNumber     string `json:"id_number"`
+	Phone        string `json:"phone"`
+	Email        string `json:"email"`
+}
+
+// importPreview is the answer to a dry run, or to a file with problems.
+type importPreview struct {
+	Contest  string           `json:"contest,omitempty"`
+	OK       bool             `json:"ok"`
+	Rows     []importRow      `json:"rows"`
+	Problems []roster.Problem `json:"problems"`
+}
+
+// importRejected is the error body of an import refused for its problems.
+type importRejected struct {
+	errorBody
+	importPreview
+}
+
+func previewOf(res *roster.Result) importPreview {
+	p := importPreview{Contest: res.Contest, OK: len(res.Problems) == 0, Rows: make([]importRow, len(res.Entries)), Problems: res.Problems}
+	if p.Problems == nil {
+		p.Problems = []roster.Problem{}
+	}
+	for i, e := range res.Entries {
+		p.Rows[i] = importRow{Line: e.Line, Username: e.Username, Name: e.Name, Organization: e.Organization, Team: e.Team,
+			IDNumber: privacy.MaskIDNumber(e.IDNumber), Phone: privacy.MaskPhone(e.Phone), Email: privacy.MaskEmail(e.Email)}
+	}
+	return p
+}
+
+// formOrQuery reads a multipart field, or the query parameter of that name.
+func formOrQuery(c *fiber.Ctx, name string) string {
+	if v := c.FormValue(name); v != "" {
+		return v
+	}
+	return c.Query(name)
+}
+
+// importUsers creates contestants from an uploaded list (multipart "file",
+// CSV or XLSX; optional "contest" and "prefix"). With dry_run=1 it answers
+// the preview: every row with the username it would get, and every problem.
+// A real import with problems is refused with 422 and the same preview; a
+// clean one answers 201 with the login slips as CSV — the only time the
+// passwords are shown.
+func (s *server) importUsers(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return errBadRequest("send the contestant list as multipart field \"file\" (CSV or XLSX)")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return errInternal(fmt.Errorf("open upload: %w", err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return errInternal(fmt.Errorf("read upload: %w", err))
+	}
+	dry, _ := strconv.ParseBool(formOrQuery(c, "dry_run"))
+	opt := roster.Options{Contest: formOrQuery(c, "contest"), Prefix: formOrQuery(c, "prefix"), DryRun: dry}
+	im := &roster.Importer{Accounts: s.Accounts, Contests: s.Contests, Board: s.Board, Now: s.Now}
+	res, err := im.Import(c.UserContext(), data, opt)
+	switch {
+	case errors.Is(err, contest.ErrNotFound):
+		return errNotFound("no contest " + opt.Contest)
+	case errors.Is(err, roster.ErrBadPrefix):
+		return errBadRequest(err.Error())
+	case res == nil:
+		return errInternal(err)
+	}
+	who, _ := currentUser(c)
+	if opt.DryRun {
+		return c.JSON(previewOf(res))
+	}
+	if !res.Imported {
+		body := importRejected{importPreview: previewOf(res)}
+		body.Error.Code = "invalid_file"
+		body.Error.Message = fmt.Sprintf("nothing was imported: the file has %d problem(s); the first: %s", len(res.Problems), res.Problems[0])
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(body)
+	}
+	s.Log.Info("contestants imported", "by", who.Username, "contest", opt.Contest, "users", len(res.Entries))
+	if err != nil {
+		// The accounts exist: the slips must still reach the organizer.
+		s.Log.Error("import: registration failed", "contest", opt.Contest, "err", err)
+		c.Set("X-Arena-Warning", "accounts created, but registering them for the contest failed: see the server log")
+	}
+	var buf bytes.Buffer
+	if err := roster.WritePasswords(&buf, res); err != nil {
+		return errInternal(err)
+	}
+	name := "passwords.csv"
+	if opt.Contest != "" {
+		name = "passwords-" + opt.Contest + ".csv"
+	}
+	c.Attachment(name)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Arena-Imported", strconv.Itoa(len(res.Entries)))
+	return c.Status(fiber.StatusCreated).Send(buf.Bytes())
+}

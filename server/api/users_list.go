@@ -1,0 +1,101 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/roster"
+)
+
+// getMe shows the caller's own account, personal data masked.
+func (s *server) getMe(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	return c.JSON(privacy.Masked(u))
+}
+
+// usersOf returns the users of ?contest= (its contestants), or every user.
+func (s *server) usersOf(c *fiber.Ctx) ([]account.User, error) {
+	ctx := c.UserContext()
+	cid := c.Query("contest")
+	if cid == "" {
+		us, err := s.Accounts.List(ctx)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		return us, nil
+	}
+	if _, err := s.Contests.Get(ctx, cid); errors.Is(err, contest.ErrNotFound) {
+		return nil, errNotFound("no contest " + cid)
+	} else if err != nil {
+		return nil, errInternal(err)
+	}
+	names, err := s.Contests.Members(ctx, cid)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	us, err := s.Accounts.GetMany(ctx, names)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	return us, nil
+}
+
+// listUsers lists accounts (?contest=CID: that contest's contestants) with
+// personal data masked.
+func (s *server) listUsers(c *fiber.Ctx) error {
+	us, err := s.usersOf(c)
+	if err != nil {
+		return err
+	}
+	out := make([]privacy.User, len(us))
+	for i, u := range us {
+		out[i] = privacy.Masked(u)
+	}
+	return c.JSON(out)
+}
+
+// exportUsers is the organizers' export: personal data unmasked, as CSV
+// (UTF-8 with a BOM, the default), XLSX or JSON (?format=). Every export is logged.
+func (s *server) exportUsers(c *fiber.Ctx) error {
+	us, err := s.usersOf(c)
+	if err != nil {
+		return err
+	}
+	format := c.Query("format", "csv")
+	if format != "csv" && format != "xlsx" && format != "json" {
+		return errBadRequest("format: use csv, xlsx or json")
+	}
+	out := make([]privacy.User, len(us))
+	for i, u := range us {
+		out[i] = privacy.Full(u)
+	}
+	who, _ := currentUser(c)
+	s.Log.Info("personal data exported", "by", who.Username, "contest", c.Query("contest"), "users", len(out), "format", format)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	name := "users"
+	if cid := c.Query("contest"); cid != "" {
+		name = "users-" + cid
+	}
+	if format == "json" {
+		return c.JSON(out)
+	}
+	c.Attachment(name + "." + format)
+	var buf bytes.Buffer
+	switch format {
+	case "xlsx":
+		if err := roster.WriteUsersXLSX(&buf, out); err != nil {
+			return errInternal(err)
+		}
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	default:
+		if err := roster.WriteUsersCSV(&buf, out); err != nil {
+			return errInternal(err)
+		}
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	}
+	return c.Send(buf.Bytes())
+}

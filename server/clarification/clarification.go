@@ -1,0 +1,191 @@
+// Package clarification owns a contest's questions, answers and
+// announcements. Each change is appended to the contest's event log so both
+// sides get it live.
+//
+// Redis keys (prefix arena:{cid}:):
+//
+//	clar:seq     STRING  last clarification number
+//	clars        HASH    number -> clarification JSON
+package clarification
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/server/events"
+)
+
+func seqKey(cid string) string  { return "arena:{" + cid + "}:clar:seq" }
+func hashKey(cid string) string { return "arena:{" + cid + "}:clars" }
+
+// TypeClarification is the event type of every clarification change.
+const TypeClarification = "clarification"
+
+// MaxText bounds a question, answer or announcement.
+const MaxText = 4000
+
+// Errors callers map to statuses.
+var (
+	ErrNotFound = errors.New("clarification not found")
+	ErrEmpty    = errors.New("text is empty")
+	ErrTooLong  = fmt.Errorf("text is longer than %d characters", MaxText)
+)
+
+// Clarification is a question (from a contestant), its answer, or an
+// announcement (from the jury, to everyone).
+type Clarification struct {
+	ID        int64  `json:"id"`
+	Contest   string `json:"contest"`
+	Challenge string `json:"challenge,omitempty"`
+	// From is the asking contestant; empty for announcements.
+	From     string `json:"from,omitempty"`
+	Question string `json:"question,omitempty"`
+	Answer   string `json:"answer,omitempty"`
+	// Public: everyone sees it (announcements, and answers sent to all).
+	Public     bool       `json:"public"`
+	AnsweredBy string     `json:"answered_by,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+}
+
+// VisibleTo reports whether user (a contestant, or the jury) may see c.
+func (c Clarification) VisibleTo(user string, jury bool) bool {
+	return jury || c.Public || c.From == user
+}
+
+// Store keeps clarifications in Redis.
+type Store struct {
+	rdb redis.UniversalClient
+	now func() time.Time
+}
+
+// NewStore returns a store on rdb.
+func NewStore(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb, now: time.Now} }
+
+func check(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", ErrEmpty
+	}
+	if utf8.RuneCountInString(text) > MaxText {
+		return "", ErrTooLong
+	}
+	return text, nil
+}
+
+// saveScript stores a clarification and appends its event, at once.
+//
+//	KEYS: clars, events;  ARGV: number, JSON, events maxlen
+var saveScript = redis.NewScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'clarification',
+  'data', '{"clarification":' .. ARGV[2] .. '}')
+`)
+
+func (s *Store) save(ctx context.Context, c Clarification) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode clarification: %w", err)
+	}
+	if err := saveScript.Run(ctx, s.rdb, []string{hashKey(c.Contest), events.Key(c.Contest)}, c.ID, b, events.MaxLen).Err(); err != nil {
+		return fmt.Errorf("save clarification %d of %s: %w", c.ID, c.Contest, err)
+	}
+	return nil
+}
+
+func (s *Store) next(ctx context.Context, cid string) (int64, error) {
+	n, err := s.rdb.Incr(ctx, seqKey(cid)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("number clarification: %w", err)
+	}
+	return n, nil
+}
+
+// Ask records a contestant's question, about a challenge or in general.
+func (s *Store) Ask(ctx context.Context, cid, from, challenge, question string) (Clarification, error) {
+	q, err := check(question)
+	if err != nil {
+		return Clarification{}, err
+	}
+	n, err := s.next(ctx, cid)
+	if err != nil {
+		return Clarification{}, err
+	}
+	c := Clarification{ID: n, Contest: cid, Challenge: challenge, From: from, Question: q, CreatedAt: s.now().UTC()}
+	return c, s.save(ctx, c)
+}
+
+// Announce posts an announcement to everyone.
+func (s *Store) Announce(ctx context.Context, cid, by, challenge, text string) (Clarification, error) {
+	t, err := check(text)
+	if err != nil {
+		return Clarification{}, err
+	}
+	n, err := s.next(ctx, cid)
+	if err != nil {
+		return Clarification{}, err
+	}
+	now := s.now().UTC()
+	c := Clarification{ID: n, Contest: cid, Challenge: challenge, Answer: t, Public: true, AnsweredBy: by, CreatedAt: now, AnsweredAt: &now}
+	return c, s.save(ctx, c)
+}
+
+// Answer answers a question, to its asker or (toAll) to everyone.
+func (s *Store) Answer(ctx context.Context, cid string, id int64, by, answer string, toAll bool) (Clarification, error) {
+	a, err := check(answer)
+	if err != nil {
+		return Clarification{}, err
+	}
+	c, err := s.Get(ctx, cid, id)
+	if err != nil {
+		return Clarification{}, err
+	}
+	now := s.now().UTC()
+	c.Answer, c.AnsweredBy, c.AnsweredAt = a, by, &now
+	c.Public = c.Public || toAll
+	return c, s.save(ctx, c)
+}
+
+// Get returns one clarification.
+func (s *Store) Get(ctx context.Context, cid string, id int64) (Clarification, error) {
+	raw, err := s.rdb.HGet(ctx, hashKey(cid), strconv.FormatInt(id, 10)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return Clarification{}, ErrNotFound
+	}
+	if err != nil {
+		return Clarification{}, fmt.Errorf("read clarification %d of %s: %w", id, cid, err)
+	}
+	var c Clarification
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return Clarification{}, fmt.Errorf("decode clarification %d of %s: %w", id, cid, err)
+	}
+	return c, nil
+}
+
+// List returns the clarifications user may see, newest first.
+func (s *Store) List(ctx context.Context, cid, user string, jury bool) ([]Clarification, error) {
+	all, err := s.rdb.HVals(ctx, hashKey(cid)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list clarifications of %s: %w", cid, err)
+	}
+	out := []Clarification{}
+	for _, raw := range all {
+		var c Clarification
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return nil, fmt.Errorf("decode clarification of %s: %w", cid, err)
+		}
+		if c.VisibleTo(user, jury) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	return out, nil
+}
