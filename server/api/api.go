@@ -77,57 +77,119 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(s.securityHeaders, s.authenticate)
 
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-
-	api := app.Group("/api")
-	api.Post("/auth/login", s.login)
-	api.Post("/auth/logout", s.logout)
-	api.Get("/contests", s.listContests)
-	api.Get("/contests/:cid", s.getContest)
-	api.Get("/contests/:cid/challenges", s.requireUser, s.listChallenges)
-	api.Post("/contests/:cid/submissions", s.requireRole(account.Contestant), s.createSubmission)
-	api.Get("/submissions/:sid", s.requireUser, s.getSubmission)
-	api.Get("/contests/:cid/scoreboard", s.getScoreboard)
-
-	org := s.requireRole(account.Organizer)
-	api.Post("/packages", org, s.uploadPackage)
-	api.Put("/contests", org, s.loadContest)
-	api.Patch("/contests/:cid/times", org, s.setContestTimes)
-	api.Post("/contests/:cid/unfreeze", org, s.unfreezeContest)
-	api.Post("/contests/:cid/reveal", org, s.revealNext)
-	api.Get("/contests/:cid/audit", org, s.contestAudit)
-
-	jury := s.requireRole(account.Judge, account.Organizer)
-	api.Get("/contests/:cid/submissions", s.requireUser, s.listSubmissions)
-	api.Get("/submissions/:sid/source", s.requireUser, s.getSource)
-	api.Post("/submissions/:sid/override", jury, s.overrideSubmission)
-	api.Post("/contests/:cid/rejudges", jury, s.startRejudge)
-	api.Get("/contests/:cid/rejudges/:rid", jury, s.getRejudge)
-	api.Post("/contests/:cid/rejudges/:rid/apply", jury, s.finishRejudge(true))
-	api.Post("/contests/:cid/rejudges/:rid/cancel", jury, s.finishRejudge(false))
-	api.Get("/queue", jury, s.judgingQueue)
-	api.Get("/contests/:cid/clarifications", s.requireUser, s.listClarifications)
-	api.Post("/contests/:cid/clarifications", s.requireRole(account.Contestant), s.askClarification)
-	api.Post("/contests/:cid/clarifications/:id/answer", jury, s.answerClarification)
-	api.Post("/contests/:cid/announcements", jury, s.announce)
-
-	// Accounts: personal data masked everywhere but the organizers' export.
-	api.Get("/users/me", s.requireUser, s.getMe)
-	api.Get("/users", s.requireRole(account.Organizer, account.Judge), s.listUsers)
-	api.Get("/users/export", s.requireRole(account.Organizer), s.exportUsers)
-	api.Post("/users/import", s.requireRole(account.Organizer), s.importUsers)
-	api.Get("/tokens", s.requireUser, s.listTokens)
-	api.Post("/tokens", s.requireUser, s.createToken)
-	api.Delete("/tokens/:id", s.requireUser, s.revokeToken)
-	api.Use(func(c *fiber.Ctx) error { return errNotFound("no such API route") })
-
-	app.Get("/ws/contests/:cid/:channel", s.socket())
-
-	app.Get("/static/*", s.static)
-	app.Get("/contests/:cid/board", s.boardPage)
-	app.Get("/", s.home)
+	for _, r := range s.routes() {
+		app.Add(r.Method, r.Path, append([]fiber.Handler{s.allow(r.Access)}, r.Handler)...)
+	}
+	app.Use("/api", func(c *fiber.Ctx) error { return errNotFound("no such API route") })
 	return app
+}
+
+// Access says who may call a route.
+type Access int
+
+// Access levels.
+const (
+	Public     Access = iota // anyone, logged in or not
+	User                     // any logged-in user
+	Contestant               // contestants
+	Jury                     // judges and organizers
+	Organizer                // organizers
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "user", "contestant", "jury", "organizer"}[a]
+}
+
+// Allows reports whether a user with role (or nobody, when !logged) may call.
+func (a Access) Allows(logged bool, role account.Role) bool {
+	switch a {
+	case Public:
+		return true
+	case User:
+		return logged
+	case Contestant:
+		return logged && role == account.Contestant
+	case Jury:
+		return logged && (role == account.Judge || role == account.Organizer)
+	default:
+		return logged && role == account.Organizer
+	}
+}
+
+// Route is one entry of the route table: it registers the handler, feeds
+// the OpenAPI document, and drives the every-route-times-every-role test.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string
+	Handler fiber.Handler
+}
+
+func (s *server) allow(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, logged := currentUser(c)
+		if a.Allows(logged, u.Role) {
+			return c.Next()
+		}
+		if !logged {
+			return errUnauthorized("log in first")
+		}
+		return errForbidden("your role may not do this")
+	}
+}
+
+// routes is every route of the server, in one table.
+func (s *server) routes() []Route {
+	get, post, put, patch, del := fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete
+	return []Route{
+		{get, "/healthz", Public, "Liveness: the process answers", s.healthz},
+		{get, "/readyz", Public, "Readiness: Redis answers", s.readyz},
+		{get, "/api/openapi.json", Public, "This API, as an OpenAPI 3 document", s.openAPI},
+
+		{post, "/api/auth/login", Public, "Log in with {username, password}: a Bearer token and a session cookie", s.login},
+		{post, "/api/auth/logout", Public, "Log out: revoke the token or session", s.logout},
+		{get, "/api/users/me", User, "Your account (personal data masked)", s.getMe},
+		{get, "/api/tokens", User, "List your API tokens (organizers: ?user=)", s.listTokens},
+		{post, "/api/tokens", User, "Create a named API token {label, days}; shown once", s.createToken},
+		{del, "/api/tokens/:id", User, "Revoke an API token", s.revokeToken},
+		{get, "/api/users", Jury, "List users, personal data masked (?contest=)", s.listUsers},
+		{get, "/api/users/export", Organizer, "Export users with full personal data (csv, xlsx, json)", s.exportUsers},
+		{post, "/api/users/import", Organizer, "Import contestants from CSV/XLSX (dry_run to preview)", s.importUsers},
+
+		{get, "/api/contests", Public, "List contests", s.listContests},
+		{put, "/api/contests", Organizer, "Create or update a contest from contest.yaml (body)", s.loadContest},
+		{post, "/api/packages", Organizer, "Upload a challenge package (.tar.gz) to name in contest.yaml", s.uploadPackage},
+		{get, "/api/contests/:cid", Public, "One contest", s.getContest},
+		{get, "/api/contests/:cid/challenges", User, "The contest's challenges", s.listChallenges},
+		{get, "/api/contests/:cid/scoreboard", Public, "The board: public (frozen) view; the jury's live view for judges", s.getScoreboard},
+		{patch, "/api/contests/:cid/times", Organizer, "Change start, end or freeze {start, end, freeze, clear_freeze, reason}", s.setContestTimes},
+		{post, "/api/contests/:cid/unfreeze", Organizer, "Reveal the whole public board (after the end)", s.unfreezeContest},
+		{post, "/api/contests/:cid/reveal", Organizer, "Reveal the next frozen result, lowest ranked first", s.revealNext},
+		{get, "/api/contests/:cid/audit", Organizer, "The contest's audit log", s.contestAudit},
+
+		{post, "/api/contests/:cid/submissions", Contestant, "Submit: multipart challenge, language, file or code", s.createSubmission},
+		{get, "/api/contests/:cid/submissions", User, "Submissions: your own; all for the jury (?challenge=&contestant=&outcome=)", s.listSubmissions},
+		{get, "/api/submissions/:sid", User, "One submission (yours, or any for the jury)", s.getSubmission},
+		{get, "/api/submissions/:sid/source", User, "A submission's file (yours, or any for the jury)", s.getSource},
+		{post, "/api/submissions/:sid/override", Jury, "Set the outcome by hand {outcome, score, reason}", s.overrideSubmission},
+		{post, "/api/contests/:cid/rejudges", Jury, "Rejudge {submissions} or {challenge, contestant}, as a preview", s.startRejudge},
+		{get, "/api/contests/:cid/rejudges/:rid", Jury, "A rejudge and what it would change", s.getRejudge},
+		{post, "/api/contests/:cid/rejudges/:rid/apply", Jury, "Apply a rejudge's changes", s.finishRejudge(true)},
+		{post, "/api/contests/:cid/rejudges/:rid/cancel", Jury, "Drop a rejudge", s.finishRejudge(false)},
+		{get, "/api/queue", Jury, "The judging queue: waiting and graded jobs, by worker", s.judgingQueue},
+
+		{get, "/api/contests/:cid/clarifications", User, "Clarifications you may see", s.listClarifications},
+		{post, "/api/contests/:cid/clarifications", Contestant, "Ask {challenge, question}", s.askClarification},
+		{post, "/api/contests/:cid/clarifications/:id/answer", Jury, "Answer {answer, to_all}", s.answerClarification},
+		{post, "/api/contests/:cid/announcements", Jury, "Announce {challenge, text} to everyone", s.announce},
+
+		{get, "/ws/contests/:cid/:channel", Public, "Websocket: board, submissions, feed or clarifications; ?since=EVENT_ID resumes", s.socket()},
+
+		{get, "/static/*", Public, "Static assets (content-hashed names)", s.static},
+		{get, "/contests/:cid/board", Public, "The live board page", s.boardPage},
+		{get, "/", Public, "Home: the running contest's board", s.home},
+	}
 }
 
 // apiError is an error with a safe public message; the cause stays in the log.

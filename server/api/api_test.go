@@ -96,14 +96,21 @@ func newFixture(t *testing.T, now time.Time) *fixture {
 		Now: func() time.Time { return now },
 	})
 	for _, u := range []string{"org", "jury", "ann", "ben", "outsider"} {
-		resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+u+`","password":"`+testPassword+`"}`))
-		var out loginResponse
-		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil || out.Token == "" {
-			t.Fatalf("login %s: %s", u, resp.Status)
-		}
-		f.tokens[u] = out.Token
+		f.login(t, u)
 	}
 	return f
+}
+
+// login gives user a fresh token.
+func (f *fixture) login(t *testing.T, user string) {
+	t.Helper()
+	delete(f.tokens, user)
+	resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+user+`","password":"`+testPassword+`"}`))
+	var out loginResponse
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil || out.Token == "" {
+		t.Fatalf("login %s: %s", user, resp.Status)
+	}
+	f.tokens[user] = out.Token
 }
 
 func (f *fixture) request(t *testing.T, method, path, user, ctype string, body io.Reader) *http.Response {

@@ -62,28 +62,6 @@ func currentUser(c *fiber.Ctx) (account.User, bool) {
 	return u, ok
 }
 
-func (s *server) requireUser(c *fiber.Ctx) error {
-	if _, ok := currentUser(c); !ok {
-		return errUnauthorized("log in first")
-	}
-	return c.Next()
-}
-
-func (s *server) requireRole(roles ...account.Role) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		u, ok := currentUser(c)
-		if !ok {
-			return errUnauthorized("log in first")
-		}
-		for _, r := range roles {
-			if u.Role == r {
-				return c.Next()
-			}
-		}
-		return errForbidden("your role may not do this")
-	}
-}
-
 func isJury(u account.User) bool { return u.Role == account.Judge || u.Role == account.Organizer }
 
 type loginRequest struct {
