@@ -9,10 +9,13 @@ let lastEvent = main.dataset.event;
 let backoff = 500;
 
 function cellClass(c) {
-  if (c.pending > 0) return 'cell pending';
-  if (c.score > 0) return 'cell solved';
-  if (c.attempts > 0) return 'cell tried';
-  return 'cell';
+  let cls = 'cell';
+  if (c.pending > 0) cls += ' pending';
+  else if (c.solved) cls += ' solved';
+  else if (c.score > 0) cls += ' partial';
+  else if (c.attempts > 0) cls += ' tried';
+  if (c.first) cls += ' first';
+  return cls;
 }
 
 function rowFor(id) {
@@ -38,6 +41,7 @@ function rowFor(id) {
 function applyRow(row) {
   const tr = rowFor(row.contestant.id);
   tr.dataset.total = row.total;
+  tr.dataset.penalty = row.penalty || 0;
   tr.dataset.time = row.time;
   tr.querySelector('.who').textContent = row.contestant.name;
   tr.querySelector('.org').textContent = row.contestant.organization;
@@ -70,11 +74,12 @@ function num(tr, key) {
 function rerank() {
   const rows = [...tbody.children];
   const before = new Map(rows.map((tr) => [tr, tr.getBoundingClientRect().top]));
-  rows.sort((a, b) => num(b, 'total') - num(a, 'total') || num(a, 'time') - num(b, 'time')
+  rows.sort((a, b) => num(b, 'total') - num(a, 'total') || num(a, 'penalty') - num(b, 'penalty') || num(a, 'time') - num(b, 'time')
     || a.querySelector('.who').textContent.localeCompare(b.querySelector('.who').textContent));
   rows.forEach((tr, i) => {
     const prev = rows[i - 1];
-    const same = prev && num(prev, 'total') === num(tr, 'total') && num(prev, 'time') === num(tr, 'time');
+    const same = prev && num(prev, 'total') === num(tr, 'total') && num(prev, 'penalty') === num(tr, 'penalty')
+      && num(prev, 'time') === num(tr, 'time');
     tr.querySelector('.rank').textContent = same ? prev.querySelector('.rank').textContent : String(i + 1);
   });
   tbody.append(...rows);
@@ -83,9 +88,6 @@ function rerank() {
     if (dy) tr.animate([{ transform: `translateY(${dy}px)` }, { transform: 'none' }], { duration: 400, easing: 'ease-out' });
   }
 }
-
-// Rows rendered by the server carry no time; the first event for a contestant sets it.
-for (const tr of tbody.children) tr.dataset.total = tr.querySelector('.total').textContent;
 
 function connect() {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -48,12 +48,12 @@ func contestLoadCommand() command {
 					}
 					return contest.FromPackage(ctx, st.blobs, os.DirFS(dir))
 				}
-				c, err := st.admin.Load(ctx, data, resolve, *who)
+				// Check the contestants first, so a bad list changes nothing.
+				f, err := contest.ParseFile(data)
 				if err != nil {
 					return err
 				}
-				f, _ := contest.ParseFile(data)
-				var who []scoreboard.Contestant
+				var enroll []scoreboard.Contestant
 				for _, name := range f.Contestants {
 					u, err := st.accounts.Get(ctx, name)
 					if errors.Is(err, account.ErrNotFound) {
@@ -62,9 +62,13 @@ func contestLoadCommand() command {
 					if err != nil {
 						return err
 					}
-					who = append(who, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
+					enroll = append(enroll, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
 				}
-				if err := st.admin.Enroll(ctx, c.ID, who...); err != nil {
+				c, err := st.admin.Load(ctx, data, resolve, *who)
+				if err != nil {
+					return err
+				}
+				if err := st.admin.Enroll(ctx, c.ID, enroll...); err != nil {
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "contest %s loaded: %d challenges (%s), %s to %s, scoring %s\n",

@@ -51,6 +51,8 @@ func Load(ctx context.Context, d Deps, password string, now time.Time) (*contest
 		End:                 now.Add(6 * time.Hour).Truncate(time.Minute).UTC(),
 		AttemptsAfterAccept: true,
 	}
+	freeze := ct.End.Add(-time.Hour) // the last hour is frozen, as at a real final
+	ct.Freeze = &freeze
 	if old, err := d.Admin.Contests.Get(ctx, ContestID); err == nil && old.StateAt(now) == contest.Running {
 		// Keep the start, so times already on the board stay right.
 		ct.Start = old.Start

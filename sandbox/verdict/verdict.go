@@ -72,6 +72,9 @@ type Test struct {
 	MemoryBytes int64   `json:"memory_bytes"`
 	// Message is safe to show the contestant (e.g. which line differed on a sample).
 	Message string `json:"message,omitempty"`
+	// Output is the sandbox's stderr for this test (capped), for the jury only:
+	// it may echo hidden input.
+	Output string `json:"output,omitempty"`
 }
 
 // Result is the whole grade of one submission.

@@ -196,11 +196,19 @@ func (s *server) listSubmissions(c *fiber.Ctx) error {
 // forViewer hides from contestants what they may not see yet: the private
 // score of a predictions submission before the results are final.
 func (s *server) forViewer(u account.User, ct *contest.Contest, sub submission.Submission) submission.Submission {
-	if isJury(u) || sub.PublicScore == nil || ct.Unfrozen {
+	if isJury(u) {
 		return sub
 	}
-	sub.Score = *sub.PublicScore
-	sub.Tests = nil
+	tests := make([]verdict.Test, len(sub.Tests))
+	for i, t := range sub.Tests {
+		t.Output = "" // may echo hidden input
+		tests[i] = t
+	}
+	sub.Tests = tests
+	if sub.PublicScore != nil && !ct.Unfrozen {
+		sub.Score = *sub.PublicScore
+		sub.Tests = []verdict.Test{}
+	}
 	return sub
 }
 
