@@ -11,19 +11,31 @@ import (
 
 // contestView is a contest as the API shows it.
 type contestView struct {
-	ID         string          `json:"id"`
-	Title      challenges.Text `json:"title"`
-	Start      time.Time       `json:"start"`
-	End        time.Time       `json:"end"`
-	Freeze     *time.Time      `json:"freeze,omitempty"`
-	Scoring    string          `json:"scoring"`
-	State      contest.State   `json:"state"`
-	Challenges int             `json:"challenges"`
+	ID      string          `json:"id"`
+	Title   challenges.Text `json:"title"`
+	Start   time.Time       `json:"start"`
+	End     time.Time       `json:"end"`
+	Freeze  *time.Time      `json:"freeze,omitempty"`
+	Scoring string          `json:"scoring"`
+	// PenaltyMinutes applies to icpc scoring.
+	PenaltyMinutes      int64          `json:"penalty_minutes"`
+	Limits              contest.Limits `json:"limits"`
+	AttemptsAfterAccept bool           `json:"attempts_after_accept"`
+	State               contest.State  `json:"state"`
+	// Frozen: the public board hides results after the freeze now.
+	Frozen bool `json:"frozen"`
+	// Unfrozen: the organizer revealed the board; results are final.
+	Unfrozen   bool `json:"unfrozen"`
+	Revealing  bool `json:"revealing"`
+	Challenges int  `json:"challenges"`
 }
 
 func (s *server) viewContest(c *contest.Contest) contestView {
+	now := s.Now()
 	return contestView{ID: c.ID, Title: c.Title, Start: c.Start, End: c.End, Freeze: c.Freeze,
-		Scoring: c.Scoring, State: c.StateAt(s.Now()), Challenges: len(c.Challenges)}
+		Scoring: c.Scoring, PenaltyMinutes: c.PenaltyMinutes, Limits: c.Limits, AttemptsAfterAccept: c.AttemptsAfterAccept,
+		State: c.StateAt(now), Frozen: c.FrozenAt(now) && (!c.Unfrozen || c.Revealing), Unfrozen: c.Unfrozen,
+		Revealing: c.Revealing, Challenges: len(c.Challenges)}
 }
 
 func (s *server) listContests(c *fiber.Ctx) error {
