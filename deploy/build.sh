@@ -10,6 +10,10 @@ mkdir -p bin
 say "building bin/arena and bin/arena-runner"
 # -trimpath: the same source gives the same runner, so images stay current across checkouts.
 CGO_ENABLED=0 go build -trimpath -o bin/arena-runner ./sandbox/runner/cmd/arena-runner
+# The EVM grader (go-ethereum) is a static binary of its own that only the
+# evm image carries, so the EVM stays out of bin/arena.
+say "building bin/arena-evm"
+CGO_ENABLED=0 go build -trimpath -o bin/arena-evm ./sandbox/evm/cmd/arena-evm
 go build -trimpath -o bin/arena .
 say "building sandbox images (skipped when up to date)"
 bin/arena images build --runner bin/arena-runner

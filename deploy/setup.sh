@@ -17,6 +17,9 @@ mkdir -p "$data/redis"
 # Debian packages: command -> package.
 declare -A want=([redis-server]=redis-server [dockerd]=docker.io [mmdebstrap]=mmdebstrap)
 [ "${ARENA_SKIP_BROWSER:-}" = 1 ] || want[chromium]=chromium
+# npm fetches the solc tarball for the solidity image once into the build
+# cache; a host whose cache already holds it (air-gapped) needs no npm.
+[ -f "$data/cache/npm/solc-0.8.37.tgz" ] || want[npm]=npm
 missing=()
 for cmd in "${!want[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${want[$cmd]}")

@@ -20,7 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed */recipe.yaml
+//go:embed */recipe.yaml solidity/compile.js
 var recipeFiles embed.FS
 
 // Prefix is put before a recipe's directory name to name its image:
@@ -60,6 +60,29 @@ type Recipe struct {
 	// Languages are the submission languages the image serves; an image
 	// used by a grader itself (not by submissions) may have none.
 	Languages []Language `yaml:"languages" json:"languages,omitempty"`
+	// Binaries are static programs of this repository the image carries
+	// in /usr/local/bin beside the runner, e.g. [arena-evm]; deploy/build.sh
+	// builds them into bin/. An image with binaries may list no packages.
+	Binaries []string `yaml:"binaries" json:"binaries,omitempty"`
+	// Files are files of the recipe's directory put into the image: file
+	// name → absolute path in the image.
+	Files map[string]string `yaml:"files" json:"files,omitempty"`
+	// NPM are files taken from npm package tarballs, kept in the build
+	// cache so that images build offline.
+	NPM []NPMFiles `yaml:"npm" json:"npm,omitempty"`
+}
+
+// NPMFiles are files taken from one npm package tarball.
+type NPMFiles struct {
+	// Package and Version name the tarball, e.g. solc 0.8.37.
+	Package string `yaml:"package" json:"package"`
+	Version string `yaml:"version" json:"version"`
+	// Integrity is the registry's SRI hash of the tarball ("sha512-…"),
+	// checked before anything is taken from it.
+	Integrity string `yaml:"integrity" json:"integrity"`
+	// Extract maps a path in the tarball ("package/soljson.js") to an
+	// absolute path in the image.
+	Extract map[string]string `yaml:"extract" json:"extract"`
 }
 
 // FS returns the embedded recipe files: <dir>/recipe.yaml for each image.
@@ -140,8 +163,29 @@ func Parse(dir string, data []byte) (Recipe, error) {
 	if !dirRE.MatchString(dir) {
 		add("name", "directory %q is not a valid image name (lower-case letters, digits, . _ -)", dir)
 	}
-	if len(r.Packages) == 0 {
+	if len(r.Packages) == 0 && len(r.Binaries) == 0 {
 		add("packages", "list at least one Debian package")
+	}
+	for i, b := range r.Binaries {
+		if !fileRE.MatchString(b) {
+			add(fmt.Sprintf("binaries[%d]", i), "%q is not a plain file name", b)
+		}
+	}
+	for name, dest := range r.Files {
+		if !fileRE.MatchString(name) || !path.IsAbs(dest) || path.Clean(dest) != dest {
+			add("files."+name, "want a file of the recipe directory mapped to an absolute path in the image, got %q: %q", name, dest)
+		}
+	}
+	for i, n := range r.NPM {
+		f := fmt.Sprintf("npm[%d]", i)
+		if n.Package == "" || n.Version == "" || !strings.HasPrefix(n.Integrity, "sha512-") || len(n.Extract) == 0 {
+			add(f, "give package, version, integrity (sha512-…) and extract")
+		}
+		for from, dest := range n.Extract {
+			if !path.IsAbs(dest) || path.Clean(dest) != dest || from == "" {
+				add(f+".extract", "want a tarball path mapped to an absolute path in the image, got %q: %q", from, dest)
+			}
+		}
 	}
 	for i, p := range r.Packages {
 		if !pkgRE.MatchString(p) {

@@ -29,6 +29,7 @@ func commands() []command {
 		loginCommand(), submitCommand(),
 		imagesBuildCommand(), contestLoadCommand(),
 		usersImportCommand(),
+		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),
 	}
 }
 
@@ -97,7 +98,7 @@ func topUsage(w io.Writer, cmds []command) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'arena COMMAND --help' for a command's flags.")

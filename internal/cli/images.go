@@ -18,12 +18,13 @@ import (
 
 func imagesBuildCommand() command {
 	return command{
-		name: "images build", summary: "build the sandbox images from deploy/images (offline from a Debian mirror; skips those up to date) and report their sizes",
+		name: "images build", summary: "build the sandbox images of deploy/images offline (skips those up to date); report sizes",
 		usage: "[IMAGE...]",
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			mirror := fs.String("mirror", "", "Debian mirror URL (default: the one in /etc/apt/sources.list.d)")
 			runnerPath := fs.String("runner", "", "static arena-runner binary to put in the images (default: beside this binary)")
 			force := fs.Bool("force", false, "rebuild even when up to date")
+			cache := fs.String("cache", "", "directory that keeps package archives (npm tarballs) for offline builds (default: $ARENA_DATA/cache, else data/cache)")
 			registry := fs.Bool("from-registry", false, "build the base images with docker build from debian:<suite>-slim (needs a registry) instead of mmdebstrap")
 			return func(ctx context.Context, env *Env, args []string) error {
 				rp := *runnerPath
@@ -47,7 +48,7 @@ func imagesBuildCommand() command {
 				}
 				defer cli.Close()
 				reports, err := images.Build(ctx, cli, images.Options{Mirror: *mirror, RunnerPath: rp, Force: *force,
-					FromRegistry: *registry, Only: only, Log: env.Log})
+					FromRegistry: *registry, Only: only, Log: env.Log, CacheDir: *cache})
 				printImageReports(env, reports)
 				return err
 			}

@@ -13,8 +13,10 @@ package evm
 import (
 	"fmt"
 	"math/big"
+	"path"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Languages an evm challenge may accept.
@@ -309,4 +311,19 @@ func (a Account) wei() (*big.Int, error) {
 		return nil, fmt.Errorf("balance: %w", err)
 	}
 	return n, nil
+}
+
+// LanguageForFile names the evm language of a submitted file by its
+// ending: .json is transactions, .hex and .bin bytecode, .sol Solidity.
+// It returns "" for anything else.
+func LanguageForFile(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
+		return LangTransactions
+	case ".hex", ".bin":
+		return LangBytecode
+	case ".sol":
+		return LangSolidity
+	}
+	return ""
 }

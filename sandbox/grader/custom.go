@@ -114,7 +114,10 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for the custom command", spec.ID, len(out.Tests))
 	}
 	step := out.Tests[0]
-	res.Tests = []verdict.Test{{Name: "grade", CPUTimeMS: step.CPUTimeMS, WallTimeMS: step.WallTimeMS, MemoryBytes: step.MemoryBytes}}
+	// The command's stderr, and on a bad result the start of its stdout,
+	// go to the jury only: a package's grader may print hidden data.
+	jury := dataJuryTail(step.Stderr)
+	res.Tests = []verdict.Test{{Name: "grade", CPUTimeMS: step.CPUTimeMS, WallTimeMS: step.WallTimeMS, MemoryBytes: step.MemoryBytes, Output: jury}}
 	fault := func(format string, args ...any) (verdict.Result, error) {
 		res.Outcome = verdict.SystemError
 		res.Message = packageFault + fmt.Sprintf(format, args...)
@@ -131,11 +134,12 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 	case runner.StatusOutputLimit:
 		return fault("the custom command printed more than limits.output_kb (%d KB)", spec.Limits.OutputKB)
 	default:
-		return fault("the custom command %s ended with exit code %d%s; stderr: %s",
-			strings.Join(command, " "), step.ExitCode, customSignal(step.Signal), customStderr(step.Stderr))
+		return fault("the custom command %s ended with exit code %d%s (its stderr is in the test's output, for the jury)",
+			strings.Join(command, " "), step.ExitCode, customSignal(step.Signal))
 	}
 	cr, err := parseCustomResult(step.Stdout)
 	if err != nil {
+		res.Tests[0].Output = "stdout: " + customHead(step.Stdout) + "\nstderr: " + jury
 		return fault("the custom command's result JSON is invalid: %v", err)
 	}
 	outcome := verdict.Outcome(cr.Outcome)
@@ -150,6 +154,7 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		res.Tests = []verdict.Test{{Name: "grade", Outcome: outcome, Score: res.Score, MaxScore: spec.Points,
 			CPUTimeMS: step.CPUTimeMS, WallTimeMS: step.WallTimeMS, MemoryBytes: step.MemoryBytes}}
 	}
+	res.Tests[0].Output = jury
 	return res, nil
 }
 
@@ -164,7 +169,7 @@ func parseCustomResult(out []byte) (*CustomResult, error) {
 	dec.DisallowUnknownFields()
 	var cr CustomResult
 	if err := dec.Decode(&cr); err != nil {
-		return nil, fmt.Errorf("not a result object: %w (output starts %q)", err, customHead(out))
+		return nil, fmt.Errorf("not a result object: %w", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("more than one JSON value on stdout")
@@ -220,26 +225,25 @@ func customClip(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-// customHead is the start of an output, for messages.
+// customHead is the start of an output, for the jury.
 func customHead(b []byte) string {
 	b = bytes.TrimSpace(b)
-	if len(b) > 80 {
-		b = b[:80]
+	if len(b) > 1024 {
+		b = b[:1024]
 	}
 	return string(b)
 }
 
-func customStderr(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return "(empty)"
-	}
+// dataJuryTail is the end of a process's stderr, for the jury.
+func dataJuryTail(b []byte) string {
+	s := strings.ToValidUTF8(strings.TrimSpace(string(b)), "\uFFFD")
 	if len(s) > 1024 {
 		s = "..." + s[len(s)-1024:]
 	}
 	return s
 }
 
+// customSignal names the signal that ended the command, if any.
 func customSignal(sig string) string {
 	if sig == "" {
 		return ""

@@ -66,6 +66,7 @@ var kinds = map[string]kindGrader{
 	challenges.KindPredictions: (*Grader).gradePredictions,
 	challenges.KindSQL:         (*Grader).gradeSQL,
 	challenges.KindCustom:      (*Grader).gradeCustom,
+	challenges.KindEVM:         (*Grader).gradeEVM,
 }
 
 // Grade grades source, written in lang, against pkg. An error means the

@@ -46,6 +46,15 @@ func secretPackage(t testing.TB) *challenges.Package {
 	return sumPackage(t, "limits: {time_ms: 5000, memory_mb: 256, output_kb: 64}\n", tests, nil)
 }
 
+// plantedPackage has one test whose secret answer also sits in a file given
+// to the contestant: the control that shows the thief finds what it can see.
+func plantedPackage(t testing.TB) *challenges.Package {
+	secret := "SECRET-" + randomHex(t) + "\n"
+	return sumPackage(t, "limits: {time_ms: 5000, memory_mb: 256, output_kb: 64}\nprogram: {files: [attachments/notes.txt]}\n",
+		map[string][2]string{"1": {"IN-" + randomHex(t) + "\n", secret}},
+		map[string]string{"attachments/notes.txt": "left here by mistake: " + secret})
+}
+
 // echo is the well-behaved program graded next to each hostile one.
 const echo = "print(input())\n"
 
@@ -156,6 +165,8 @@ for host, port in [("1.1.1.1", 53), ("8.8.8.8", 443), ("172.17.0.1", 6379), ("10
 sys.exit(3)
 `},
 		{name: "reading hidden data", pkg: secretPackage(t), lang: "python3", outcome: verdict.WrongAnswer, within: 60 * time.Second,
+			source: fmt.Sprintf(scanFor, "SECRET-[0-9a-f]{24}")},
+		{name: "control: the thief finds what it may see", pkg: plantedPackage(t), lang: "python3", outcome: verdict.Accepted, within: 60 * time.Second,
 			source: fmt.Sprintf(scanFor, "SECRET-[0-9a-f]{24}")},
 		// /tmp and /dev/shm are the sandbox's own scratch tmpfs, capped and
 		// private (see TestIntegrationOtherSubmissionsFiles).

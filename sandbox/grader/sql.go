@@ -281,6 +281,7 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 			if outcome != verdict.Accepted {
 				t.Outcome = outcome
 				t.Message = fmt.Sprintf("%s (query from line %d, %s)", msg, a.line, where)
+				t.Output = dataJuryTail(step.Stderr)
 				break
 			}
 		}

@@ -62,6 +62,13 @@ type Options struct {
 	// that reach a registry. Default: the offline path, mmdebstrap from the
 	// mirror and docker import.
 	FromRegistry bool
+	// Binaries maps a recipe's binary name (e.g. "arena-evm") to the
+	// static executable to put in its image. Default: the file of that
+	// name beside RunnerPath.
+	Binaries map[string]string
+	// CacheDir keeps package archives (npm tarballs) between builds, so
+	// that images build offline. Default: $ARENA_DATA/cache, else data/cache.
+	CacheDir string
 }
 
 // Report says what Build did for one image.
@@ -161,11 +168,16 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 	}
 	recipeHash := r.hashFor(opts.Suite, method)
 	rep := Report{Image: r.Ref(), Recipe: recipeHash[:16]}
+	added, extrasHash, err := extras(ctx, opts, r, log)
+	if err != nil {
+		return rep, err
+	}
 	oldID := ""
 	img, err := cli.ImageInspect(ctx, r.Ref())
 	switch {
 	case err == nil && !opts.Force && img.Config != nil &&
-		img.Config.Labels[LabelRecipe] == recipeHash && img.Config.Labels[LabelRunner] == runnerHash:
+		img.Config.Labels[LabelRecipe] == recipeHash && img.Config.Labels[LabelRunner] == runnerHash &&
+		img.Config.Labels[LabelExtras] == extrasHash:
 		log.Info("image is up to date, nothing to do", "recipe", recipeHash[:16], "runner", runnerHash[:16], "size", img.Size)
 		rep.Size = img.Size
 		return rep, nil
@@ -201,7 +213,7 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 	}
 
 	start := time.Now()
-	buildCtx, err := buildContext(base, runnerData)
+	buildCtx, err := buildContext(base, runnerData, added...)
 	if err != nil {
 		return rep, err
 	}
@@ -216,6 +228,7 @@ func buildOne(ctx context.Context, cli *client.Client, opts Options, r Recipe, r
 		Labels: map[string]string{
 			LabelRecipe: recipeHash,
 			LabelRunner: runnerHash,
+			LabelExtras: extrasHash,
 		},
 	})
 	if err != nil {
@@ -274,7 +287,10 @@ func importBase(ctx context.Context, cli *client.Client, opts Options, r Recipe,
 	defer os.RemoveAll(dir)
 	rootfs := filepath.Join(dir, "rootfs.tar")
 
-	args := []string{"--variant=" + variant, "--include=" + strings.Join(r.Packages, ",")}
+	args := []string{"--variant=" + variant}
+	if len(r.Packages) > 0 {
+		args = append(args, "--include="+strings.Join(r.Packages, ","))
+	}
 	for _, x := range dpkgExcludes {
 		args = append(args, "--dpkgopt="+x)
 	}
@@ -365,17 +381,20 @@ func shellQuoteAll(words []string) string {
 
 // buildContext is the tar stream docker build gets: a Dockerfile on top of
 // the base and the runner binary.
-func buildContext(base string, runnerData []byte) ([]byte, error) {
-	dockerfile := strings.Join([]string{
+func buildContext(base string, runnerData []byte, added ...extra) ([]byte, error) {
+	files, executables := map[string][]byte{}, map[string][]byte{"arena-runner": runnerData}
+	dockerfile := strings.Join(append(append([]string{
 		"FROM " + base,
-		"COPY arena-runner " + RunnerInImage,
+		"COPY arena-runner " + RunnerInImage},
+		extraContext(added, files, executables)...),
 		"ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8",
 		"WORKDIR /work",
 		"USER 65534:65534",
-		`CMD ["` + RunnerInImage + `"]`,
+		`CMD ["`+RunnerInImage+`"]`,
 		"",
-	}, "\n")
-	return tarFiles(map[string][]byte{"Dockerfile": []byte(dockerfile)}, map[string][]byte{"arena-runner": runnerData})
+	), "\n")
+	files["Dockerfile"] = []byte(dockerfile)
+	return tarFiles(files, executables)
 }
 
 // tarFiles makes a build context: files with mode 0644, executables 0755,

@@ -14,7 +14,7 @@ func TestRecipes(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, r := range all {
-		if r.Name == "" || len(r.Packages) == 0 {
+		if r.Name == "" || len(r.Packages) == 0 && len(r.Binaries) == 0 {
 			t.Errorf("incomplete recipe %+v", r)
 		}
 		if seen[r.Name] {

@@ -169,7 +169,12 @@ func (w *Worker) grade(ctx context.Context, sub submission.Submission) (verdict.
 	}
 	// The contest's points for the challenge win over the package's own.
 	if res.MaxScore > 0 && ch.Points != res.MaxScore {
-		res.Score = res.Score * ch.Points / res.MaxScore
+		scale := ch.Points / res.MaxScore
+		res.Score *= scale
+		if res.PublicScore != nil {
+			ps := *res.PublicScore * scale
+			res.PublicScore = &ps
+		}
 	}
 	res.MaxScore = ch.Points
 	return res, nil

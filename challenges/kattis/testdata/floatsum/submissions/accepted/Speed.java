@@ -1,0 +1,1 @@
+public class Speed { public static void main(String[] a) {} }
