@@ -27,7 +27,7 @@ var Users = []account.User{
 }
 
 // Challenges are the example packages the demo contest holds.
-var Challenges = []string{"hello", "fault-diagnosis", "sales-indicators"}
+var Challenges = []string{"hello", "fault-diagnosis", "sales-indicators", "reentrancy-drain", "skill-token", "fault-training", "order-cleaning"}
 
 // Deps are the stores the demo writes to.
 type Deps struct {

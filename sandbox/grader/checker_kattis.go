@@ -135,7 +135,7 @@ func readVerdict(r runner.StepResult, scoreMax float64) (testCheck, error) {
 		return testCheck{}, fmt.Errorf("the checker must exit with %d (accept) or %d (reject), it ended with %s: %s",
 			challenges.CheckerAccept, challenges.CheckerReject, what, trimMessage(string(r.Stdout), 2048, 30))
 	}
-	chk := testCheck{message: trimMessage(strings.TrimSpace(string(r.Stdout)), checkMessageBytes, 10)}
+	chk := testCheck{message: trimMessage(strings.TrimSpace(string(r.Stdout)), checkMessageBytes, 12)}
 	if r.ExitCode == challenges.CheckerReject {
 		if chk.message == "" {
 			chk.message = "wrong answer"

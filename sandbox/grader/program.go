@@ -22,7 +22,7 @@ const (
 	// compileOutputBytes caps what the compile step may print.
 	compileOutputBytes = 1 << 20
 	// checkMessageBytes trims a checker's message on one test.
-	checkMessageBytes = 500
+	checkMessageBytes = 1000
 )
 
 // testCheck is how the checker judged one test's output: the fraction of
