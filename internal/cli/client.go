@@ -50,7 +50,8 @@ func apiError(resp *http.Response) error {
 	return fmt.Errorf("server answered %s", resp.Status)
 }
 
-var httpClient = &http.Client{Timeout: 60 * time.Second}
+// newHTTPClient is the client the command-line tools use to reach a server.
+func newHTTPClient() *http.Client { return &http.Client{Timeout: 60 * time.Second} }
 
 func loginCommand() command {
 	return command{
@@ -83,7 +84,7 @@ func loginCommand() command {
 					return err
 				}
 				req.Header.Set("Content-Type", "application/json")
-				resp, err := httpClient.Do(req)
+				resp, err := newHTTPClient().Do(req)
 				if err != nil {
 					return fmt.Errorf("log in to %s: %w", server, err)
 				}
@@ -174,7 +175,7 @@ func submitCommand() command {
 				}
 				req.Header.Set("Content-Type", mw.FormDataContentType())
 				req.Header.Set("Authorization", "Bearer "+cred.Token)
-				resp, err := httpClient.Do(req)
+				resp, err := newHTTPClient().Do(req)
 				if err != nil {
 					return fmt.Errorf("submit: %w", err)
 				}
@@ -211,7 +212,7 @@ func waitVerdict(ctx context.Context, env *Env, cred credentials, sid string, ti
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+cred.Token)
-		resp, err := httpClient.Do(req)
+		resp, err := newHTTPClient().Do(req)
 		if err != nil {
 			return fmt.Errorf("wait for %s: %w", sid, err)
 		}
