@@ -136,3 +136,75 @@ func TestLoadProgramRefusesBrokenSections(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckerOnlyForPrograms(t *testing.T) {
+	fsys := programPackage("", nil)
+	fsys["challenge.yaml"].Data = []byte(strings.Replace(string(fsys["challenge.yaml"].Data), "kind: program", "kind: custom\nchecker: exact", 1))
+	_, err := Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), "challenge.yaml: checker: only program challenges have a checker") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestLoadProgramExamples(t *testing.T) {
+	tests := []struct {
+		slug      string
+		groups    map[string]float64
+		files     []string
+		solutions []string
+	}{
+		{"fault-training", map[string]float64{"sample": 0, "basic": 40, "advanced": 60}, []string{"train.csv"},
+			[]string{"accepted", "40", "wrong_answer", "time_limit", "memory_limit"}},
+		{"order-cleaning", map[string]float64{"sample": 0, "shops": 100}, []string{"city_aliases.csv"},
+			[]string{"accepted", "75", "wrong_answer", "time_limit", "output_limit", "compile_error"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.slug, func(t *testing.T) {
+			fsys, err := Example(tt.slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkg, err := Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := pkg.Spec.Program
+			if pkg.Spec.Kind != KindProgram || p.Checker.Type != CheckCustom || len(p.Checker.Files) == 0 {
+				t.Errorf("%s: %+v", tt.slug, p.Checker)
+			}
+			if pkg.Statements["zh"] == "" || pkg.Statements["en"] == "" {
+				t.Error("needs zh and en statements")
+			}
+			got := map[string]float64{}
+			for _, g := range p.Groups {
+				got[g.Name] = g.Points
+			}
+			if len(got) != len(tt.groups) {
+				t.Errorf("groups %v, want %v", got, tt.groups)
+			}
+			for name, points := range tt.groups {
+				if got[name] != points {
+					t.Errorf("group %s: %v points, want %v", name, got[name], points)
+				}
+			}
+			for i, f := range tt.files {
+				if len(p.FileData) <= i || p.FileData[i].Name != f || len(p.FileData[i].Data) == 0 {
+					t.Errorf("work file %s missing: %+v", f, p.FileData)
+				}
+			}
+			for _, s := range tt.solutions {
+				if len(pkg.Solutions[s]) == 0 {
+					t.Errorf("no reference solution under solutions/%s", s)
+				}
+			}
+			// The hidden answers are not among the files given to the program.
+			for _, f := range p.FileData {
+				for _, tc := range pkg.Tests {
+					if string(f.Data) == string(tc.Answer) {
+						t.Errorf("%s is the answer of test %s", f.Name, tc.Name)
+					}
+				}
+			}
+		})
+	}
+}

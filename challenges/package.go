@@ -192,6 +192,9 @@ func validateSpec(s *Spec, probs *Problems) {
 	if s.Limits.OutputKB <= 0 || s.Limits.OutputKB > 65536 {
 		probs.add(f, "limits.output_kb", "must be in 1..65536, got %d", s.Limits.OutputKB)
 	}
+	if s.Checker != "" && s.Kind != KindProgram {
+		probs.add(f, "checker", "only program challenges have a checker")
+	}
 }
 
 func kindNames() []string {

@@ -26,6 +26,9 @@ for cmd in "${!want[@]}"; do
 done
 # scikit-learn for Debian's python3: the metric tests check their values against it.
 /usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1 || missing+=(python3-sklearn)
+# PDF certificates: a Chinese TrueType font to print them, poppler to check them.
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

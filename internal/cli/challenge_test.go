@@ -137,3 +137,21 @@ func TestIntegrationChallengeTryAndVerify(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationVerifyExamples checks the reference solutions of the
+// program examples, as CI must: accepted, partial, wrong and hostile ones.
+func TestIntegrationVerifyExamples(t *testing.T) {
+	cli := testenv.Docker(t)
+	for _, img := range []string{"skillarena/python3:latest", "skillarena/cpp:latest", "skillarena/node:latest", "skillarena/go:latest"} {
+		testenv.Image(t, cli, img)
+	}
+	code, out, stderr := runCLI("challenge", "verify", "--parallel", "2",
+		"../../challenges/hello", "../../challenges/fault-training", "../../challenges/order-cleaning")
+	t.Logf("verify:\n%s", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "18 reference solution(s) graded, 0 differ") {
+		t.Errorf("verify summary:\n%s", out)
+	}
+}

@@ -29,6 +29,7 @@ func commands() []command {
 		loginCommand(), submitCommand(),
 		imagesBuildCommand(), contestLoadCommand(),
 		usersImportCommand(),
+		certificateVerifyCommand(), exportWinnersCommand(),
 		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),
 	}
 }
@@ -98,7 +99,7 @@ func topUsage(w io.Writer, cmds []command) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'arena COMMAND --help' for a command's flags.")

@@ -21,6 +21,7 @@ import (
 	"github.com/skillarena/arena/server/api"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
@@ -83,6 +84,7 @@ type stores struct {
 	blobs       *blob.Store
 	audit       *audit.Log
 	admin       *contest.Admin
+	certs       *certificate.Service
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
@@ -104,6 +106,7 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 		audit: audit.New(rdb),
 	}
 	st.admin = &contest.Admin{Contests: st.contests, Board: st.board, Audit: st.audit}
+	st.certs = newCertificateService(st, f.dataDir)
 	return st, nil
 }
 
@@ -118,7 +121,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	app := api.New(api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
 		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
-		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb),
+		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb), Certificates: st.certs,
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),

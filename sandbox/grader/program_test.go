@@ -356,3 +356,29 @@ func TestTrimMessage(t *testing.T) {
 		t.Errorf("bytes cut inside a character: %q", got)
 	}
 }
+
+func TestGradeProgramMemoryBeforeTime(t *testing.T) {
+	pkg := loadProgram(t, "", nil)
+	sb := &scripted{answer: func(cfg container.Config, req runner.Request) (runner.Result, error) {
+		res := runner.Result{Compile: &runner.StepResult{Status: runner.StatusOK}}
+		for i, tc := range req.Tests {
+			sr := runner.StepResult{Name: tc.Name, Status: runner.StatusSkipped}
+			if i == 0 {
+				// Killed by the CPU limit while holding more than the 128 MB limit.
+				sr = runner.StepResult{Name: tc.Name, Status: runner.StatusTimeLimit, CPUTimeMS: 1600, MemoryBytes: 300 << 20}
+			}
+			res.Tests = append(res.Tests, sr)
+		}
+		return res, nil
+	}}
+	res, err := New(sb).Grade(context.Background(), pkg, "cpp", []byte("int main(){}"))
+	if err != nil || res.Outcome != verdict.MemoryLimit || res.Tests[0].Outcome != verdict.MemoryLimit {
+		t.Fatalf("got %+v %v, want memory_limit", res, err)
+	}
+	// Within the memory limit, running out of time stays a time limit.
+	sb.answer = echoRight(nil, map[string]runner.Status{"a1": runner.StatusTimeLimit})
+	res, _ = New(sb).Grade(context.Background(), pkg, "cpp", []byte("int main(){}"))
+	if res.Outcome != verdict.TimeLimit {
+		t.Fatalf("got %s, want time_limit", res.Outcome)
+	}
+}

@@ -8,7 +8,7 @@
 //
 //	arena:users              SET     usernames
 //	arena:user:{name}        HASH    name, display, organization, team, role, password (argon2id),
-//	                                 idnumber, phone, email
+//	                                 idnumber, phone, email, gender, idtype, category, level, promoted
 //	arena:idnumbers          HASH    ID number -> username (each ID number belongs to one account)
 //	arena:token:{sha256}     HASH    user, id, kind, label, created, expires, used (unix ms;
 //	                                 expires 0: never); the key expires with the token
@@ -23,6 +23,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,16 @@ type User struct {
 	IDNumber string `json:"-"`
 	Phone    string `json:"-"`
 	Email    string `json:"-"`
+
+	// What certificates need, from the contestant list: Gender (male,
+	// female), IDType (kind of identity document; empty: resident ID card),
+	// Category (worker, student), Level (the skill level held: 1 highest …
+	// 5 lowest, 0 none) and Promoted (date of the last promotion, YYYY-MM-DD).
+	Gender   string `json:"-"`
+	IDType   string `json:"-"`
+	Category string `json:"-"`
+	Level    int    `json:"-"`
+	Promoted string `json:"-"`
 }
 
 // Store keeps accounts in Redis.
@@ -132,11 +143,12 @@ func (s *Store) validate(u *User, password string) error {
 
 // fields are the hash fields of u after "name".
 func fields(u User, hash string) []any {
-	return []any{u.Name, u.Organization, u.Team, string(u.Role), hash, u.IDNumber, u.Phone, u.Email}
+	return []any{u.Name, u.Organization, u.Team, string(u.Role), hash, u.IDNumber, u.Phone, u.Email,
+		u.Gender, u.IDType, u.Category, strconv.Itoa(u.Level), u.Promoted}
 }
 
 // userFields names the hash fields fields returns, in order.
-const userFields = `{'display', 'organization', 'team', 'role', 'password', 'idnumber', 'phone', 'email'}`
+const userFields = `{'display', 'organization', 'team', 'role', 'password', 'idnumber', 'phone', 'email', 'gender', 'idtype', 'category', 'level', 'promoted'}`
 
 // putScript writes one user and keeps the ID number index right.
 // KEYS: user key, users set, ID index. ARGV: username, then the fields.
@@ -178,7 +190,7 @@ func (s *Store) Put(ctx context.Context, u User, password string) error {
 
 // createScript creates many users at once, or none if any username or ID
 // number is taken. KEYS: users set, ID index, then one user key per user.
-// ARGV: per user, the username and the fields (9 values). Returns the
+// ARGV: per user, the username and the fields (14 values). Returns the
 // conflicts as "u:NAME" and "i:ID:OWNER"; none means all were created.
 var createScript = redis.NewScript(`
 local names = ` + userFields + `
@@ -217,7 +229,7 @@ func (s *Store) CreateAll(ctx context.Context, users []User, passwords []string)
 		return nil
 	}
 	keys := []string{usersKey, idNumbersKey}
-	args := make([]any, 0, 9*len(users))
+	args := make([]any, 0, 14*len(users))
 	for i, u := range users {
 		if err := s.validate(&u, passwords[i]); err != nil {
 			return err
@@ -300,8 +312,10 @@ func (s *Store) Get(ctx context.Context, username string) (User, error) {
 }
 
 func fromHash(m map[string]string) User {
+	level, _ := strconv.Atoi(m["level"])
 	return User{Username: m["name"], Name: m["display"], Organization: m["organization"], Team: m["team"],
-		Role: Role(m["role"]), IDNumber: m["idnumber"], Phone: m["phone"], Email: m["email"]}
+		Role: Role(m["role"]), IDNumber: m["idnumber"], Phone: m["phone"], Email: m["email"],
+		Gender: m["gender"], IDType: m["idtype"], Category: m["category"], Level: level, Promoted: m["promoted"]}
 }
 
 func (s *Store) get(ctx context.Context, username string) (User, string, error) {

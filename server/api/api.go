@@ -14,11 +14,13 @@ import (
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/statement"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -48,9 +50,15 @@ type Deps struct {
 	// Clarifications holds questions, answers and announcements.
 	Clarifications *clarification.Store
 	Audit          *audit.Log
-	UI             *frontend.UI
-	Log            *slog.Logger
-	Limits         Limits
+	// Certificates reviews, issues, verifies and exports certificates;
+	// without it the certificate routes answer 404.
+	Certificates *certificate.Service
+	UI           *frontend.UI
+	// Statements reads statements and attachments from package archives;
+	// New makes one on Blobs when it is nil.
+	Statements *statement.Cache
+	Log        *slog.Logger
+	Limits     Limits
 	// Ready reports whether the server's dependencies answer.
 	Ready func() error
 	// SecureCookies marks cookies Secure (serve behind HTTPS).
@@ -64,6 +72,9 @@ type server struct{ Deps }
 func New(d Deps) *fiber.App {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Statements == nil && d.Blobs != nil {
+		d.Statements = statement.NewCache(d.Blobs)
 	}
 	s := &server{d}
 	app := fiber.New(fiber.Config{
@@ -184,11 +195,53 @@ func (s *server) routes() []Route {
 		{post, "/api/contests/:cid/clarifications/:id/answer", Jury, "Answer {answer, to_all}", s.answerClarification},
 		{post, "/api/contests/:cid/announcements", Jury, "Announce {challenge, text} to everyone", s.announce},
 
+		{get, "/api/certificates/keys", Public, "The public keys that sign certificates (Ed25519)", s.publicKeys},
+		{get, "/api/certificates/:number", Public, "Verify a certificate: masked holder, level, contest, date, signature, revocation", s.verifyCertificate},
+		{get, "/api/certificates/:number/record", User, "The signed record, for arena certificate verify (holder or organizer)", s.certificateRecord},
+		{get, "/api/certificates/:number/pdf", User, "The certificate as PDF (holder or organizer)", s.certificatePDF},
+		{post, "/api/certificates/:number/revoke", Organizer, "Revoke a certificate {reason}", s.revokeCertificate},
+		{put, "/api/certificates/:number/agency-number", Organizer, "Record the agency's national number {agency_number, reason}", s.setAgencyNumber},
+		{get, "/api/contests/:cid/certificates", Organizer, "Certificate review: flags from the final standings, or the finalized list", s.reviewCertificates},
+		{post, "/api/contests/:cid/certificates/overrides", Organizer, "Override a contestant's {status, award, level} with a reason", s.overrideCertificate},
+		{del, "/api/contests/:cid/certificates/overrides/:contestant", Organizer, "Remove an override {reason}", s.clearCertificateOverride},
+		{post, "/api/contests/:cid/certificates/scores", Organizer, "Import an imported part's scores: multipart file, part, reason", s.importPartScores},
+		{post, "/api/contests/:cid/certificates/finalize", Organizer, "Finalize: lock the results and issue signed certificates {reason}", s.finalizeCertificates},
+		{get, "/api/contests/:cid/winners", Organizer, "Winner list with full personal data (?format=csv|xlsx|json|pdf&all=1&lang=en)", s.exportWinners},
+		{get, "/verify/:number", Public, "Certificate verification page (the QR code's target)", s.verifyPage},
+
 		{get, "/ws/contests/:cid/:channel", Public, "Websocket: board, submissions, feed or clarifications; ?since=EVENT_ID resumes", s.socket()},
 
 		{get, "/static/*", Public, "Static assets (content-hashed names)", s.static},
-		{get, "/contests/:cid/board", Public, "The live board page", s.boardPage},
-		{get, "/", Public, "Home: the running contest's board", s.home},
+
+		// Pages (server-rendered; forms send the _csrf field). Handlers in page_*.go.
+		{get, "/", Public, "Home page: the contests", s.homePage},
+		{get, "/login", Public, "Log-in page", s.loginPage},
+		{post, "/login", Public, "Log in from the form", s.loginForm},
+		{post, "/logout", Public, "Log out from the form", s.logoutForm},
+		{get, "/contests/:cid", Public, "Contest home: countdown, announcements, menu", s.contestHomePage},
+		{get, "/contests/:cid/board", Public, "Board page: live for the jury, frozen for the public; projector mode", s.boardPage},
+		{get, "/contests/:cid/challenges", User, "Challenge list with your status", s.challengesPage},
+		{get, "/contests/:cid/challenges/:slug", User, "Statement and attachments", s.challengePage},
+		{get, "/contests/:cid/challenges/:slug/attachments/*", User, "Download an attachment", s.attachmentDownload},
+		{get, "/contests/:cid/submit", Contestant, "Submit page: file or text, language, remaining quota", s.submitPage},
+		{post, "/contests/:cid/submit", Contestant, "Submit from the form", s.submitForm},
+		{get, "/contests/:cid/submissions", User, "Submissions page: yours, or the jury's live feed with filters", s.submissionsPage},
+		{get, "/submissions/:sid", User, "Submission page: verdict, tests; source and output for the jury", s.submissionPage},
+		{get, "/contests/:cid/clarifications", User, "Clarifications page: ask and read answers; the jury's inbox", s.clarificationsPage},
+		{post, "/contests/:cid/clarifications", Contestant, "Ask from the form", s.askForm},
+		{post, "/contests/:cid/clarifications/:id/answer", Jury, "Answer from the form, to one or all", s.answerForm},
+		{post, "/contests/:cid/announcements", Jury, "Announce from the form", s.announceForm},
+		{post, "/contests/:cid/rejudges", Jury, "Start a rejudge from the form", s.rejudgeForm},
+		{get, "/contests/:cid/rejudges/:rid", Jury, "Rejudge page: what would change", s.rejudgePage},
+		{post, "/contests/:cid/rejudges/:rid/apply", Jury, "Apply a rejudge from the form", s.rejudgeFinishForm(true)},
+		{post, "/contests/:cid/rejudges/:rid/cancel", Jury, "Cancel a rejudge from the form", s.rejudgeFinishForm(false)},
+		{get, "/contests/:cid/admin", Organizer, "Contest dashboard: state, queue, times, freeze and reveal", s.adminPage},
+		{post, "/contests/:cid/admin/times", Organizer, "Change the contest's times from the form", s.timesForm},
+		{post, "/contests/:cid/admin/reveal", Organizer, "Reveal the next frozen result from the form", s.revealForm},
+		{post, "/contests/:cid/admin/unfreeze", Organizer, "Reveal the whole board from the form", s.unfreezeForm},
+		{get, "/contests/:cid/import", Organizer, "Contestant import page", s.importPage},
+		{post, "/contests/:cid/import", Organizer, "Preview or import contestants from the form", s.importForm},
+		{get, "/contests/:cid/audit", Organizer, "Audit log page", s.auditPage},
 	}
 }
 
@@ -239,6 +292,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if ae.Status >= 500 {
 		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if wantsHTML(c) {
+		return s.errorPage(c, ae)
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message = ae.Code, ae.Message

@@ -49,8 +49,11 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	}
 	if fromCookie && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		want, got := c.Cookies(csrfCookie), c.Get(csrfHeader)
+		if got == "" {
+			got = c.FormValue(csrfField) // HTML forms send it as a field
+		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-			return errForbidden("missing or wrong " + csrfHeader + " header")
+			return errCSRF()
 		}
 	}
 	c.Locals(userLocal, u)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -84,6 +85,10 @@ type Contest struct {
 	Unfrozen bool `json:"unfrozen,omitempty"`
 	// Revealing is set while the step-by-step reveal runs.
 	Revealing bool `json:"revealing,omitempty"`
+	// Tier is how high the competition ranks (national-1 ... city, industry).
+	Tier rules.Tier `json:"tier,omitempty"`
+	// Certificates are the rules for awards and skill level certificates.
+	Certificates *rules.Rules `json:"certificates,omitempty"`
 }
 
 // Slugs returns the challenges' slugs in board order.
@@ -185,6 +190,19 @@ func (c *Contest) Validate() error {
 		}
 		if ch.Points <= 0 {
 			return invalid("challenges[%d]: points must be positive", i)
+		}
+	}
+	if c.Tier != "" {
+		if _, err := rules.ParseTier(string(c.Tier)); err != nil {
+			return invalid("tier: %v", err)
+		}
+	}
+	if c.Certificates != nil {
+		if c.Tier == "" {
+			return invalid("tier: required with certificates (national-1, national-2, provincial-1, provincial-2, city, industry)")
+		}
+		if err := c.Certificates.Validate(c.Slugs()); err != nil {
+			return invalid("%v", err)
 		}
 	}
 	return nil

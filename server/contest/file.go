@@ -12,6 +12,7 @@ import (
 
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/certificate/rules"
 )
 
 // File is contest.yaml, as organizers write it.
@@ -30,6 +31,11 @@ type File struct {
 	Challenges          []FileChallenge `yaml:"challenges"`
 	// Contestants are usernames to register (accounts must exist).
 	Contestants []string `yaml:"contestants"`
+	// Tier is how high the competition ranks: a code (national-1,
+	// national-2, provincial-1, provincial-2, city, industry) or its Chinese name.
+	Tier string `yaml:"tier"`
+	// Certificates are the award and certificate rules (see package rules).
+	Certificates *rules.Rules `yaml:"certificates"`
 }
 
 // FileChallenge names a challenge package and, optionally, its points here.
@@ -55,6 +61,11 @@ func ParseFile(data []byte) (*File, error) {
 			return nil, invalid("contest.yaml: challenges[%d].points: must not be negative", i)
 		}
 	}
+	if f.Tier != "" {
+		if _, err := rules.ParseTier(f.Tier); err != nil {
+			return nil, invalid("contest.yaml: tier: %v", err)
+		}
+	}
 	return &f, nil
 }
 
@@ -65,7 +76,11 @@ type Resolver func(ctx context.Context, ref string) (Challenge, error)
 // state (unfreeze, reveal) is taken from old when the contest exists.
 func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Contest, error) {
 	c := &Contest{ID: f.ID, Title: f.Title, Start: f.Start.UTC(), End: f.End.UTC(), Scoring: f.Scoring,
-		PenaltyMinutes: f.PenaltyMinutes, Languages: f.Languages, Limits: f.Submissions, AttemptsAfterAccept: true}
+		PenaltyMinutes: f.PenaltyMinutes, Languages: f.Languages, Limits: f.Submissions, AttemptsAfterAccept: true,
+		Certificates: f.Certificates}
+	if f.Tier != "" {
+		c.Tier, _ = rules.ParseTier(f.Tier)
+	}
 	if f.Freeze != nil {
 		t := f.Freeze.UTC()
 		c.Freeze = &t

@@ -121,7 +121,8 @@ func (im *Importer) Import(ctx context.Context, data []byte, opt Options) (*Resu
 		e := &res.Entries[i]
 		e.Password, passwords[i] = pw, pw
 		users[i] = account.User{Username: e.Username, Name: e.Name, Organization: e.Organization, Team: e.Team,
-			Role: account.Contestant, IDNumber: e.IDNumber, Phone: e.Phone, Email: e.Email}
+			Role: account.Contestant, IDNumber: e.IDNumber, Phone: e.Phone, Email: e.Email,
+			Gender: e.Gender, IDType: e.IDType, Category: e.Category, Level: e.Level, Promoted: e.Promoted}
 	}
 	err := im.Accounts.CreateAll(ctx, users, passwords)
 	var ce *account.ConflictError

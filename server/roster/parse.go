@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/certificate/rules"
 )
 
 // Field names a column of a contestant list.
@@ -29,15 +30,25 @@ const (
 	FieldEmail        Field = "email"
 	FieldTeam         Field = "team"
 	FieldUsername     Field = "username"
+	// Optional columns certificates need.
+	FieldGender   Field = "gender"
+	FieldIDType   Field = "id_type"
+	FieldCategory Field = "category" // worker or student
+	FieldLevel    Field = "level"    // skill level held now
+	FieldPromoted Field = "promoted" // date of the last promotion
 )
 
 // fieldOrder is the order columns are named in messages and exports.
-var fieldOrder = []Field{FieldName, FieldIDNumber, FieldOrganization, FieldPhone, FieldEmail, FieldTeam, FieldUsername}
+var fieldOrder = []Field{FieldName, FieldIDNumber, FieldOrganization, FieldPhone, FieldEmail, FieldTeam, FieldUsername,
+	FieldGender, FieldIDType, FieldCategory, FieldLevel, FieldPromoted}
 
 // Label is how messages name the column.
 func (f Field) Label() string {
-	if f == FieldIDNumber {
+	switch f {
+	case FieldIDNumber:
 		return "ID number"
+	case FieldIDType:
+		return "ID type"
 	}
 	return string(f)
 }
@@ -65,6 +76,16 @@ var headerAliases = map[string]Field{
 
 	"username": FieldUsername, "user": FieldUsername, "login": FieldUsername,
 	"用户名": FieldUsername, "账号": FieldUsername, "帐号": FieldUsername, "登录名": FieldUsername,
+
+	"gender": FieldGender, "sex": FieldGender, "性别": FieldGender,
+	"idtype": FieldIDType, "证件类型": FieldIDType, "证件种类": FieldIDType,
+	"category": FieldCategory, "人员类别": FieldCategory, "人员类型": FieldCategory, "选手类别": FieldCategory,
+	"身份类别": FieldCategory, "职工/学生": FieldCategory, "组别": FieldCategory,
+	"level": FieldLevel, "currentlevel": FieldLevel, "现有等级": FieldLevel, "现等级": FieldLevel, "原等级": FieldLevel,
+	"现职业技能等级": FieldLevel, "已有等级": FieldLevel, "现有职业技能等级": FieldLevel,
+	"promoted": FieldPromoted, "lastpromotion": FieldPromoted, "promotiondate": FieldPromoted,
+	"上次晋级日期": FieldPromoted, "最近晋级日期": FieldPromoted, "晋级日期": FieldPromoted, "现等级取得日期": FieldPromoted,
+	"取证日期": FieldPromoted,
 }
 
 // ignoredHeaders are columns lists often carry that mean nothing here.
@@ -94,6 +115,12 @@ type Row struct {
 	Team         string
 	// Username is given by the file or generated on import.
 	Username string
+	// Gender, IDType, Category, Level and Promoted are as package account stores them.
+	Gender   string
+	IDType   string
+	Category string
+	Level    int
+	Promoted string
 }
 
 // Problem is one thing wrong with a file.
@@ -242,7 +269,7 @@ func findHeader(sh *Sheet, records []record) (int, map[Field]int) {
 			for k, f := range fieldOrder {
 				names[k] = f.Label()
 			}
-			sh.problem(rec.line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名)",
+			sh.problem(rec.line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期)",
 				strings.TrimSpace(c), columnName(i), strings.Join(names, ", "))
 			continue
 		}
@@ -275,8 +302,15 @@ func checkRow(sh *Sheet, line int, cell func(Field) string, today time.Time) Row
 	if row.Name == "" {
 		sh.problem(line, FieldName, "missing")
 	}
+	checkPerson(sh, line, cell, today, &row)
 	if raw := cell(FieldIDNumber); raw == "" {
 		sh.problem(line, FieldIDNumber, "missing")
+	} else if !rules.ChecksLikeResidentID(row.IDType) {
+		if id, ok := normalizeDocument(raw); ok {
+			row.IDNumber = id
+		} else {
+			sh.problem(line, FieldIDNumber, "%q is not a document number: 5 to 32 letters and digits", raw)
+		}
 	} else if id, err := CheckIDNumber(raw, today); err != nil {
 		sh.problem(line, FieldIDNumber, "%v", err)
 	} else {

@@ -20,7 +20,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/blob"
+	"gopkg.in/yaml.v3"
 )
 
 // ErrNotFound is returned for a package or attachment that does not exist.
@@ -44,6 +46,8 @@ type Package struct {
 	// Statements maps a language ("zh", "en") to Markdown.
 	Statements  map[string]string
 	Attachments []Attachment
+	// Limits are the run limits challenge.yaml gives, zero where it gives none.
+	Limits challenges.Limits
 }
 
 // In returns the statement in lang, falling back to the other language.
@@ -90,6 +94,19 @@ func (c *Cache) Get(ctx context.Context, hash string) (*Package, error) {
 	p = &Package{Statements: map[string]string{}}
 	err = walk(data, func(h *tar.Header, r io.Reader) error {
 		name := path.Clean(h.Name)
+		if name == "challenge.yaml" {
+			var spec struct {
+				Limits challenges.Limits `yaml:"limits"`
+			}
+			b, err := io.ReadAll(io.LimitReader(r, maxStatement))
+			if err != nil {
+				return err
+			}
+			if yaml.Unmarshal(b, &spec) == nil {
+				p.Limits = spec.Limits
+			}
+			return nil
+		}
 		if lang, ok := statementFiles[name]; ok {
 			b, err := io.ReadAll(io.LimitReader(r, maxStatement))
 			if err != nil {

@@ -18,7 +18,7 @@ func TestStatementsAndAttachments(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, err := challenges.Archive(fstest.MapFS{
-		"challenge.yaml":        {Data: []byte("id: x\n")},
+		"challenge.yaml":        {Data: []byte("id: x\nlimits:\n  time_ms: 1500\n")},
 		"statement.zh.md":       {Data: []byte("# 题目")},
 		"statement.en.md":       {Data: []byte("# Task")},
 		"attachments/train.csv": {Data: []byte("a,b\n1,2\n")},
@@ -37,6 +37,9 @@ func TestStatementsAndAttachments(t *testing.T) {
 	p, err := c.Get(ctx, hash)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.Limits.TimeMS != 1500 {
+		t.Errorf("limits %+v", p.Limits)
 	}
 	if s, l := p.In("en"); s != "# Task" || l != "en" {
 		t.Errorf("en statement %q (%s)", s, l)

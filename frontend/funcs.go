@@ -1,0 +1,120 @@
+package frontend
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// funcs are the helpers templates may call.
+func (u *UI) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			a, ok := u.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no static asset %q", name)
+			}
+			return a.url, nil
+		},
+		"t":     u.msgs.T,
+		"tf":    u.msgs.Tf,
+		"jsmsg": u.msgs.JS,
+		"clock": clock,
+		"iso":   iso,
+		"dur":   duration,
+		"num":   number,
+		"size":  size,
+		"lines": func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") },
+		"add":   func(a, b int) int { return a + b },
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+// when returns t as a time, accepting time.Time and *time.Time (nil: zero).
+func when(t any) time.Time {
+	switch v := t.(type) {
+	case time.Time:
+		return v
+	case *time.Time:
+		if v != nil {
+			return *v
+		}
+	}
+	return time.Time{}
+}
+
+// clock formats a moment in the server's time zone, to the second.
+func clock(t any) string {
+	w := when(t)
+	if w.IsZero() {
+		return "—"
+	}
+	return w.Local().Format("2006-01-02 15:04:05")
+}
+
+// iso formats a moment for datetime attributes and scripts.
+func iso(t any) string {
+	w := when(t)
+	if w.IsZero() {
+		return ""
+	}
+	return w.UTC().Format(time.RFC3339)
+}
+
+// duration formats seconds as H:MM:SS (or D d H:MM:SS past a day).
+func duration(v any) string {
+	var s int64
+	switch x := v.(type) {
+	case int64:
+		s = x
+	case int:
+		s = int64(x)
+	case time.Duration:
+		s = int64(x / time.Second)
+	case float64:
+		s = int64(x)
+	}
+	sign := ""
+	if s < 0 {
+		sign, s = "-", -s
+	}
+	d, h, m, sec := s/86400, s/3600%24, s/60%60, s%60
+	if d > 0 {
+		return fmt.Sprintf("%s%dd %d:%02d:%02d", sign, d, h, m, sec)
+	}
+	return fmt.Sprintf("%s%d:%02d:%02d", sign, h, m, sec)
+}
+
+// number formats a score: at most two decimals, no trailing zeros.
+func number(f float64) string {
+	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+}
+
+// size formats a byte count.
+func size(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+}

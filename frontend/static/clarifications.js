@@ -1,0 +1,30 @@
+// Clarifications and announcements, live: a new question, answer or
+// announcement is rendered by the server and put at its place in the list.
+// An item the user is typing in is left alone until they are done.
+import { live, fragment, coalesce, containsFocus } from './live.js';
+
+const list = document.getElementById('clar-list');
+if (list) {
+  const empty = document.getElementById('clar-empty');
+  const refresh = coalesce(async (id) => {
+    const item = await fragment(list.dataset.fragment + encodeURIComponent(id));
+    if (!item) return;
+    const old = list.querySelector(`li[data-id="${CSS.escape(String(id))}"]`);
+    if (old && containsFocus(old)) {
+      old.classList.add('stale');
+      return;
+    }
+    if (old) old.replaceWith(item);
+    else list.prepend(item);
+    item.classList.add('changed');
+    empty.hidden = true;
+  });
+  live({
+    contest: list.dataset.contest,
+    channel: 'clarifications',
+    since: list.dataset.event,
+    onEvent(ev) {
+      if (ev.data && ev.data.id) refresh(ev.data.id);
+    },
+  });
+}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/skillarena/arena/server/certificate"
+)
+
+func exportWinnersCommand() command {
+	return command{
+		name: "export winners", usage: "",
+		summary: "write a contest's winner list (CSV with BOM, XLSX, JSON) or its certificates (PDF), personal data in full",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			var sf storeFlags
+			sf.register(fs)
+			cid := fs.String("contest", "", "contest id (required)")
+			format := fs.String("format", "", "csv, xlsx, json or pdf (default: from --out's extension, else csv)")
+			out := fs.String("out", "", "output file (default winners-CONTEST.FORMAT; - for standard output)")
+			all := fs.Bool("all", false, "list every ranked participant, not only winners")
+			lng := fs.String("lang", "zh", "header language: zh or en")
+			split := fs.String("split", "", "pdf: also write one PDF per certificate into this directory")
+			baseURL := fs.String("base-url", "http://127.0.0.1:8080", "pdf: the server's public address, for the QR codes")
+			font := fs.String("cert-font", "", "pdf: a .ttf/.ttc font with Chinese glyphs (default: found among the installed fonts)")
+			return func(ctx context.Context, env *Env, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q", args)
+				}
+				if *cid == "" {
+					return errors.New("--contest: say which contest")
+				}
+				f := *format
+				if f == "" {
+					f = strings.TrimPrefix(filepath.Ext(*out), ".")
+				}
+				if f == "" {
+					f = "csv"
+				}
+				if f != "csv" && f != "xlsx" && f != "json" && f != "pdf" {
+					return fmt.Errorf("--format: %q is not one of csv, xlsx, json, pdf", f)
+				}
+				if *lng != "zh" && *lng != "en" {
+					return fmt.Errorf("--lang: use zh or en")
+				}
+				if *split != "" && f != "pdf" {
+					return errors.New("--split goes with --format pdf")
+				}
+				st, err := openStores(ctx, sf)
+				if err != nil {
+					return err
+				}
+				defer st.rdb.Close()
+				var buf bytes.Buffer
+				n, err := writeExport(ctx, st.certs, &buf, exportOptions{contest: *cid, format: f, all: *all, lang: *lng,
+					split: *split, baseURL: *baseURL, font: *font}, env)
+				if err != nil {
+					return err
+				}
+				path := *out
+				if path == "" {
+					path = "winners-" + *cid + "." + f
+				}
+				if path == "-" {
+					_, err = io.Copy(env.Stdout, &buf)
+					return err
+				}
+				if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+				fmt.Fprintf(env.Stderr, "wrote %d %s to %s (personal data in full: keep it safe)\n", n,
+					map[bool]string{true: "certificate(s)", false: "row(s)"}[f == "pdf"], path)
+				return nil
+			}
+		},
+	}
+}
+
+type exportOptions struct {
+	contest, format, lang, split, baseURL, font string
+	all                                         bool
+}
+
+// writeExport writes the winner list or the certificates to w and returns
+// how many rows or certificates it wrote.
+func writeExport(ctx context.Context, svc *certificate.Service, w io.Writer, o exportOptions, env *Env) (int, error) {
+	if o.format != "pdf" {
+		list, err := svc.Winners(ctx, o.contest, o.all)
+		if err != nil {
+			return 0, err
+		}
+		switch o.format {
+		case "xlsx":
+			err = list.WriteXLSX(w, o.lang)
+		case "json":
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(list)
+		default:
+			err = list.WriteCSV(w, o.lang)
+		}
+		return len(list.Winners), err
+	}
+	done, err := svc.Finalized(ctx, o.contest)
+	if err != nil {
+		return 0, err
+	}
+	if !done {
+		return 0, certificate.ErrNotFinalized
+	}
+	recs, err := svc.Records(ctx, o.contest)
+	if err != nil {
+		return 0, err
+	}
+	var live []certificate.Record
+	for _, r := range recs {
+		if r.Revoked == nil {
+			live = append(live, r)
+		}
+	}
+	font, err := certificate.FindFont(ctx, o.font)
+	if err != nil {
+		return 0, err
+	}
+	opt := certificate.PDFOptions{BaseURL: o.baseURL, Font: font}
+	if o.split != "" {
+		if err := os.MkdirAll(o.split, 0o700); err != nil {
+			return 0, err
+		}
+		for _, r := range live {
+			var one bytes.Buffer
+			if err := certificate.WritePDF(&one, []certificate.Record{r}, opt); err != nil {
+				return 0, err
+			}
+			p := filepath.Join(o.split, r.Number+".pdf")
+			if err := os.WriteFile(p, one.Bytes(), 0o600); err != nil {
+				return 0, fmt.Errorf("write %s: %w", p, err)
+			}
+		}
+		fmt.Fprintf(env.Stderr, "wrote %d certificate(s), one file each, to %s\n", len(live), o.split)
+	}
+	return len(live), certificate.WritePDF(w, live, opt)
+}

@@ -1,0 +1,264 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/contest"
+)
+
+// certs returns the certificate service, or an error when this server has none.
+func (s *server) certs() (*certificate.Service, error) {
+	if s.Certificates == nil {
+		return nil, errNotFound("certificates are not enabled on this server")
+	}
+	return s.Certificates, nil
+}
+
+// certError maps certificate errors to API errors.
+func certError(err error) error {
+	var ie *certificate.InputError
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.Is(err, contest.ErrNotFound):
+		return errNotFound("no such contest")
+	case errors.Is(err, certificate.ErrNotFound):
+		return errNotFound(err.Error())
+	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
+		errors.Is(err, certificate.ErrFinalized), errors.Is(err, certificate.ErrNotFinalized),
+		errors.Is(err, certificate.ErrRevoked):
+		return errConflict(err.Error())
+	case errors.As(err, &ie):
+		return errBadRequest(ie.Error())
+	case errors.Is(err, certificate.ErrNoFont):
+		return &apiError{fiber.StatusServiceUnavailable, "unavailable", err.Error(), err}
+	}
+	return errInternal(err)
+}
+
+// publicKeys publishes the keys that sign certificates.
+func (s *server) publicKeys(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	keys, err := svc.Keys().Public(c.UserContext())
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(fiber.Map{"keys": keys})
+}
+
+// verifyCertificate shows anyone a certificate by number: the holder
+// masked, and whether the signature holds and the certificate is revoked.
+func (s *server) verifyCertificate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	v, err := svc.Verify(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(v)
+}
+
+// ownRecord returns the certificate numbered in the path if the caller is
+// its holder or an organizer.
+func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Record, error) {
+	svc, err := s.certs()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := svc.Record(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return nil, nil, certError(err)
+	}
+	u, _ := currentUser(c)
+	if u.Role != account.Organizer && u.Username != r.Holder.Username {
+		return nil, nil, errNotFound(certificate.ErrNotFound.Error())
+	}
+	return svc, r, nil
+}
+
+// certificateRecord is the signed record, for checking offline with
+// `arena certificate verify` (the holder's own, or any for organizers).
+func (s *server) certificateRecord(c *fiber.Ctx) error {
+	_, r, err := s.ownRecord(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Attachment("certificate-" + r.Number + ".json")
+	return c.JSON(r)
+}
+
+// certificatePDF prints one certificate (the holder's own, or any for organizers).
+func (s *server) certificatePDF(c *fiber.Ctx) error {
+	svc, r, err := s.ownRecord(c)
+	if err != nil {
+		return err
+	}
+	return s.sendPDF(c, svc, []certificate.Record{*r}, "certificate-"+r.Number+".pdf")
+}
+
+func (s *server) sendPDF(c *fiber.Ctx, svc *certificate.Service, recs []certificate.Record, name string) error {
+	font, err := svc.Font(c.UserContext())
+	if err != nil {
+		return certError(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Attachment(name)
+	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: c.BaseURL(), Font: font}); err != nil {
+		return certError(err)
+	}
+	return nil
+}
+
+type certReasonRequest struct {
+	Reason       string `json:"reason"`
+	AgencyNumber string `json:"agency_number"`
+}
+
+// revokeCertificate revokes a certificate with a reason, shown on verification.
+func (s *server) revokeCertificate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certReasonRequest
+	if err := c.BodyParser(&req); err != nil {
+		return errBadRequest("body must be JSON {reason}")
+	}
+	u, _ := currentUser(c)
+	r, err := svc.Revoke(c.UserContext(), c.Params("number"), u.Username, req.Reason)
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(r.Revoked)
+}
+
+// setAgencyNumber records the national number an evaluation agency assigned.
+func (s *server) setAgencyNumber(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certReasonRequest
+	if err := c.BodyParser(&req); err != nil {
+		return errBadRequest("body must be JSON {agency_number, reason}")
+	}
+	u, _ := currentUser(c)
+	if _, err := svc.SetAgencyNumber(c.UserContext(), c.Params("number"), req.AgencyNumber, u.Username, req.Reason); err != nil {
+		return certError(err)
+	}
+	v, err := svc.Verify(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(v)
+}
+
+// reviewCertificates shows the organizers the flags: computed from the
+// final standings, or the finalized snapshot; personal data masked.
+func (s *server) reviewCertificates(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	rv, err := svc.Review(c.UserContext(), c.Params("cid"))
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(rv.Masked())
+}
+
+// overrideCertificate changes one contestant's status, award or level, with a reason.
+func (s *server) overrideCertificate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certificate.OverrideRequest
+	if err := c.BodyParser(&req); err != nil {
+		return errBadRequest("body must be JSON {contestant, status, award, level, reason}")
+	}
+	u, _ := currentUser(c)
+	o, err := svc.SetOverride(c.UserContext(), c.Params("cid"), req, u.Username)
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(o)
+}
+
+// clearCertificateOverride removes an override; the reason comes as JSON {reason} or ?reason=.
+func (s *server) clearCertificateOverride(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certReasonRequest
+	_ = c.BodyParser(&req)
+	if req.Reason == "" {
+		req.Reason = c.Query("reason")
+	}
+	u, _ := currentUser(c)
+	if err := svc.ClearOverride(c.UserContext(), c.Params("cid"), c.Params("contestant"), u.Username, req.Reason); err != nil {
+		return certError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// importPartScores takes an imported part's scores (multipart file, part, reason).
+func (s *server) importPartScores(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return errBadRequest("send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return errBadRequest("file: cannot be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 8<<20))
+	if err != nil {
+		return errBadRequest("file: cannot be read")
+	}
+	u, _ := currentUser(c)
+	n, err := svc.ImportScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data, u.Username, c.FormValue("reason"))
+	if err != nil {
+		return certError(err)
+	}
+	return c.JSON(fiber.Map{"part": c.FormValue("part"), "scores": n})
+}
+
+// finalizeCertificates locks the results and issues the signed records.
+func (s *server) finalizeCertificates(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certReasonRequest
+	_ = c.BodyParser(&req)
+	u, _ := currentUser(c)
+	rv, recs, err := svc.Finalize(c.UserContext(), c.Params("cid"), u.Username, req.Reason)
+	if err != nil {
+		return certError(err)
+	}
+	numbers := make([]string, len(recs))
+	for i, r := range recs {
+		numbers[i] = r.Number
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"finalized_at": rv.FinalizedAt, "certificates": numbers})
+}

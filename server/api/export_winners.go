@@ -1,0 +1,71 @@
+package api
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/certificate"
+)
+
+// exportWinners is the organizers' winner list for the evaluation agency,
+// personal data in full: CSV (UTF-8 with a BOM, the default), XLSX, JSON,
+// or PDF (every certificate in one file, once finalized). ?all=1 lists
+// every ranked participant; ?lang=en gives English headers. Every export is logged.
+func (s *server) exportWinners(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	cid := c.Params("cid")
+	format, lng := c.Query("format", "csv"), c.Query("lang", "zh")
+	if format != "csv" && format != "xlsx" && format != "json" && format != "pdf" {
+		return errBadRequest("format: use csv, xlsx, json or pdf")
+	}
+	if lng != "zh" && lng != "en" {
+		return errBadRequest("lang: use zh or en")
+	}
+	ctx := c.UserContext()
+	who, _ := currentUser(c)
+	if format == "pdf" {
+		if done, err := svc.Finalized(ctx, cid); err != nil {
+			return certError(err)
+		} else if !done {
+			return certError(certificate.ErrNotFinalized)
+		}
+		recs, err := svc.Records(ctx, cid)
+		if err != nil {
+			return certError(err)
+		}
+		var live []certificate.Record
+		for _, r := range recs {
+			if r.Revoked == nil {
+				live = append(live, r)
+			}
+		}
+		s.Log.Info("certificates printed", "by", who.Username, "contest", cid, "certificates", len(live))
+		return s.sendPDF(c, svc, live, "certificates-"+cid+".pdf")
+	}
+	list, err := svc.Winners(ctx, cid, c.QueryBool("all"))
+	if err != nil {
+		return certError(err)
+	}
+	s.Log.Info("winner list exported", "by", who.Username, "contest", cid, "rows", len(list.Winners), "format", format)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "json" {
+		return c.JSON(list)
+	}
+	c.Attachment("winners-" + cid + "." + format)
+	var buf bytes.Buffer
+	if format == "xlsx" {
+		if err := list.WriteXLSX(&buf, lng); err != nil {
+			return errInternal(err)
+		}
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	} else {
+		if err := list.WriteCSV(&buf, lng); err != nil {
+			return errInternal(err)
+		}
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	}
+	return c.Send(buf.Bytes())
+}

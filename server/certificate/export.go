@@ -1,0 +1,346 @@
+package certificate
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+
+	"github.com/skillarena/arena/server/certificate/rules"
+)
+
+// Winner is one line of the winner list an evaluation agency asks for.
+type Winner struct {
+	Rank           int         `json:"rank,omitempty"`
+	Name           string      `json:"name"`
+	Gender         string      `json:"gender,omitempty"`
+	IDType         string      `json:"id_type"`
+	IDNumber       string      `json:"id_number"`
+	Organization   string      `json:"organization,omitempty"`
+	Category       string      `json:"category,omitempty"`
+	Contest        string      `json:"contest"`
+	ContestTitle   string      `json:"contest_title"`
+	Tier           rules.Tier  `json:"tier"`
+	Occupation     string      `json:"occupation"`
+	OccupationCode string      `json:"occupation_code,omitempty"`
+	WorkType       string      `json:"work_type,omitempty"`
+	Award          string      `json:"award,omitempty"`
+	AwardTitle     string      `json:"award_title,omitempty"`
+	Parts          []PartScore `json:"parts,omitempty"`
+	Total          float64     `json:"total"`
+	CurrentLevel   rules.Level `json:"current_level,omitempty"`
+	Level          rules.Level `json:"level,omitempty"`
+	Number         string      `json:"number,omitempty"`
+	AgencyNumber   string      `json:"agency_number,omitempty"`
+	Revoked        bool        `json:"revoked,omitempty"`
+	Phone          string      `json:"phone,omitempty"`
+	Email          string      `json:"email,omitempty"`
+	Username       string      `json:"username"`
+}
+
+// WinnerList is a contest's winners (or, with all, everyone ranked).
+type WinnerList struct {
+	Contest string `json:"contest"`
+	// Final says the list comes from finalized certificates; otherwise the
+	// flags are provisional and there are no numbers yet.
+	Final   bool         `json:"final"`
+	Parts   []rules.Part `json:"parts,omitempty"`
+	Winners []Winner     `json:"winners"`
+}
+
+// Winners returns contest cid's winner list with full personal data (for
+// organizer exports only): those with an award or a certificate level, in
+// standings order, or with all every eligible participant.
+func (s *Service) Winners(ctx context.Context, cid string, all bool) (*WinnerList, error) {
+	ct, err := s.contestWithRules(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	rv, err := s.Review(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	recs := map[string]Record{}
+	if rv.Finalized {
+		rs, err := s.Records(ctx, cid)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			recs[r.Number] = r
+		}
+	}
+	// Contact details as the accounts hold them now.
+	names := make([]string, len(rv.Entries))
+	for i, e := range rv.Entries {
+		names[i] = e.Contestant
+	}
+	users, err := s.accounts.GetMany(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	contact := map[string][2]string{}
+	for _, u := range users {
+		contact[u.Username] = [2]string{u.Phone, u.Email}
+	}
+	rs := ct.Certificates
+	out := &WinnerList{Contest: cid, Final: rv.Finalized, Parts: rs.Parts}
+	for _, e := range rv.Entries {
+		if !e.Winner() && !(all && e.Eligible) {
+			continue
+		}
+		h := e.Holder
+		w := Winner{Rank: e.Rank, Name: h.Name, Gender: h.Gender, IDType: cmp.Or(h.IDType, rules.IDResident), IDNumber: h.IDNumber,
+			Organization: h.Organization, Category: h.Category, Contest: cid, ContestTitle: cmp.Or(ct.Title.Zh, ct.Title.En),
+			Tier: ct.Tier, Occupation: rs.Occupation, OccupationCode: rs.OccupationCode, WorkType: rs.WorkType,
+			Award: e.Award, AwardTitle: e.AwardTitle, Parts: e.PartScores, Total: e.Total, CurrentLevel: e.Current, Level: e.Level,
+			Number: e.Number, Username: e.Contestant}
+		if c, ok := contact[e.Contestant]; ok {
+			w.Phone, w.Email = c[0], c[1]
+		}
+		if r, ok := recs[e.Number]; ok {
+			w.AgencyNumber, w.Revoked = r.AgencyNumber, r.Revoked != nil
+		}
+		out.Winners = append(out.Winners, w)
+	}
+	return out, nil
+}
+
+// Column is one column of the winner list.
+type Column struct {
+	Zh, En string
+	// Numeric columns are written as numbers in XLSX.
+	Numeric bool
+	value   func(Winner) any
+}
+
+// Columns are the winner list's columns; parts get one column each.
+func (l *WinnerList) Columns() []Column {
+	text := func(zh, en string, f func(Winner) string) Column {
+		return Column{Zh: zh, En: en, value: func(w Winner) any { return f(w) }}
+	}
+	cols := []Column{
+		{Zh: "名次", En: "rank", Numeric: true, value: func(w Winner) any {
+			if w.Rank == 0 {
+				return ""
+			}
+			return w.Rank
+		}},
+		text("姓名", "name", func(w Winner) string { return w.Name }),
+		text("性别", "gender", func(w Winner) string { return rules.GenderIn(w.Gender, "zh") }),
+		text("证件类型", "id_type", func(w Winner) string { return rules.IDTypeIn(w.IDType, "zh") }),
+		text("证件号码", "id_number", func(w Winner) string { return w.IDNumber }),
+		text("工作单位", "organization", func(w Winner) string { return w.Organization }),
+		text("人员类别", "category", func(w Winner) string { return rules.Category(w.Category).In("zh") }),
+		text("竞赛名称", "contest", func(w Winner) string { return w.ContestTitle }),
+		text("竞赛级别", "tier", func(w Winner) string { return w.Tier.In("zh") }),
+		text("职业名称", "occupation", func(w Winner) string { return w.Occupation }),
+		text("职业编码", "occupation_code", func(w Winner) string { return w.OccupationCode }),
+		text("工种", "work_type", func(w Winner) string { return w.WorkType }),
+		text("奖项", "award", func(w Winner) string { return w.AwardTitle }),
+	}
+	for i, p := range l.Parts {
+		cols = append(cols, Column{Zh: p.Label() + "成绩", En: p.Name, Numeric: true, value: func(w Winner) any {
+			if i < len(w.Parts) {
+				return w.Parts[i].Score
+			}
+			return ""
+		}})
+	}
+	cols = append(cols,
+		Column{Zh: "总成绩", En: "total", Numeric: true, value: func(w Winner) any { return w.Total }},
+		text("现有等级", "current_level", func(w Winner) string { return w.CurrentLevel.String() }),
+		text("证书等级", "certificate_level", func(w Winner) string { return w.Level.String() }),
+		text("证书编号", "certificate_number", func(w Winner) string { return w.Number }),
+		text("全国统一编号", "agency_number", func(w Winner) string { return w.AgencyNumber }),
+		text("状态", "status", func(w Winner) string {
+			if w.Revoked {
+				return "已撤销 revoked"
+			}
+			return ""
+		}),
+		text("联系电话", "phone", func(w Winner) string { return w.Phone }),
+		text("电子邮箱", "email", func(w Winner) string { return w.Email }),
+		text("用户名", "username", func(w Winner) string { return w.Username }),
+	)
+	return cols
+}
+
+func header(cols []Column, lang string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Zh
+		if lang == "en" {
+			out[i] = c.En
+		}
+	}
+	return out
+}
+
+func cellText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// excelSafe keeps a spreadsheet from reading a text cell as a formula.
+func excelSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteCSV writes the list as CSV that Chinese Excel opens as UTF-8: a BOM,
+// CRLF line ends; headers in Chinese, or English with lang "en".
+func (l *WinnerList) WriteCSV(w io.Writer, lang string) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	cols := l.Columns()
+	if err := cw.Write(header(cols, lang)); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	for _, wn := range l.Winners {
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			row[i] = cellText(c.value(wn))
+			if !c.Numeric {
+				row[i] = excelSafe(row[i])
+			}
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// displayWidth counts wide (CJK) characters twice, as a spreadsheet shows them.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// WriteXLSX writes the list as an XLSX workbook: a styled header, the first
+// row frozen, columns as wide as their contents, ID and phone numbers as
+// text so no digit is lost.
+func (l *WinnerList) WriteXLSX(w io.Writer, lang string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "获奖名单"
+	if lang == "en" {
+		sheet = "winners"
+	}
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	cols := l.Columns()
+	head, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF", Size: 11},
+		Fill:      excelize.Fill{Type: "pattern", Color: []string{"8B1A1A"}, Pattern: 1},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border: []excelize.Border{{Type: "left", Color: "D9D9D9", Style: 1}, {Type: "right", Color: "D9D9D9", Style: 1},
+			{Type: "top", Color: "D9D9D9", Style: 1}, {Type: "bottom", Color: "D9D9D9", Style: 1}},
+	})
+	if err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
+	if err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	widths := make([]int, len(cols))
+	names := header(cols, lang)
+	for i, h := range names {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sheet, cell, h); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+		widths[i] = displayWidth(h)
+	}
+	for r, wn := range l.Winners {
+		for i, c := range cols {
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
+			v := c.value(wn)
+			var err error
+			switch x := v.(type) {
+			case int:
+				err = f.SetCellInt(sheet, cell, int64(x))
+			case float64:
+				err = f.SetCellFloat(sheet, cell, x, -1, 64)
+			default:
+				err = f.SetCellStr(sheet, cell, cellText(v))
+			}
+			if err != nil {
+				return fmt.Errorf("write XLSX: %w", err)
+			}
+			widths[i] = max(widths[i], displayWidth(cellText(v)))
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(cols))
+	if err := f.SetCellStyle(sheet, "A1", last+"1", head); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if len(l.Winners) > 0 {
+		for i, c := range cols {
+			if c.Numeric {
+				continue
+			}
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			if err := f.SetCellStyle(sheet, col+"2", col+strconv.Itoa(len(l.Winners)+1), textStyle); err != nil {
+				return fmt.Errorf("write XLSX: %w", err)
+			}
+		}
+	}
+	for i, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, float64(min(max(wd+2, 6), 48))); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	if err := f.SetRowHeight(sheet, 1, 22); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := f.AutoFilter(sheet, "A1:"+last+strconv.Itoa(max(len(l.Winners)+1, 2)), nil); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	return nil
+}

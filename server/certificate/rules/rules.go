@@ -1,0 +1,437 @@
+// Package rules holds a contest's certificate rules as contest.yaml writes
+// them — the occupation and its levels, awards by placing, promotion rules,
+// ties, eligibility — checks them, and computes from final standings who
+// gets which award and which certificate level. It is pure: no Redis, no
+// clock; package certificate feeds it and keeps what it decides.
+package rules
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Rules are the `certificates:` block of contest.yaml.
+type Rules struct {
+	// Occupation is the occupation's name (职业), e.g. 区块链应用操作员.
+	Occupation string `yaml:"occupation" json:"occupation"`
+	// OccupationCode is its code in the national classification, e.g. 4-04-05-06.
+	OccupationCode string `yaml:"occupation_code" json:"occupation_code"`
+	// WorkType is the 工种; the occupation's name when empty.
+	WorkType string `yaml:"work_type" json:"work_type,omitempty"`
+	// LowestLevel is the occupation's lowest level (五级 unless it starts
+	// higher, e.g. 四级); no certificate is issued below it.
+	LowestLevel Level `yaml:"lowest_level" json:"lowest_level"`
+	// HighestLevel is the occupation's highest level (一级 unless it stops lower).
+	HighestLevel Level `yaml:"highest_level" json:"highest_level"`
+	// Issuer is who issues the certificates, printed on them.
+	Issuer string `yaml:"issuer" json:"issuer,omitempty"`
+	// Number is the pattern of certificate numbers; see FormatNumber.
+	Number string `yaml:"number" json:"number"`
+
+	// OfficialOnly limits awards and certificates to official contestants
+	// (default true): those listed in Unofficial compete out of competition.
+	OfficialOnly *bool    `yaml:"official_only" json:"official_only,omitempty"`
+	Unofficial   []string `yaml:"unofficial" json:"unofficial,omitempty"`
+	// Disqualified contestants get nothing and take no place.
+	Disqualified []string `yaml:"disqualified" json:"disqualified,omitempty"`
+
+	// Parts split the score, e.g. theory and practical; the total is then
+	// their weighted sum. Without parts the total is the board's.
+	Parts []Part `yaml:"parts" json:"parts,omitempty"`
+	// TieBreak orders contestants who tie at a cutoff: part names (higher
+	// first), "time" (earlier first) or "board" (board rank). Empty: all
+	// tied contestants are included.
+	TieBreak []string `yaml:"tie_break" json:"tie_break,omitempty"`
+	// PercentRounding turns top_percent into a number of places: down
+	// (the default), up or nearest.
+	PercentRounding string `yaml:"percent_rounding" json:"percent_rounding,omitempty"`
+	// Qualify is the bar every promotion needs (and awards marked qualified).
+	Qualify Minimums `yaml:"qualify" json:"qualify"`
+	// Awards by placing, best first; the first that a contestant meets is
+	// theirs. Default: gold, silver, bronze for ranks 1–3, then 优胜奖 for
+	// qualified contestants in the top half.
+	Awards []Award `yaml:"awards" json:"awards"`
+	// Levels are the promotion rules; a contestant gets the highest level of
+	// the rules they meet.
+	Levels []Promotion `yaml:"levels" json:"levels"`
+	// PromotionIntervalMonths is the least time between two promotions of
+	// one person (default 12: one a year); 0 allows any.
+	PromotionIntervalMonths *int `yaml:"promotion_interval_months" json:"promotion_interval_months,omitempty"`
+}
+
+// Part is a share of the total: a group of the contest's challenges, or a
+// score imported from elsewhere (e.g. a theory exam) when Challenges is empty.
+type Part struct {
+	Name   string  `yaml:"name" json:"name"`
+	Title  string  `yaml:"title" json:"title,omitempty"`
+	Weight float64 `yaml:"weight" json:"weight"`
+	// Challenges are the slugs whose scores make the part; the part's score
+	// is their share of the points, out of 100.
+	Challenges []string `yaml:"challenges" json:"challenges,omitempty"`
+	// Max is the full mark of an imported part (default 100); imported
+	// scores are scaled to 100.
+	Max float64 `yaml:"max" json:"max,omitempty"`
+}
+
+// Imported reports whether the part's scores are imported rather than judged here.
+func (p Part) Imported() bool { return len(p.Challenges) == 0 }
+
+// Label is the part's title, or its name.
+func (p Part) Label() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Name
+}
+
+// Minimums are score thresholds.
+type Minimums struct {
+	// MinTotal is the least total.
+	MinTotal *float64 `yaml:"min_total" json:"min_total,omitempty"`
+	// MinParts is the least score per part (out of 100), by part name.
+	MinParts map[string]float64 `yaml:"min_parts" json:"min_parts,omitempty"`
+}
+
+// Placing limits by rank; both limits apply when both are set.
+type Placing struct {
+	// TopN: rank N or better.
+	TopN int `yaml:"top_n" json:"top_n,omitempty"`
+	// TopPercent: within the best P percent of participants (see PercentRounding).
+	TopPercent float64 `yaml:"top_percent" json:"top_percent,omitempty"`
+	// TieBreak overrides the rules' TieBreak at this cutoff; an empty list
+	// (not a missing one) includes all tied contestants.
+	TieBreak []string `yaml:"tie_break" json:"tie_break"`
+}
+
+// Award is one award by placing.
+type Award struct {
+	// Name is the award's code: gold, silver, bronze, excellence, or any slug.
+	Name string `yaml:"name" json:"name"`
+	// Title is how the award is printed, e.g. 金牌 or 一等奖.
+	Title    string `yaml:"title" json:"title,omitempty"`
+	TitleEn  string `yaml:"title_en" json:"title_en,omitempty"`
+	Placing  `yaml:",inline"`
+	Minimums `yaml:",inline"`
+	// Qualified asks for the rules' Qualify bar too.
+	Qualified bool `yaml:"qualified" json:"qualified,omitempty"`
+}
+
+// Promotion is one promotion rule: who, by placing or award, reaching which
+// minimums, gets which level.
+type Promotion struct {
+	// Level is the target level; holders of it (or of a higher one) step up one.
+	Level Level `yaml:"level" json:"level"`
+	// Who is worker, student, or empty for everyone.
+	Who      Category `yaml:"who" json:"who,omitempty"`
+	Placing  `yaml:",inline"`
+	Minimums `yaml:",inline"`
+	// Awards: the contestant's award must be one of these.
+	Awards []string `yaml:"awards" json:"awards,omitempty"`
+}
+
+// Rounding modes of top_percent.
+const (
+	RoundDown    = "down"
+	RoundUp      = "up"
+	RoundNearest = "nearest"
+)
+
+// Tie-break keys besides part names.
+const (
+	KeyTime  = "time"
+	KeyBoard = "board"
+)
+
+// DefaultNumber is the certificate number pattern when none is given.
+const DefaultNumber = "{contest}-{year}-{seq:4}"
+
+// DefaultAwards are the awards when none are given.
+func DefaultAwards() []Award {
+	return []Award{
+		{Name: "gold", Title: "金牌", TitleEn: "Gold", Placing: Placing{TopN: 1}},
+		{Name: "silver", Title: "银牌", TitleEn: "Silver", Placing: Placing{TopN: 2}},
+		{Name: "bronze", Title: "铜牌", TitleEn: "Bronze", Placing: Placing{TopN: 3}},
+		{Name: "excellence", Title: "优胜奖", TitleEn: "Excellence Award", Placing: Placing{TopPercent: 50}, Qualified: true},
+	}
+}
+
+var (
+	nameRE           = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	occupationCodeRE = regexp.MustCompile(`^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}(-[0-9]{2})?$`)
+)
+
+// InvalidError is a rule that cannot be applied; its message names the
+// field, from certificates on: "certificates.levels[2].top_percent: must be in 0..100".
+type InvalidError struct{ msg string }
+
+func (e *InvalidError) Error() string { return e.msg }
+
+func invalid(field, format string, args ...any) error {
+	return &InvalidError{msg: "certificates." + field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// Normalize fills in the defaults. Validate calls it.
+func (r *Rules) Normalize() {
+	if r.LowestLevel == NoLevel {
+		r.LowestLevel = Level5
+	}
+	if r.HighestLevel == NoLevel {
+		r.HighestLevel = Level1
+	}
+	if r.Number == "" {
+		r.Number = DefaultNumber
+	}
+	if r.PercentRounding == "" {
+		r.PercentRounding = RoundDown
+	}
+	if r.Awards == nil {
+		r.Awards = DefaultAwards()
+	}
+	if r.WorkType == "" {
+		r.WorkType = r.Occupation
+	}
+}
+
+// Official reports whether only official contestants may win.
+func (r *Rules) Official() bool { return r.OfficialOnly == nil || *r.OfficialOnly }
+
+// IntervalMonths is the least number of months between two promotions.
+func (r *Rules) IntervalMonths() int {
+	if r.PromotionIntervalMonths == nil {
+		return 12
+	}
+	return *r.PromotionIntervalMonths
+}
+
+// Part returns the part named name.
+func (r *Rules) Part(name string) (Part, bool) {
+	for _, p := range r.Parts {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Part{}, false
+}
+
+// Award returns the award named name.
+func (r *Rules) Award(name string) (Award, bool) {
+	for _, a := range r.Awards {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Award{}, false
+}
+
+// AwardTitle is how award name is printed in language lang.
+func (r *Rules) AwardTitle(name, lang string) string {
+	a, ok := r.Award(name)
+	if !ok {
+		return name
+	}
+	if lang == "en" && a.TitleEn != "" {
+		return a.TitleEn
+	}
+	if a.Title != "" {
+		return a.Title
+	}
+	return a.Name
+}
+
+// Validate fills in defaults and checks the rules against the contest's
+// challenge slugs; the error names the first wrong field.
+func (r *Rules) Validate(slugs []string) error {
+	r.Normalize()
+	if strings.TrimSpace(r.Occupation) == "" {
+		return invalid("occupation", "missing: name the occupation (职业), e.g. 区块链应用操作员")
+	}
+	if r.OccupationCode != "" && !occupationCodeRE.MatchString(r.OccupationCode) {
+		return invalid("occupation_code", "%q is not an occupation code such as 4-04-05-06", r.OccupationCode)
+	}
+	if !r.LowestLevel.Valid() {
+		return invalid("lowest_level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+	}
+	if !r.HighestLevel.Valid() {
+		return invalid("highest_level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+	}
+	if r.HighestLevel > r.LowestLevel {
+		return invalid("highest_level", "%s is below lowest_level %s", r.HighestLevel, r.LowestLevel)
+	}
+	if err := CheckPattern(r.Number); err != nil {
+		return invalid("number", "%v", err)
+	}
+	if r.PromotionIntervalMonths != nil && (*r.PromotionIntervalMonths < 0 || *r.PromotionIntervalMonths > 120) {
+		return invalid("promotion_interval_months", "must be in 0..120, got %d", *r.PromotionIntervalMonths)
+	}
+	for field, names := range map[string][]string{"unofficial": r.Unofficial, "disqualified": r.Disqualified} {
+		for i, n := range names {
+			if strings.TrimSpace(n) == "" {
+				return invalid(fmt.Sprintf("%s[%d]", field, i), "empty username")
+			}
+		}
+	}
+	if err := r.validateParts(slugs); err != nil {
+		return err
+	}
+	switch r.PercentRounding {
+	case RoundDown, RoundUp, RoundNearest:
+	default:
+		return invalid("percent_rounding", "%q is not one of down, up, nearest", r.PercentRounding)
+	}
+	if err := r.validateKeys("tie_break", r.TieBreak); err != nil {
+		return err
+	}
+	if err := r.validateMinimums("qualify", r.Qualify); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, a := range r.Awards {
+		f := fmt.Sprintf("awards[%d]", i)
+		if !nameRE.MatchString(a.Name) {
+			return invalid(f+".name", "%q: use lower-case letters, digits, '-' or '_' (e.g. gold, excellence)", a.Name)
+		}
+		if seen[a.Name] {
+			return invalid(f+".name", "%q appears twice", a.Name)
+		}
+		seen[a.Name] = true
+		if err := r.validatePlacing(f, a.Placing); err != nil {
+			return err
+		}
+		if err := r.validateMinimums(f, a.Minimums); err != nil {
+			return err
+		}
+		if a.TopN == 0 && a.TopPercent == 0 && a.MinTotal == nil && len(a.MinParts) == 0 && !a.Qualified {
+			return invalid(f, "give top_n, top_percent, a minimum or qualified: true, or every participant gets it")
+		}
+	}
+	for i, p := range r.Levels {
+		f := fmt.Sprintf("levels[%d]", i)
+		if p.Level == NoLevel {
+			return invalid(f+".level", "missing: the level this rule leads to")
+		}
+		if !p.Level.Valid() {
+			return invalid(f+".level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+		}
+		if p.Level > r.LowestLevel {
+			return invalid(f+".level", "%s is below the occupation's lowest level %s", p.Level, r.LowestLevel)
+		}
+		if p.Level < r.HighestLevel {
+			return invalid(f+".level", "%s is above the occupation's highest level %s", p.Level, r.HighestLevel)
+		}
+		if p.Who != "" && p.Who != Worker && p.Who != Student {
+			return invalid(f+".who", "%q is not one of worker, student (or leave it out for everyone)", p.Who)
+		}
+		if err := r.validatePlacing(f, p.Placing); err != nil {
+			return err
+		}
+		if err := r.validateMinimums(f, p.Minimums); err != nil {
+			return err
+		}
+		for j, a := range p.Awards {
+			if _, ok := r.Award(a); !ok {
+				return invalid(fmt.Sprintf("%s.awards[%d]", f, j), "no award named %q", a)
+			}
+		}
+		if p.TopN == 0 && p.TopPercent == 0 && len(p.Awards) == 0 && p.MinTotal == nil && len(p.MinParts) == 0 {
+			return invalid(f, "give top_n, top_percent, awards or a minimum, or every participant is promoted")
+		}
+	}
+	return nil
+}
+
+func (r *Rules) validateParts(slugs []string) error {
+	if len(r.Parts) == 0 {
+		return nil
+	}
+	if len(r.Parts) == 1 {
+		return invalid("parts", "give at least two parts (e.g. theory and practical), or none")
+	}
+	names := map[string]bool{}
+	used := map[string]string{}
+	sum := 0.0
+	for i, p := range r.Parts {
+		f := fmt.Sprintf("parts[%d]", i)
+		if !nameRE.MatchString(p.Name) {
+			return invalid(f+".name", "%q: use lower-case letters, digits, '-' or '_' (e.g. theory)", p.Name)
+		}
+		if p.Name == KeyTime || p.Name == KeyBoard {
+			return invalid(f+".name", "%q is reserved for tie_break", p.Name)
+		}
+		if names[p.Name] {
+			return invalid(f+".name", "%q appears twice", p.Name)
+		}
+		names[p.Name] = true
+		if math.IsNaN(p.Weight) || p.Weight <= 0 || p.Weight > 1 {
+			return invalid(f+".weight", "must be in (0, 1], got %v", p.Weight)
+		}
+		sum += p.Weight
+		if p.Max < 0 || math.IsNaN(p.Max) {
+			return invalid(f+".max", "must be positive")
+		}
+		if p.Max != 0 && !p.Imported() {
+			return invalid(f+".max", "only imported parts (without challenges) have a max")
+		}
+		for j, s := range p.Challenges {
+			if !slices.Contains(slugs, s) {
+				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "%q is not a challenge of this contest", s)
+			}
+			if other, ok := used[s]; ok {
+				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "%q is already in part %s", s, other)
+			}
+			used[s] = p.Name
+		}
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		return invalid("parts", "weights must add up to 1, got %v", math.Round(sum*1e6)/1e6)
+	}
+	for _, s := range slugs {
+		if _, ok := used[s]; !ok {
+			return invalid("parts", "challenge %q is in no part", s)
+		}
+	}
+	return nil
+}
+
+func (r *Rules) validateKeys(field string, keys []string) error {
+	for i, k := range keys {
+		if k == KeyTime || k == KeyBoard {
+			continue
+		}
+		if _, ok := r.Part(k); !ok {
+			return invalid(fmt.Sprintf("%s[%d]", field, i), "%q is not a part name, time or board", k)
+		}
+	}
+	return nil
+}
+
+func (r *Rules) validatePlacing(field string, p Placing) error {
+	if p.TopN < 0 {
+		return invalid(field+".top_n", "must not be negative")
+	}
+	if math.IsNaN(p.TopPercent) || p.TopPercent < 0 || p.TopPercent > 100 {
+		return invalid(field+".top_percent", "must be in 0..100")
+	}
+	return r.validateKeys(field+".tie_break", p.TieBreak)
+}
+
+func (r *Rules) validateMinimums(field string, m Minimums) error {
+	if m.MinTotal != nil && (math.IsNaN(*m.MinTotal) || *m.MinTotal < 0) {
+		return invalid(field+".min_total", "must not be negative")
+	}
+	if len(m.MinParts) > 0 && len(r.Parts) == 0 {
+		return invalid(field+".min_parts", "the rules define no parts")
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.MinParts)) {
+		if _, ok := r.Part(name); !ok {
+			return invalid(field+".min_parts."+name, "no part named %q", name)
+		}
+		if v := m.MinParts[name]; math.IsNaN(v) || v < 0 || v > 100 {
+			return invalid(field+".min_parts."+name, "must be in 0..100")
+		}
+	}
+	return nil
+}
