@@ -36,7 +36,7 @@ func screenshotDir(t *testing.T) string {
 // shot writes a full-page screenshot of the tab as NAME.png.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(95))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -76,8 +76,8 @@ func waitFor(t *testing.T, ctx context.Context, what, cond string) {
 		lastErr = err
 		time.Sleep(100 * time.Millisecond)
 	}
-	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? location.href + '\n' + document.body.innerText.slice(0, 1500) : ''`))
-	t.Fatalf("%s: not within %v (last error %v)\npage:\n%s", what, uiWait, lastErr, text)
+	text, terr := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? location.href + '\n' + document.body.innerText.slice(0, 1500) : ''`))
+	t.Fatalf("%s: not within %v (last error %v)\npage (%v):\n%s", what, uiWait, lastErr, terr, text)
 }
 
 // eval evaluates a JavaScript expression.

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // DefaultPath is the PATH contestant processes get when the runner has none.
@@ -230,6 +232,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	if os.Getpid() == 1 {
 		defer catchSignals()()
+		reserveThreads(spareThreads)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if slices.Contains(args, "-v") {
@@ -276,6 +279,36 @@ func catchSignals() (stop func()) {
 		signal.Stop(sigs)
 		close(done)
 	}
+}
+
+// spareThreads is how many OS threads the runner, as PID 1, makes ahead of
+// need. The Go runtime starts a thread whenever it wants one, and failing to
+// start one is fatal: a fork bomb that has used up the sandbox's pids limit
+// would end the runner. Threads made ahead wait idle until the runtime uses
+// them.
+const spareThreads = 12
+
+// reserveThreads makes the Go runtime start n more OS threads and keep them
+// idle: n goroutines each hold a thread of their own until all are running,
+// then let go (a thread let go before its goroutine ends stays in the
+// runtime's pool).
+func reserveThreads(n int) {
+	var running, done sync.WaitGroup
+	release := make(chan struct{})
+	running.Add(n)
+	done.Add(n)
+	for i := 0; i < n; i++ {
+		go func() {
+			defer done.Done()
+			runtime.LockOSThread()
+			running.Done()
+			<-release
+			runtime.UnlockOSThread()
+		}()
+	}
+	running.Wait()
+	close(release)
+	done.Wait()
 }
 
 // cappedBuffer keeps the first limit bytes written to it and counts the rest.

@@ -105,6 +105,9 @@ func (s *server) certificatePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if r.Revoked != nil {
+		return errConflict("the certificate is revoked: " + r.Revoked.Reason)
+	}
 	return s.sendPDF(c, svc, []certificate.Record{*r}, "certificate-"+r.Number+".pdf")
 }
 

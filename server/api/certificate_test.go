@@ -230,5 +230,6 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	expect("POST", "/api/certificates/"+benNo+"/revoke", "ann", `{"reason":"x"}`, 403)
 	expect("POST", "/api/certificates/"+benNo+"/revoke", "org", `{"reason":"appeal lost"}`, 200, "appeal lost")
 	expect("GET", "/api/certificates/"+benNo, "", "", 200, `"status":"revoked"`, `"reason":"appeal lost"`)
+	expect("GET", "/api/certificates/"+benNo+"/pdf", "ben", "", 409, "revoked")
 	expect("GET", "/api/contests/fin/audit", "org", "", 200, "certificate.finalize", "certificate.revoke", "certificate.override", "jury decision")
 }

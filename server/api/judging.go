@@ -87,6 +87,9 @@ func (s *server) finishRejudge(apply bool) fiber.Handler {
 		var err error
 		action := "rejudge.cancel"
 		if apply {
+			if err := s.resultsLocked(c, cid); err != nil {
+				return err
+			}
 			action = "rejudge.apply"
 			b, err = s.Submissions.ApplyRejudge(c.UserContext(), cid, rid)
 		} else {
@@ -139,6 +142,9 @@ func (s *server) overrideSubmission(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return errInternal(err)
+	}
+	if err := s.resultsLocked(c, old.Contest); err != nil {
+		return err
 	}
 	score := 0.0
 	if req.Score != nil {
@@ -245,4 +251,20 @@ func safeName(name, fallback string) string {
 		return fallback
 	}
 	return name
+}
+
+// resultsLocked refuses changes to results once certificates were issued
+// for the contest: the records would no longer match the standings.
+func (s *server) resultsLocked(c *fiber.Ctx, cid string) error {
+	if s.Certificates == nil {
+		return nil
+	}
+	done, err := s.Certificates.Finalized(c.UserContext(), cid)
+	if err != nil {
+		return errInternal(err)
+	}
+	if done {
+		return errConflict("results of " + cid + " are final: certificates have been issued")
+	}
+	return nil
 }

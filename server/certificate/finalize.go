@@ -30,6 +30,10 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 	if done, err := s.Finalized(ctx, cid); err != nil {
 		return nil, nil, err
 	} else if done {
+		// Index the records again, in case indexing failed after they were stored.
+		if recs, err := s.Records(ctx, cid); err == nil {
+			_ = s.index(ctx, cid, recs)
+		}
 		return nil, nil, ErrFinalized
 	}
 	rv, err := s.compute(ctx, ct)

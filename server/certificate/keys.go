@@ -75,6 +75,10 @@ func (k *Keys) Signer(ctx context.Context) (ed25519.PrivateKey, string, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.priv != nil {
+		// Publish again: cheap, and right after Redis lost its data.
+		if err := k.rdb.HSetNX(ctx, keysKey, k.id, base64.StdEncoding.EncodeToString(k.priv.Public().(ed25519.PublicKey))).Err(); err != nil {
+			return nil, "", fmt.Errorf("publish the signing key: %w", err)
+		}
 		return k.priv, k.id, nil
 	}
 	if k.dir == "" {
@@ -169,6 +173,12 @@ func readPrivate(path string) (ed25519.PrivateKey, error) {
 
 // Lookup returns the published public key with id.
 func (k *Keys) Lookup(ctx context.Context, id string) (ed25519.PublicKey, bool, error) {
+	k.mu.Lock()
+	own := k.priv
+	k.mu.Unlock()
+	if own != nil && KeyID(own.Public().(ed25519.PublicKey)) == id {
+		return own.Public().(ed25519.PublicKey), true, nil
+	}
 	raw, err := k.rdb.HGet(ctx, keysKey, id).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil

@@ -179,7 +179,6 @@ func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, er
 	for i, f := range out.Flags {
 		e := Entry{Flag: f, Holder: holders[f.Contestant]}
 		if o, ok := overrides[f.Contestant]; ok {
-			o := o
 			e.Override = &o
 			if o.Award != nil {
 				e.Award = *o.Award
