@@ -25,7 +25,7 @@ function fillCell(td, c) {
   else if (c.solved) td.classList.add('solved');
   else if (c.score > 0) td.classList.add('partial');
   else td.classList.add('tried');
-  if (c.first) td.classList.add('first');
+  td.dataset.t = c.time || 0;
   const score = document.createElement('span');
   score.className = 'score';
   if (c.pending > 0) {
@@ -37,10 +37,31 @@ function fillCell(td, c) {
   tries.textContent = c.attempts;
   const sr = document.createElement('span');
   sr.className = 'sr';
-  let text = c.pending > 0 ? tr('board.cell_pending') : c.solved ? tr('board.cell_solved') : '';
-  if (c.first) text += ` ${tr('board.first')}`;
+  const text = c.pending > 0 ? tr('board.cell_pending') : c.solved ? tr('board.cell_solved') : '';
   sr.textContent = `${text} · ${tr('board.tries', c.attempts)}`;
   td.append(score, tries, sr);
+}
+
+// markFirst marks, for each challenge, the earliest solve (ties share it),
+// as the server does when it builds a board: rows pushed live do not carry it.
+function markFirst() {
+  for (const slug of slugs) {
+    const solved = [...tbody.querySelectorAll(`td.cell.solved[data-slug="${CSS.escape(slug)}"]`)];
+    const first = Math.min(...solved.map((td) => Number(td.dataset.t)));
+    for (const td of tbody.querySelectorAll(`td.cell[data-slug="${CSS.escape(slug)}"]`)) {
+      const want = td.classList.contains('solved') && Number(td.dataset.t) === first;
+      if (td.classList.contains('first') === want) continue;
+      td.classList.toggle('first', want);
+      if (want) {
+        const sr = document.createElement('span');
+        sr.className = 'sr first-sr';
+        sr.textContent = tr('board.first');
+        td.append(sr);
+      } else {
+        td.querySelector('.first-sr')?.remove();
+      }
+    }
+  }
 }
 
 function rowFor(id) {
@@ -102,6 +123,7 @@ function rerank() {
     if (r.querySelector('.rank').textContent !== rank) r.querySelector('.rank').textContent = rank;
   });
   tbody.append(...rows);
+  markFirst();
   for (const r of rows) {
     const dy = before.get(r) - r.getBoundingClientRect().top;
     if (dy) r.animate([{ transform: `translateY(${dy}px)` }, { transform: 'none' }], { duration: 600, easing: 'ease-out' });

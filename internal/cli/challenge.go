@@ -19,6 +19,7 @@ import (
 	"github.com/skillarena/arena/challenges"
 	recipes "github.com/skillarena/arena/deploy/images"
 	"github.com/skillarena/arena/sandbox/container"
+	"github.com/skillarena/arena/sandbox/evm"
 	"github.com/skillarena/arena/sandbox/grader"
 	"github.com/skillarena/arena/sandbox/verdict"
 )
@@ -141,11 +142,17 @@ func localGrader(ctx context.Context, env *Env) (*grader.Grader, func(), error) 
 }
 
 // languageOf is the language to grade file in: the one given, else the
-// one its name ending says, else the challenge's only language, else ""
-// (kinds that take data files).
+// one its name ending says (the image recipes' extensions; for evm
+// challenges .json, .hex, .sol), else the challenge's only language, else
+// "" (kinds that take data files).
 func languageOf(pkg *challenges.Package, file, given string) string {
 	if given != "" {
 		return given
+	}
+	if pkg.Spec.Kind == challenges.KindEVM {
+		if l := evm.LanguageForFile(file); l != "" {
+			return l
+		}
 	}
 	if langs, err := recipes.Languages(); err == nil {
 		if l, ok := recipes.ForFile(langs, file); ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/sandbox/container"
+	"github.com/skillarena/arena/sandbox/grader"
 	"github.com/skillarena/arena/sandbox/verdict"
 )
 
@@ -25,7 +26,7 @@ import (
 // greet it) on 1, 10 and 100 tests three ways: through the grader (one
 // sandbox container for all tests), as a bare python3 per test on the host,
 // and as one docker run per test (create, attach, start, wait, remove).
-// Run: go test ./sandbox/grader -run '^$' -bench 'Integration(GradeHello|BarePython|DockerRunPerTest)' -benchtime 10x
+// Run: go test ./sandbox/grader -run '^$' -bench 'Integration(GradeHello|GradeCat|DockerRunPerTest)|BarePython' -benchtime 10x
 // Each reports ms/submission; the per-test cost is the slope between 1 and
 // 100 tests, the per-submission cost what is left at 1 test.
 
@@ -50,6 +51,31 @@ func BenchmarkIntegrationGradeHello(b *testing.B) {
 		b.Run(fmt.Sprintf("tests=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				res, err := g.Grade(context.Background(), pkg, "python3", []byte(helloProgram))
+				if err != nil || res.Outcome != verdict.Accepted {
+					b.Fatalf("%+v %v", res, err)
+				}
+			}
+			reportPerSubmission(b)
+		})
+	}
+}
+
+// BenchmarkIntegrationGradeCat grades `cat` (each test's output is its
+// input) on the same tests: the sandbox's own cost, with almost no program
+// start-up in it.
+func BenchmarkIntegrationGradeCat(b *testing.B) {
+	g, _ := realGrader(b, "python3")
+	g.Languages["cat"] = grader.Language{Name: "cat", Image: g.Languages["python3"].Image, File: "main.txt", Run: []string{"cat"}}
+	for _, n := range testCounts {
+		tests := helloTests(n)
+		for k, io := range tests {
+			tests[k] = [2]string{io[0], io[0]}
+		}
+		pkg := sumPackage(b, "", tests, nil)
+		pkg.Spec.Languages = append(pkg.Spec.Languages, "cat")
+		b.Run(fmt.Sprintf("tests=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				res, err := g.Grade(context.Background(), pkg, "cat", []byte("-"))
 				if err != nil || res.Outcome != verdict.Accepted {
 					b.Fatalf("%+v %v", res, err)
 				}

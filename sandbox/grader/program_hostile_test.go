@@ -36,6 +36,17 @@ func echoPackage(t testing.TB, timeMS int) *challenges.Package {
 	return sumPackage(t, fmt.Sprintf("limits: {time_ms: %d, memory_mb: 128, output_kb: 64}\n", timeMS), tests, nil)
 }
 
+// everyTestPackage is an echo package of n tests that all run whatever
+// happens (one group scored by sum): an attack gets n tries at the runner.
+func everyTestPackage(t testing.TB, n int) *challenges.Package {
+	tests := map[string][2]string{}
+	for i := 0; i < n; i++ {
+		in := "IN-" + randomHex(t) + "\n"
+		tests[fmt.Sprint(i)] = [2]string{in, in}
+	}
+	return sumPackage(t, "limits: {time_ms: 1000, memory_mb: 128, output_kb: 64}\nprogram: {groups: [{name: all, points: 100, tests: '*', scoring: sum}]}\n", tests, nil)
+}
+
 // secretPackage's answers are unguessable secrets: only a program that
 // reads the hidden answers could print them.
 func secretPackage(t testing.TB) *challenges.Package {
@@ -125,7 +136,9 @@ while True:
     except OSError:
         pass
 `},
-		{name: "shell fork bomb", pkg: echoPkg, lang: "python3", outcome: verdict.TimeLimit, within: 30 * time.Second,
+		// Five bombs in one container: the runner, PID 1 of the sandbox, must
+		// not need a new thread it cannot get while the pids are used up.
+		{name: "shell fork bomb", pkg: everyTestPackage(t, 5), lang: "python3", outcome: verdict.TimeLimit, within: 40 * time.Second,
 			source: "import os\nos.system(\"bomb() { bomb | bomb & }; bomb\")\nimport time\ntime.sleep(60)\n"},
 		{name: "C++ fork bomb", pkg: echoPkg, lang: "cpp", outcome: verdict.TimeLimit, within: 40 * time.Second,
 			source: "#include <unistd.h>\nint main() { for (;;) fork(); }\n"},
@@ -216,9 +229,16 @@ print(input())
 				calm, calmErr = g.Grade(context.Background(), echoPkg, "python3", []byte(echo))
 			}()
 			start := time.Now()
-			res := grade(t, g, tc.pkg, tc.lang, tc.source)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			res, err := g.Grade(ctx, tc.pkg, tc.lang, []byte(tc.source))
+			cancel()
 			took := time.Since(start)
+			// Wait for the concurrent grade before anything may end the
+			// test, so that no sandbox outlives it.
 			wg.Wait()
+			if err != nil {
+				t.Fatalf("grade: %v", err)
+			}
 			t.Logf("%s: %s in %v (%s)", tc.name, res.Outcome, took.Round(time.Millisecond), res.Message)
 			if res.Outcome != tc.outcome {
 				t.Errorf("got %s (%q), tests %+v; want %s", res.Outcome, res.Message, res.Tests, tc.outcome)
@@ -260,8 +280,11 @@ print(input())
 		ownerRes, ownerErr = g.Grade(context.Background(), pkg, "python3", []byte(owner))
 	}()
 	time.Sleep(1500 * time.Millisecond)
-	thief := grade(t, g, pkg, "python3", fmt.Sprintf(scanFor, "OTHERSUB-[0-9a-f]{24}"))
+	thief, thiefErr := g.Grade(context.Background(), pkg, "python3", []byte(fmt.Sprintf(scanFor, "OTHERSUB-[0-9a-f]{24}")))
 	wg.Wait()
+	if thiefErr != nil {
+		t.Fatalf("thief: %v", thiefErr)
+	}
 	if thief.Outcome != verdict.Accepted {
 		t.Errorf("the thief found another submission's files: %s %+v", thief.Outcome, thief.Tests)
 	}

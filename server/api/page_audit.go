@@ -11,6 +11,8 @@ import (
 
 type auditRow struct {
 	audit.Entry
+	// ActionLabel is the action in the page's language, when it is known.
+	ActionLabel string
 	// Link leads to the target when it is a submission or a rejudge.
 	Link        string
 	DetailsJSON string
@@ -34,7 +36,10 @@ func (s *server) auditPage(c *fiber.Ctx) error {
 	}
 	d := auditPageData{page: p}
 	for _, e := range entries {
-		r := auditRow{Entry: e}
+		r := auditRow{Entry: e, ActionLabel: e.Action}
+		if key := "audit.act." + e.Action; s.UI.Messages().Has(key) {
+			r.ActionLabel = s.UI.T(p.Lang, key)
+		}
 		if cid, _, ok := submission.SplitID(e.Target); ok && cid == ct.ID {
 			r.Link = "/submissions/" + e.Target
 		} else if strings.HasPrefix(e.Action, "rejudge.") && e.Target != "" {

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -112,10 +110,6 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 					wantLang := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
 					if !strings.Contains(body, wantLang) {
 						t.Errorf("page is not in %s", lang)
-					}
-					if dir := os.Getenv("ARENA_PAGES_DUMP"); dir != "" {
-						name := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(pg.path) + "-" + user + "-" + lang + ".html"
-						_ = os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
 					}
 				})
 			}
