@@ -29,6 +29,10 @@ done
 # PDF certificates: a Chinese TrueType font to print them, poppler to check them.
 [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# The browser tests' screenshots show Chinese pages: Chromium needs a CJK font.
+if [ "${ARENA_SKIP_BROWSER:-}" != 1 ] && [ ! -d /usr/share/fonts/opentype/noto ]; then
+  missing+=(fonts-noto-cjk)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -174,7 +174,11 @@ func (s *server) judgingQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return errInternal(err)
 	}
-	return c.JSON(fiber.Map{"jobs": q})
+	w, err := s.Submissions.Workers(c.UserContext())
+	if err != nil {
+		return errInternal(err)
+	}
+	return c.JSON(fiber.Map{"jobs": q, "workers": w})
 }
 
 // listSubmissions lists a contest's submissions: all of them for the jury

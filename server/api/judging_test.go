@@ -181,9 +181,15 @@ func TestIntegrationJudgingControl(t *testing.T) {
 	if len(list) != 1 || list[0].Contestant != "ben" {
 		t.Fatalf("jury's list for ben = %+v", list)
 	}
-	var q struct{ Jobs []submission.QueueEntry }
+	var q struct {
+		Jobs    []submission.QueueEntry
+		Workers []submission.Worker
+	}
 	if st := f.jsonReq(t, "GET", "/api/queue", "jury", "", &q); st != 200 || len(q.Jobs) != 0 {
 		t.Fatalf("queue: %d %+v", st, q)
+	}
+	if len(q.Workers) != 1 || q.Workers[0].Name != "test-worker" || q.Workers[0].Busy {
+		t.Fatalf("workers: %+v, want the idle test-worker", q.Workers)
 	}
 }
 

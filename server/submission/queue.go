@@ -290,3 +290,35 @@ func (s *Store) Queue(ctx context.Context, limit int64) ([]QueueEntry, error) {
 	}
 	return out, nil
 }
+
+// Worker is a judge worker as the queue sees it.
+type Worker struct {
+	Name string `json:"name"`
+	// Jobs is how many jobs it holds now.
+	Jobs   int64 `json:"jobs"`
+	IdleMS int64 `json:"idle_ms"`
+	Busy   bool  `json:"busy"`
+}
+
+// onlineWithin: a worker polls the queue every few seconds, so one silent for
+// longer is gone.
+const onlineWithin = 30 * time.Second
+
+// Workers lists the judge workers seen recently.
+func (s *Store) Workers(ctx context.Context) ([]Worker, error) {
+	cs, err := s.rdb.XInfoConsumers(ctx, JobsKey, Group).Result()
+	if err != nil {
+		if strings.Contains(err.Error(), "NOGROUP") || strings.Contains(err.Error(), "no such key") {
+			return []Worker{}, nil
+		}
+		return nil, fmt.Errorf("list judge workers: %w", err)
+	}
+	out := []Worker{}
+	for _, c := range cs {
+		if c.Idle > onlineWithin && c.Pending == 0 {
+			continue
+		}
+		out = append(out, Worker{Name: c.Name, Jobs: c.Pending, IdleMS: c.Idle.Milliseconds(), Busy: c.Pending > 0})
+	}
+	return out, nil
+}
