@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -138,20 +139,31 @@ func TestIntegrationChallengeTryAndVerify(t *testing.T) {
 	}
 }
 
-// TestIntegrationVerifyExamples checks the reference solutions of the
-// program examples, as CI must: accepted, partial, wrong and hostile ones.
+// TestIntegrationVerifyExamples checks the reference solutions of every
+// example package, as CI must: accepted, partial, wrong and hostile ones.
 func TestIntegrationVerifyExamples(t *testing.T) {
 	cli := testenv.Docker(t)
-	for _, img := range []string{"skillarena/python3:latest", "skillarena/cpp:latest", "skillarena/node:latest", "skillarena/go:latest"} {
-		testenv.Image(t, cli, img)
+	for _, img := range []string{"python3", "cpp", "node", "go", "sqlite", "evm", "solidity"} {
+		testenv.Image(t, cli, "skillarena/"+img+":latest")
 	}
-	code, out, stderr := runCLI("challenge", "verify", "--parallel", "2",
-		"../../challenges/hello", "../../challenges/fault-training", "../../challenges/order-cleaning")
+	dirs, err := filepath.Glob("../../challenges/*/challenge.yaml")
+	if err != nil || len(dirs) < 7 {
+		t.Fatalf("example packages: %v %v", dirs, err)
+	}
+	args := []string{"challenge", "verify", "--parallel", "2"}
+	solutions := 0
+	for _, y := range dirs {
+		dir := filepath.Dir(y)
+		args = append(args, dir)
+		files, _ := filepath.Glob(filepath.Join(dir, "solutions", "*", "*"))
+		solutions += len(files)
+	}
+	code, out, stderr := runCLI(args...)
 	t.Logf("verify:\n%s", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "18 reference solution(s) graded, 0 differ") {
-		t.Errorf("verify summary:\n%s", out)
+	if want := fmt.Sprintf("%d reference solution(s) graded, 0 differ", solutions); !strings.Contains(out, want) {
+		t.Errorf("verify summary lacks %q:\n%s", want, out)
 	}
 }

@@ -167,6 +167,7 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 		return fmt.Errorf("Docker engine (start it with deploy/setup.sh): %w", err)
 	}
 	defer sb.Close()
+	sb.Labels = map[string]string{container.WorkerLabel: f.id}
 	// What a crashed judge left behind on this engine; well above any wall timeout.
 	if n, err := sb.Sweep(ctx, 15*time.Minute); err != nil {
 		env.Log.Warn("sweep old sandbox containers", "err", err)

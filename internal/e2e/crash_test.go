@@ -57,7 +57,7 @@ func TestIntegrationWorkerKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = a.Wait()
-	t.Cleanup(func() { removeOrphans(t) })
+	t.Cleanup(func() { removeOrphans(t, "judge-a") })
 	if st := p.submission(alice, sid).Status; st != "judging" {
 		t.Fatalf("killed mid-job, yet status is %s", st)
 	}
@@ -155,16 +155,19 @@ func TestIntegrationRedisKilled(t *testing.T) {
 }
 
 // removeOrphans removes the sandbox containers a killed worker left behind
-// (a judge sweeps such leftovers only once they are old). Tests in this
-// package run one at a time, so no other test owns a sandbox container now.
-func removeOrphans(t *testing.T) {
+// (a judge sweeps such leftovers only once they are old); the worker label
+// keeps other tests' containers out of it.
+func removeOrphans(t *testing.T, worker string) {
 	cli := testenv.Docker(t)
 	ctx := context.Background()
 	list, err := cli.ContainerList(ctx, dcontainer.ListOptions{All: true,
-		Filters: filters.NewArgs(filters.Arg("label", container.Label+"=1"))})
+		Filters: filters.NewArgs(filters.Arg("label", container.Label+"=1"), filters.Arg("label", container.WorkerLabel+"="+worker))})
 	if err != nil {
 		t.Errorf("list leftover containers: %v", err)
 		return
+	}
+	if len(list) == 0 {
+		t.Errorf("no container of the killed worker %s found: is the worker label set?", worker)
 	}
 	for _, c := range list {
 		_ = cli.ContainerRemove(ctx, c.ID, dcontainer.RemoveOptions{Force: true})

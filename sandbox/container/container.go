@@ -30,6 +30,8 @@ import (
 const (
 	// Label marks every sandbox container (value "1").
 	Label = "skillarena.sandbox"
+	// WorkerLabel names the judge worker that started a container.
+	WorkerLabel = "skillarena.worker"
 	// User is the unprivileged uid:gid everything in the sandbox runs as.
 	User = "65534:65534"
 	// WorkDir is the size-capped tmpfs the request's files go to.
@@ -137,6 +139,9 @@ type Runner struct {
 	cli     *client.Client
 	log     *slog.Logger
 	ownsCli bool
+	// Labels go on every container this runner starts (e.g. the judge
+	// worker's name, so its leftovers can be told apart). Set before use.
+	Labels map[string]string
 }
 
 // New connects to the Docker engine from the environment (DOCKER_HOST etc.),
@@ -201,6 +206,16 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 	}
 	start := time.Now()
 
+	if len(r.Labels) > 0 {
+		merged := make(map[string]string, len(r.Labels)+len(cfg.Labels))
+		for k, v := range r.Labels {
+			merged[k] = v
+		}
+		for k, v := range cfg.Labels {
+			merged[k] = v
+		}
+		cfg.Labels = merged
+	}
 	config, hostConfig := containerSpec(cfg)
 	created, err := r.cli.ContainerCreate(ctx, config, hostConfig, nil, nil, "")
 	if err != nil {
