@@ -1,6 +1,11 @@
 package challenges
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -125,5 +130,38 @@ func TestArchiveRoundTrip(t *testing.T) {
 	}
 	if err := Unpack([]byte("not a gzip"), t.TempDir()); err == nil {
 		t.Fatal("garbage unpacked without error")
+	}
+}
+
+func TestUnpackRefusesEscapingPaths(t *testing.T) {
+	for _, name := range []string{"../evil.txt", "a/../../evil.txt", "/etc/evil.txt"} {
+		var buf bytes.Buffer
+		gz := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(gz)
+		_ = tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: 4})
+		_, _ = tw.Write([]byte("evil"))
+		_ = tw.Close()
+		_ = gz.Close()
+		root := t.TempDir()
+		dir := filepath.Join(root, "pkg")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		err := Unpack(buf.Bytes(), dir)
+		if err == nil || !strings.Contains(err.Error(), "escapes") {
+			t.Errorf("%s: err = %v, want a refusal", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(root, "evil.txt")); err == nil {
+			t.Errorf("%s: a file was written outside the package", name)
+		}
+	}
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	_ = tw.WriteHeader(&tar.Header{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/etc/passwd"})
+	_ = tw.Close()
+	_ = gz.Close()
+	if err := Unpack(buf.Bytes(), t.TempDir()); err == nil {
+		t.Error("a symlink was unpacked")
 	}
 }

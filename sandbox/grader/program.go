@@ -102,7 +102,8 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 
 	fractions := make([]float64, len(pkg.Tests))
 	for i, tr := range out.Tests {
-		t := verdict.Test{Name: pkg.Tests[i].Name, CPUTimeMS: tr.CPUTimeMS, WallTimeMS: tr.WallTimeMS, MemoryBytes: tr.MemoryBytes}
+		t := verdict.Test{Name: pkg.Tests[i].Name, CPUTimeMS: tr.CPUTimeMS, WallTimeMS: tr.WallTimeMS, MemoryBytes: tr.MemoryBytes,
+			Output: juryOutput(tr)}
 		t.Outcome = fromStatus(tr.Status)
 		if t.Outcome == verdict.TimeLimit && tr.MemoryBytes > spec.Limits.MemoryMB<<20 {
 			// The sandbox's memory cap leaves room for the compiler, so a
@@ -294,6 +295,19 @@ func trimMessage(msg string, maxBytes, maxLines int) string {
 	}
 	if cut {
 		out += fmt.Sprintf("\n... (%d more bytes not shown)", len(msg)-len(out))
+	}
+	return out
+}
+
+// juryOutput is what the jury sees of a test's run: its stderr, and how it
+// ended when it did not exit cleanly. It may echo hidden input, so the API
+// shows it to the jury only.
+func juryOutput(r runner.StepResult) string {
+	out := strings.TrimSpace(string(r.Stderr))
+	if r.Signal != "" {
+		out = strings.TrimSpace(out + "\n[killed by " + r.Signal + "]")
+	} else if r.ExitCode != 0 {
+		out = strings.TrimSpace(fmt.Sprintf("%s\n[exit code %d]", out, r.ExitCode))
 	}
 	return out
 }

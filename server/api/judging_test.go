@@ -395,3 +395,31 @@ func TestIntegrationSocketChannels(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationHugeUpload: a body over the limit is refused with a JSON
+// error and records nothing.
+func TestIntegrationHugeUpload(t *testing.T) {
+	f := newFixture(t, time.Now())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = f.app.Listener(ln) }()
+	t.Cleanup(func() { _ = f.app.Shutdown() })
+	body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, strings.Repeat("x", 3<<20))
+	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/contests/run/submissions", body)
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 413 || !strings.Contains(string(b), `"too_large"`) {
+		t.Fatalf("huge upload: %d %s", resp.StatusCode, b)
+	}
+	if _, err := f.subs.Get(context.Background(), "run-1"); err == nil {
+		t.Fatal("the refused upload was recorded")
+	}
+}
