@@ -180,6 +180,16 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 	return w.Run(ctx)
 }
 
+// withStores runs fn with the stores open, and closes them after.
+func withStores(ctx context.Context, sf storeFlags, fn func(st *stores) error) error {
+	st, err := openStores(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer st.rdb.Close()
+	return fn(st)
+}
+
 func serveCommand() command {
 	return command{
 		name: "serve", summary: "run the HTTP server: web UI, /api and /ws (stateless; run any number)",
@@ -189,12 +199,7 @@ func serveCommand() command {
 			sf.register(fs)
 			f.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
-				st, err := openStores(ctx, sf)
-				if err != nil {
-					return err
-				}
-				defer st.rdb.Close()
-				return serveHTTP(ctx, env, st, f, nil)
+				return withStores(ctx, sf, func(st *stores) error { return serveHTTP(ctx, env, st, f, nil) })
 			}
 		},
 	}
@@ -209,12 +214,7 @@ func judgeCommand() command {
 			sf.register(fs)
 			f.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
-				st, err := openStores(ctx, sf)
-				if err != nil {
-					return err
-				}
-				defer st.rdb.Close()
-				return runJudge(ctx, env, st, sf, f)
+				return withStores(ctx, sf, func(st *stores) error { return runJudge(ctx, env, st, sf, f) })
 			}
 		},
 	}
