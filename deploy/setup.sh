@@ -49,13 +49,21 @@ if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
   exit 1
 fi
 
-# Redis, with AOF on so an acknowledged submission survives a crash.
+# Redis, with AOF on so an acknowledged submission survives a crash (AOF
+# alone: RDB snapshots would only add a second way to fail).
 if redis-cli -p "$port" ping >/dev/null 2>&1; then
+  probe=$(redis-cli -p "$port" set arena:setup:probe 1 2>&1 || true)
+  if [ "$probe" != OK ]; then
+    say "Redis on port $port answers but refuses writes: $probe"
+    say "fix or stop that server (redis-cli -p $port shutdown nosave), then run this again"
+    exit 1
+  fi
+  redis-cli -p "$port" del arena:setup:probe >/dev/null
   say "Redis answers on port $port"
 else
   say "starting Redis on 127.0.0.1:$port (AOF in $data/redis)"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --dir "$data/redis" \
-    --appendonly yes --appendfsync everysec --logfile "$data/redis/redis.log"
+    --appendonly yes --appendfsync everysec --save "" --logfile "$data/redis/redis.log"
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   redis-cli -p "$port" ping >/dev/null || { say "Redis did not start; see $data/redis/redis.log"; exit 1; }
 fi
