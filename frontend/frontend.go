@@ -27,6 +27,7 @@ var files embed.FS
 var Views = []string{
 	"home", "login", "error", "contest", "board", "challenges", "challenge", "submit",
 	"submissions", "submission", "clarifications", "rejudge", "admin", "import", "audit",
+	"certificates", "verify",
 }
 
 type asset struct {

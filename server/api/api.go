@@ -242,6 +242,13 @@ func (s *server) routes() []Route {
 		{get, "/contests/:cid/import", Organizer, "Contestant import page", s.importPage},
 		{post, "/contests/:cid/import", Organizer, "Preview or import contestants from the form", s.importForm},
 		{get, "/contests/:cid/audit", Organizer, "Audit log page", s.auditPage},
+		{get, "/contests/:cid/certificates", Organizer, "Winner review and certificates: flags and why, overrides, finalize, exports, issued certificates", s.certificatesPage},
+		{post, "/contests/:cid/certificates/overrides", Organizer, "Override a contestant's status, award or level from the form", s.certOverrideForm},
+		{post, "/contests/:cid/certificates/overrides/:contestant/clear", Organizer, "Remove an override from the form", s.certClearOverrideForm},
+		{post, "/contests/:cid/certificates/scores", Organizer, "Import an imported part's scores from the form", s.certScoresForm},
+		{post, "/contests/:cid/certificates/finalize", Organizer, "Finalize from the form, after its confirmation step", s.certFinalizeForm},
+		{post, "/contests/:cid/certificates/:number/revoke", Organizer, "Revoke a certificate from the form", s.certRevokeForm},
+		{post, "/contests/:cid/certificates/:number/agency-number", Organizer, "Record a certificate's national number from the form", s.certAgencyForm},
 	}
 }
 

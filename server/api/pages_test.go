@@ -14,7 +14,7 @@ import (
 )
 
 // keyRE matches what an untranslated key would look like in a page's text.
-var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|js)\.[a-z_]+\b`)
+var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|js)\.[a-z_]+\b`)
 
 var (
 	i18nScriptRE = regexp.MustCompile(`(?s)<script type="application/json" id="i18n">.*?</script>`)
@@ -80,6 +80,9 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/old/admin", []string{"org"}},
 		{"/contests/run/import", []string{"org"}},
 		{"/contests/run/audit", []string{"org"}},
+		{"/contests/run/certificates", []string{"org", "ann"}},
+		{"/contests/old/certificates", []string{"org"}},
+		{"/verify/nope", []string{"", "ann"}},
 		{"/contests/nope", []string{"ann"}},
 		{"/contests/run/admin", []string{"ann"}},
 	}

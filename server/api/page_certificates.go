@@ -1,0 +1,515 @@
+package api
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/contest"
+)
+
+// option is one choice of a select.
+type option struct{ Value, Label string }
+
+// certNote is one line of why a contestant gets what they get.
+type certNote struct {
+	Text string
+	// En marks a note left in the server's own words, which are English.
+	En bool
+}
+
+// certScore is a score that may be missing (an imported part not imported yet).
+type certScore struct {
+	Score float64
+	Has   bool
+}
+
+// certRow is one contestant of the review, as the page shows them: the
+// holder masked, levels and awards named in the page's language.
+type certRow struct {
+	certificate.Entry
+	Winner                 bool
+	Award                  string
+	Current, Target, Level string
+	Parts                  []certScore
+	Notes                  []certNote
+	// Overridden lists what the override changed, "field: value".
+	Overridden []string
+}
+
+// certRecord is an issued certificate as the page lists it.
+type certRecord struct {
+	Number, Name, IDNumber, Username, Award, Level, AgencyNumber, Issued string
+	Rank                                                                 int
+	Revoked                                                              *certificate.Revocation
+	RevokedOn                                                            string
+}
+
+// certPart is one part of the total.
+type certPart struct {
+	Name, Title string
+	Imported    bool
+}
+
+type certPageData struct {
+	page
+	// Blocked says why there is nothing to review: disabled (no certificate
+	// service), no_rules, not_started or running (the contest has not
+	// ended), frozen (its board is not unfrozen yet).
+	Blocked string
+	Rules   *rules.Rules
+	// Rule texts in the page's language.
+	Tier, LevelRange, Qualify string
+	AwardRules, LevelRules    []option
+	Review                    *certificate.Review
+	Rows                      []certRow
+	Parts, Imported           []certPart
+	Statuses, Awards, Levels  []option
+	// Confirm shows the finalize confirmation with the Winners it would issue to.
+	Confirm bool
+	Winners []certRow
+	Records []certRecord
+	// FinalizedAt is when the results were locked, in the server's time.
+	FinalizedAt string
+	// Failed names the form that failed ("override:USER", "clear:USER",
+	// "scores", "finalize", "revoke:NUMBER", "agency:NUMBER"): it is shown
+	// open again with what was entered.
+	Failed                                                             string
+	FormStatus, FormAward, FormLevel, FormReason, FormAgency, FormPart string
+	// AgencyProblem says what is wrong with an agency number entered.
+	AgencyProblem string
+}
+
+// certFailedLocal carries the name of a failed certificate form to the page.
+const certFailedLocal = "cert_failed"
+
+// certFailed shows the page again with the failed form open, err above it.
+func (s *server) certFailed(c *fiber.Ctx, form string, err error) error {
+	c.Locals(certFailedLocal, form)
+	return s.formFailed(c, err, s.certificatesPage)
+}
+
+const certView = "certificates"
+
+func certPath(cid string) string { return "/contests/" + cid + "/certificates" }
+
+// certificatesPage is the organizer's winner review and certificate screen:
+// the flags the rules give each contestant with the reasons, overrides,
+// imported part scores, finalizing with a confirmation step, exports, and
+// once finalized the issued certificates (PDF, revoke, agency number).
+// Before the results are final it says what is missing.
+func (s *server) certificatesPage(c *fiber.Ctx) error {
+	ct, p, err := s.contestPage(c, "cert.title", "certificates")
+	if err != nil {
+		return err
+	}
+	d := certPageData{page: p}
+	if c.Method() != fiber.MethodGet {
+		// A form shown again: the language switch leads to the page, not the form's address.
+		d.SwitchURL = certPath(ct.ID) + "?lang=" + d.OtherLang
+	}
+	if f, ok := c.Locals(certFailedLocal).(string); ok {
+		d.Failed = f
+		d.FormStatus, d.FormAward, d.FormLevel = c.FormValue("status"), c.FormValue("award"), c.FormValue("level")
+		d.FormReason, d.FormAgency, d.FormPart = c.FormValue("reason"), c.FormValue("agency_number"), c.FormValue("part")
+		if strings.HasPrefix(f, "agency:") {
+			d.AgencyProblem = s.nationalNumberProblem(p.Lang, d.FormAgency)
+		}
+	}
+	svc, err := s.certs()
+	if err != nil {
+		d.Blocked = "disabled"
+		return s.render(c, certView, d)
+	}
+	if ct.Certificates == nil {
+		d.Blocked = "no_rules"
+		return s.render(c, certView, d)
+	}
+	rs := *ct.Certificates
+	rs.Normalize()
+	d.Rules = &rs
+	s.describeRules(&d, ct)
+	ctx := c.UserContext()
+	rv, err := svc.Review(ctx, ct.ID)
+	switch {
+	case errors.Is(err, certificate.ErrNotFinal):
+		switch ct.StateAt(s.Now()) {
+		case contest.NotStarted:
+			d.Blocked = "not_started"
+		case contest.Running:
+			d.Blocked = "running"
+		default:
+			d.Blocked = "frozen"
+		}
+		return s.render(c, certView, d)
+	case errors.Is(err, certificate.ErrNoRules):
+		d.Blocked = "no_rules"
+		return s.render(c, certView, d)
+	case err != nil:
+		return certError(err)
+	}
+	d.Review = rv.Masked()
+	for _, part := range rv.Parts {
+		cp := certPart{Name: part.Name, Title: part.Label(), Imported: part.Imported()}
+		d.Parts = append(d.Parts, cp)
+		if cp.Imported {
+			d.Imported = append(d.Imported, cp)
+		}
+	}
+	for _, e := range d.Review.Entries {
+		row := s.certRowOf(p.Lang, &rs, d.Review, e)
+		d.Rows = append(d.Rows, row)
+		if row.Winner {
+			d.Winners = append(d.Winners, row)
+		}
+	}
+	if rv.Finalized {
+		if rv.FinalizedAt != nil {
+			d.FinalizedAt = rv.FinalizedAt.Local().Format("2006-01-02 15:04:05")
+		}
+		recs, err := svc.Records(ctx, ct.ID)
+		if err != nil {
+			return certError(err)
+		}
+		for _, r := range recs {
+			h := r.Holder.Masked()
+			cr := certRecord{Number: r.Number, Name: h.Name, IDNumber: h.IDNumber, Username: r.Holder.Username,
+				Level: r.Level.In(p.Lang), AgencyNumber: r.AgencyNumber, Issued: r.Issued, Rank: r.Rank, Revoked: r.Revoked}
+			if r.Award != "" {
+				cr.Award = s.awardTitle(&rs, r.Award, r.AwardTitle, p.Lang)
+			}
+			if r.Revoked != nil {
+				cr.RevokedOn = r.Revoked.At.In(certificate.Zone()).Format("2006-01-02")
+			}
+			d.Records = append(d.Records, cr)
+		}
+	} else {
+		d.Confirm = c.Query("confirm") == "finalize" || d.Failed == "finalize"
+	}
+	if c.Query("ok") == "cert_scores" {
+		if n, err := strconv.Atoi(c.Query("scores")); err == nil {
+			title := c.Query("part")
+			if part, ok := rs.Part(title); ok {
+				title = part.Label()
+			}
+			d.Notice = s.UI.Messages().Tf(p.Lang, "cert.scores_done", n, title)
+		}
+	}
+	return s.render(c, certView, d)
+}
+
+// describeRules puts the contest's rules into words, and the choices the
+// override form offers.
+func (s *server) describeRules(d *certPageData, ct *contest.Contest) {
+	l, rs, m := d.Lang, d.Rules, s.UI.Messages()
+	d.Tier = ct.Tier.In(l)
+	d.LevelRange = rs.LowestLevel.In(l) + " – " + rs.HighestLevel.In(l)
+	if rs.Qualify.MinTotal != nil || len(rs.Qualify.MinParts) > 0 {
+		d.Qualify = s.describeRule(l, rs, rules.Placing{}, rs.Qualify, "", nil, false)
+	}
+	for _, a := range rs.Awards {
+		d.AwardRules = append(d.AwardRules, option{Value: s.awardTitle(rs, a.Name, "", l), Label: s.describeRule(l, rs, a.Placing, a.Minimums, "", nil, a.Qualified)})
+		d.Awards = append(d.Awards, option{Value: a.Name, Label: s.awardTitle(rs, a.Name, "", l)})
+	}
+	for _, p := range rs.Levels {
+		d.LevelRules = append(d.LevelRules, option{Value: p.Level.In(l), Label: s.describeRule(l, rs, p.Placing, p.Minimums, p.Who, p.Awards, false)})
+	}
+	for lv := rs.HighestLevel; lv <= rs.LowestLevel; lv++ {
+		d.Levels = append(d.Levels, option{Value: strconv.Itoa(int(lv)), Label: lv.In(l)})
+	}
+	for _, st := range []rules.Status{rules.Official, rules.Unofficial, rules.Disqualified} {
+		d.Statuses = append(d.Statuses, option{Value: string(st), Label: m.T(l, "cert.status_"+string(st))})
+	}
+}
+
+// describeRule says what a placing and minimums ask for: "top 3, total ≥ 60".
+func (s *server) describeRule(l string, rs *rules.Rules, pl rules.Placing, min rules.Minimums, who rules.Category, awards []string, qualified bool) string {
+	m := s.UI.Messages()
+	var parts []string
+	if pl.TopN > 0 {
+		parts = append(parts, m.Tf(l, "cert.rule_top_n", pl.TopN))
+	}
+	if pl.TopPercent > 0 {
+		parts = append(parts, m.Tf(l, "cert.rule_top_percent", fmtNum(pl.TopPercent)))
+	}
+	if min.MinTotal != nil {
+		parts = append(parts, m.Tf(l, "cert.rule_min_total", fmtNum(*min.MinTotal)))
+	}
+	for _, name := range slices.Sorted(maps.Keys(min.MinParts)) {
+		title := name
+		if p, ok := rs.Part(name); ok {
+			title = p.Label()
+		}
+		parts = append(parts, m.Tf(l, "cert.rule_min_part", title, fmtNum(min.MinParts[name])))
+	}
+	if len(awards) > 0 {
+		titles := make([]string, len(awards))
+		for i, a := range awards {
+			titles[i] = s.awardTitle(rs, a, "", l)
+		}
+		parts = append(parts, m.Tf(l, "cert.rule_awards", strings.Join(titles, " / ")))
+	}
+	switch who {
+	case rules.Worker:
+		parts = append(parts, m.T(l, "cert.rule_workers"))
+	case rules.Student:
+		parts = append(parts, m.T(l, "cert.rule_students"))
+	}
+	if qualified {
+		parts = append(parts, m.T(l, "cert.rule_qualified"))
+	}
+	if len(parts) == 0 {
+		return m.T(l, "cert.rule_everyone")
+	}
+	return strings.Join(parts, m.T(l, "cert.rule_and"))
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// awardTitle names an award in language l, by the rules, else as recorded.
+func (s *server) awardTitle(rs *rules.Rules, name, recorded, l string) string {
+	if _, ok := rs.Award(name); ok {
+		return rs.AwardTitle(name, l)
+	}
+	if l == "en" {
+		if t := defaultAwardTitle(name); t != "" {
+			return t
+		}
+	}
+	return cmp.Or(recorded, name)
+}
+
+// certRowOf makes a review entry into a table row in language l.
+func (s *server) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e certificate.Entry) certRow {
+	m := s.UI.Messages()
+	row := certRow{Entry: e, Winner: e.Winner(), Current: e.Current.In(l), Target: e.Target.In(l), Level: e.Level.In(l)}
+	if e.Award != "" {
+		row.Award = s.awardTitle(rs, e.Award, e.AwardTitle, l)
+	}
+	for _, p := range rv.Parts {
+		v, ok := e.Parts[p.Name]
+		row.Parts = append(row.Parts, certScore{Score: v, Has: ok})
+	}
+	if e.Eligible && e.Rank > 0 {
+		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_place", e.Rank, rv.Participants)})
+	}
+	o := e.Override
+	if a, ok := rs.Award(e.Award); ok && (o == nil || o.Award == nil) {
+		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_award", row.Award,
+			s.describeRule(l, rs, a.Placing, a.Minimums, "", nil, a.Qualified))})
+	}
+	if e.Target != rules.NoLevel && (o == nil || o.Level == nil) {
+		// The promotion rules that lead to the target level and may apply to this contestant.
+		var why []string
+		for _, p := range rs.Levels {
+			if p.Level != e.Target || p.Who != "" && string(p.Who) != e.Holder.Category ||
+				len(p.Awards) > 0 && !slices.Contains(p.Awards, e.Award) {
+				continue
+			}
+			why = append(why, s.describeRule(l, rs, p.Placing, p.Minimums, p.Who, p.Awards, false))
+		}
+		if len(why) > 0 {
+			row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_level", row.Target, strings.Join(why, m.T(l, "cert.rule_or")))})
+		}
+	}
+	for _, n := range e.Notes {
+		if strings.HasPrefix(n, "overridden by ") {
+			continue // the override column says it
+		}
+		row.Notes = append(row.Notes, s.translateNote(l, n))
+	}
+	if o != nil {
+		if o.Status != "" {
+			row.Overridden = append(row.Overridden, m.T(l, "cert.status")+": "+m.T(l, "cert.status_"+string(o.Status)))
+		}
+		if o.Award != nil {
+			v := m.T(l, "cert.none")
+			if *o.Award != "" {
+				v = s.awardTitle(rs, *o.Award, "", l)
+			}
+			row.Overridden = append(row.Overridden, m.T(l, "cert.award")+": "+v)
+		}
+		if o.Level != nil {
+			v := m.T(l, "cert.none")
+			if *o.Level != rules.NoLevel {
+				v = o.Level.In(l)
+			}
+			row.Overridden = append(row.Overridden, m.T(l, "cert.level")+": "+v)
+		}
+	}
+	return row
+}
+
+// The notes package rules writes; translateNote puts them into the page's language.
+var (
+	noteFixed = map[string]string{
+		"disqualified": "cert.note_disqualified",
+		"unofficial: competes out of competition":   "cert.note_unofficial",
+		"did not take part":                         "cert.note_absent",
+		"below the qualifying scores: no promotion": "cert.note_unqualified",
+	}
+	noteStepUp   = regexp.MustCompile(`^holds (.+): steps up to (.+)$`)
+	noteTop      = regexp.MustCompile(`^already holds (.*), the highest level: no promotion$`)
+	noteInterval = regexp.MustCompile(`^last promoted on (\d{4}-\d{2}-\d{2}): at most one promotion in (\d+) months, none now$`)
+)
+
+func (s *server) translateNote(l, n string) certNote {
+	m := s.UI.Messages()
+	if key, ok := noteFixed[n]; ok {
+		return certNote{Text: m.T(l, key)}
+	}
+	if g := noteStepUp.FindStringSubmatch(n); g != nil {
+		return certNote{Text: m.Tf(l, "cert.note_step_up", levelIn(g[1], l), levelIn(g[2], l))}
+	}
+	if g := noteTop.FindStringSubmatch(n); g != nil {
+		return certNote{Text: m.Tf(l, "cert.note_top", levelIn(g[1], l))}
+	}
+	if g := noteInterval.FindStringSubmatch(n); g != nil {
+		months, _ := strconv.Atoi(g[2])
+		return certNote{Text: m.Tf(l, "cert.note_interval", g[1], months)}
+	}
+	return certNote{Text: n, En: true}
+}
+
+// levelIn names a level written as Level.String in language l.
+func levelIn(s, l string) string {
+	if lv, err := rules.ParseLevel(s); err == nil && lv != rules.NoLevel {
+		return lv.In(l)
+	}
+	return s
+}
+
+// nationalNumberProblem says, in language l, what keeps v from being a
+// national certificate number; "" when it is one.
+func (s *server) nationalNumberProblem(l, v string) string {
+	v = strings.TrimSpace(v)
+	if rules.CheckNationalNumber(v) == nil {
+		return ""
+	}
+	if n := utf8.RuneCountInString(v); n != 22 {
+		return s.UI.Messages().Tf(l, "js.cert_agency_length", n)
+	}
+	return s.UI.T(l, "js.cert_agency_format")
+}
+
+// errNoReason asks for the reason every audited action needs.
+func errNoReason() error {
+	return &apiError{Status: fiber.StatusBadRequest, Code: "no_reason", Message: "reason: say why (it goes into the audit log)"}
+}
+
+func hasReason(c *fiber.Ctx) bool { return strings.TrimSpace(c.FormValue("reason")) != "" }
+
+// certOverrideForm overrides one contestant's status, award or level
+// through the API's own handler.
+func (s *server) certOverrideForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "override:"+c.FormValue("contestant"), errNoReason())
+	}
+	if c.FormValue("status") == "" && c.FormValue("award") == "" && c.FormValue("level") == "" {
+		return s.certFailed(c, "override:"+c.FormValue("contestant"), &apiError{Status: fiber.StatusBadRequest, Code: "no_change",
+			Message: "give status, award or level to change"})
+	}
+	if err := callAPI(c, s.overrideCertificate, nil); err != nil {
+		return s.certFailed(c, "override:"+c.FormValue("contestant"), err)
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#c-"+c.FormValue("contestant"), "cert_overridden")
+}
+
+// certClearOverrideForm removes an override through the API's own handler.
+func (s *server) certClearOverrideForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "clear:"+c.Params("contestant"), errNoReason())
+	}
+	if err := callAPI(c, s.clearCertificateOverride, nil); err != nil {
+		return s.certFailed(c, "clear:"+c.Params("contestant"), err)
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#c-"+c.Params("contestant"), "cert_override_cleared")
+}
+
+// certScoresForm imports an imported part's scores through the API's own handler.
+func (s *server) certScoresForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "scores", errNoReason())
+	}
+	var out struct {
+		Part   string `json:"part"`
+		Scores int    `json:"scores"`
+	}
+	if err := callAPI(c, s.importPartScores, &out); err != nil {
+		return s.certFailed(c, "scores", err)
+	}
+	return seeOther(c, fmt.Sprintf("%s?scores=%d&part=%s", certPath(c.Params("cid")), out.Scores, urlQuery(out.Part)), "cert_scores")
+}
+
+// certFinalizeForm locks the results and issues the certificates through
+// the API's own handler, after the page's confirmation step.
+func (s *server) certFinalizeForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "finalize", errNoReason())
+	}
+	if err := callAPI(c, s.finalizeCertificates, nil); err != nil {
+		return s.certFailed(c, "finalize", err)
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#issued", "cert_finalized")
+}
+
+// contestRecord checks that the certificate numbered in the path belongs
+// to the contest of the path.
+func (s *server) contestRecord(c *fiber.Ctx) (*certificate.Service, error) {
+	svc, err := s.certs()
+	if err != nil {
+		return nil, err
+	}
+	r, err := svc.Record(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return nil, certError(err)
+	}
+	if r.Contest != c.Params("cid") {
+		return nil, errNotFound(certificate.ErrNotFound.Error())
+	}
+	return svc, nil
+}
+
+// certRevokeForm revokes a certificate through the API's own handler.
+func (s *server) certRevokeForm(c *fiber.Ctx) error {
+	if _, err := s.contestRecord(c); err != nil {
+		return err
+	}
+	if !hasReason(c) {
+		return s.certFailed(c, "revoke:"+c.Params("number"), errNoReason())
+	}
+	if err := callAPI(c, s.revokeCertificate, nil); err != nil {
+		return s.certFailed(c, "revoke:"+c.Params("number"), err)
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#cert-"+c.Params("number"), "cert_revoked")
+}
+
+// certAgencyForm records the agency's national number of a certificate;
+// a number not in the national format is refused with the reason.
+func (s *server) certAgencyForm(c *fiber.Ctx) error {
+	svc, err := s.contestRecord(c)
+	if err != nil {
+		return err
+	}
+	agency := strings.TrimSpace(c.FormValue("agency_number"))
+	if err := rules.CheckNationalNumber(agency); err != nil {
+		return s.certFailed(c, "agency:"+c.Params("number"), &apiError{Status: fiber.StatusBadRequest, Code: "agency_number", Message: "agency_number: " + err.Error()})
+	}
+	if !hasReason(c) {
+		return s.certFailed(c, "agency:"+c.Params("number"), errNoReason())
+	}
+	u, _ := currentUser(c)
+	if _, err := svc.SetAgencyNumber(c.UserContext(), c.Params("number"), agency, u.Username, c.FormValue("reason")); err != nil {
+		return s.certFailed(c, "agency:"+c.Params("number"), certError(err))
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#cert-"+c.Params("number"), "cert_agency")
+}
