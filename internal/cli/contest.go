@@ -9,9 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
-	"github.com/skillarena/arena/server/scoreboard"
 )
 
 func contestLoadCommand() command {
@@ -48,27 +46,8 @@ func contestLoadCommand() command {
 					}
 					return contest.FromPackage(ctx, st.blobs, os.DirFS(dir))
 				}
-				// Check the contestants first, so a bad list changes nothing.
-				f, err := contest.ParseFile(data)
+				c, err := st.admin.Load(ctx, data, resolve, contest.AccountLookup(st.accounts), *who)
 				if err != nil {
-					return err
-				}
-				var enroll []scoreboard.Contestant
-				for _, name := range f.Contestants {
-					u, err := st.accounts.Get(ctx, name)
-					if errors.Is(err, account.ErrNotFound) {
-						return fmt.Errorf("contest.yaml: contestants: no account %q (import contestants first)", name)
-					}
-					if err != nil {
-						return err
-					}
-					enroll = append(enroll, scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization})
-				}
-				c, err := st.admin.Load(ctx, data, resolve, *who)
-				if err != nil {
-					return err
-				}
-				if err := st.admin.Enroll(ctx, c.ID, enroll...); err != nil {
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "contest %s loaded: %d challenges (%s), %s to %s, scoring %s\n",

@@ -71,7 +71,7 @@ func TestIntegrationContestLoad(t *testing.T) {
 		{yaml(end, "colour: red\n"), "colour"},
 		{strings.Replace(yaml(end, ""), "scoring: icpc", "scoring: elo", 1), "scoring"},
 		{strings.Replace(yaml(end, ""), abs, filepath.Join(dir, "missing"), 1), "challenges[0].package"},
-		{strings.Replace(yaml(end, ""), "[ann]", "[nobody]", 1), "nobody"},
+		{strings.Replace(yaml(end, ""), "[ann]", "[nobody]", 1), "contestants[0]: \"nobody\""},
 		{yaml(start.Add(-time.Hour), ""), "end"},
 	} {
 		if code, out := run(bad.content); code == 0 || !strings.Contains(out, bad.want) {

@@ -161,7 +161,7 @@ func (s *server) loadContest(c *fiber.Ctx) error {
 		}
 		return ch, nil
 	}
-	ct, err := s.Admin.Load(c.UserContext(), c.Body(), resolve, u.Username)
+	ct, err := s.Admin.Load(c.UserContext(), c.Body(), resolve, contest.AccountLookup(s.Accounts), u.Username)
 	if err != nil {
 		return adminError(err)
 	}

@@ -248,14 +248,20 @@ func TestIntegrationContestAdmin(t *testing.T) {
 		t.Fatalf("junk package: %s", resp.Status)
 	}
 	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	yaml := "id: city\ntitle: {zh: 市赛}\nstart: " + start + "\nend: " + end + "\nscoring: icpc\nchallenges:\n  - package: " + up.Package + "\n    points: 50\n"
+	yaml := "id: city\ntitle: {zh: 市赛}\nstart: " + start + "\nend: " + end + "\nscoring: icpc\nchallenges:\n  - package: " + up.Package + "\n    points: 50\ncontestants: [ann]\n"
 	if st := f.jsonReq(t, "PUT", "/api/contests", "org", yaml, &cv); st != 200 || cv.ID != "city" || cv.Scoring != "icpc" {
 		t.Fatalf("load: %d %+v", st, cv)
+	}
+	// ann is registered by the file: she may submit to city.
+	body, ctype = multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+	if resp := f.request(t, "POST", "/api/contests/city/submissions", "ann", ctype, body); resp.StatusCode != 202 {
+		t.Fatalf("ann submitting to the loaded contest: %s", resp.Status)
 	}
 	for _, bad := range []struct{ yaml, want string }{
 		{yaml + "colour: red\n", "colour"},
 		{strings.Replace(yaml, "scoring: icpc", "scoring: elo", 1), "scoring"},
 		{strings.Replace(yaml, up.Package, "sha256:"+strings.Repeat("0", 64), 1), "challenges[0].package"},
+		{strings.Replace(yaml, "[ann]", "[org]", 1), "not a contestant"},
 	} {
 		resp := f.request(t, "PUT", "/api/contests", "org", "application/yaml", strings.NewReader(bad.yaml))
 		b, _ := io.ReadAll(resp.Body)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/scoreboard"
 )
@@ -62,12 +63,25 @@ func (a *Admin) Enroll(ctx context.Context, cid string, cs ...scoreboard.Contest
 	return a.Board.Enroll(ctx, cid, cs...)
 }
 
-// Load creates or updates the contest a contest.yaml describes. Loading the
-// same file again updates the contest and keeps every submission.
-func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, who string) (*Contest, error) {
+// Lookup finds a contestant by username, for contest.yaml's contestants list.
+type Lookup func(ctx context.Context, username string) (scoreboard.Contestant, error)
+
+// Load creates or updates the contest a contest.yaml describes and registers
+// its contestants. Loading the same file again updates the contest and keeps
+// every submission. Contestants are looked up first, so a bad list changes
+// nothing.
+func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup Lookup, who string) (*Contest, error) {
 	f, err := ParseFile(data)
 	if err != nil {
 		return nil, err
+	}
+	var enroll []scoreboard.Contestant
+	for i, name := range f.Contestants {
+		c, err := lookup(ctx, name)
+		if err != nil {
+			return nil, invalid("contest.yaml: contestants[%d]: %q: %v", i, name, err)
+		}
+		enroll = append(enroll, c)
 	}
 	old, err := a.Contests.Get(ctx, f.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -82,6 +96,9 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, who str
 		action = "contest.update"
 	}
 	if err := a.Save(ctx, c, who, action, "contest.yaml loaded"); err != nil {
+		return nil, err
+	}
+	if err := a.Enroll(ctx, c.ID, enroll...); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -201,4 +218,21 @@ func fmtTime(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// AccountLookup finds contest.yaml's contestants among the accounts.
+func AccountLookup(accounts *account.Store) Lookup {
+	return func(ctx context.Context, name string) (scoreboard.Contestant, error) {
+		u, err := accounts.Get(ctx, name)
+		if errors.Is(err, account.ErrNotFound) {
+			return scoreboard.Contestant{}, errors.New("no such account (import contestants first)")
+		}
+		if err != nil {
+			return scoreboard.Contestant{}, err
+		}
+		if u.Role != account.Contestant {
+			return scoreboard.Contestant{}, fmt.Errorf("%s is a %s, not a contestant", u.Username, u.Role)
+		}
+		return scoreboard.Contestant{ID: u.Username, Name: u.Name, Organization: u.Organization}, nil
+	}
 }
