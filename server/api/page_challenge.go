@@ -80,7 +80,7 @@ func (s *server) challengePage(c *fiber.Ctx) error {
 			d.Missing = true
 		} else {
 			d.ShownLang = shown
-			if d.Statement, err = s.UI.Markdown(text); err != nil {
+			if d.Statement, err = s.UI.Markdown(withoutTitle(text)); err != nil {
 				return errInternal(err)
 			}
 		}
@@ -140,4 +140,17 @@ func asciiOnly(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// withoutTitle drops a statement's leading "# Title" line: the page shows
+// the challenge's title above it already.
+func withoutTitle(md string) string {
+	rest := strings.TrimLeft(md, "\ufeff \t\r\n")
+	if !strings.HasPrefix(rest, "# ") {
+		return md
+	}
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		return rest[i+1:]
+	}
+	return ""
 }
