@@ -224,13 +224,9 @@ func (s *server) forViewer(u account.User, ct *contest.Contest, sub submission.S
 
 // getSource sends a submission's file to its contestant or the jury.
 func (s *server) getSource(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	sub, err := s.Submissions.Get(c.UserContext(), c.Params("sid"))
-	if errors.Is(err, submission.ErrNotFound) || err == nil && sub.Contestant != u.Username && !isJury(u) {
-		return errNotFound("no submission " + c.Params("sid"))
-	}
+	sub, err := s.visibleSubmission(c)
 	if err != nil {
-		return errInternal(err)
+		return err
 	}
 	data, err := s.Blobs.Get(c.UserContext(), sub.Blob)
 	if errors.Is(err, blob.ErrNotFound) {

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -403,7 +405,7 @@ func TestIntegrationSocketChannels(t *testing.T) {
 }
 
 // TestIntegrationHugeUpload: a body over the limit is refused with a JSON
-// error and records nothing.
+// error, before it is read, and records nothing.
 func TestIntegrationHugeUpload(t *testing.T) {
 	f := newFixture(t, time.Now())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -412,13 +414,22 @@ func TestIntegrationHugeUpload(t *testing.T) {
 	}
 	go func() { _ = f.app.Listener(ln) }()
 	t.Cleanup(func() { _ = f.app.Shutdown() })
-	body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, strings.Repeat("x", 3<<20))
-	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/contests/run/submissions", body)
-	req.Header.Set("Content-Type", ctype)
-	req.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
-	resp, err := http.DefaultClient.Do(req)
+	// Announce a 3 MB body and send none of it: the server must answer from
+	// the headers alone (a client still writing would see the connection close).
+	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /api/contests/run/submissions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n", ln.Addr(), f.tokens["ann"], 3<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to an oversize request: %v", err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

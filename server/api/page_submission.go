@@ -27,12 +27,9 @@ type submissionPageData struct {
 // module; a row that does not match the feed's filters is 204.
 func (s *server) submissionPage(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	sub, err := s.Submissions.Get(c.UserContext(), c.Params("sid"))
-	if errors.Is(err, submission.ErrNotFound) || err == nil && sub.Contestant != u.Username && !isJury(u) {
-		return errNotFound("no submission " + c.Params("sid"))
-	}
+	sub, err := s.visibleSubmission(c)
 	if err != nil {
-		return errInternal(err)
+		return err
 	}
 	ct, err := s.Contests.Get(c.UserContext(), sub.Contest)
 	if err != nil {
