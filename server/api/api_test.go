@@ -31,6 +31,10 @@ import (
 
 const testPassword = "correct horse"
 
+// limitWindow is the rate limiters' window in tests: windows are fixed, so a
+// minute-long one could roll over in the middle of a test and reset a count.
+const limitWindow = 24 * time.Hour
+
 type fixture struct {
 	app    *fiber.App
 	tokens map[string]string
@@ -91,8 +95,8 @@ func newFixture(t *testing.T, now time.Time) *fixture {
 		Events:         events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()), Blobs: blobs, UI: ui,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Limits: Limits{MaxSubmissionBytes: 1000, SessionTTL: time.Hour,
-			Submit: ratelimit.New(rdb, "submit", 3, time.Minute), Login: ratelimit.New(rdb, "login", 5, time.Minute),
-			LoginAddr: ratelimit.New(rdb, "login-addr", 20, time.Minute)},
+			Submit: ratelimit.New(rdb, "submit", 3, limitWindow), Login: ratelimit.New(rdb, "login", 5, limitWindow),
+			LoginAddr: ratelimit.New(rdb, "login-addr", 20, limitWindow)},
 		Now: func() time.Time { return now },
 	})
 	for _, u := range []string{"org", "jury", "ann", "ben", "outsider"} {

@@ -1,19 +1,18 @@
 package certificate
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
 	"github.com/skillarena/arena/server/certificate/rules"
+
+	"github.com/skillarena/arena/server/sheet"
 )
 
 // Winner is one line of the winner list an evaluation agency asks for.
@@ -196,47 +195,18 @@ func cellText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// excelSafe keeps a spreadsheet from reading a text cell as a formula.
-func excelSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // WriteCSV writes the list as CSV that Chinese Excel opens as UTF-8: a BOM,
 // CRLF line ends; headers in Chinese, or English with lang "en".
 func (l *WinnerList) WriteCSV(w io.Writer, lang string) error {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("\ufeff"); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
 	cols := l.Columns()
-	if err := cw.Write(header(cols, lang)); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	for _, wn := range l.Winners {
-		row := make([]string, len(cols))
+	rows := make([][]string, len(l.Winners))
+	for r, wn := range l.Winners {
+		rows[r] = make([]string, len(cols))
 		for i, c := range cols {
-			row[i] = cellText(c.value(wn))
-			if !c.Numeric {
-				row[i] = excelSafe(row[i])
-			}
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
+			rows[r][i] = cellText(c.value(wn))
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
+	return sheet.WriteCSV(w, header(cols, lang), rows, func(i int) bool { return cols[i].Numeric })
 }
 
 // displayWidth counts wide (CJK) characters twice, as a spreadsheet shows them.

@@ -1,55 +1,14 @@
 package roster
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/sheet"
 )
-
-// excelSafe keeps a spreadsheet from reading a cell as a formula.
-func excelSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// writeCSV writes rows as CSV that Chinese Excel opens as UTF-8: a BOM and
-// CRLF line ends.
-func writeCSV(w io.Writer, header []string, rows [][]string) error {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.Write(utf8BOM); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	for _, r := range rows {
-		safe := make([]string, len(r))
-		for i, c := range r {
-			safe[i] = excelSafe(c)
-		}
-		if err := cw.Write(safe); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
-}
 
 // WritePasswords writes the login slips of an import as CSV (UTF-8 with a
 // BOM): username, password, name, organization, team, the masked ID number
@@ -59,7 +18,7 @@ func WritePasswords(w io.Writer, res *Result) error {
 	for i, e := range res.Entries {
 		rows[i] = []string{e.Username, e.Password, e.Name, e.Organization, e.Team, privacy.MaskIDNumber(e.IDNumber), res.Contest}
 	}
-	return writeCSV(w, []string{"username", "password", "name", "organization", "team", "id_number", "contest"}, rows)
+	return sheet.WriteCSV(w, []string{"username", "password", "name", "organization", "team", "id_number", "contest"}, rows, nil)
 }
 
 // exportHeader is the column layout of exports: the columns Import reads, and the role.
@@ -76,7 +35,7 @@ func WriteUsersCSV(w io.Writer, users []privacy.User) error {
 	for i, u := range users {
 		rows[i] = exportRow(u)
 	}
-	return writeCSV(w, exportHeader, rows)
+	return sheet.WriteCSV(w, exportHeader, rows, nil)
 }
 
 // WriteUsersXLSX writes users as an XLSX workbook of text cells, so ID and
