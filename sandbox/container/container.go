@@ -32,8 +32,11 @@ const (
 	Label = "skillarena.sandbox"
 	// WorkerLabel names the judge worker that started a container.
 	WorkerLabel = "skillarena.worker"
-	// User is the unprivileged uid:gid everything in the sandbox runs as.
-	User = "65534:65534"
+	// User is who the runner starts as: root, but with no capability
+	// beyond runnerCaps. It runs every step under a uid of its own
+	// (runner.ContestantUID, runner.GraderUID), so that nothing a step
+	// starts can signal, trace or read the runner.
+	User = "0:0"
 	// WorkDir is the size-capped tmpfs the request's files go to.
 	WorkDir = "/work"
 	// RunnerPath is the runner binary inside the sandbox images.
@@ -55,6 +58,12 @@ const (
 	// cleanupTimeout bounds the removal of a container after use.
 	cleanupTimeout = 30 * time.Second
 )
+
+// runnerCaps are the only capabilities in the sandbox: the runner's, to
+// switch each step to its uid, give it the files and kill what it leaves.
+// A step starts with none (a grader keeps SETUID, SETGID and KILL to start
+// contestant steps), and no-new-privileges keeps it so.
+func runnerCaps() []string { return []string{"CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"} }
 
 // Config sets the container for one request. Zero fields take defaults
 // (see WithDefaults).
@@ -354,10 +363,12 @@ func containerSpec(cfg Config) (*container.Config, *container.HostConfig) {
 		NetworkMode:    "none",
 		ReadonlyRootfs: true,
 		Tmpfs: map[string]string{
-			WorkDir: "rw,exec,nosuid,nodev,size=" + size + ",uid=65534,gid=65534,mode=0755",
+			// The runner writes the files, then gives the directory away.
+			WorkDir: "rw,exec,nosuid,nodev,size=" + size + ",uid=0,gid=0,mode=0755",
 			"/tmp":  "rw,exec,nosuid,nodev,size=" + size + ",mode=1777",
 		},
 		CapDrop:     []string{"ALL"},
+		CapAdd:      runnerCaps(),
 		SecurityOpt: []string{"no-new-privileges"},
 		LogConfig:   container.LogConfig{Type: "none"},
 		IpcMode:     "private",

@@ -40,9 +40,9 @@ func TestContainerSpec(t *testing.T) {
 		Labels: map[string]string{"skillarena.submission": "42", Label: "0"}}
 	c, h := containerSpec(cfg)
 	switch {
-	case c.User != "65534:65534", !c.NetworkDisabled, h.NetworkMode != "none", !h.ReadonlyRootfs:
+	case c.User != "0:0", !c.NetworkDisabled, h.NetworkMode != "none", !h.ReadonlyRootfs:
 		t.Errorf("user/network/rootfs: %+v %+v", c, h)
-	case len(h.CapDrop) != 1 || h.CapDrop[0] != "ALL", len(h.SecurityOpt) != 1 || h.SecurityOpt[0] != "no-new-privileges":
+	case len(h.CapDrop) != 1 || h.CapDrop[0] != "ALL", strings.Join(h.CapAdd, ",") != "CAP_SETUID,CAP_SETGID,CAP_KILL,CAP_CHOWN", len(h.SecurityOpt) != 1 || h.SecurityOpt[0] != "no-new-privileges":
 		t.Errorf("privileges: %v %v", h.CapDrop, h.SecurityOpt)
 	case h.Memory != 100<<20 || h.MemorySwap != h.Memory, *h.PidsLimit != 32, h.NanoCPUs != 5e8:
 		t.Errorf("resources: %+v", h.Resources)
@@ -50,7 +50,7 @@ func TestContainerSpec(t *testing.T) {
 		t.Errorf("log driver %q", h.LogConfig.Type)
 	case c.Labels[Label] != "1" || c.Labels["skillarena.submission"] != "42":
 		t.Errorf("labels %v", c.Labels)
-	case !strings.Contains(h.Tmpfs["/work"], "size=1048576") || !strings.Contains(h.Tmpfs["/work"], "uid=65534") ||
+	case !strings.Contains(h.Tmpfs["/work"], "size=1048576") || !strings.Contains(h.Tmpfs["/work"], "uid=0,") ||
 		!strings.Contains(h.Tmpfs["/tmp"], "size=1048576"):
 		t.Errorf("tmpfs %v", h.Tmpfs)
 	case len(c.Cmd) != 1 || c.Cmd[0] != RunnerPath || c.WorkingDir != "/work" || !c.OpenStdin || !c.StdinOnce:

@@ -235,10 +235,10 @@ func TestIntegrationUnprivileged(t *testing.T) {
 	sr := sb.one(t, limits, `import os
 print(os.getuid(), os.getgid(), os.geteuid())
 status = dict(l.split(":\t", 1) for l in open("/proc/self/status").read().splitlines() if ":\t" in l)
-print(status["CapEff"].strip(), status["CapBnd"].strip(), status["NoNewPrivs"].strip())
+print(*(status[k].strip() for k in ("CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp")))
 print(os.getcwd(), os.stat("/work").st_uid)
 `)
-	want(t, sr, runner.StatusOK, "65534 65534 65534\n0000000000000000 0000000000000000 1\n/work 65534\n")
+	want(t, sr, runner.StatusOK, "65534 65534 65534\n0000000000000000 0000000000000000 0000000000000000 0000000000000000 1 2\n/work 65534\n")
 }
 
 func TestIntegrationForkBomb(t *testing.T) {

@@ -13,6 +13,8 @@ type Outcome struct {
 	WallKilled  bool           // the runner killed it on the wall-clock limit
 	OutputKill  bool           // the runner killed it for exceeding the stdout cap
 	OOMKilled   bool           // the kernel's OOM killer ended it
+	CPUKilled   bool           // the runner killed it when all its processes passed the CPU limit
+	MemoryKill  bool           // the runner killed it when all its processes passed the memory limit
 }
 
 // Classify decides the Status of a process run under limits l (already
@@ -23,8 +25,10 @@ func Classify(o Outcome, l Limits) Status {
 	switch {
 	case o.OutputKill:
 		return StatusOutputLimit
-	case o.OOMKilled:
+	case o.OOMKilled, o.MemoryKill:
 		return StatusMemoryLimit
+	case o.CPUKilled:
+		return StatusTimeLimit
 	case o.WallKilled:
 		return StatusTimeLimit
 	case !o.Exited && o.Signal == syscall.SIGXCPU:

@@ -1,13 +1,13 @@
 package runner
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,10 +48,41 @@ func (g *processGroup) markReaped() {
 	g.mu.Unlock()
 }
 
-// runProcess runs command under limits with stdin as its standard input (nil
-// means /dev/null) and measures it. An error means the runner could not run
-// it at all; anything the process itself did is in the StepResult.
-func (e *executor) runProcess(ctx context.Context, name string, command []string, l Limits, stdin *os.File) (StepResult, error) {
+// procAttr is how a step of identity as is started: in a process group of
+// its own, and, when the runner isolates, under that identity's uid with no
+// supplementary groups.
+func (e *executor) procAttr(as identity) *syscall.SysProcAttr {
+	attr := &syscall.SysProcAttr{Setpgid: true}
+	if !e.isolate {
+		return attr
+	}
+	switch as {
+	case asContestant:
+		attr.Credential = &syscall.Credential{Uid: ContestantUID, Gid: ContestantUID, Groups: []uint32{}}
+	case asGrader:
+		attr.Credential = &syscall.Credential{Uid: GraderUID, Gid: GraderUID, Groups: []uint32{}}
+	}
+	return attr
+}
+
+// usage is what a test's processes used, all of them together.
+type usage struct {
+	cpuNanos  int64 // summed over every process reaped
+	maxRSS    int64 // bytes, the largest single process
+	peakBytes int64 // bytes, all processes at once (sampled; 0 without counters)
+}
+
+// add counts one reaped process (and the descendants it reaped itself).
+func (u *usage) add(ru *syscall.Rusage) {
+	u.cpuNanos += ru.Utime.Nano() + ru.Stime.Nano()
+	u.maxRSS = max(u.maxRSS, ru.Maxrss*1024)
+}
+
+// runProcess runs p and measures it together with every process it starts.
+// An error means the runner could not run it at all; anything the process
+// itself did is in the StepResult.
+func (e *executor) runProcess(ctx context.Context, p launch) (StepResult, error) {
+	name, command, l, stdin := p.name, p.command, p.limits, p.stdin
 	res := StepResult{Name: name}
 	if stdin == nil {
 		null, err := os.Open(os.DevNull)
@@ -61,12 +92,12 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 		defer null.Close()
 		stdin = null
 	}
-	outR, outW, err := os.Pipe()
+	outR, outW, err := pipeOr(p.passStdout)
 	if err != nil {
 		return res, fmt.Errorf("stdout pipe: %w", err)
 	}
 	defer outR.Close()
-	errR, errW, err := os.Pipe()
+	errR, errW, err := pipeOr(p.passStderr)
 	if err != nil {
 		outW.Close()
 		return res, fmt.Errorf("stderr pipe: %w", err)
@@ -76,14 +107,22 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	oomBefore := e.oomKills()
 	argv := shimArgs(e.self, l, command)
 	start := time.Now()
+	dir := p.dir
+	if dir == "" {
+		dir = e.workDir
+	}
 	pid, err := syscall.ForkExec(e.self, argv, &syscall.ProcAttr{
-		Dir:   e.workDir,
-		Env:   e.env,
+		Dir:   dir,
+		Env:   append(slices.Clip(e.env), p.env...),
 		Files: []uintptr{stdin.Fd(), outW.Fd(), errW.Fd()},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
+		Sys:   e.procAttr(p.as),
 	})
-	outW.Close()
-	errW.Close()
+	if p.passStdout == nil {
+		outW.Close()
+	}
+	if p.passStderr == nil {
+		errW.Close()
+	}
 	if err != nil {
 		return res, fmt.Errorf("start %s: %w", name, err)
 	}
@@ -121,6 +160,7 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 		group.kill()
 	})
 	stopCtx := context.AfterFunc(ctx, group.kill)
+	watch := e.watch(l, e.killTest(group))
 
 	// Wait for the exit without reaping, so that the group id stays ours
 	// while stragglers are killed; then reap with rusage.
@@ -133,12 +173,11 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	}
 	wall.Stop()
 	stopCtx()
-	// Whatever the leader left behind in its group dies with it.
-	group.kill()
-	if e.pidOne {
-		// As PID 1 of the sandbox everything else is the contestant's:
-		// processes that left the group (setsid) die here too.
-		_ = syscall.Kill(-1, syscall.SIGKILL)
+	// Whatever the leader left behind dies with it: its group, and, where
+	// the runner reaps orphans, every other process of the test.
+	e.killTest(group)()
+	if p.afterExit != nil {
+		p.afterExit()
 	}
 	group.markReaped()
 	var status syscall.WaitStatus
@@ -151,11 +190,17 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	}
 	res.WallTimeMS = time.Since(start).Milliseconds()
 	if err != nil {
+		watch.stop()
 		return res, fmt.Errorf("wait for %s: %w", name, err)
 	}
-	if e.pidOne {
-		reapOrphans()
+	var used usage
+	used.add(&ru)
+	if e.reaper {
+		e.reapOrphans(&used)
 	}
+	sampled := watch.stop()
+	used.peakBytes = sampled.peakBytes
+	used.cpuNanos = max(used.cpuNanos, sampled.cpuNanos)
 
 	done := make(chan struct{})
 	go func() { readers.Wait(); close(done) }()
@@ -171,10 +216,12 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	o := Outcome{
 		Exited:      status.Exited(),
 		ExitCode:    status.ExitStatus(),
-		CPUTimeMS:   (ru.Utime.Nano() + ru.Stime.Nano()) / int64(time.Millisecond),
-		MemoryBytes: ru.Maxrss * 1024,
+		CPUTimeMS:   used.cpuNanos / int64(time.Millisecond),
+		MemoryBytes: max(used.maxRSS, used.peakBytes),
 		WallKilled:  wallKilled,
 		OutputKill:  outputKill,
+		CPUKilled:   sampled.cpuKilled,
+		MemoryKill:  sampled.memoryKilled,
 	}
 	mu.Unlock()
 	if status.Signaled() {
@@ -202,17 +249,74 @@ func (e *executor) runProcess(ctx context.Context, name string, command []string
 	return res, nil
 }
 
-// reapOrphans kills and collects every remaining process: as PID 1 of the
-// sandbox the runner inherits the contestant's orphans, and each test must
-// start with none left over (unreaped zombies would also count against the
-// pids limit). It kills again on every round, in case something forked
-// during the previous kill, and gives up after orphanDeadline.
-func reapOrphans() {
+// pipeOr returns a new pipe, or, when pass is set, an already closed read
+// end and pass itself as the write end, which the caller must not close.
+func pipeOr(pass *os.File) (r, w *os.File, err error) {
+	if pass == nil {
+		return os.Pipe()
+	}
+	r, w, err = os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	w.Close()
+	return r, pass, nil
+}
+
+// killTest returns what ends every process of a test: its group, and,
+// where the runner reaps orphans, every process that left the group.
+func (e *executor) killTest(group *processGroup) func() {
+	return func() {
+		group.kill()
+		if e.reaper {
+			e.killAll()
+		}
+	}
+}
+
+// killAll ends every process the runner does not need: as PID 1 of the
+// sandbox, all of them; for a grader's contestant step, every process of
+// ContestantUID, which a process of that uid kills for it, so that the
+// grader lives on.
+func (e *executor) killAll() {
+	switch {
+	case e.contestantOnly:
+		pid, err := syscall.ForkExec(e.self, []string{e.self, killAllFlag}, &syscall.ProcAttr{
+			Sys: &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: ContestantUID, Gid: ContestantUID, Groups: []uint32{}}},
+		})
+		if err != nil {
+			return
+		}
+		for {
+			var ws syscall.WaitStatus
+			if _, err := syscall.Wait4(pid, &ws, 0, nil); !errors.Is(err, syscall.EINTR) {
+				return
+			}
+		}
+	case e.pidOne:
+		_ = syscall.Kill(-1, syscall.SIGKILL)
+	}
+}
+
+// reapOrphans kills and collects every remaining process of the step,
+// counting what each used: as PID 1 the runner inherits the contestant's
+// orphans, and each step must end with none left over (unreaped zombies
+// would also count against the pids limit). It kills again on every round,
+// in case something forked during the previous kill, and gives up after
+// orphanDeadline.
+func (e *executor) reapOrphans(used *usage) {
 	deadline := time.Now().Add(orphanDeadline)
 	for {
-		_ = syscall.Kill(-1, syscall.SIGKILL)
+		e.killAll()
 		var status syscall.WaitStatus
-		pid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil)
+		var ru syscall.Rusage
+		var pid int
+		var err error
+		if e.contestantOnly {
+			pid, err = reapContestantChild(&ru)
+		} else {
+			pid, err = syscall.Wait4(-1, &status, syscall.WNOHANG, &ru)
+		}
 		switch {
 		case errors.Is(err, syscall.EINTR):
 		case err != nil: // ECHILD: nothing left
@@ -222,62 +326,157 @@ func reapOrphans() {
 				return
 			}
 			time.Sleep(time.Millisecond)
+		default:
+			used.add(&ru)
 		}
 	}
+}
+
+// reapContestantChild reaps one child of the runner that runs as
+// ContestantUID, leaving its other children (a grader) alone. It returns
+// ECHILD when there is none, and 0 when they are all still alive.
+func reapContestantChild(ru *syscall.Rusage) (int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, fmt.Errorf("list processes: %w", err)
+	}
+	self := os.Getpid()
+	found := false
+	for _, ent := range entries {
+		pid, err := strconv.Atoi(ent.Name())
+		if err != nil || !isContestantChild(pid, self) {
+			continue
+		}
+		found = true
+		var ws syscall.WaitStatus
+		if got, err := syscall.Wait4(pid, &ws, syscall.WNOHANG, ru); err == nil && got == pid {
+			return pid, nil
+		}
+	}
+	if !found {
+		return 0, syscall.ECHILD
+	}
+	return 0, nil
+}
+
+// isContestantChild reports whether process pid is parent's child and
+// runs as ContestantUID.
+func isContestantChild(pid, parent int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid ...: comm may hold anything, so cut at the last ')'.
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return false
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
+		return false
+	}
+	uid, err := readKeyed("/proc/"+strconv.Itoa(pid)+"/status", "Uid")
+	return err == nil && uid == ContestantUID
+}
+
+// sampleEvery is how often a running test's cgroup counters are read.
+const sampleEvery = 5 * time.Millisecond
+
+// sampled is what the watcher saw while a test ran.
+type sampled struct {
+	cpuNanos     int64
+	peakBytes    int64
+	cpuKilled    bool
+	memoryKilled bool
+}
+
+// watcher samples the sandbox's cgroup while one test runs.
+type watcher struct {
+	stopCh chan struct{}
+	done   chan sampled
+}
+
+// stop ends the sampling and returns what was seen.
+func (w *watcher) stop() sampled {
+	if w.stopCh == nil {
+		return sampled{}
+	}
+	close(w.stopCh)
+	return <-w.done
+}
+
+// watch samples, while a test runs, the CPU time and memory of every
+// process in the sandbox's cgroup less the runner's own, and kills the test
+// once all its processes together pass the CPU or memory limit: RLIMIT_CPU
+// and the rusage of each process only bound one process at a time. Without
+// counters (outside a container) it does nothing.
+func (e *executor) watch(l Limits, kill func()) *watcher {
+	c := e.counters
+	if c == nil {
+		return &watcher{}
+	}
+	w := &watcher{stopCh: make(chan struct{}), done: make(chan sampled, 1)}
+	cpu0, err1 := c.cpuNanos()
+	mem0, err2 := c.memoryBytes()
+	if err1 != nil || err2 != nil {
+		return &watcher{}
+	}
+	var self0 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self0)
+	anon0 := selfAnonBytes()
+	go func() {
+		var s sampled
+		t := time.NewTicker(sampleEvery)
+		defer t.Stop()
+		sample := func() {
+			cpu, err1 := c.cpuNanos()
+			mem, err2 := c.memoryBytes()
+			if err1 != nil || err2 != nil {
+				return
+			}
+			var self syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+			selfCPU := self.Utime.Nano() + self.Stime.Nano() - self0.Utime.Nano() - self0.Stime.Nano()
+			s.cpuNanos = max(s.cpuNanos, cpu-cpu0-selfCPU)
+			s.peakBytes = max(s.peakBytes, mem-mem0-(selfAnonBytes()-anon0))
+			switch {
+			case s.cpuKilled || s.memoryKilled:
+			case l.CPUTimeMS > 0 && s.cpuNanos > l.CPUTimeMS*int64(time.Millisecond):
+				s.cpuKilled = true
+				kill()
+			case l.MemoryBytes > 0 && s.peakBytes > l.MemoryBytes:
+				s.memoryKilled = true
+				kill()
+			}
+		}
+		for {
+			select {
+			case <-w.stopCh:
+				sample()
+				w.done <- s
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	}()
+	return w
 }
 
 // oomKillFile finds the memory cgroup file that counts OOM kills for the
 // cgroup this process is in: cgroup v2 memory.events or v1
-// memory.oom_control. Inside a container the cgroup is mounted at the root
-// of /sys/fs/cgroup; outside, at the path /proc/self/cgroup names. It returns
-// "" when there is none.
+// memory.oom_control. It returns "" when there is none.
 func oomKillFile() string {
-	var candidates []string
-	if data, err := os.ReadFile("/proc/self/cgroup"); err == nil {
-		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			parts := strings.SplitN(line, ":", 3)
-			if len(parts) != 3 {
-				continue
-			}
-			switch {
-			case parts[0] == "0" && parts[1] == "":
-				candidates = append(candidates, filepath.Join("/sys/fs/cgroup", parts[2], "memory.events"))
-			case strings.Contains(","+parts[1]+",", ",memory,"):
-				candidates = append(candidates, filepath.Join("/sys/fs/cgroup/memory", parts[2], "memory.oom_control"))
-			}
-		}
+	ok := func(p string) bool { _, err := readOOMKills(p); return err == nil }
+	if f := cgroupFile("", "memory.events", ok); f != "" {
+		return f
 	}
-	candidates = append(candidates, "/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
-	for _, c := range candidates {
-		if _, err := readOOMKills(c); err == nil {
-			return c
-		}
-	}
-	return ""
+	return cgroupFile("memory", "memory.oom_control", ok)
 }
 
 // readOOMKills reads the "oom_kill N" counter from a memory cgroup file.
 func readOOMKills(path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("open oom counter: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		key, value, ok := strings.Cut(sc.Text(), " ")
-		if ok && key == "oom_kill" {
-			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("parse %s: %w", path, err)
-			}
-			return n, nil
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	return 0, fmt.Errorf("%s has no oom_kill counter", path)
+	return readKeyed(path, "oom_kill")
 }
 
 // memfdWith returns an anonymous in-memory file holding data, positioned at

@@ -14,9 +14,38 @@ import (
 // runner only ever runs inside a Linux container.
 var errLinuxOnly = errors.New("the SkillArena runner needs Linux")
 
-func (e *executor) runProcess(ctx context.Context, name string, command []string, l Limits, stdin *os.File) (StepResult, error) {
-	return StepResult{Name: name}, errLinuxOnly
+func (e *executor) runProcess(ctx context.Context, p launch) (StepResult, error) {
+	return StepResult{Name: p.name}, errLinuxOnly
 }
+
+// RunContestant is the contestant-step mode; off Linux it only reports that it cannot run.
+func RunContestant(ctx context.Context, args []string, stderr io.Writer) int {
+	fmt.Fprintln(stderr, errLinuxOnly)
+	return 126
+}
+
+// ContestantFlag puts arena-runner into contestant-step mode (Linux only).
+const ContestantFlag = "--contestant"
+
+// ContestantEnv names, in a grader's environment, the arena-runner binary.
+const ContestantEnv = "ARENA_RUNNER"
+
+// SocketEnv names, in a grader's environment, the runner's socket.
+const SocketEnv = "ARENA_RUNNER_SOCKET"
+
+const killAllFlag = "--kill-all"
+
+type contestantServer struct{ socket string }
+
+func (e *executor) serveContestantSteps(ctx context.Context) (*contestantServer, error) {
+	return nil, errLinuxOnly
+}
+
+func (s *contestantServer) close() {}
+
+func killAllOfMine() int { return 2 }
+
+func setNotDumpable() error { return errLinuxOnly }
 
 // RunShim is the exec-shim mode; off Linux it only reports that it cannot run.
 func RunShim(args []string, stderr io.Writer) int {
@@ -32,3 +61,7 @@ func oomKillFile() string { return "" }
 func readOOMKills(path string) (int64, error) { return 0, errLinuxOnly }
 
 func memfdWith(data []byte) (*os.File, error) { return nil, errLinuxOnly }
+
+type sandboxCounters struct{}
+
+func findSandboxCounters() *sandboxCounters { return nil }

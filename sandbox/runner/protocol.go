@@ -20,6 +20,9 @@ type File struct {
 	Name string `json:"name"` // relative, no ".."
 	Data []byte `json:"data"`
 	Exec bool   `json:"exec,omitempty"`
+	// Shared marks a grader's file that contestant steps may read too (the
+	// submission); a grader's other files are its own.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // Step is one command with its limits.
@@ -43,6 +46,11 @@ type Request struct {
 	// StopOnFailure skips the remaining tests after the first one that does
 	// not exit cleanly (the checker still decides wrong answers outside).
 	StopOnFailure bool `json:"stop_on_failure,omitempty"`
+	// Grader makes the run step a package's grader rather than contestant
+	// code: it runs under GraderUID, owns the files (only Shared ones are
+	// readable by contestant steps), and runs the contestant's code with
+	// `arena-runner --contestant`, which keeps that code away from it.
+	Grader bool `json:"grader,omitempty"`
 }
 
 // Status is how one process run ended, as the runner sees it.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	Env []string
 	// Log receives the runner's own diagnostics. Default: discarded.
 	Log *slog.Logger
+	// Isolate runs contestant steps as ContestantUID and a grader's run step
+	// as GraderUID, and gives the request's files to that uid. The runner
+	// must then run as root with CAP_SETUID, CAP_SETGID, CAP_KILL and
+	// CAP_CHOWN; Main sets it when it runs as root.
+	Isolate bool
 }
 
 // executor holds what running processes needs for one request.
@@ -43,10 +49,48 @@ type executor struct {
 	log     *slog.Logger
 	oomFile string
 	pidOne  bool
+	isolate bool
+	// reaper: orphans come to the runner (PID 1), which kills and reaps
+	// them after each step, counting what they used.
+	reaper bool
+	// contestantOnly: the executor runs a grader's contestant steps, and
+	// kills and reaps only processes of ContestantUID.
+	contestantOnly bool
+	// counters are the sandbox cgroup's, read while a test runs; nil
+	// outside a container, where the cgroup holds other processes too.
+	counters *sandboxCounters
+}
+
+// identity is who a step runs as.
+type identity int
+
+const (
+	asRunner     identity = iota // the runner's own uid: outside the sandbox (tests)
+	asContestant                 // ContestantUID
+	asGrader                     // GraderUID, able to start contestant steps
+)
+
+// launch is one process run: a compile step, a test, or a grader's
+// contestant step.
+type launch struct {
+	name    string
+	command []string
+	limits  Limits   // already defaulted
+	stdin   *os.File // nil: /dev/null
+	as      identity
+	dir     string   // working directory; "" is the work directory
+	env     []string // added to the executor's environment
+	// afterExit runs once the process has exited and every process of the
+	// step was killed, before any is reaped.
+	afterExit func()
+	// passStdout and passStderr, when set, are given to the process as they
+	// are instead of being captured (a grader's contestant step writes to
+	// its grader); the output cap then does not apply.
+	passStdout, passStderr *os.File
 }
 
 func newExecutor(opts Options) (*executor, error) {
-	e := &executor{workDir: opts.WorkDir, self: opts.Self, env: opts.Env, log: opts.Log}
+	e := &executor{workDir: opts.WorkDir, self: opts.Self, env: opts.Env, log: opts.Log, isolate: opts.Isolate}
 	if e.workDir == "" {
 		e.workDir = "."
 	}
@@ -74,7 +118,23 @@ func newExecutor(opts Options) (*executor, error) {
 	}
 	e.oomFile = oomKillFile()
 	e.pidOne = os.Getpid() == 1
+	if e.pidOne {
+		e.reaper = true
+		e.counters = findSandboxCounters()
+	}
 	return e, nil
+}
+
+// owner is the uid the request's files are given to, or -1 to leave them
+// to the runner.
+func (e *executor) owner(req Request) int {
+	switch {
+	case !e.isolate:
+		return -1
+	case req.Grader:
+		return GraderUID
+	}
+	return ContestantUID
 }
 
 // oomKills is the OOM-kill counter of the runner's memory cgroup, or -1 when
@@ -100,6 +160,9 @@ func (req Request) Validate() error {
 		return fmt.Errorf("run step: %w", err)
 	}
 	if req.Compile != nil {
+		if req.Grader {
+			return errors.New("a grader's request has no compile step")
+		}
 		if len(req.Compile.Command) == 0 {
 			return errors.New("compile step has no command")
 		}
@@ -148,12 +211,12 @@ func Execute(ctx context.Context, req Request, opts Options) Result {
 	if err := req.Validate(); err != nil {
 		return fail(fmt.Errorf("invalid request: %w", err))
 	}
-	if err := writeFiles(e.workDir, req.Files); err != nil {
+	if err := writeFiles(e.workDir, req.Files, e.owner(req), req.Grader); err != nil {
 		return fail(err)
 	}
 	if req.Compile != nil {
 		l := req.Compile.Limits.WithDefaults()
-		sr, err := e.runProcess(ctx, "compile", req.Compile.Command, l, nil)
+		sr, err := e.runProcess(ctx, launch{name: "compile", command: req.Compile.Command, limits: l, as: asContestant})
 		if err != nil {
 			return fail(fmt.Errorf("compile: %w", err))
 		}
@@ -165,7 +228,13 @@ func Execute(ctx context.Context, req Request, opts Options) Result {
 	}
 	l := req.Run.Limits.WithDefaults()
 	for i, t := range req.Tests {
-		sr, err := e.runTest(ctx, t, req.Run.Command, l)
+		var sr StepResult
+		var err error
+		if req.Grader {
+			sr, err = e.runGrader(ctx, t, req.Run.Command, l)
+		} else {
+			sr, err = e.runTest(ctx, t, req.Run.Command, l, asContestant)
+		}
 		if err != nil {
 			return fail(fmt.Errorf("test %q: %w", t.Name, err))
 		}
@@ -178,33 +247,71 @@ func Execute(ctx context.Context, req Request, opts Options) Result {
 	return res
 }
 
-func (e *executor) runTest(ctx context.Context, t Test, command []string, l Limits) (StepResult, error) {
+func (e *executor) runTest(ctx context.Context, t Test, command []string, l Limits, as identity) (StepResult, error) {
 	stdin, err := memfdWith(t.Input)
 	if err != nil {
 		return StepResult{Name: t.Name}, err
 	}
 	defer stdin.Close()
-	return e.runProcess(ctx, t.Name, command, l, stdin)
+	return e.runProcess(ctx, launch{name: t.Name, command: command, limits: l, stdin: stdin, as: as})
+}
+
+// runGrader runs a grader's step. Isolated, it serves the grader's
+// contestant steps (ContestantFlag) while it runs; they end with it.
+func (e *executor) runGrader(ctx context.Context, t Test, command []string, l Limits) (StepResult, error) {
+	stdin, err := memfdWith(t.Input)
+	if err != nil {
+		return StepResult{Name: t.Name}, err
+	}
+	defer stdin.Close()
+	p := launch{name: t.Name, command: command, limits: l, stdin: stdin, as: asGrader, env: []string{ContestantEnv + "=" + e.self}}
+	if e.isolate && e.pidOne {
+		srv, err := e.serveContestantSteps(ctx)
+		if err != nil {
+			return StepResult{Name: t.Name}, err
+		}
+		defer srv.close()
+		p.env = append(p.env, SocketEnv+"="+srv.socket)
+		p.afterExit = srv.close
+	}
+	return e.runProcess(ctx, p)
 }
 
 // writeFiles creates the request's files inside dir; names were validated,
-// and os.Root keeps every write inside dir even through symlinks.
-func writeFiles(dir string, files []File) error {
+// and os.Root keeps every write inside dir even through symlinks. With
+// owner >= 0 the files, their directories and dir itself are then given to
+// that uid (last, since the runner may not write into what it gave away);
+// for a grader (private) only Shared files are readable by others, and
+// directories can be passed through but not listed.
+func writeFiles(dir string, files []File, owner int, private bool) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("open work directory: %w", err)
 	}
 	defer root.Close()
+	dirMode := os.FileMode(0o755)
+	if private {
+		dirMode = 0o711
+	}
+	modes := make(map[string]os.FileMode, len(files))
+	var dirs []string
 	for _, f := range files {
 		if parent := filepath.Dir(f.Name); parent != "." {
-			if err := root.MkdirAll(parent, 0o755); err != nil {
+			if err := root.MkdirAll(parent, dirMode); err != nil {
 				return fmt.Errorf("create directory for %q: %w", f.Name, err)
+			}
+			for d := parent; d != "." && !slices.Contains(dirs, d); d = filepath.Dir(d) {
+				dirs = append(dirs, d)
 			}
 		}
 		mode := os.FileMode(0o644)
 		if f.Exec {
 			mode = 0o755
 		}
+		if private && !f.Shared {
+			mode &= 0o700
+		}
+		modes[f.Name] = mode
 		w, err := root.OpenFile(f.Name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 		if err != nil {
 			return fmt.Errorf("create %q: %w", f.Name, err)
@@ -215,6 +322,32 @@ func writeFiles(dir string, files []File) error {
 		}
 		if err := w.Close(); err != nil {
 			return fmt.Errorf("close %q: %w", f.Name, err)
+		}
+	}
+	if owner < 0 {
+		return nil
+	}
+	give := func(name string, mode os.FileMode) error {
+		// Chmod first (past the umask): the runner has no CAP_FOWNER to
+		// change what it no longer owns.
+		if err := root.Chmod(name, mode); err != nil {
+			return fmt.Errorf("set the mode of %q: %w", name, err)
+		}
+		if err := root.Chown(name, owner, owner); err != nil {
+			return fmt.Errorf("give %q to uid %d: %w", name, owner, err)
+		}
+		return nil
+	}
+	for _, f := range files {
+		if err := give(f.Name, modes[f.Name]); err != nil {
+			return err
+		}
+	}
+	// Deepest first: a directory given away can no longer be changed inside.
+	slices.SortFunc(dirs, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	for _, d := range append(dirs, ".") {
+		if err := give(d, dirMode); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -230,6 +363,23 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if len(args) > 0 && args[0] == ShimFlag {
 		return RunShim(args, stderr)
 	}
+	if len(args) > 0 && args[0] == ContestantFlag {
+		return RunContestant(ctx, args[1:], stderr)
+	}
+	if len(args) > 0 && args[0] == killAllFlag {
+		return killAllOfMine()
+	}
+	// Isolated as the sandbox's PID 1 started as root; elsewhere (a test on
+	// a host) steps run as the runner's own user.
+	isolate := os.Getuid() == 0 && os.Getpid() == 1
+	if isolate {
+		// Nothing a step starts may open /proc/1/* or attach to the
+		// runner, whatever its uid.
+		if err := setNotDumpable(); err != nil {
+			fmt.Fprintf(stderr, "arena-runner: %v\n", err)
+			return 1
+		}
+	}
 	if os.Getpid() == 1 {
 		defer catchSignals()()
 		reserveThreads(spareThreads)
@@ -243,7 +393,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err := json.NewDecoder(stdin).Decode(&req); err != nil {
 		res = Result{Error: fmt.Sprintf("decode request: %v", err)}
 	} else {
-		res = Execute(ctx, req, Options{Log: log})
+		res = Execute(ctx, req, Options{Log: log, Isolate: isolate})
 	}
 	if res.Error != "" {
 		log.Warn("runner failed", "error", res.Error)

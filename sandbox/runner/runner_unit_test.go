@@ -63,6 +63,8 @@ func TestClassify(t *testing.T) {
 		{"peak at limit", Outcome{Exited: true, MemoryBytes: 64 << 20}, StatusOK},
 		{"slow and big", Outcome{Exited: true, CPUTimeMS: 2000, MemoryBytes: 100 << 20}, StatusTimeLimit},
 		{"foreign sigkill", Outcome{Signal: syscall.SIGKILL, CPUTimeMS: 5}, StatusRuntimeError},
+		{"all processes past cpu", Outcome{Signal: syscall.SIGKILL, CPUKilled: true, CPUTimeMS: 900}, StatusTimeLimit},
+		{"all processes past memory", Outcome{Signal: syscall.SIGKILL, MemoryKill: true, MemoryBytes: 1 << 20}, StatusMemoryLimit},
 	}
 	for _, tt := range tests {
 		if got := Classify(tt.o, l); got != tt.want {
@@ -148,5 +150,67 @@ func TestReadOOMKills(t *testing.T) {
 	}
 	if _, err := readOOMKills(none); err == nil {
 		t.Error("file without counter: no error")
+	}
+}
+
+func TestReadKeyed(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stat := write("memory.stat", "cache 4096\nrss 100\nshmem 7\ntotal_rss 2000\ntotal_shmem 30\n")
+	status := write("status", "Name:\tpython3\nUid:\t65534\t65534\t65534\t65534\nRssAnon:\t    1234 kB\n")
+	tests := []struct {
+		path string
+		keys []string
+		want int64
+		ok   bool
+	}{
+		{stat, []string{"total_rss", "total_shmem"}, 2030, true},
+		{stat, []string{"rss"}, 100, true},
+		{stat, []string{"anon"}, 0, false},
+		{status, []string{"RssAnon"}, 1234, true},
+		{status, []string{"Uid"}, 65534, true},
+		{filepath.Join(dir, "missing"), []string{"rss"}, 0, false},
+	}
+	for _, tt := range tests {
+		got, err := readKeyed(tt.path, tt.keys...)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("readKeyed(%s, %v) = %d, %v; want %d, ok %v", filepath.Base(tt.path), tt.keys, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestTracingFilterJumps(t *testing.T) {
+	// Every jump lands inside the filter, and each denied call's on EPERM.
+	prog := tracingFilter()
+	denied := 0
+	for i, ins := range prog {
+		if ins.Code&0x07 != 0x05 { // BPF_JMP
+			continue
+		}
+		for _, off := range []uint8{ins.Jt, ins.Jf} {
+			if target := i + 1 + int(off); target >= len(prog) {
+				t.Fatalf("instruction %d jumps to %d, past the end (%d)", i, target, len(prog))
+			}
+		}
+		for _, nr := range deniedSyscalls {
+			if ins.K == nr && i > 3 {
+				denied++
+				if target := i + 1 + int(ins.Jt); target != len(prog)-1 {
+					t.Errorf("syscall %d jumps to %d, not to EPERM at %d", nr, target, len(prog)-1)
+				}
+			}
+		}
+	}
+	if denied != len(deniedSyscalls) {
+		t.Errorf("%d of %d denied calls checked", denied, len(deniedSyscalls))
+	}
+	if last := prog[len(prog)-1]; last.K&0xffff != 1 { // EPERM
+		t.Errorf("the last return is %#x, want ERRNO(EPERM)", last.K)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"syscall"
 
@@ -30,7 +31,8 @@ func shimArgs(self string, l Limits, command []string) []string {
 // [--stack-bytes B] -- cmd args...`. It sets the resource limits of the
 // contestant process (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE, RLIMIT_CORE 0,
 // RLIMIT_STACK), offers the process to the OOM killer first
-// (oom_score_adj 1000) and replaces itself with cmd. It returns only on
+// (oom_score_adj 1000), denies it ptrace and the calls that reach into other
+// processes (a seccomp filter, kept across exec) and replaces itself with cmd. It returns only on
 // failure, with the exit status the caller should use: 127 when cmd is not
 // found, 126 when it cannot be executed, 2 for bad arguments.
 func RunShim(args []string, stderr io.Writer) int {
@@ -57,6 +59,12 @@ func RunShim(args []string, stderr io.Writer) int {
 	// may be missing in odd environments; the cgroup cap still holds.
 	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
 
+	// The filter must be on the thread that calls exec.
+	runtime.LockOSThread()
+	if err := denyTracing(); err != nil {
+		fmt.Fprintf(stderr, "arena-runner --exec: %v\n", err)
+		return 126
+	}
 	path, err := exec.LookPath(command[0])
 	if err != nil && !errors.Is(err, exec.ErrDot) {
 		fmt.Fprintf(stderr, "arena-runner --exec: %v\n", err)
