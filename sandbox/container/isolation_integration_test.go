@@ -223,3 +223,19 @@ sys.exit(3)
 		}
 	}
 }
+
+func TestIntegrationHugeTotalOutputIsOutputLimit(t *testing.T) {
+	// 80 tests of 1 MiB each pass every test's cap but not the reply's: the
+	// submission gets output_limit, never a broken reply the platform would
+	// have to regrade.
+	sb := setup(t)
+	inputs := make([]string, 80)
+	l := runner.Limits{CPUTimeMS: 2000, WallTimeMS: 4000, MemoryBytes: 64 << 20, OutputBytes: 1 << 20}
+	res := sb.python(t, container.Config{}, l, `import sys
+sys.stdout.write("x" * (1 << 20))
+`, inputs...)
+	first, last := res.Tests[0], res.Tests[len(res.Tests)-1]
+	if first.Status != runner.StatusOK || last.Status != runner.StatusOutputLimit {
+		t.Fatalf("first %s, last %s; want ok then output_limit", first.Status, last.Status)
+	}
+}

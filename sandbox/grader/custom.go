@@ -85,13 +85,15 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 	if err != nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: %w", spec.ID, err)
 	}
-	req := runner.Request{Tests: []runner.Test{{Name: "grade"}}}
+	// The command is the package's grader: it owns the package's files, and
+	// runs contestant code through the runner, away from them.
+	req := runner.Request{Grader: true, Tests: []runner.Test{{Name: "grade"}}}
 	size := int64(len(source))
 	for _, f := range files {
 		req.Files = append(req.Files, runner.File{Name: f.Name, Data: f.Data})
 		size += int64(len(f.Data))
 	}
-	req.Files = append(req.Files, runner.File{Name: cs.Submission, Data: source})
+	req.Files = append(req.Files, runner.File{Name: cs.Submission, Data: source, Shared: true})
 	command := make([]string, len(cs.Command))
 	for i, a := range cs.Command {
 		command[i] = strings.ReplaceAll(a, "{language}", lang)

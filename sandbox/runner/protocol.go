@@ -51,7 +51,16 @@ type Request struct {
 	// readable by contestant steps), and runs the contestant's code with
 	// `arena-runner --contestant`, which keeps that code away from it.
 	Grader bool `json:"grader,omitempty"`
+	// OutputBudget caps the output kept over all steps together (stdout and
+	// stderr), so that the reply stays within what the sandbox reads back:
+	// a step whose output passes what is left ends output_limit. Zero means
+	// DefaultOutputBudget.
+	OutputBudget int64 `json:"output_budget,omitempty"`
 }
+
+// DefaultOutputBudget is Request.OutputBudget's default: encoded in the
+// reply (base64), it stays below the sandbox's 64 MiB reply cap.
+const DefaultOutputBudget = 40 << 20
 
 // Status is how one process run ended, as the runner sees it.
 type Status string

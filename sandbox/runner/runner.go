@@ -214,9 +214,19 @@ func Execute(ctx context.Context, req Request, opts Options) Result {
 	if err := writeFiles(e.workDir, req.Files, e.owner(req), req.Grader); err != nil {
 		return fail(err)
 	}
+	budget := req.OutputBudget
+	if budget <= 0 {
+		budget = DefaultOutputBudget
+	}
+	// spend narrows a step's output cap to what is left of the budget.
+	spend := func(l Limits) Limits {
+		l.OutputBytes = max(min(l.OutputBytes, budget), 0)
+		return l
+	}
 	if req.Compile != nil {
-		l := req.Compile.Limits.WithDefaults()
+		l := spend(req.Compile.Limits.WithDefaults())
 		sr, err := e.runProcess(ctx, launch{name: "compile", command: req.Compile.Command, limits: l, as: asContestant})
+		budget -= int64(len(sr.Stdout) + len(sr.Stderr))
 		if err != nil {
 			return fail(fmt.Errorf("compile: %w", err))
 		}
@@ -231,10 +241,11 @@ func Execute(ctx context.Context, req Request, opts Options) Result {
 		var sr StepResult
 		var err error
 		if req.Grader {
-			sr, err = e.runGrader(ctx, t, req.Run.Command, l)
+			sr, err = e.runGrader(ctx, t, req.Run.Command, spend(l))
 		} else {
-			sr, err = e.runTest(ctx, t, req.Run.Command, l, asContestant)
+			sr, err = e.runTest(ctx, t, req.Run.Command, spend(l), asContestant)
 		}
+		budget -= int64(len(sr.Stdout) + len(sr.Stderr))
 		if err != nil {
 			return fail(fmt.Errorf("test %q: %w", t.Name, err))
 		}

@@ -380,3 +380,25 @@ func pythonPath(t *testing.T) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+func TestIntegrationOutputBudget(t *testing.T) {
+	// The budget spans all tests: once spent, more output is output_limit,
+	// however small each test's own output.
+	req := runner.Request{
+		Run:          runner.Step{Command: []string{"sh", "-c", "head -c 600 /dev/zero"}, Limits: quick},
+		Tests:        []runner.Test{{Name: "a"}, {Name: "b"}, {Name: "c"}},
+		OutputBudget: 1000,
+	}
+	res := execute(t, req)
+	want := []runner.Status{runner.StatusOK, runner.StatusOutputLimit, runner.StatusOutputLimit}
+	kept := 0
+	for i, sr := range res.Tests {
+		kept += len(sr.Stdout)
+		if sr.Status != want[i] {
+			t.Errorf("test %s: %s, want %s", sr.Name, sr.Status, want[i])
+		}
+	}
+	if kept > 1000 {
+		t.Errorf("kept %d bytes of output, budget 1000", kept)
+	}
+}

@@ -18,7 +18,7 @@ local function cellOf(atts, p, visible)
   local c = {score = 0, attempts = 0, pending = 0, time = 0, solved = false, penalty = 0}
   local rejects = 0
   for _, a in ipairs(atts) do
-    if a.o ~= 'system_error' then c.attempts = c.attempts + 1 end
+    c.attempts = c.attempts + 1
     if a.s ~= 'done' or not visible(a) then
       c.pending = c.pending + 1
     else

@@ -151,3 +151,45 @@ func TestIntegrationBestScoreKept(t *testing.T) {
 		t.Fatalf("row = %+v", b.Rows[0])
 	}
 }
+
+// TestIntegrationSystemErrorIsNoFreeAttempt: a submission that ends as a
+// system error still counts against the contestant's limits and attempts.
+func TestIntegrationSystemErrorIsNoFreeAttempt(t *testing.T) {
+	ctx := context.Background()
+	rdb := testenv.StartRedis(t).Client()
+	s := NewStore(rdb)
+	board := scoreboard.NewStore(rdb)
+	if err := s.EnsureGroup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := board.Enroll(ctx, "c9", scoreboard.Contestant{ID: "ann", Name: "Ann"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range []verdict.Outcome{verdict.SystemError, verdict.WrongAnswer} {
+		sub, err := s.Submit(ctx, New{Contest: "c9", Challenge: "hello", Contestant: "ann", Language: "python3", Blob: "b", MaxScore: 100, Elapsed: int64(60 * (i + 1))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		job, err := s.Take(ctx, "w1", time.Minute, time.Second)
+		if err != nil || job == nil {
+			t.Fatalf("take: %v, %v", job, err)
+		}
+		if _, err := s.Apply(ctx, job, sub, verdict.Result{Outcome: o, MaxScore: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := s.Usage(ctx, "c9", "ann", []string{"hello"}, "hello", 0, 86400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Total != 2 || u.InWindow != 2 {
+		t.Errorf("usage %+v, want both submissions counted", u)
+	}
+	b, err := board.Read(ctx, "c9", scoreboard.Jury)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := b.Rows[0].Challenges["hello"]; c.Attempts != 2 {
+		t.Errorf("cell %+v, want 2 attempts", c)
+	}
+}

@@ -46,9 +46,9 @@ func (s *Store) Usage(ctx context.Context, cid, user string, slugs []string, slu
 			if err := json.Unmarshal([]byte(raw), &a); err != nil {
 				return Usage{}, fmt.Errorf("decode attempt of %s: %w", user, err)
 			}
-			if a.O == "system_error" {
-				continue
-			}
+			// Every submission counts, a system error too: what a submission
+			// causes is its own verdict, and the platform's rare faults are
+			// rejudged; none may be a free attempt.
 			u.Total++
 			if slugs[i] != slug {
 				continue
