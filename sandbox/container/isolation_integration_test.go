@@ -239,3 +239,45 @@ sys.stdout.write("x" * (1 << 20))
 		t.Fatalf("first %s, last %s; want ok then output_limit", first.Status, last.Status)
 	}
 }
+
+func TestIntegrationGraderContestantStepLeavesNothing(t *testing.T) {
+	// What a contestant step leaves behind (a daemon that left its group,
+	// a fork bomb) is gone when the step returns; the grader goes on.
+	sb := setup(t)
+	grader := `import os, subprocess, time
+def step(code):
+    p = subprocess.run([os.environ["ARENA_RUNNER"], "--contestant", "--cpu-ms", "1000", "--wall-ms", "2000",
+                        "--", "python3", "-c", code], capture_output=True)
+    return p.returncode, p.stdout.decode()
+rc, out = step("import os, time\nif os.fork() == 0:\n    os.setsid()\n    print(os.getpid(), flush=True)\n    time.sleep(60)\n    os._exit(0)\ntime.sleep(0.3)")
+daemon = int(out.split()[0])
+try:
+    os.kill(daemon, 0)
+    print("daemon alive")
+except ProcessLookupError:
+    print("daemon gone")
+except PermissionError:
+    print("daemon alive")
+rc, out = step("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass")
+print("bomb", rc)
+rc, out = step("print('after', 6 * 7)")
+print(out.strip(), rc)
+`
+	req := runner.Request{
+		Grader: true,
+		Files:  []runner.File{{Name: "grade.py", Data: []byte(grader)}},
+		Run:    runner.Step{Command: []string{"python3", "grade.py"}, Limits: runner.Limits{CPUTimeMS: 10000, WallTimeMS: 20000}},
+		Tests:  []runner.Test{{Name: "grade"}},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := sb.r.Run(ctx, container.Config{Image: image, Labels: map[string]string{testLabel: sb.tag}}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := res.Tests[0]
+	out := string(sr.Stdout)
+	if sr.Status != runner.StatusOK || !strings.Contains(out, "daemon gone") || !strings.Contains(out, "after 42 0") || !strings.Contains(out, "bomb ") {
+		t.Fatalf("grader %s: %s\nstderr: %s", sr.Status, out, sr.Stderr)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,10 +36,6 @@ const ContestantEnv = "ARENA_RUNNER"
 // contestant steps on; only the grader's uid can reach it.
 const SocketEnv = "ARENA_RUNNER_SOCKET"
 
-// killAllFlag makes arena-runner, started as ContestantUID, kill every
-// other process of its uid.
-const killAllFlag = "--kill-all"
-
 // maxStepRequest bounds a contestant step request on the socket.
 const maxStepRequest = 64 << 10
 
@@ -51,16 +46,6 @@ func setNotDumpable() error {
 		return fmt.Errorf("make the runner non-dumpable: %w", err)
 	}
 	return nil
-}
-
-// killAllOfMine is the killAllFlag mode: kill(-1) from ContestantUID
-// reaches exactly the contestant's processes.
-func killAllOfMine() int {
-	if os.Getuid() != ContestantUID {
-		return 2
-	}
-	_ = syscall.Kill(-1, syscall.SIGKILL)
-	return 0
 }
 
 // stepRequest is what ContestantFlag sends the runner, with its stdin,

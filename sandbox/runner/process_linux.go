@@ -276,26 +276,38 @@ func (e *executor) killTest(group *processGroup) func() {
 
 // killAll ends every process the runner does not need: as PID 1 of the
 // sandbox, all of them; for a grader's contestant step, every process of
-// ContestantUID, which a process of that uid kills for it, so that the
-// grader lives on.
+// ContestantUID, so that the grader lives on. The runner kills those one by
+// one: a kill that needs no new process works under a fork bomb too.
 func (e *executor) killAll() {
 	switch {
 	case e.contestantOnly:
-		pid, err := syscall.ForkExec(e.self, []string{e.self, killAllFlag}, &syscall.ProcAttr{
-			Sys: &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: ContestantUID, Gid: ContestantUID, Groups: []uint32{}}},
-		})
-		if err != nil {
-			return
-		}
-		for {
-			var ws syscall.WaitStatus
-			if _, err := syscall.Wait4(pid, &ws, 0, nil); !errors.Is(err, syscall.EINTR) {
-				return
+		forEachProcess(func(pid int) {
+			if uid, ok := processUID(pid); ok && uid == ContestantUID {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
 			}
-		}
+		})
 	case e.pidOne:
 		_ = syscall.Kill(-1, syscall.SIGKILL)
 	}
+}
+
+// forEachProcess calls f with the pid of every process in /proc.
+func forEachProcess(f func(pid int)) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return
+	}
+	for _, ent := range entries {
+		if pid, err := strconv.Atoi(ent.Name()); err == nil {
+			f(pid)
+		}
+	}
+}
+
+// processUID is the real uid of process pid.
+func processUID(pid int) (int64, bool) {
+	uid, err := readKeyed("/proc/"+strconv.Itoa(pid)+"/status", "Uid")
+	return uid, err == nil
 }
 
 // reapOrphans kills and collects every remaining process of the step,
@@ -336,32 +348,32 @@ func (e *executor) reapOrphans(used *usage) {
 // ContestantUID, leaving its other children (a grader) alone. It returns
 // ECHILD when there is none, and 0 when they are all still alive.
 func reapContestantChild(ru *syscall.Rusage) (int, error) {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return 0, fmt.Errorf("list processes: %w", err)
-	}
 	self := os.Getpid()
-	found := false
-	for _, ent := range entries {
-		pid, err := strconv.Atoi(ent.Name())
-		if err != nil || !isContestantChild(pid, self) {
-			continue
+	found, reaped := false, 0
+	forEachProcess(func(pid int) {
+		if reaped != 0 || !isChildOf(pid, self) {
+			return
+		}
+		if uid, ok := processUID(pid); !ok || uid != ContestantUID {
+			return
 		}
 		found = true
 		var ws syscall.WaitStatus
 		if got, err := syscall.Wait4(pid, &ws, syscall.WNOHANG, ru); err == nil && got == pid {
-			return pid, nil
+			reaped = pid
 		}
-	}
-	if !found {
+	})
+	switch {
+	case reaped != 0:
+		return reaped, nil
+	case !found:
 		return 0, syscall.ECHILD
 	}
 	return 0, nil
 }
 
-// isContestantChild reports whether process pid is parent's child and
-// runs as ContestantUID.
-func isContestantChild(pid, parent int) bool {
+// isChildOf reports whether process pid is parent's child.
+func isChildOf(pid, parent int) bool {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return false
@@ -372,11 +384,7 @@ func isContestantChild(pid, parent int) bool {
 		return false
 	}
 	fields := strings.Fields(string(stat[i+1:]))
-	if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
-		return false
-	}
-	uid, err := readKeyed("/proc/"+strconv.Itoa(pid)+"/status", "Uid")
-	return err == nil && uid == ContestantUID
+	return len(fields) >= 2 && fields[1] == strconv.Itoa(parent)
 }
 
 // sampleEvery is how often a running test's cgroup counters are read.

@@ -33,8 +33,6 @@ const ContestantEnv = "ARENA_RUNNER"
 // SocketEnv names, in a grader's environment, the runner's socket.
 const SocketEnv = "ARENA_RUNNER_SOCKET"
 
-const killAllFlag = "--kill-all"
-
 type contestantServer struct{ socket string }
 
 func (e *executor) serveContestantSteps(ctx context.Context) (*contestantServer, error) {
@@ -42,8 +40,6 @@ func (e *executor) serveContestantSteps(ctx context.Context) (*contestantServer,
 }
 
 func (s *contestantServer) close() {}
-
-func killAllOfMine() int { return 2 }
 
 func setNotDumpable() error { return errLinuxOnly }
 

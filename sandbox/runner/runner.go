@@ -377,9 +377,6 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if len(args) > 0 && args[0] == ContestantFlag {
 		return RunContestant(ctx, args[1:], stderr)
 	}
-	if len(args) > 0 && args[0] == killAllFlag {
-		return killAllOfMine()
-	}
 	// Isolated as the sandbox's PID 1 started as root; elsewhere (a test on
 	// a host) steps run as the runner's own user.
 	isolate := os.Getuid() == 0 && os.Getpid() == 1
