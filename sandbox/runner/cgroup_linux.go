@@ -97,9 +97,9 @@ func readKeyed(path string, keys ...string) (int64, error) {
 }
 
 // sandboxCounters read what every process in the sandbox's cgroup has used:
-// CPU time, and memory that belongs to processes (anonymous memory, and
-// shared memory: tmpfs files and memfds), not the page cache of the image's
-// files. The runner counts a test's processes together with them, whatever
+// CPU time, and anonymous memory (not the page cache of the image's files,
+// nor files written to the tmpfs work directories, which their own size
+// caps). The runner counts a test's processes together with them, whatever
 // they fork.
 type sandboxCounters struct {
 	cpuFile string // v1 cpuacct.usage (ns) or v2 cpu.stat (usage_usec)
@@ -122,13 +122,13 @@ func findSandboxCounters() *sandboxCounters {
 		}
 	}
 	if cpu := cgroupFile("cpuacct", "cpuacct.usage", readable()); cpu != "" {
-		keys := []string{"total_rss", "total_shmem"}
+		keys := []string{"total_rss"}
 		if mem := cgroupFile("memory", "memory.stat", readable(keys...)); mem != "" {
 			return &sandboxCounters{cpuFile: cpu, memFile: mem, memKeys: keys}
 		}
 	}
 	if cpu := cgroupFile("", "cpu.stat", readable("usage_usec")); cpu != "" {
-		keys := []string{"anon", "shmem"}
+		keys := []string{"anon"}
 		if mem := cgroupFile("", "memory.stat", readable(keys...)); mem != "" {
 			return &sandboxCounters{cpuFile: cpu, v2: true, memFile: mem, memKeys: keys}
 		}
