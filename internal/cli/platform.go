@@ -14,9 +14,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/internal/demo"
+	"github.com/skillarena/arena/judge"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/grader"
-	"github.com/skillarena/arena/sandbox/worker"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/api"
 	"github.com/skillarena/arena/server/audit"
@@ -174,9 +174,9 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 	} else if n > 0 {
 		env.Log.Info("removed old sandbox containers", "count", n)
 	}
-	pkgs := worker.NewPackages(st.blobs, filepath.Join(sf.dataDir, "packages"))
-	w := worker.New(worker.Config{ID: f.id, Slots: f.slots, Lease: f.lease},
-		st.submissions, st.contests, st.blobs, pkgs, grader.New(sb), env.Log)
+	pkgs := judge.NewPackages(st.blobs, filepath.Join(sf.dataDir, "packages"))
+	w := judge.New(judge.Config{ID: f.id, Slots: f.slots, Lease: f.lease},
+		st.submissions, judge.ContestChallenges(st.contests), st.blobs, pkgs, grader.New(sb), env.Log)
 	return w.Run(ctx)
 }
 

@@ -1,4 +1,4 @@
-package worker
+package judge
 
 import (
 	"context"
@@ -8,13 +8,12 @@ import (
 	"sync"
 
 	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/server/blob"
 )
 
 // Packages fetches challenge packages from the blob store, unpacks each once
 // under a directory, and keeps the loaded packages in memory.
 type Packages struct {
-	blobs *blob.Store
+	blobs Blobs
 	dir   string
 
 	mu     sync.Mutex
@@ -22,7 +21,7 @@ type Packages struct {
 }
 
 // NewPackages returns a cache that unpacks under dir.
-func NewPackages(blobs *blob.Store, dir string) *Packages {
+func NewPackages(blobs Blobs, dir string) *Packages {
 	return &Packages{blobs: blobs, dir: dir, loaded: map[string]*challenges.Package{}}
 }
 

@@ -1,7 +1,9 @@
-// Package worker is the judge worker: it takes jobs from the queue under a
+// Package judge is the judge worker: it takes jobs from the queue under a
 // lease, grades them in the sandbox, and applies each result in one atomic
-// step (DESIGN.md's spine, steps 2 and 3).
-package worker
+// step (the spine's steps 2 and 3, README.md). It reaches the platform's
+// stores only through the small interfaces below, so the grading side
+// (sandbox/) needs nothing of the server.
+package judge
 
 import (
 	"context"
@@ -13,10 +15,44 @@ import (
 
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/sandbox/verdict"
-	"github.com/skillarena/arena/server/blob"
-	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/submission"
 )
+
+// Queue is the judging queue and the submission records it serves
+// (server/submission.Store).
+type Queue interface {
+	EnsureGroup(ctx context.Context) error
+	Take(ctx context.Context, worker string, lease, block time.Duration) (*submission.Job, error)
+	Heartbeat(ctx context.Context, job *submission.Job, worker string) error
+	Ack(ctx context.Context, job *submission.Job) error
+	Get(ctx context.Context, sid string) (submission.Submission, error)
+	MarkJudging(ctx context.Context, job *submission.Job, worker string) error
+	Apply(ctx context.Context, job *submission.Job, sub submission.Submission, res verdict.Result) (bool, error)
+	StoreRejudge(ctx context.Context, job *submission.Job, res verdict.Result) error
+}
+
+// Challenge is what the worker needs of a contest's challenge.
+type Challenge struct {
+	// Package is the blob hash of the challenge package archive.
+	Package string
+	// Points is what the contest gives for the challenge.
+	Points float64
+}
+
+// Challenges finds a contest's challenge (server/contest, through ContestChallenges).
+type Challenges interface {
+	Challenge(ctx context.Context, contest, slug string) (Challenge, error)
+}
+
+// Blobs fetches submission files and package archives (server/blob.Store).
+type Blobs interface {
+	Get(ctx context.Context, hash string) ([]byte, error)
+}
+
+// PackageSource gives the loaded challenge package of an archive hash (Packages).
+type PackageSource interface {
+	Get(ctx context.Context, hash string) (*challenges.Package, error)
+}
 
 // Grader grades one submission.
 type Grader interface {
@@ -36,16 +72,16 @@ type Config struct {
 // Worker grades submissions.
 type Worker struct {
 	cfg         Config
-	submissions *submission.Store
-	contests    *contest.Store
-	blobs       *blob.Store
-	packages    *Packages
+	submissions Queue
+	contests    Challenges
+	blobs       Blobs
+	packages    PackageSource
 	grader      Grader
 	log         *slog.Logger
 }
 
 // New returns a worker.
-func New(cfg Config, subs *submission.Store, contests *contest.Store, blobs *blob.Store, pkgs *Packages, g Grader, log *slog.Logger) *Worker {
+func New(cfg Config, subs Queue, contests Challenges, blobs Blobs, pkgs PackageSource, g Grader, log *slog.Logger) *Worker {
 	if cfg.Slots < 1 {
 		cfg.Slots = 1
 	}
@@ -147,13 +183,9 @@ func (w *Worker) finish(ctx context.Context, job *submission.Job, sub submission
 }
 
 func (w *Worker) grade(ctx context.Context, sub submission.Submission) (verdict.Result, error) {
-	ct, err := w.contests.Get(ctx, sub.Contest)
+	ch, err := w.contests.Challenge(ctx, sub.Contest, sub.Challenge)
 	if err != nil {
 		return verdict.Result{}, err
-	}
-	ch, ok := ct.Challenge(sub.Challenge)
-	if !ok {
-		return verdict.Result{}, fmt.Errorf("contest %s has no challenge %s", ct.ID, sub.Challenge)
 	}
 	pkg, err := w.packages.Get(ctx, ch.Package)
 	if err != nil {
