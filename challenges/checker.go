@@ -63,6 +63,11 @@ type CheckerSpec struct {
 	// neither is given, else 0 for the one left out.
 	AbsTolerance *float64 `yaml:"abs_tolerance" json:"abs_tolerance,omitempty"`
 	RelTolerance *float64 `yaml:"rel_tolerance" json:"rel_tolerance,omitempty"`
+	// ShowOutput (exact, tokens, floats) lets a rejection's message quote
+	// the contestant's output and count its tokens. Default false: a
+	// program could print hidden input there, or encode it in a count or a
+	// position it chooses, and read it back from the message.
+	ShowOutput bool `yaml:"show_output" json:"show_output,omitempty"`
 
 	// Source (custom) is the checker's main source file in the package,
 	// e.g. checker/check.py; every file of its directory goes with it.
@@ -91,7 +96,7 @@ type PackageFile struct {
 }
 
 var checkerFields = map[string]bool{
-	"type": true, "case_sensitive": true, "abs_tolerance": true, "rel_tolerance": true,
+	"type": true, "case_sensitive": true, "abs_tolerance": true, "rel_tolerance": true, "show_output": true,
 	"source": true, "language": true, "args": true, "time_ms": true, "memory_mb": true, "score_max": true,
 }
 
@@ -137,7 +142,9 @@ func (c CheckerSpec) caseSensitive() bool { return c.CaseSensitive == nil || *c.
 
 // Compare runs a built-in checker (exact, tokens, floats) on one output.
 // A rejection's message says where the output went wrong without giving
-// the expected answer away.
+// the expected answer away, and, unless ShowOutput, without quoting the
+// output or saying anything the output alone decides (its length, the
+// place of its first non-number).
 func (c CheckerSpec) Compare(output, answer []byte) (bool, string) {
 	switch c.Type {
 	case CheckExact, "":
@@ -185,7 +192,10 @@ func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, strin
 	abs, rel := c.Tolerances()
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
-			return false, fmt.Sprintf("output has too few tokens (%d)", len(got))
+			if c.ShowOutput {
+				return false, fmt.Sprintf("output has too few tokens (%d)", len(got))
+			}
+			return false, "output has too few tokens"
 		}
 		if i >= len(want) {
 			return false, "output has too many tokens"
@@ -194,10 +204,16 @@ func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, strin
 			if w, ok := parseNumber(want[i]); ok {
 				g, ok := parseNumber(got[i])
 				if !ok {
-					return false, fmt.Sprintf("token %d: %s is not a number", i+1, clip(got[i]))
+					if c.ShowOutput {
+						return false, fmt.Sprintf("token %d: %s is not a number", i+1, clip(got[i]))
+					}
+					return false, "a number was expected where the output has something else"
 				}
 				if d := math.Abs(g - w); d > abs && d > rel*math.Abs(w) {
-					return false, fmt.Sprintf("token %d: %s is not within the tolerance", i+1, clip(got[i]))
+					if c.ShowOutput {
+						return false, fmt.Sprintf("token %d: %s is not within the tolerance", i+1, clip(got[i]))
+					}
+					return false, fmt.Sprintf("token %d is not within the tolerance", i+1)
 				}
 				continue
 			}

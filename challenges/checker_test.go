@@ -35,9 +35,11 @@ func TestCheckerCompare(t *testing.T) {
 		{"floats absolute only", CheckerSpec{Type: CheckFloats, AbsTolerance: f(0.01)}, "1000.5", "1000", false, "tolerance"},
 		{"floats words exact", CheckerSpec{Type: CheckFloats}, "Case 1: 2.0000001", "Case 1: 2", true, ""},
 		{"floats words case", CheckerSpec{Type: CheckFloats, CaseSensitive: &no}, "case 1: 2", "Case 1: 2", true, ""},
-		{"floats not a number", CheckerSpec{Type: CheckFloats}, "abc", "1.5", false, "not a number"},
-		{"floats nan", CheckerSpec{Type: CheckFloats}, "nan", "1.5", false, "not a number"},
-		{"floats inf", CheckerSpec{Type: CheckFloats}, "+Inf", "1e308", false, "not a number"},
+		{"floats not a number", CheckerSpec{Type: CheckFloats}, "abc", "1.5", false, "a number was expected"},
+		{"floats nan", CheckerSpec{Type: CheckFloats}, "nan", "1.5", false, "a number was expected"},
+		{"floats inf", CheckerSpec{Type: CheckFloats}, "+Inf", "1e308", false, "a number was expected"},
+		{"floats not a number, output shown", CheckerSpec{Type: CheckFloats, ShowOutput: true}, "1 abc", "1 1.5", false, `token 2: "abc" is not a number`},
+		{"tokens too few, count shown", CheckerSpec{Type: CheckTokens, ShowOutput: true}, "1 2", "1 2 3", false, "too few tokens (2)"},
 		{"floats exponent", CheckerSpec{Type: CheckFloats}, "1.5e3", "1500", true, ""},
 		{"custom cannot compare", CheckerSpec{Type: CheckCustom}, "x", "x", false, "cannot compare"},
 	}
@@ -49,6 +51,13 @@ func TestCheckerCompare(t *testing.T) {
 			}
 			if !ok && strings.Contains(msg, strconv.Quote(strings.TrimSpace(tt.ans))) {
 				t.Errorf("message %q gives the answer away", msg)
+			}
+			if !ok && !tt.spec.ShowOutput {
+				for _, tok := range strings.Fields(tt.out) {
+					if len(tok) > 1 && strings.Contains(msg, tok) {
+						t.Errorf("message %q quotes the output's %q", msg, tok)
+					}
+				}
 			}
 		})
 	}

@@ -80,5 +80,15 @@ func (g *Grader) Grade(ctx context.Context, pkg *challenges.Package, lang string
 	if !ok {
 		return verdict.Result{}, fmt.Errorf("grade %s: no grader for kind %q", pkg.Spec.ID, pkg.Spec.Kind)
 	}
-	return grade(g, ctx, pkg, lang, source)
+	res, err := grade(g, ctx, pkg, lang, source)
+	if err != nil {
+		return res, err
+	}
+	// Every message, whoever wrote it (a compiler, SQLite, a package's
+	// checker), has one bound.
+	res.Message = verdict.Clip(res.Message, verdict.MaxMessage)
+	for i := range res.Tests {
+		res.Tests[i].Message = verdict.Clip(res.Tests[i].Message, verdict.MaxMessage)
+	}
+	return res, nil
 }

@@ -125,11 +125,14 @@ type sqlJob struct {
 
 // sqlReply is sql_run.py's answer.
 type sqlReply struct {
-	Columns     []string            `json:"columns"`
-	Rows        [][]json.RawMessage `json:"rows"`
-	Error       string              `json:"error"`
-	Timeout     bool                `json:"timeout"`
-	TooManyRows int                 `json:"too_many_rows"`
+	Columns []string            `json:"columns"`
+	Rows    [][]json.RawMessage `json:"rows"`
+	Error   string              `json:"error"`
+	// Phase is where the error arose: "prepare" (the query's text: syntax,
+	// names, what is not allowed) or "run" (while reading the data).
+	Phase       string `json:"phase"`
+	Timeout     bool   `json:"timeout"`
+	TooManyRows int    `json:"too_many_rows"`
 }
 
 // gradeSQL runs each question's reference query and the contestant's query
@@ -277,7 +280,8 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 			t.WallTimeMS = max(t.WallTimeMS, step.WallTimeMS)
 			t.MemoryBytes = max(t.MemoryBytes, step.MemoryBytes)
 			where := sqlDBLabel(s.Databases, d)
-			outcome, msg := sqlCheckStep(step, expected[fmt.Sprintf("ref/%s/%d", q.ID, d+1)], q, s)
+			hidden := !strings.HasPrefix(s.Databases[d], "attachments/")
+			outcome, msg := sqlCheckStep(step, expected[fmt.Sprintf("ref/%s/%d", q.ID, d+1)], q, s, hidden)
 			if outcome != verdict.Accepted {
 				t.Outcome = outcome
 				t.Message = fmt.Sprintf("%s (query from line %d, %s)", msg, a.line, where)
@@ -331,7 +335,16 @@ func sqlDecodeReply(b []byte) (*sqlReply, error) {
 
 // sqlCheckStep judges one contestant query run against the expected result.
 // Messages never show expected values: they would leak the hidden databases.
-func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec) (verdict.Outcome, string) {
+// maxSQLMessage bounds an SQLite message quoted to the contestant.
+const maxSQLMessage = 300
+
+// sqlCheckStep judges one of the contestant's query runs against the
+// expected result. On a hidden database the message says nothing the data
+// decides: SQLite's text of an error met while reading rows can quote
+// values (json_extract's path errors, CAST, printf through raise()), and
+// counts of rows are numbers a query can make of the data; only errors in
+// the query's text itself are quoted there.
+func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, string) {
 	switch step.Status {
 	case runner.StatusOK:
 	case runner.StatusTimeLimit:
@@ -349,8 +362,10 @@ func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuesti
 		return verdict.RuntimeError, "the query runner crashed on this query"
 	case got.Timeout:
 		return verdict.TimeLimit, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+	case got.Error != "" && hidden && got.Phase != "prepare":
+		return verdict.WrongAnswer, "the query failed with an SQL error while reading this database (SQLite's message is shown for the sample database only)"
 	case got.Error != "":
-		return verdict.WrongAnswer, "SQL error: " + got.Error
+		return verdict.WrongAnswer, "SQL error: " + verdict.Clip(got.Error, maxSQLMessage)
 	case got.TooManyRows > 0:
 		return verdict.WrongAnswer, fmt.Sprintf("the result has more than %d rows", got.TooManyRows)
 	}
@@ -358,6 +373,9 @@ func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuesti
 		return verdict.WrongAnswer, fmt.Sprintf("the result has %d columns, expected %d", len(got.Columns), len(want.Columns))
 	}
 	if len(got.Rows) != len(want.Rows) {
+		if hidden {
+			return verdict.WrongAnswer, "the result has a different number of rows than expected"
+		}
 		return verdict.WrongAnswer, fmt.Sprintf("the result has %d rows, expected %d", len(got.Rows), len(want.Rows))
 	}
 	gotRows, err := sqlDecodeRows(got.Rows)
@@ -372,12 +390,18 @@ func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuesti
 	if q.Ordered {
 		for i := range wantRows {
 			if !sqlRowsEqual(gotRows[i], wantRows[i], tol) {
+				if hidden {
+					return verdict.WrongAnswer, "a row differs from the expected result (this question's row order matters)"
+				}
 				return verdict.WrongAnswer, fmt.Sprintf("row %d differs from the expected result (this question's row order matters)", i+1)
 			}
 		}
 		return verdict.Accepted, ""
 	}
 	if missing := sqlUnmatched(gotRows, wantRows, tol); missing > 0 {
+		if hidden {
+			return verdict.WrongAnswer, "rows of the result differ from the expected result"
+		}
 		return verdict.WrongAnswer, fmt.Sprintf("%d of %d rows differ from the expected result", missing, len(wantRows))
 	}
 	return verdict.Accepted, ""

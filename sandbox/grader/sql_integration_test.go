@@ -2,6 +2,7 @@ package grader
 
 import (
 	"context"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -56,4 +57,57 @@ func TestIntegrationSQLWritesChangeNothing(t *testing.T) {
 	if !strings.Contains(res.Tests[0].Message, "not allowed") {
 		t.Errorf("the delete should be refused: %q", res.Tests[0].Message)
 	}
+}
+
+// TestIntegrationSQLErrorsQuoteNoHiddenData: an error that would carry the
+// hidden databases' values (here every customer name, through
+// json_extract's path error) reaches the contestant only for the sample
+// database; syntax errors stay shown everywhere; no message passes the cap.
+func TestIntegrationSQLErrorsQuoteNoHiddenData(t *testing.T) {
+	g := dataDockerGrader(t, SQLImage)
+	pkg := loadExample(t, "sales-indicators")
+	hiddenNames := map[string]bool{}
+	for _, db := range []string{"warehouse-b.db", "warehouse-c.db"} {
+		for _, n := range sqliteColumn(t, "../../challenges/sales-indicators/hidden/"+db, "SELECT name FROM customers") {
+			hiddenNames[n] = true
+		}
+	}
+	sampleNames := map[string]bool{}
+	for _, n := range sqliteColumn(t, "../../challenges/sales-indicators/attachments/warehouse.db", "SELECT name FROM customers") {
+		sampleNames[n] = true
+	}
+	q := pkg.Spec.SQL.Questions
+	src := "-- question: " + q[0].ID + "\nSELECT json_extract('{}', (SELECT group_concat(name) FROM customers));\n\n" +
+		"-- question: " + q[1].ID + "\nSELEC 1;\n"
+	res, err := g.Grade(context.Background(), pkg, "sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leak := res.Tests[0].Message
+	if !strings.Contains(leak, "SQL error") {
+		t.Fatalf("first question: %q, want the sample database's SQL error", leak)
+	}
+	for n := range hiddenNames {
+		if !sampleNames[n] && strings.Contains(leak, n) {
+			t.Fatalf("message quotes hidden customer %q: %q", n, leak)
+		}
+	}
+	if len(leak) > 400 {
+		t.Errorf("message of %d bytes passes the cap", len(leak))
+	}
+	if !strings.Contains(res.Tests[1].Message, "syntax error") {
+		t.Errorf("second question: %q, want the syntax error", res.Tests[1].Message)
+	}
+}
+
+// sqliteColumn runs query on a database file with the host's python3 and
+// returns the first column of every row.
+func sqliteColumn(t *testing.T, db, query string) []string {
+	t.Helper()
+	out, err := exec.Command("/usr/bin/python3", "-c",
+		"import sqlite3, sys\nfor r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print(r[0])", db, query).Output()
+	if err != nil {
+		t.Fatalf("read %s: %v", db, err)
+	}
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
 }

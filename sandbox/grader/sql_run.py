@@ -3,7 +3,7 @@
 Reads a JSON request on stdin: {"db": path, "query": sql, "time_ms": n,
 "max_rows": n}. Writes one JSON reply on stdout:
   {"columns": [...], "rows": [[value, ...], ...]}   the result set, or
-  {"error": "..."}                                    the query failed, or
+  {"error": "...", "phase": "prepare"|"run"}          the query failed, or
   {"timeout": true}                                   it ran past time_ms, or
   {"too_many_rows": n}                                more than max_rows rows.
 Values are null, ["i", "42"], ["r", "1.5"], ["t", "text"] or ["b", "hex"].
@@ -103,6 +103,16 @@ def main():
     conn.set_progress_handler(progress, 2000)
     max_rows = req.get("max_rows", 10000)
     try:
+        # Compiling alone reads no row: its errors are about the query's
+        # text, and may be shown whatever the database.
+        conn.execute("EXPLAIN " + req["query"]).close()
+    except (sqlite3.Error, sqlite3.Warning) as e:
+        msg = str(e)
+        if denied:
+            msg = "not allowed (queries run read-only): " + denied[0]
+        reply({"error": msg, "phase": "prepare"})
+        return
+    try:
         cur = conn.execute(req["query"])
         if cur.description is None:
             reply({"error": "the statement returns no result set: only a query "
@@ -116,7 +126,7 @@ def main():
                 return
             rows.append([encode(v) for v in row])
     except sqlite3.Warning as e:
-        reply({"error": str(e)})
+        reply({"error": str(e), "phase": "prepare"})
         return
     except sqlite3.Error as e:
         if timed_out:
@@ -125,7 +135,7 @@ def main():
         msg = str(e)
         if denied:
             msg = "not allowed (queries run read-only): " + denied[0]
-        reply({"error": msg})
+        reply({"error": msg, "phase": "run"})
         return
     reply({"columns": columns, "rows": rows})
 

@@ -291,7 +291,7 @@ func TestSQLCompare(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, _ := json.Marshal(tt.got)
-			outcome, msg := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec)
+			outcome, msg := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, false)
 			if outcome != tt.outcome || !strings.Contains(msg, tt.msg) {
 				t.Errorf("got %s %q, want %s %q", outcome, msg, tt.outcome, tt.msg)
 			}
@@ -302,9 +302,48 @@ func TestSQLCompare(t *testing.T) {
 		outcome verdict.Outcome
 	}{{runner.StatusTimeLimit, verdict.TimeLimit}, {runner.StatusMemoryLimit, verdict.MemoryLimit},
 		{runner.StatusOutputLimit, verdict.OutputLimit}, {runner.StatusRuntimeError, verdict.RuntimeError}} {
-		if o, _ := sqlCheckStep(runner.StepResult{Status: st.status}, want, unordered, spec); o != st.outcome {
+		if o, _ := sqlCheckStep(runner.StepResult{Status: st.status}, want, unordered, spec, false); o != st.outcome {
 			t.Errorf("status %s: got %s, want %s", st.status, o, st.outcome)
 		}
+	}
+}
+
+// TestSQLCheckStepHidden: on a hidden database nothing the data decides
+// reaches the message: no SQLite text of an error met while reading rows,
+// no counts of rows, no row numbers.
+func TestSQLCheckStepHidden(t *testing.T) {
+	want := &sqlReply{Columns: []string{"a"}, Rows: [][]json.RawMessage{{json.RawMessage(`["i","1"]`)}, {json.RawMessage(`["i","2"]`)}}}
+	q := challenges.SQLQuestion{Tolerance: new(float64), AbsTolerance: new(float64)}
+	ordered := q
+	ordered.Ordered = true
+	long := strings.Repeat("near \"x\": syntax error ", 50)
+	tests := []struct {
+		name     string
+		q        challenges.SQLQuestion
+		got      *sqlReply
+		msg      string
+		forbid   string
+		maxBytes int
+	}{
+		{"error while reading", q, &sqlReply{Error: "bad JSON path: 'Alice Zhang,Bob Li'", Phase: "run"}, "sample database only", "Alice", 0},
+		{"error in the query's text", q, &sqlReply{Error: "no such column: x", Phase: "prepare"}, "no such column: x", "", 0},
+		{"long error capped", q, &sqlReply{Error: long, Phase: "prepare"}, "syntax error", "", maxSQLMessage + 40},
+		{"row count", q, &sqlReply{Columns: []string{"a"}, Rows: [][]json.RawMessage{{json.RawMessage(`["i","1"]`)}}}, "different number of rows", "1 rows", 0},
+		{"rows differ", q, &sqlReply{Columns: []string{"a"}, Rows: [][]json.RawMessage{{json.RawMessage(`["i","1"]`)}, {json.RawMessage(`["i","3"]`)}}}, "rows of the result differ", "of 2", 0},
+		{"ordered row", ordered, &sqlReply{Columns: []string{"a"}, Rows: [][]json.RawMessage{{json.RawMessage(`["i","1"]`)}, {json.RawMessage(`["i","3"]`)}}}, "a row differs", "row 2", 0},
+	}
+	spec := &challenges.SQLSpec{TimeMS: 1000}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _ := json.Marshal(tt.got)
+			_, msg := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, true)
+			if !strings.Contains(msg, tt.msg) || (tt.forbid != "" && strings.Contains(msg, tt.forbid)) {
+				t.Errorf("message %q: want %q, never %q", msg, tt.msg, tt.forbid)
+			}
+			if tt.maxBytes > 0 && len(msg) > tt.maxBytes {
+				t.Errorf("message of %d bytes, cap %d", len(msg), tt.maxBytes)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,8 @@ package verdict
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // Outcome is the final judgement on a submission or one test.
@@ -91,4 +93,22 @@ type Result struct {
 	Message string `json:"message,omitempty"`
 	// Worker names the judge worker that graded it.
 	Worker string `json:"worker,omitempty"`
+}
+
+// MaxMessage bounds every message of a result: the submission's and each
+// test's.
+const MaxMessage = 2048
+
+// Clip bounds s to n bytes, cut at a character boundary and kept valid
+// UTF-8, marking a cut with "...".
+func Clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
