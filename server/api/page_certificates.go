@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -322,7 +321,7 @@ func (s *server) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e 
 		}
 	}
 	for _, n := range e.Notes {
-		if strings.HasPrefix(n, "overridden by ") {
+		if n.Code == rules.NoteOverride {
 			continue // the override column says it
 		}
 		row.Notes = append(row.Notes, s.translateNote(l, n))
@@ -349,35 +348,41 @@ func (s *server) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e 
 	return row
 }
 
-// The notes package rules writes; translateNote puts them into the page's language.
-var (
-	noteFixed = map[string]string{
-		"disqualified": "cert.note_disqualified",
-		"unofficial: competes out of competition":   "cert.note_unofficial",
-		"did not take part":                         "cert.note_absent",
-		"below the qualifying scores: no promotion": "cert.note_unqualified",
-	}
-	noteStepUp   = regexp.MustCompile(`^holds (.+): steps up to (.+)$`)
-	noteTop      = regexp.MustCompile(`^already holds (.*), the highest level: no promotion$`)
-	noteInterval = regexp.MustCompile(`^last promoted on (\d{4}-\d{2}-\d{2}): at most one promotion in (\d+) months, none now$`)
-)
+// noteKeys are the messages of the notes package rules writes.
+var noteKeys = map[rules.NoteCode]string{
+	rules.NoteDisqualified: "cert.note_disqualified",
+	rules.NoteUnofficial:   "cert.note_unofficial",
+	rules.NoteAbsent:       "cert.note_absent",
+	rules.NoteUnqualified:  "cert.note_unqualified",
+	rules.NoteStepUp:       "cert.note_step_up",
+	rules.NoteTop:          "cert.note_top",
+	rules.NoteInterval:     "cert.note_interval",
+}
 
-func (s *server) translateNote(l, n string) certNote {
+// translateNote puts a note of package rules into language l.
+func (s *server) translateNote(l string, n rules.Note) certNote {
 	m := s.UI.Messages()
-	if key, ok := noteFixed[n]; ok {
+	key, ok := noteKeys[n.Code]
+	if !ok {
+		return certNote{Text: n.String(), En: true}
+	}
+	switch n.Code {
+	case rules.NoteStepUp:
+		if len(n.Args) == 2 {
+			return certNote{Text: m.Tf(l, key, levelIn(n.Args[0], l), levelIn(n.Args[1], l))}
+		}
+	case rules.NoteTop:
+		if len(n.Args) == 1 {
+			return certNote{Text: m.Tf(l, key, levelIn(n.Args[0], l))}
+		}
+	case rules.NoteInterval:
+		if len(n.Args) == 2 {
+			return certNote{Text: m.Tf(l, key, n.Args[0], n.Months())}
+		}
+	default:
 		return certNote{Text: m.T(l, key)}
 	}
-	if g := noteStepUp.FindStringSubmatch(n); g != nil {
-		return certNote{Text: m.Tf(l, "cert.note_step_up", levelIn(g[1], l), levelIn(g[2], l))}
-	}
-	if g := noteTop.FindStringSubmatch(n); g != nil {
-		return certNote{Text: m.Tf(l, "cert.note_top", levelIn(g[1], l))}
-	}
-	if g := noteInterval.FindStringSubmatch(n); g != nil {
-		months, _ := strconv.Atoi(g[2])
-		return certNote{Text: m.Tf(l, "cert.note_interval", g[1], months)}
-	}
-	return certNote{Text: n, En: true}
+	return certNote{Text: n.String(), En: true}
 }
 
 // levelIn names a level written as Level.String in language l.

@@ -221,7 +221,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 			if e.Rank != w.rank || e.Total != w.total || e.Award != w.award || e.Level != w.level {
 				t.Errorf("%s: rank %d total %v award %q level %v; want %+v (notes %v)", id, e.Rank, e.Total, e.Award, e.Level, w, e.Notes)
 			}
-			if w.note != "" && !strings.Contains(strings.Join(e.Notes, "; "), w.note) {
+			if w.note != "" && !strings.Contains(strings.Join(rules.NoteStrings(e.Notes), "; "), w.note) {
 				t.Errorf("%s: notes %q lack %q", id, e.Notes, w.note)
 			}
 		}
@@ -400,7 +400,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := entries(rv2)["ann"]; e.Rank != 1 || e.Target != rules.Level2 || e.Level != rules.NoLevel || !strings.Contains(strings.Join(e.Notes, ";"), "last promoted on 2025-06-02") {
+	if e := entries(rv2)["ann"]; e.Rank != 1 || e.Target != rules.Level2 || e.Level != rules.NoLevel || !strings.Contains(strings.Join(rules.NoteStrings(e.Notes), ";"), "last promoted on 2025-06-02") {
 		t.Fatalf("ann in the second contest: %+v", e)
 	}
 	if e := entries(rv2)["dan"]; e.Level != rules.Level3 {

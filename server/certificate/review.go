@@ -186,7 +186,7 @@ func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, er
 			if o.Level != nil {
 				e.Level = *o.Level
 			}
-			e.Notes = append(e.Notes, fmt.Sprintf("overridden by %s: %s", o.By, o.Reason))
+			e.Notes = append(e.Notes, rules.Note{Code: rules.NoteOverride, Args: []string{o.By, o.Reason}})
 		}
 		e.AwardTitle = rs.AwardTitle(e.Award, "zh")
 		if e.Award == "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,8 +83,8 @@ type Flag struct {
 	// Level is the certificate level to issue, after stepping up, caps and
 	// the interval between promotions; 0 for none.
 	Level Level `json:"level,omitempty"`
-	// Notes say why, in words an organizer reads while reviewing.
-	Notes []string `json:"notes,omitempty"`
+	// Notes say why; the review page puts them into words.
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // Outcome is what the rules decide for a contest.
@@ -142,11 +143,11 @@ func (r *Rules) Compute(es []Entrant, on time.Time) Outcome {
 		f.Total, f.Parts = rk.total, rk.parts
 		switch {
 		case f.Status == Disqualified:
-			f.Notes = append(f.Notes, "disqualified")
+			f.Notes = append(f.Notes, Note{Code: NoteDisqualified})
 		case f.Status == Unofficial && r.Official():
-			f.Notes = append(f.Notes, "unofficial: competes out of competition")
+			f.Notes = append(f.Notes, Note{Code: NoteUnofficial})
 		case !e.TookPart:
-			f.Notes = append(f.Notes, "did not take part")
+			f.Notes = append(f.Notes, Note{Code: NoteAbsent})
 		default:
 			f.Eligible = true
 			field = append(field, rk)
@@ -247,7 +248,7 @@ func (r *Rules) meets(rk *ranked, m Minimums) bool {
 // promote finds the best promotion rule f meets and the level it leads to.
 func (r *Rules) promote(f *Flag, rk *ranked, cut *cutoffs, on time.Time) {
 	if !f.Qualified && len(r.Levels) > 0 && (r.Qualify.MinTotal != nil || len(r.Qualify.MinParts) > 0) {
-		f.Notes = append(f.Notes, "below the qualifying scores: no promotion")
+		f.Notes = append(f.Notes, Note{Code: NoteUnqualified})
 		return
 	}
 	for _, p := range r.Levels {
@@ -271,17 +272,16 @@ func (r *Rules) promote(f *Flag, rk *ranked, cut *cutoffs, on time.Time) {
 	if cur := rk.e.Level; cur.Valid() && cur <= f.Target {
 		lvl = cur.Above()
 		if lvl != NoLevel && lvl >= r.HighestLevel {
-			f.Notes = append(f.Notes, fmt.Sprintf("holds %s: steps up to %s", cur, lvl))
+			f.Notes = append(f.Notes, Note{Code: NoteStepUp, Args: []string{cur.String(), lvl.String()}})
 		}
 	}
 	if lvl == NoLevel || lvl < r.HighestLevel {
-		f.Notes = append(f.Notes, fmt.Sprintf("already holds %s, the highest level: no promotion", rk.e.Level))
+		f.Notes = append(f.Notes, Note{Code: NoteTop, Args: []string{rk.e.Level.String()}})
 		return
 	}
 	lvl = min(lvl, r.LowestLevel)
 	if months := r.IntervalMonths(); months > 0 && !rk.e.Promoted.IsZero() && on.Before(rk.e.Promoted.AddDate(0, months, 0)) {
-		f.Notes = append(f.Notes, fmt.Sprintf("last promoted on %s: at most one promotion in %d months, none now",
-			rk.e.Promoted.Format("2006-01-02"), months))
+		f.Notes = append(f.Notes, Note{Code: NoteInterval, Args: []string{rk.e.Promoted.Format("2006-01-02"), strconv.Itoa(months)}})
 		return
 	}
 	f.Level = lvl

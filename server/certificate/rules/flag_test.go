@@ -158,7 +158,7 @@ func TestDefaultAwardsAndPercentBase(t *testing.T) {
 		}
 	}
 	// top half of 8 is 4 places: c4 is the only other qualifier there.
-	if f := flagsByID(o)["absent"]; f.Eligible || f.Rank != 0 || !strings.Contains(strings.Join(f.Notes, ";"), "did not take part") {
+	if f := flagsByID(o)["absent"]; f.Eligible || f.Rank != 0 || !strings.Contains(strings.Join(NoteStrings(f.Notes), ";"), "did not take part") {
 		t.Fatalf("absent contestant: %+v", f)
 	}
 }
@@ -237,8 +237,8 @@ func TestPromotionLevels(t *testing.T) {
 			if f.Level != tc.want {
 				t.Fatalf("level %v (target %v), want %v; notes %v", f.Level, f.Target, tc.want, f.Notes)
 			}
-			if tc.note != "" && !strings.Contains(strings.Join(f.Notes, "; "), tc.note) {
-				t.Fatalf("notes %q lack %q", f.Notes, tc.note)
+			if tc.note != "" && !strings.Contains(strings.Join(NoteStrings(f.Notes), "; "), tc.note) {
+				t.Fatalf("notes %q lack %q", NoteStrings(f.Notes), tc.note)
 			}
 		})
 	}
@@ -276,8 +276,8 @@ func TestPartMinimumsAndWeightedTotal(t *testing.T) {
 			t.Errorf("%s: total %v rank %d qualified %v award %q level %v; want %+v (notes %v)", id, got.Total, got.Rank, got.Qualified, got.Award, got.Level, want, got.Notes)
 		}
 	}
-	if !strings.Contains(strings.Join(f["high"].Notes, ";"), "below the qualifying scores") {
-		t.Fatalf("notes of high: %v", f["high"].Notes)
+	if !strings.Contains(strings.Join(NoteStrings(f["high"].Notes), ";"), "below the qualifying scores") {
+		t.Fatalf("notes of high: %v", NoteStrings(f["high"].Notes))
 	}
 }
 
