@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -82,8 +84,8 @@ func (u *usage) add(ru *syscall.Rusage) {
 // An error means the runner could not run it at all; anything the process
 // itself did is in the StepResult.
 func (e *executor) runProcess(ctx context.Context, p launch) (StepResult, error) {
-	name, command, l, stdin := p.name, p.command, p.limits, p.stdin
-	res := StepResult{Name: name}
+	res := StepResult{Name: p.name}
+	stdin := p.stdin
 	if stdin == nil {
 		null, err := os.Open(os.DevNull)
 		if err != nil {
@@ -92,138 +94,52 @@ func (e *executor) runProcess(ctx context.Context, p launch) (StepResult, error)
 		defer null.Close()
 		stdin = null
 	}
-	outR, outW, err := pipeOr(p.passStdout)
+	out, err := openOutputs(p)
 	if err != nil {
-		return res, fmt.Errorf("stdout pipe: %w", err)
+		return res, err
 	}
-	defer outR.Close()
-	errR, errW, err := pipeOr(p.passStderr)
-	if err != nil {
-		outW.Close()
-		return res, fmt.Errorf("stderr pipe: %w", err)
-	}
-	defer errR.Close()
+	defer out.close()
 
 	oomBefore := e.oomKills()
-	argv := shimArgs(e.self, l, command)
+	dir := cmp.Or(p.dir, e.workDir)
 	start := time.Now()
-	dir := p.dir
-	if dir == "" {
-		dir = e.workDir
-	}
-	pid, err := syscall.ForkExec(e.self, argv, &syscall.ProcAttr{
+	pid, err := syscall.ForkExec(e.self, shimArgs(e.self, p.limits, p.command), &syscall.ProcAttr{
 		Dir:   dir,
 		Env:   append(slices.Clip(e.env), p.env...),
-		Files: []uintptr{stdin.Fd(), outW.Fd(), errW.Fd()},
+		Files: []uintptr{stdin.Fd(), out.outW.Fd(), out.errW.Fd()},
 		Sys:   e.procAttr(p.as),
 	})
-	if p.passStdout == nil {
-		outW.Close()
-	}
-	if p.passStderr == nil {
-		errW.Close()
-	}
+	out.closeChildEnds()
 	if err != nil {
-		return res, fmt.Errorf("start %s: %w", name, err)
+		return res, fmt.Errorf("start %s: %w", p.name, err)
 	}
 	group := &processGroup{pid: pid}
-
-	var (
-		mu         sync.Mutex
-		wallKilled bool
-		outputKill bool
-	)
-	stdout := &cappedBuffer{limit: l.OutputBytes}
-	stderr := &cappedBuffer{limit: StderrCap}
-	var readers sync.WaitGroup
-	readers.Add(2)
-	go func() {
-		defer readers.Done()
-		// Read one byte past the cap to know it was exceeded.
-		_, _ = io.Copy(stdout, io.LimitReader(outR, l.OutputBytes+1))
-		if stdout.total > l.OutputBytes {
-			mu.Lock()
-			outputKill = true
-			mu.Unlock()
-			group.kill()
-		}
-	}()
-	go func() {
-		defer readers.Done()
-		_, _ = io.Copy(stderr, errR)
-	}()
-
-	wall := time.AfterFunc(l.Wall(), func() {
-		mu.Lock()
-		wallKilled = true
-		mu.Unlock()
-		group.kill()
-	})
+	var wallKilled atomic.Bool
+	out.read(p.limits.OutputBytes, group.kill)
+	wall := time.AfterFunc(p.limits.Wall(), func() { wallKilled.Store(true); group.kill() })
 	stopCtx := context.AfterFunc(ctx, group.kill)
-	watch := e.watch(l, e.killTest(group))
+	watch := e.watch(p.limits, e.killTest(group))
 
-	// Wait for the exit without reaping, so that the group id stays ours
-	// while stragglers are killed; then reap with rusage.
-	for {
-		var info unix.Siginfo
-		err = unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
-	wall.Stop()
-	stopCtx()
-	// Whatever the leader left behind dies with it: its group, and, where
-	// the runner reaps orphans, every other process of the test.
-	e.killTest(group)()
-	if p.afterExit != nil {
-		p.afterExit()
-	}
-	group.markReaped()
-	var status syscall.WaitStatus
-	var ru syscall.Rusage
-	for {
-		_, err = syscall.Wait4(pid, &status, 0, &ru)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	status, used, err := e.finish(group, p.afterExit, func() { wall.Stop(); stopCtx() })
 	res.WallTimeMS = time.Since(start).Milliseconds()
-	if err != nil {
-		watch.stop()
-		return res, fmt.Errorf("wait for %s: %w", name, err)
-	}
-	var used usage
-	used.add(&ru)
-	if e.reaper {
-		e.reapOrphans(&used)
-	}
 	sampled := watch.stop()
+	if err != nil {
+		return res, fmt.Errorf("wait for %s: %w", p.name, err)
+	}
 	used.peakBytes = sampled.peakBytes
 	used.cpuNanos = max(used.cpuNanos, sampled.cpuNanos)
+	out.wait()
 
-	done := make(chan struct{})
-	go func() { readers.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(readerGrace):
-		outR.Close()
-		errR.Close()
-		<-done
-	}
-
-	mu.Lock()
 	o := Outcome{
 		Exited:      status.Exited(),
 		ExitCode:    status.ExitStatus(),
 		CPUTimeMS:   used.cpuNanos / int64(time.Millisecond),
 		MemoryBytes: max(used.maxRSS, used.peakBytes),
-		WallKilled:  wallKilled,
-		OutputKill:  outputKill,
+		WallKilled:  wallKilled.Load(),
+		OutputKill:  out.exceeded.Load(),
 		CPUKilled:   sampled.cpuKilled,
 		MemoryKill:  sampled.memoryKilled,
 	}
-	mu.Unlock()
 	if status.Signaled() {
 		o.Signal = status.Signal()
 		o.ExitCode = -1
@@ -238,15 +154,126 @@ func (e *executor) runProcess(ctx context.Context, p launch) (StepResult, error)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("run %s: %w", name, err)
+		return res, fmt.Errorf("run %s: %w", p.name, err)
 	}
-	res.Status = Classify(o, l)
+	res.Status = Classify(o, p.limits)
 	res.ExitCode = o.ExitCode
 	res.CPUTimeMS = o.CPUTimeMS
 	res.MemoryBytes = o.MemoryBytes
-	res.Stdout = stdout.buf
-	res.Stderr = stderr.buf
+	res.Stdout = out.stdout.buf
+	res.Stderr = out.stderr.buf
 	return res, nil
+}
+
+// finish waits for the leader of group to exit, ends every process of the
+// step, and reaps them all, summing what they used. It waits without
+// reaping first, so that the group id stays the step's while stragglers are
+// killed. exited runs as soon as the leader has exited, afterExit once
+// everything was killed and before anything is reaped.
+func (e *executor) finish(group *processGroup, afterExit, exited func()) (syscall.WaitStatus, usage, error) {
+	var err error
+	for {
+		var info unix.Siginfo
+		err = unix.Waitid(unix.P_PID, group.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	exited()
+	e.killTest(group)()
+	if afterExit != nil {
+		afterExit()
+	}
+	group.markReaped()
+	var status syscall.WaitStatus
+	var ru syscall.Rusage
+	for {
+		_, err = syscall.Wait4(group.pid, &status, 0, &ru)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	var used usage
+	if err != nil {
+		return status, used, err
+	}
+	used.add(&ru)
+	if e.reaper {
+		e.reapOrphans(&used)
+	}
+	return status, used, nil
+}
+
+// outputs captures a step's stdout and stderr, or passes them through.
+type outputs struct {
+	outR, outW, errR, errW *os.File
+	passOut, passErr       bool
+	stdout, stderr         *cappedBuffer
+	readers                sync.WaitGroup
+	exceeded               atomic.Bool // stdout passed its cap
+}
+
+func openOutputs(p launch) (*outputs, error) {
+	o := &outputs{passOut: p.passStdout != nil, passErr: p.passStderr != nil,
+		stdout: &cappedBuffer{limit: p.limits.OutputBytes}, stderr: &cappedBuffer{limit: StderrCap}}
+	var err error
+	if o.outR, o.outW, err = pipeOr(p.passStdout); err != nil {
+		return nil, fmt.Errorf("stdout pipe: %w", err)
+	}
+	if o.errR, o.errW, err = pipeOr(p.passStderr); err != nil {
+		o.closeChildEnds()
+		o.outR.Close()
+		return nil, fmt.Errorf("stderr pipe: %w", err)
+	}
+	return o, nil
+}
+
+// closeChildEnds closes the write ends the runner made for the child.
+func (o *outputs) closeChildEnds() {
+	if !o.passOut && o.outW != nil {
+		o.outW.Close()
+	}
+	if !o.passErr && o.errW != nil {
+		o.errW.Close()
+	}
+}
+
+// read drains both pipes in the background; past limit bytes of stdout it
+// calls exceed.
+func (o *outputs) read(limit int64, exceed func()) {
+	o.readers.Add(2)
+	go func() {
+		defer o.readers.Done()
+		// Read one byte past the cap to know it was exceeded.
+		_, _ = io.Copy(o.stdout, io.LimitReader(o.outR, limit+1))
+		if o.stdout.total > limit {
+			o.exceeded.Store(true)
+			exceed()
+		}
+	}()
+	go func() {
+		defer o.readers.Done()
+		_, _ = io.Copy(o.stderr, o.errR)
+	}()
+}
+
+// wait lets the readers drain for readerGrace, then closes the pipes under
+// them: a process that escaped may still hold a write end.
+func (o *outputs) wait() {
+	done := make(chan struct{})
+	go func() { o.readers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(readerGrace):
+		o.outR.Close()
+		o.errR.Close()
+		<-done
+	}
+}
+
+func (o *outputs) close() {
+	o.outR.Close()
+	o.errR.Close()
 }
 
 // pipeOr returns a new pipe, or, when pass is set, an already closed read
