@@ -65,6 +65,7 @@ type judgeFlags struct {
 	id    string
 	slots int
 	lease time.Duration
+	pool  int
 }
 
 func (f *judgeFlags) register(fs *flag.FlagSet) {
@@ -72,6 +73,7 @@ func (f *judgeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.id, "worker-id", fmt.Sprintf("%s-%d", host, os.Getpid()), "name of this judge worker")
 	fs.IntVar(&f.slots, "slots", 2, "submissions graded at once (with up, 0 grades nothing in this process)")
 	fs.DurationVar(&f.lease, "lease", 30*time.Second, "how long a job stays with a worker that stopped answering")
+	fs.IntVar(&f.pool, "sandbox-pool", container.DefaultPoolPerKey, "sandbox containers kept started per image and limits, each for one submission (0: start each on demand)")
 }
 
 // stores are the Redis-backed stores shared by serve and judge.
@@ -168,6 +170,7 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 	}
 	defer sb.Close()
 	sb.Labels = map[string]string{container.WorkerLabel: f.id}
+	sb.UsePool(container.PoolConfig{PerKey: f.pool})
 	// What a crashed judge left behind on this engine; well above any wall timeout.
 	if n, err := sb.Sweep(ctx, 15*time.Minute); err != nil {
 		env.Log.Warn("sweep old sandbox containers", "err", err)

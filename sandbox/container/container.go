@@ -2,7 +2,9 @@
 // one short-lived container per request, under every sandbox rule of
 // SkillArena (no network, non-root, read-only root, capped tmpfs, memory,
 // swap, pids, CPU and wall time, no capabilities, no new privileges), with
-// the in-image arena-runner doing the per-test work.
+// the in-image arena-runner doing the per-test work. A container serves one
+// request and is removed after it; with a pool (Runner.UsePool) it is
+// started before the request comes, so that its start is off the path.
 package container
 
 import (
@@ -10,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -49,8 +52,8 @@ const (
 	DefaultNanoCPUs     = 1_000_000_000
 	DefaultTmpfsBytes   = 64 << 20
 	DefaultReplyCap     = 64 << 20
-	// WallSlack is added to the derived wall timeout for container start
-	// and the runner's own work.
+	// WallSlack is added to the derived wall timeout for the runner's own
+	// work (the timeout counts from the request, not the container start).
 	WallSlack = 5 * time.Second
 
 	// stderrCap bounds how much of the runner's own stderr is kept.
@@ -85,8 +88,10 @@ type Config struct {
 	WallTimeout time.Duration
 	// ReplyCap caps the runner's JSON reply. Default 64 MiB.
 	ReplyCap int64
-	// Labels are added to the container's labels (e.g. a submission id),
-	// next to Label=1.
+	// Labels are added to the container's labels, next to Label=1. They
+	// are part of what decides the container: requests whose labels differ
+	// never share a pool, so nothing per request (a submission id) belongs
+	// here; log it instead.
 	Labels map[string]string
 }
 
@@ -151,6 +156,13 @@ type Runner struct {
 	// Labels go on every container this runner starts (e.g. the judge
 	// worker's name, so its leftovers can be told apart). Set before use.
 	Labels map[string]string
+
+	pool *pool          // nil: no container waits for a request
+	bg   sync.WaitGroup // removals and pool starts, which Close waits for
+
+	mu     sync.Mutex
+	closed bool
+	live   map[string]struct{} // ids of the containers held, which Sweep spares
 }
 
 // New connects to the Docker engine from the environment (DOCKER_HOST etc.),
@@ -175,7 +187,19 @@ func NewWithClient(cli *client.Client, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{cli: cli, log: log}
+	return &Runner{cli: cli, log: log, live: map[string]struct{}{}}
+}
+
+// UsePool keeps containers started and waiting, per container spec, as c
+// sizes them (c.PerKey 0: none). Call it before the first Run, and Close
+// the Runner to remove them.
+func (r *Runner) UsePool(c PoolConfig) {
+	if c.PerKey <= 0 {
+		return
+	}
+	r.pool = newPool(c)
+	r.bg.Add(1)
+	go r.pool.janitor(r)
 }
 
 // Ping checks that the Docker engine answers.
@@ -186,8 +210,15 @@ func (r *Runner) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the Docker client if New created it.
+// Close removes the waiting containers, waits for the removal of used
+// ones, and releases the Docker client if New created it. Runs still in
+// flight remove their containers themselves.
 func (r *Runner) Close() error {
+	r.pool.close(r)
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.bg.Wait()
 	if !r.ownsCli {
 		return nil
 	}
@@ -203,9 +234,14 @@ func (r *Runner) Close() error {
 // could reply, the tests are reported as time_limit or memory_limit. An
 // error means the platform failed (engine, image, runner): the grade is a
 // system error. A Result whose Error is set is returned together with an
-// error. The container is removed in every case.
+// error. The container serves this request alone and is removed after it.
+//
+// With a pool (UsePool), the container was started before the request
+// and waited for it; one that turns out to have died before the request
+// reached it is replaced by a container started for the request, at no
+// cost to the contestant.
 func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runner.Result, error) {
-	cfg = cfg.WithDefaults(req)
+	cfg = cfg.WithDefaults(req).sized()
 	if cfg.Image == "" {
 		return runner.Result{}, errors.New("sandbox: no image given")
 	}
@@ -213,8 +249,28 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 	if err != nil {
 		return runner.Result{}, fmt.Errorf("sandbox: encode request: %w", err)
 	}
+	s, err := r.spec(cfg)
+	if err != nil {
+		return runner.Result{}, err
+	}
+	if b := r.pool.take(r, s); b != nil {
+		res, err := r.serve(ctx, b, cfg, req, payload, true)
+		if !errors.Is(err, errStale) {
+			return res, err
+		}
+		b.log.Warn("waiting sandbox container died before the request reached it; starting a fresh one", "error", err)
+	}
 	start := time.Now()
+	b, err := r.start(ctx, s)
+	if err != nil {
+		return runner.Result{}, err
+	}
+	b.log.Debug("sandbox started", "took", time.Since(start).Round(time.Millisecond))
+	return r.serve(ctx, b, cfg, req, payload, false)
+}
 
+// spec is the container for cfg, with the runner's labels.
+func (r *Runner) spec(cfg Config) (spec, error) {
 	if len(r.Labels) > 0 {
 		merged := make(map[string]string, len(r.Labels)+len(cfg.Labels))
 		for k, v := range r.Labels {
@@ -225,28 +281,20 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 		}
 		cfg.Labels = merged
 	}
-	config, hostConfig := containerSpec(cfg)
-	created, err := r.cli.ContainerCreate(ctx, config, hostConfig, nil, nil, "")
-	if err != nil {
-		if cerrdefs.IsNotFound(err) {
-			return runner.Result{}, fmt.Errorf("sandbox image %s is missing (run: arena images build): %w", cfg.Image, err)
-		}
-		return runner.Result{}, fmt.Errorf("sandbox: create container from %s: %w", cfg.Image, err)
-	}
-	id := created.ID
-	createdAt := time.Now()
-	log := r.log.With("container", shortID(id), "image", cfg.Image)
-	for _, w := range created.Warnings {
-		log.Warn("docker warning on create", "warning", w)
-	}
-	defer r.remove(id, log)
+	return newSpec(containerSpec(cfg))
+}
 
-	hj, err := r.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
-	if err != nil {
-		return runner.Result{}, fmt.Errorf("sandbox: attach to container: %w", err)
-	}
-	defer hj.Close()
+// errStale is serve's answer when a waiting container was gone before the
+// whole request reached its runner: nothing of the request ran.
+var errStale = errors.New("container stopped before the request")
 
+// serve sends req to the runner waiting in b, reads its Result (see Run)
+// and removes b in the background. The wall timeout counts from here, not
+// from the container's start. With pooled, errStale means that b was dead
+// before the request reached it.
+func (r *Runner) serve(ctx context.Context, b *box, cfg Config, req runner.Request, payload []byte, pooled bool) (runner.Result, error) {
+	defer r.discard(b)
+	log := b.log
 	var (
 		mu         sync.Mutex
 		wallKilled bool
@@ -256,66 +304,77 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 		wallKilled = true
 		mu.Unlock()
 		log.Info("sandbox wall timeout: killing the container", "timeout", cfg.WallTimeout)
-		r.kill(id, log)
+		r.kill(b.id, log)
 	})
 	defer wall.Stop()
 	stopOnCancel := context.AfterFunc(ctx, func() {
-		r.kill(id, log)
-		hj.Close()
+		r.kill(b.id, log)
+		b.hj.Close()
 	})
 	defer stopOnCancel()
 
-	if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
-		return runner.Result{}, fmt.Errorf("sandbox: start container: %w", err)
+	sent := time.Now()
+	type written struct {
+		n   int
+		err error
 	}
-	started := time.Now()
-
-	writeErr := make(chan error, 1)
+	writeDone := make(chan written, 1)
 	go func() {
-		_, err := hj.Conn.Write(payload)
-		if cerr := hj.CloseWrite(); err == nil {
+		n, err := b.hj.Conn.Write(payload)
+		if cerr := b.hj.CloseWrite(); err == nil {
 			err = cerr
 		}
-		writeErr <- err
+		writeDone <- written{n, err}
 	}()
 
-	stdout := &capWriter{limit: cfg.ReplyCap}
-	stderr := &capWriter{limit: stderrCap, truncate: true}
-	_, copyErr := stdcopy.StdCopy(stdout, stderr, hj.Reader)
-	if errors.Is(copyErr, errReplyTooBig) {
-		r.kill(id, log)
+	rp := readReply(b.hj.Reader, cfg.ReplyCap)
+	var res runner.Result
+	decodeErr := rp.decode(&res)
+	if errors.Is(decodeErr, errReplyTooBig) {
+		r.kill(b.id, log)
 	}
-
 	if err := ctx.Err(); err != nil {
 		return runner.Result{}, fmt.Errorf("sandbox: run cancelled: %w", err)
 	}
-	exitCode, state, err := r.waitExit(ctx, id)
-	if err != nil {
-		return runner.Result{}, err
-	}
-	mu.Lock()
-	timedOut := wallKilled
-	mu.Unlock()
-	log.Debug("sandbox finished", "exit_code", exitCode, "oom_killed", state.OOMKilled, "wall_killed", timedOut,
-		"create", createdAt.Sub(start).Round(time.Millisecond), "start", started.Sub(createdAt).Round(time.Millisecond),
-		"run", time.Since(started).Round(time.Millisecond))
-	if s := strings.TrimSpace(string(stderr.buf)); s != "" {
-		log.Debug("runner stderr", "stderr", s)
-	}
-
-	if errors.Is(copyErr, errReplyTooBig) {
-		return runner.Result{}, fmt.Errorf("sandbox: runner reply exceeds %d bytes", cfg.ReplyCap)
-	}
-	var res runner.Result
-	decodeErr := json.Unmarshal(stdout.buf, &res)
 	if decodeErr == nil && len(res.Tests) == len(req.Tests) {
+		// The reply is whole: the container's exit, tens of milliseconds
+		// later, is no longer the request's business.
+		log.Debug("sandbox replied", "pooled", pooled,
+			"waited", sent.Sub(b.started).Round(time.Millisecond), "run", time.Since(sent).Round(time.Millisecond))
+		go rp.logStderr(log)
 		if res.Error != "" {
 			return res, fmt.Errorf("sandbox runner failed: %s", res.Error)
 		}
 		return res, nil
 	}
-	// No usable reply: the container was killed under the runner, or the
-	// runner broke.
+	copyErr := rp.wait()
+	exitErr := r.awaitExit(ctx, b)
+	mu.Lock()
+	timedOut := wallKilled
+	mu.Unlock()
+	log.Debug("sandbox finished without a reply", "exit_code", b.exitCode, "wall_killed", timedOut, "pooled", pooled,
+		"waited", sent.Sub(b.started).Round(time.Millisecond), "run", time.Since(sent).Round(time.Millisecond))
+	rp.logStderr(log)
+	if errors.Is(copyErr, errReplyTooBig) {
+		return runner.Result{}, fmt.Errorf("sandbox: runner reply exceeds %d bytes", cfg.ReplyCap)
+	}
+
+	// No usable reply: the container was killed under the runner, the
+	// runner broke, or, waiting in the pool, the container was gone before
+	// the request.
+	b.hj.Close() // ends a write still in flight: what it did not send, the runner never read
+	w := <-writeDone
+	state, inspectErr := r.inspect(ctx, b.id)
+	if pooled && !timedOut && (w.n < len(payload) || cerrdefs.IsNotFound(inspectErr) ||
+		inspectErr == nil && stoppedBefore(state, sent)) {
+		return runner.Result{}, fmt.Errorf("sandbox: %w (sent %d of %d bytes, exit code %d)", errStale, w.n, len(payload), b.exitCode)
+	}
+	if exitErr != nil {
+		return runner.Result{}, exitErr
+	}
+	if inspectErr != nil {
+		return runner.Result{}, inspectErr
+	}
 	switch {
 	case timedOut:
 		return wholeContainer(req, runner.StatusTimeLimit, fmt.Sprintf("the sandbox was killed after %v of wall time", cfg.WallTimeout)), nil
@@ -325,13 +384,13 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 	if copyErr != nil {
 		return runner.Result{}, fmt.Errorf("sandbox: read runner output: %w", copyErr)
 	}
-	if err := <-writeErr; err != nil {
-		return runner.Result{}, fmt.Errorf("sandbox: send request to runner (exit code %d): %w; runner stderr: %s", exitCode, err, tail(stderr.buf))
+	if w.err != nil {
+		return runner.Result{}, fmt.Errorf("sandbox: send request to runner (exit code %d): %w; runner stderr: %s", b.exitCode, w.err, tail(rp.stderr.buf))
 	}
 	if decodeErr == nil {
 		decodeErr = fmt.Errorf("%d test results for %d tests", len(res.Tests), len(req.Tests))
 	}
-	return runner.Result{}, fmt.Errorf("sandbox: runner exited with code %d without a valid result: %w; runner stderr: %s", exitCode, decodeErr, tail(stderr.buf))
+	return runner.Result{}, fmt.Errorf("sandbox: runner exited with code %d without a valid result: %w; runner stderr: %s", b.exitCode, decodeErr, tail(rp.stderr.buf))
 }
 
 // containerSpec turns the sandbox rules into the container's configuration.
@@ -386,29 +445,41 @@ func containerSpec(cfg Config) (*container.Config, *container.HostConfig) {
 	return config, hostConfig
 }
 
-// waitExit waits for the container to stop and inspects its final state.
-func (r *Runner) waitExit(ctx context.Context, id string) (int64, container.State, error) {
-	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
-	defer cancel()
-	waitCh, errCh := r.cli.ContainerWait(ctx, id, container.WaitConditionNotRunning)
-	var code int64
+// awaitExit waits for b to stop once its runner's output ended.
+func (r *Runner) awaitExit(ctx context.Context, b *box) error {
+	t := time.NewTimer(cleanupTimeout)
+	defer t.Stop()
 	select {
-	case w := <-waitCh:
-		code = w.StatusCode
-		if w.Error != nil && w.Error.Message != "" {
-			return 0, container.State{}, fmt.Errorf("sandbox: wait for container: %s", w.Error.Message)
-		}
-	case err := <-errCh:
-		return 0, container.State{}, fmt.Errorf("sandbox: wait for container: %w", err)
+	case <-b.exited:
+		return b.waitErr
+	case <-ctx.Done():
+		return fmt.Errorf("sandbox: run cancelled: %w", ctx.Err())
+	case <-t.C:
+		return fmt.Errorf("sandbox: container still running %v after its runner's output ended", cleanupTimeout)
 	}
+}
+
+// inspect reads the container's final state (OOM kill, when it stopped).
+func (r *Runner) inspect(ctx context.Context, id string) (container.State, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
 	info, err := r.cli.ContainerInspect(ctx, id)
 	if err != nil {
-		return 0, container.State{}, fmt.Errorf("sandbox: inspect container: %w", err)
+		return container.State{}, fmt.Errorf("sandbox: inspect container: %w", err)
 	}
 	if info.State == nil {
-		return code, container.State{}, nil
+		return container.State{}, nil
 	}
-	return code, *info.State, nil
+	return *info.State, nil
+}
+
+// stoppedBefore reports whether the container had stopped before t.
+func stoppedBefore(state container.State, t time.Time) bool {
+	if state.Running {
+		return false
+	}
+	finished, err := time.Parse(time.RFC3339Nano, state.FinishedAt)
+	return err == nil && !finished.IsZero() && finished.Before(t)
 }
 
 // kill stops the container at once; errors are only logged, as removal
@@ -447,7 +518,8 @@ func (r *Runner) remove(id string, log *slog.Logger) {
 
 // Sweep removes sandbox containers (Label=1) created more than olderThan
 // ago: what a crashed judge left behind. Pick olderThan well above any wall
-// timeout, since other judges may share the engine.
+// timeout plus the pool's MaxIdle, since other judges may share the engine.
+// The containers this Runner holds are spared whatever their age.
 func (r *Runner) Sweep(ctx context.Context, olderThan time.Duration) (int, error) {
 	list, err := r.cli.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", Label+"=1"))})
 	if err != nil {
@@ -455,7 +527,7 @@ func (r *Runner) Sweep(ctx context.Context, olderThan time.Duration) (int, error
 	}
 	removed := 0
 	for _, c := range list {
-		if time.Since(time.Unix(c.Created, 0)) < olderThan {
+		if time.Since(time.Unix(c.Created, 0)) < olderThan || r.isLive(c.ID) {
 			continue
 		}
 		if err := r.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
@@ -482,27 +554,80 @@ func wholeContainer(req runner.Request, status runner.Status, msg string) runner
 
 var errReplyTooBig = errors.New("runner reply too big")
 
-// capWriter keeps what is written up to limit; past it, it either fails
-// with errReplyTooBig or, with truncate, drops the rest silently.
+// reply reads a runner's output: its one JSON Result on stdout, capped,
+// and its stderr, kept for the log.
+type reply struct {
+	stdout *io.PipeReader
+	stderr *capWriter
+	done   chan struct{} // closed when the stream ended; err and stderr are final then
+	err    error
+}
+
+func readReply(stream io.Reader, limit int64) *reply {
+	pr, pw := io.Pipe()
+	rp := &reply{stdout: pr, stderr: &capWriter{limit: stderrCap}, done: make(chan struct{})}
+	go func() {
+		_, err := stdcopy.StdCopy(&limitWriter{w: pw, left: limit}, rp.stderr, stream)
+		pw.CloseWithError(err)
+		rp.err = err
+		close(rp.done)
+	}()
+	return rp
+}
+
+// decode reads the Result as soon as it is whole, without waiting for the
+// end of the stream, which comes only once the container stopped.
+func (rp *reply) decode(res *runner.Result) error {
+	err := json.NewDecoder(rp.stdout).Decode(res)
+	// Whatever follows is read and dropped, so the stream can reach its end.
+	go func() { _, _ = io.Copy(io.Discard, rp.stdout) }()
+	return err
+}
+
+// wait waits for the end of the stream.
+func (rp *reply) wait() error {
+	<-rp.done
+	return rp.err
+}
+
+func (rp *reply) logStderr(log *slog.Logger) {
+	<-rp.done
+	if s := strings.TrimSpace(string(rp.stderr.buf)); s != "" {
+		log.Debug("runner stderr", "stderr", s)
+	}
+}
+
+// limitWriter passes on up to left bytes, then fails with errReplyTooBig.
+type limitWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > w.left {
+		n, err := w.w.Write(p[:max(w.left, 0)])
+		w.left -= int64(n)
+		if err == nil {
+			err = errReplyTooBig
+		}
+		return n, err
+	}
+	n, err := w.w.Write(p)
+	w.left -= int64(n)
+	return n, err
+}
+
+// capWriter keeps what is written up to limit and drops the rest.
 type capWriter struct {
-	limit    int64
-	truncate bool
-	buf      []byte
+	limit int64
+	buf   []byte
 }
 
 func (w *capWriter) Write(p []byte) (int, error) {
-	room := w.limit - int64(len(w.buf))
-	if int64(len(p)) <= room {
-		w.buf = append(w.buf, p...)
-		return len(p), nil
+	if room := w.limit - int64(len(w.buf)); room > 0 {
+		w.buf = append(w.buf, p[:min(int64(len(p)), room)]...)
 	}
-	if room > 0 {
-		w.buf = append(w.buf, p[:room]...)
-	}
-	if w.truncate {
-		return len(p), nil
-	}
-	return int(max(room, 0)), errReplyTooBig
+	return len(p), nil
 }
 
 func tail(b []byte) string {

@@ -1,9 +1,12 @@
 package container
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docker/docker/api/types/container"
 
 	"github.com/skillarena/arena/sandbox/runner"
 )
@@ -59,16 +62,54 @@ func TestContainerSpec(t *testing.T) {
 }
 
 func TestCapWriter(t *testing.T) {
-	w := &capWriter{limit: 4}
+	var out bytes.Buffer
+	w := &limitWriter{w: &out, left: 4}
 	if n, err := w.Write([]byte("ab")); n != 2 || err != nil {
 		t.Fatal(n, err)
 	}
-	if n, err := w.Write([]byte("cdef")); n != 2 || err != errReplyTooBig || string(w.buf) != "abcd" {
-		t.Fatalf("over the cap: %d %v %q", n, err, w.buf)
+	if n, err := w.Write([]byte("cdef")); n != 2 || err != errReplyTooBig || out.String() != "abcd" {
+		t.Fatalf("over the limit: %d %v %q", n, err, out.String())
 	}
-	tw := &capWriter{limit: 2, truncate: true}
+	tw := &capWriter{limit: 2}
 	if n, err := tw.Write([]byte("xyz")); n != 3 || err != nil || string(tw.buf) != "xy" {
 		t.Fatalf("truncating: %d %v %q", n, err, tw.buf)
+	}
+	if n, err := tw.Write([]byte("w")); n != 1 || err != nil || string(tw.buf) != "xy" {
+		t.Fatalf("past the cap: %d %v %q", n, err, tw.buf)
+	}
+}
+
+func TestSizeClass(t *testing.T) {
+	for _, tc := range []struct{ in, want int64 }{
+		{0, 0}, {5, 5}, {8 << 20, 8 << 20}, {64<<20 + 1, 72 << 20}, {64<<20 + 400, 72 << 20},
+		{72 << 20, 72 << 20}, {72<<20 + 1, 80 << 20}, {200 << 20, 208 << 20},
+	} {
+		if got := sizeClass(tc.in); got != tc.want {
+			t.Errorf("sizeClass(%d) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+	// Sources a few bytes apart share one container spec.
+	a := Config{Image: "i"}.WithDefaults(runner.Request{Files: []runner.File{{Data: make([]byte, 100)}}}).sized()
+	b := Config{Image: "i"}.WithDefaults(runner.Request{Files: []runner.File{{Data: make([]byte, 2000)}}}).sized()
+	if a.MemoryBytes != b.MemoryBytes || a.TmpfsBytes != b.TmpfsBytes || a.MemoryBytes%(8<<20) != 0 {
+		t.Errorf("different sizes: %+v %+v", a, b)
+	}
+}
+
+func TestStoppedBefore(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := func(d time.Duration) string { return t0.Add(d).Format(time.RFC3339Nano) }
+	if !stoppedBefore(container.State{FinishedAt: at(-time.Millisecond)}, t0) {
+		t.Error("stopped a millisecond before: not seen")
+	}
+	if stoppedBefore(container.State{FinishedAt: at(time.Millisecond)}, t0) {
+		t.Error("stopped after: taken for before")
+	}
+	if stoppedBefore(container.State{Running: true, FinishedAt: at(-time.Hour)}, t0) {
+		t.Error("running: taken for stopped")
+	}
+	if stoppedBefore(container.State{FinishedAt: "0001-01-01T00:00:00Z"}, t0) {
+		t.Error("never stopped: taken for stopped")
 	}
 }
 
