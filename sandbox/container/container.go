@@ -253,6 +253,7 @@ func (r *Runner) Run(ctx context.Context, cfg Config, req runner.Request) (runne
 	if err != nil {
 		return runner.Result{}, err
 	}
+	defer r.pool.replenish(r, s)
 	if b := r.pool.take(r, s); b != nil {
 		res, err := r.serve(ctx, b, cfg, req, payload, true)
 		if !errors.Is(err, errStale) {

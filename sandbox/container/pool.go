@@ -246,9 +246,11 @@ func newPool(cfg PoolConfig) *pool {
 	return &pool{cfg: cfg.withDefaults(), ctx: ctx, cancel: cancel, done: make(chan struct{}), keys: map[string]*poolKey{}}
 }
 
-// take hands out a waiting container of s, or nil if none is ready, and
-// starts replacements in the background so that the next request finds
-// one. The container is the caller's from then on.
+// take hands out a waiting container of s, or nil if none is ready. The
+// container is the caller's from then on. When none is left waiting,
+// replacements start at once; otherwise after the request (see
+// replenish), so that a container's start does not take the CPU from the
+// request it would not serve anyway.
 func (p *pool) take(r *Runner, s spec) *box {
 	if p == nil {
 		return nil
@@ -273,8 +275,22 @@ func (p *pool) take(r *Runner, s spec) *box {
 			b = nil
 		}
 	}
-	p.refill(r, k)
+	if len(k.idle) == 0 {
+		p.refill(r, k)
+	}
 	return b
+}
+
+// replenish starts the containers s lacks, once a request is done.
+func (p *pool) replenish(r *Runner, s spec) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if k := p.keys[s.key]; k != nil && !p.closed {
+		p.refill(r, k)
+	}
 }
 
 // refill starts containers for k up to the limits. p.mu is held.
