@@ -528,7 +528,7 @@ func (r *Runner) Sweep(ctx context.Context, olderThan time.Duration) (int, error
 	}
 	removed := 0
 	for _, c := range list {
-		if time.Since(time.Unix(c.Created, 0)) < olderThan || r.isLive(c.ID) {
+		if !r.leftover(c, olderThan) {
 			continue
 		}
 		if err := r.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
@@ -540,6 +540,12 @@ func (r *Runner) Sweep(ctx context.Context, olderThan time.Duration) (int, error
 		r.log.Info("removed leftover sandbox containers", "count", removed)
 	}
 	return removed, nil
+}
+
+// leftover reports whether Sweep should remove c: old enough, and not
+// one this Runner holds (a container waiting in its pool is old, not lost).
+func (r *Runner) leftover(c container.Summary, olderThan time.Duration) bool {
+	return time.Since(time.Unix(c.Created, 0)) >= olderThan && !r.isLive(c.ID)
 }
 
 // wholeContainer is the Result when the container died before the runner

@@ -120,3 +120,22 @@ func TestWholeContainer(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+func TestSweepSparesHeldContainers(t *testing.T) {
+	r := NewWithClient(nil, nil)
+	r.track("held", true)
+	old := time.Now().Add(-time.Hour).Unix()
+	if r.leftover(container.Summary{ID: "held", Created: old}, time.Minute) {
+		t.Error("a held container taken for a leftover")
+	}
+	if !r.leftover(container.Summary{ID: "other", Created: old}, time.Minute) {
+		t.Error("an old container of nobody here not taken for a leftover")
+	}
+	if r.leftover(container.Summary{ID: "new", Created: time.Now().Unix()}, time.Minute) {
+		t.Error("a new container taken for a leftover")
+	}
+	r.track("held", false)
+	if !r.leftover(container.Summary{ID: "held", Created: old}, time.Minute) {
+		t.Error("a released container spared")
+	}
+}
