@@ -1,9 +1,12 @@
-// Package kattis converts a Kattis / ICPC problem package into a SkillArena
-// `program` challenge package: problem.yaml, the statement
+// Package kattis converts a Kattis / ICPC problem package (the legacy
+// format, and the 2023-07 format's problem.yaml fields) into a SkillArena
+// `program` challenge package: problem.yaml and its limits, the statement
 // (problem_statement/ or statement/, LaTeX or Markdown), data/sample and
-// data/secret (with test groups for scoring problems), the default output
-// validator's flags or a custom output validator, and the example
-// submissions, which become reference solutions.
+// data/secret with their testdata.yaml at every level (groups and points
+// for scoring problems), the default output validator's flags or a custom
+// output validator, and the example submissions, which become reference
+// solutions. What the format says that SkillArena cannot express is an
+// error or a warning, never converted into something else.
 package kattis
 
 import (
@@ -13,18 +16,19 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/skillarena/arena/challenges"
-	recipes "github.com/skillarena/arena/deploy/images"
 )
+
+// DefaultTimeMS is the time limit of a package that gives none and whose
+// limit the format would derive from its accepted submissions' run times.
+const DefaultTimeMS = 2000
 
 // Options tune an import.
 type Options struct {
@@ -32,11 +36,19 @@ type Options struct {
 	ID string
 	// Category is blockchain, ai or data. Default data.
 	Category string
-	// Points the challenge is worth. Default 100.
+	// Points the challenge is worth. Default 100. A scoring problem's
+	// groups keep their share of the package's total.
 	Points float64
 	// TimeMS overrides the time limit. Default: the package's
-	// (limits.time_limit, .timelimit, domjudge-problem.ini), else 2000.
+	// (limits.time_limit, .timelimit, domjudge-problem.ini), else derived
+	// from SlowestAcceptedMS, else DefaultTimeMS.
 	TimeMS int64
+	// SlowestAcceptedMS is the run time of the slowest accepted submission
+	// on its slowest test, measured elsewhere: a package without a time
+	// limit then gets the one the format derives from it (legacy:
+	// time_multiplier, rounded to whole seconds; 2023-07: ac_to_time_limit,
+	// rounded up to time_resolution).
+	SlowestAcceptedMS int64
 }
 
 // Report says what an import did and what it left out.
@@ -51,53 +63,20 @@ type Report struct {
 	Warnings []string
 }
 
-// submissionDirs maps Kattis submission folders to expected outcomes.
-var submissionDirs = map[string]string{
-	"accepted":            "accepted",
-	"wrong_answer":        "wrong_answer",
-	"time_limit_exceeded": "time_limit",
-	"run_time_error":      "runtime_error",
-}
-
-// problemYAML is what is read of problem.yaml (legacy and 2023-07 formats).
-type problemYAML struct {
-	Name           yaml.Node `yaml:"name"`
-	Type           yaml.Node `yaml:"type"`
-	Validation     string    `yaml:"validation"`
-	ValidatorFlags string    `yaml:"validator_flags"`
-	Author         string    `yaml:"author"`
-	Source         string    `yaml:"source"`
-	License        string    `yaml:"license"`
-	Limits         struct {
-		TimeLimit float64 `yaml:"time_limit"`
-		Memory    int64   `yaml:"memory"`
-		Output    int64   `yaml:"output"`
-	} `yaml:"limits"`
-	// 2023-07 format: validation is under output_validator_flags / type.
-	OutputValidatorFlags string `yaml:"output_validator_flags"`
-}
-
-// testdataYAML is a test group's testdata.yaml.
-type testdataYAML struct {
-	AcceptScore *float64 `yaml:"accept_score"`
-	Range       string   `yaml:"range"`
-	GraderFlags string   `yaml:"grader_flags"`
-	OnReject    string   `yaml:"on_reject"`
-}
-
 type importer struct {
-	src, dst string
-	opts     Options
-	report   *Report
-	problem  problemYAML
-	scoring  bool
-	files    map[string][]byte // package path -> content
+	src, dst    string
+	opts        Options
+	report      *Report
+	problem     problem
+	customScore bool                 // the validator writes score.txt
+	testMax     map[float64][]string // a test's top score -> the groups with it
+	files       map[string][]byte    // package path -> content
 }
 
 // Import converts the Kattis package in src into a new challenge package
-// in dst, which must not exist or be empty. The result is loaded with
-// challenges.Load before Import returns; when anything fails, dst is
-// removed again.
+// in dst, which must not exist or be empty. The package is written beside
+// dst, loaded with challenges.Load and only then moved into place: when
+// anything fails, dst is left as it was.
 func Import(src, dst string, opts Options) (*Report, error) {
 	if opts.Category == "" {
 		opts.Category = "data"
@@ -108,17 +87,13 @@ func Import(src, dst string, opts Options) (*Report, error) {
 	if opts.ID == "" {
 		opts.ID = slug(filepath.Base(filepath.Clean(src)))
 	}
-	im := &importer{src: src, dst: dst, opts: opts, files: map[string][]byte{},
+	im := &importer{src: src, dst: dst, opts: opts, files: map[string][]byte{}, testMax: map[float64][]string{},
 		report: &Report{ID: opts.ID, Solutions: map[string]int{}}}
 	if err := im.run(); err != nil {
 		return nil, fmt.Errorf("import %s: %w", src, err)
 	}
 	if err := im.write(); err != nil {
 		return nil, fmt.Errorf("import %s: %w", src, err)
-	}
-	if _, err := challenges.Load(os.DirFS(dst)); err != nil {
-		os.RemoveAll(dst)
-		return nil, fmt.Errorf("import %s: the converted package does not load: %w", src, err)
 	}
 	return im.report, nil
 }
@@ -128,30 +103,25 @@ func (im *importer) warn(format string, args ...any) {
 }
 
 func (im *importer) run() error {
-	raw, err := os.ReadFile(filepath.Join(im.src, "problem.yaml"))
-	if err != nil {
-		return fmt.Errorf("problem.yaml: %w", err)
+	var err error
+	if im.problem, err = im.readProblem(); err != nil {
+		return err
 	}
-	if err := yaml.Unmarshal(raw, &im.problem); err != nil {
-		return fmt.Errorf("problem.yaml: %w", err)
-	}
-	im.scoring = im.problemType() == "scoring"
+	im.customScore = strings.HasPrefix(im.problem.validation, "custom") && strings.Contains(im.problem.validation, "score")
 	title, err := im.title()
 	if err != nil {
 		return err
 	}
-	tests, groups, err := im.tests()
+	tests, groups, trees, err := im.testData()
 	if err != nil {
 		return err
 	}
-	statements, err := im.statements(title, tests)
+	im.statements(title, tests)
+	flags, err := im.groupFlags(trees)
 	if err != nil {
 		return err
 	}
-	if len(statements) == 0 {
-		return errors.New("no statement found under problem_statement/ or statement/")
-	}
-	checker, err := im.checker()
+	checker, err := im.checker(flags)
 	if err != nil {
 		return err
 	}
@@ -159,18 +129,19 @@ func (im *importer) run() error {
 	if err != nil {
 		return err
 	}
+	lim, err := im.limits()
+	if err != nil {
+		return err
+	}
 	spec := outSpec{
 		ID: im.opts.ID, Title: title, Category: im.opts.Category, Kind: challenges.KindProgram,
-		Points: im.opts.Points, Languages: langs, Limits: im.limits(),
-		Program: outProgram{Checker: checker, Groups: groups},
+		Points: im.opts.Points, Languages: langs, Limits: lim,
+		Program: im.program(checker, groups),
 	}
-	spec.Points = groupsTotal(groups, im.opts.Points)
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Imported from the Kattis package %q with `arena challenge import kattis`.\n", filepath.Base(filepath.Clean(im.src)))
-	for _, kv := range [][2]string{{"author", im.problem.Author}, {"source", im.problem.Source}, {"license", im.problem.License}} {
-		if kv[1] != "" {
-			fmt.Fprintf(&buf, "# %s: %s\n", kv[0], oneLine(kv[1]))
-		}
+	for _, kv := range im.problem.credits {
+		fmt.Fprintf(&buf, "# %s: %s\n", kv[0], kv[1])
 	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -182,57 +153,69 @@ func (im *importer) run() error {
 	return nil
 }
 
-// problemType is pass-fail or scoring.
-func (im *importer) problemType() string {
-	n := im.problem.Type
-	switch n.Kind {
-	case yaml.ScalarNode:
-		return n.Value
-	case yaml.SequenceNode:
-		for _, c := range n.Content {
-			if c.Value == "scoring" {
-				return "scoring"
+// program is the program section: checker, groups and the code and
+// compilation limits.
+func (im *importer) program(c outChecker, groups []outGroup) outProgram {
+	p := outProgram{Checker: c, Groups: groups}
+	l := im.problem.limits
+	if l.codeKiB > 0 {
+		p.SourceKB = im.clamp("limits.code", int64(math.Ceil(l.codeKiB)), 1, 10240, "KiB")
+	}
+	if l.compileS > 0 {
+		p.Compile.TimeMS = im.clamp("limits.compilation_time", secondsToMS(l.compileS), 1, 120000, "ms")
+	}
+	if l.compileMiB > 0 {
+		p.Compile.MemoryMB = im.clamp("limits.compilation_memory", int64(math.Ceil(l.compileMiB)), 64, 8192, "MiB")
+	}
+	return p
+}
+
+// problemNameFromStatement reads \problemname of the LaTeX statements.
+func (im *importer) problemNameFromStatement() string {
+	for _, dir := range []string{"problem_statement", "statement"} {
+		for _, f := range []string{"problem.en.tex", "problem.tex"} {
+			b, err := os.ReadFile(filepath.Join(im.src, dir, f))
+			if err != nil {
+				continue
+			}
+			if m := plainNameRE.FindSubmatch(b); m != nil {
+				return strings.TrimSpace(string(m[1]))
+			}
+			if m := problemNameRE.FindSubmatch(b); m != nil {
+				return strings.TrimSpace(string(m[1]))
 			}
 		}
 	}
-	if strings.Contains(im.problem.Validation, "score") {
-		return "scoring"
-	}
-	return "pass-fail"
+	return ""
 }
 
 // title reads the name of problem.yaml (a string, or a map by language),
 // falling back to \problemname in the LaTeX statements.
 func (im *importer) title() (outText, error) {
 	var t outText
-	n := im.problem.Name
-	switch n.Kind {
-	case yaml.ScalarNode:
-		t.En = n.Value
-	case yaml.MappingNode:
-		var m map[string]string
-		if err := n.Decode(&m); err != nil {
-			return t, fmt.Errorf("problem.yaml: name: %w", err)
-		}
-		for lang, v := range m {
-			switch {
-			case lang == "en":
-				t.En = v
-			case strings.HasPrefix(lang, "zh"):
-				t.Zh = v
+	if n := im.problem.name; n != nil {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			t.En = n.Value
+		case yaml.MappingNode:
+			var m map[string]string
+			if err := n.Decode(&m); err != nil {
+				return t, fmt.Errorf("problem.yaml: name: want a string or a mapping of language to name: %w", err)
 			}
+			for lang, v := range m {
+				switch {
+				case lang == "en":
+					t.En = v
+				case lang == "zh" || strings.HasPrefix(lang, "zh-"):
+					t.Zh = v
+				}
+			}
+		default:
+			return t, fmt.Errorf("problem.yaml: name: line %d: want a string or a mapping of language to name", n.Line)
 		}
 	}
 	if t.En == "" && t.Zh == "" {
-		for _, dir := range []string{"problem_statement", "statement"} {
-			for _, f := range []string{"problem.en.tex", "problem.tex"} {
-				if b, err := os.ReadFile(filepath.Join(im.src, dir, f)); err == nil {
-					if m := problemNameRE.FindSubmatch(b); m != nil {
-						t.En = string(m[1])
-					}
-				}
-			}
-		}
+		t.En = im.problemNameFromStatement()
 	}
 	if t.En == "" && t.Zh == "" {
 		t.En = im.opts.ID
@@ -241,386 +224,72 @@ func (im *importer) title() (outText, error) {
 	return t, nil
 }
 
-// limits converts the package's limits.
-func (im *importer) limits() outLimits {
-	l := outLimits{TimeMS: 2000, MemoryMB: 1024, OutputKB: 8192}
-	switch {
-	case im.opts.TimeMS > 0:
-		l.TimeMS = im.opts.TimeMS
-	case im.problem.Limits.TimeLimit > 0:
-		l.TimeMS = int64(math.Ceil(im.problem.Limits.TimeLimit * 1000))
-	default:
-		if b, err := os.ReadFile(filepath.Join(im.src, ".timelimit")); err == nil {
-			if v, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64); err == nil && v > 0 {
-				l.TimeMS = int64(math.Ceil(v * 1000))
-			}
-		} else if b, err := os.ReadFile(filepath.Join(im.src, "domjudge-problem.ini")); err == nil {
-			if m := iniTimeRE.FindSubmatch(b); m != nil {
-				if v, err := strconv.ParseFloat(string(m[1]), 64); err == nil && v > 0 {
-					l.TimeMS = int64(math.Ceil(v * 1000))
-				}
-			}
-		} else {
-			im.warn("no time limit in the package (.timelimit, domjudge-problem.ini or limits.time_limit): using %d ms", l.TimeMS)
-		}
-	}
-	l.TimeMS = min(max(l.TimeMS, 1), 60000)
-	if m := im.problem.Limits.Memory; m > 0 {
-		l.MemoryMB = min(max(m, 16), 8192)
-	}
-	if o := im.problem.Limits.Output; o > 0 {
-		l.OutputKB = min(max(o<<10, 1), 65536)
-	}
-	return l
-}
-
-// tests copies data/sample and data/secret into hidden/tests (samples also
-// into attachments/samples) and makes the groups: for pass-fail problems
-// none (all or nothing on every test, as Kattis judges them); for scoring
-// problems a 0-point samples group and one group per secret subgroup.
-func (im *importer) tests() ([]string, []outGroup, error) {
-	var names []string
-	type group struct {
-		name  string
-		tests []string
-		meta  testdataYAML
-	}
-	var groups []group
-	add := func(dir, prefix string) ([]string, error) {
-		ins, err := filepath.Glob(filepath.Join(im.src, dir, "*.in"))
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(ins)
-		var got []string
-		for _, in := range ins {
-			base := strings.TrimSuffix(filepath.Base(in), ".in")
-			ansPath := strings.TrimSuffix(in, ".in") + ".ans"
-			ans, err := os.ReadFile(ansPath)
-			if err != nil {
-				im.warn("%s/%s.in has no .ans: left out", dir, base)
-				continue
-			}
-			input, err := os.ReadFile(in)
-			if err != nil {
-				return nil, err
-			}
-			name := prefix + "-" + slugName(base)
-			im.files["hidden/tests/"+name+".in"] = input
-			im.files["hidden/tests/"+name+".ans"] = ans
-			if prefix == "sample" {
-				im.files["attachments/samples/"+slugName(base)+".in"] = input
-				im.files["attachments/samples/"+slugName(base)+".ans"] = ans
-			}
-			got = append(got, name)
-		}
-		return got, nil
-	}
-	readMeta := func(dir string) testdataYAML {
-		var m testdataYAML
-		if b, err := os.ReadFile(filepath.Join(im.src, dir, "testdata.yaml")); err == nil {
-			if err := yaml.Unmarshal(b, &m); err != nil {
-				im.warn("%s/testdata.yaml: %v", dir, err)
-			}
-		}
-		return m
-	}
-
-	samples, err := add("data/sample", "sample")
+// limits converts the package's limits: time (timeLimitMS), memory in MiB,
+// output in MiB, each within what SkillArena allows.
+func (im *importer) limits() (outLimits, error) {
+	l := outLimits{MemoryMB: 1024, OutputKB: 8192}
+	ms, err := im.timeLimitMS(im.problem.limits)
 	if err != nil {
-		return nil, nil, err
+		return l, err
 	}
-	names = append(names, samples...)
-	if len(samples) > 0 {
-		groups = append(groups, group{name: "samples", tests: samples})
+	l.TimeMS = im.clamp("the time limit", ms, 1, 60000, "ms")
+	if m := im.problem.limits.memoryMiB; m > 0 {
+		l.MemoryMB = im.clamp("limits.memory", int64(math.Ceil(m)), 16, 8192, "MiB")
 	}
-	secret, err := add("data/secret", "secret")
-	if err != nil {
-		return nil, nil, err
+	if o := im.problem.limits.outputMiB; o > 0 {
+		l.OutputKB = im.clamp("limits.output", int64(math.Ceil(o*1024)), 1, 65536, "KiB")
 	}
-	if len(secret) > 0 {
-		groups = append(groups, group{name: "secret", tests: secret, meta: readMeta("data/secret")})
-	}
-	names = append(names, secret...)
-	subs, _ := os.ReadDir(filepath.Join(im.src, "data", "secret"))
-	for _, d := range subs {
-		if !d.IsDir() {
-			continue
-		}
-		dir := "data/secret/" + d.Name()
-		got, err := add(dir, "secret-"+slugName(d.Name()))
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(got) == 0 {
-			continue
-		}
-		if nested, _ := filepath.Glob(filepath.Join(im.src, dir, "*", "*.in")); len(nested) > 0 {
-			im.warn("%s: nested groups are flattened into group %s", dir, d.Name())
-			for _, n := range nested {
-				rel, _ := filepath.Rel(filepath.Join(im.src, "data", "secret"), filepath.Dir(n))
-				more, err := add("data/secret/"+filepath.ToSlash(rel), "secret-"+slugName(strings.ReplaceAll(rel, string(filepath.Separator), "-")))
-				if err != nil {
-					return nil, nil, err
-				}
-				got = append(got, more...)
-			}
-			got = dedupe(got)
-		}
-		groups = append(groups, group{name: slugName(d.Name()), tests: got, meta: readMeta(dir)})
-		names = append(names, got...)
-	}
-	if len(secret) == 0 && len(groups) <= 1 {
-		return nil, nil, errors.New("no secret tests: data/secret has no NAME.in / NAME.ans pairs")
-	}
-	if !im.scoring {
-		return names, nil, nil
-	}
-
-	// Scoring: the points of each secret group from its testdata.yaml,
-	// the rest split evenly over the groups that give none.
-	var out []outGroup
-	var given float64
-	var unknown int
-	for _, g := range groups {
-		og := outGroup{Name: g.name, Tests: g.tests, Scoring: challenges.ScoringSum}
-		if g.name == "samples" {
-			og.Scoring = challenges.ScoringMin
-			out = append(out, og)
-			continue
-		}
-		if strings.Contains(g.meta.GraderFlags, "min") || g.meta.OnReject == "break" {
-			og.Scoring = challenges.ScoringMin
-		}
-		if p, ok := g.meta.points(); ok {
-			og.Points = &p
-			given += p
-		} else {
-			unknown++
-		}
-		out = append(out, og)
-	}
-	if unknown > 0 {
-		rest := (im.opts.Points - given) / float64(unknown)
-		if rest < 0 {
-			rest = 0
-		}
-		for i := range out {
-			if out[i].Points == nil && out[i].Name != "samples" {
-				p := math.Round(rest*1000) / 1000
-				out[i].Points = &p
-			}
-		}
-	}
-	for i := range out {
-		if out[i].Points == nil {
-			zero := 0.0
-			out[i].Points = &zero
-		}
-	}
-	return names, out, nil
+	return l, nil
 }
 
-// points reads a group's worth: accept_score, else the top of range.
-func (m testdataYAML) points() (float64, bool) {
-	if m.AcceptScore != nil {
-		return *m.AcceptScore, true
+// clamp keeps v within SkillArena's range for a limit, warning when it moves.
+func (im *importer) clamp(what string, v, lo, hi int64, unit string) int64 {
+	c := min(max(v, lo), hi)
+	if c != v {
+		im.warn("%s: %d %s is outside SkillArena's %d..%d: using %d", what, v, unit, lo, hi, c)
 	}
-	if f := strings.Fields(m.Range); len(f) == 2 {
-		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-			return v, true
-		}
-	}
-	return 0, false
+	return c
 }
 
-// checker maps the validation: the default validator's flags to a
-// built-in checker, a custom output validator to a custom checker.
-func (im *importer) checker() (outChecker, error) {
-	flags := strings.Fields(im.problem.ValidatorFlags + " " + im.problem.OutputValidatorFlags)
-	custom := strings.HasPrefix(strings.TrimSpace(im.problem.Validation), "custom")
-	dirs, _ := filepath.Glob(filepath.Join(im.src, "output_validators", "*"))
-	if fi, err := os.Stat(filepath.Join(im.src, "output_validator")); err == nil && fi.IsDir() {
-		dirs = append(dirs, filepath.Join(im.src, "output_validator"))
-		custom = true
-	}
-	if !custom {
-		return defaultValidator(flags, im.warn)
-	}
-	var vdirs []string
-	for _, d := range dirs {
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			vdirs = append(vdirs, d)
-		}
-	}
-	if len(vdirs) != 1 {
-		return outChecker{}, fmt.Errorf("custom validation needs exactly one output validator directory, found %d", len(vdirs))
-	}
-	langs, err := recipes.Languages()
-	if err != nil {
-		return outChecker{}, err
-	}
-	dir := vdirs[0]
-	var sources []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		im.files["checker/"+filepath.ToSlash(rel)] = data
-		if _, ok := recipes.ForFile(langs, p); ok && filepath.Dir(rel) == "." {
-			sources = append(sources, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		return outChecker{}, fmt.Errorf("output validator: %w", err)
-	}
-	if len(sources) != 1 {
-		return outChecker{}, fmt.Errorf("output validator %s: need exactly one source file in a known language at its top, found %v", filepath.Base(dir), sources)
-	}
-	c := outChecker{Type: challenges.CheckCustom, Source: "checker/" + sources[0], Args: flags}
-	if im.scoring && strings.Contains(im.problem.Validation, "score") {
-		im.warn("the validator's score.txt is read as a fraction of each test (score_max 1): check program.checker.score_max")
-	}
-	return c, nil
-}
-
-// defaultValidator maps the Kattis default validator's flags: tokens,
-// case-insensitive unless case_sensitive; floats with float_tolerance,
-// float_absolute_tolerance, float_relative_tolerance; exact lines with
-// space_change_sensitive.
-func defaultValidator(flags []string, warn func(string, ...any)) (outChecker, error) {
-	c := outChecker{Type: challenges.CheckTokens}
-	caseSensitive, space := false, false
-	for i := 0; i < len(flags); i++ {
-		num := func() (*float64, error) {
-			if i+1 >= len(flags) {
-				return nil, fmt.Errorf("validator flag %s needs a value", flags[i])
-			}
-			i++
-			v, err := strconv.ParseFloat(flags[i], 64)
-			if err != nil {
-				return nil, fmt.Errorf("validator flag %s: %w", flags[i-1], err)
-			}
-			return &v, nil
-		}
-		var err error
-		switch flags[i] {
-		case "case_sensitive":
-			caseSensitive = true
-		case "space_change_sensitive":
-			space = true
-		case "float_tolerance":
-			var v *float64
-			v, err = num()
-			c.AbsTolerance, c.RelTolerance = v, v
-		case "float_absolute_tolerance":
-			c.AbsTolerance, err = num()
-		case "float_relative_tolerance":
-			c.RelTolerance, err = num()
-		default:
-			warn("validator flag %q is not supported: ignored", flags[i])
-		}
-		if err != nil {
-			return outChecker{}, err
-		}
-	}
-	switch {
-	case c.AbsTolerance != nil || c.RelTolerance != nil:
-		c.Type = challenges.CheckFloats
-		if space {
-			warn("space_change_sensitive together with float tolerances: spacing is not checked")
-		}
-	case space:
-		if !caseSensitive {
-			warn("space_change_sensitive without case_sensitive: the exact checker compares case too")
-		}
-		return outChecker{Type: challenges.CheckExact}, nil
-	}
-	if !caseSensitive {
-		no := false
-		c.CaseSensitive = &no
-	}
-	return c, nil
-}
-
-// submissions copies single-file example submissions in known languages
-// into solutions/<expected>/ and returns the challenge's languages.
-func (im *importer) submissions() ([]string, error) {
-	langs, err := recipes.Languages()
-	if err != nil {
-		return nil, err
-	}
-	kinds, _ := os.ReadDir(filepath.Join(im.src, "submissions"))
-	for _, k := range kinds {
-		if !k.IsDir() {
-			continue
-		}
-		expected, ok := submissionDirs[k.Name()]
-		if !ok {
-			im.warn("submissions/%s: no SkillArena outcome for this folder: left out", k.Name())
-			continue
-		}
-		entries, err := os.ReadDir(filepath.Join(im.src, "submissions", k.Name()))
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			rel := "submissions/" + k.Name() + "/" + e.Name()
-			if e.IsDir() {
-				im.warn("%s: multi-file submissions are not supported: left out", rel)
-				continue
-			}
-			if _, ok := recipes.ForFile(langs, e.Name()); !ok {
-				im.warn("%s: no SkillArena language for %q files: left out", rel, path.Ext(e.Name()))
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(im.src, filepath.FromSlash(rel)))
-			if err != nil {
-				return nil, err
-			}
-			im.files["solutions/"+expected+"/"+e.Name()] = data
-			im.report.Solutions[expected]++
-		}
-	}
-	if im.report.Solutions["accepted"] == 0 {
-		im.warn("no accepted submission to verify the package with")
-	}
-	ids := make([]string, 0, len(langs))
-	for id := range langs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids, nil
-}
-
-// write creates dst with every file.
+// write builds the package beside dst, loads it, and moves it into place.
 func (im *importer) write() error {
 	if entries, err := os.ReadDir(im.dst); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s exists and is not empty", im.dst)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	parent := filepath.Dir(filepath.Clean(im.dst))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	stage, err := os.MkdirTemp(parent, ".import-"+filepath.Base(im.dst)+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage) // gone once renamed; the leftovers of a failure otherwise
 	names := make([]string, 0, len(im.files))
 	for n := range im.files {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		p := filepath.Join(im.dst, filepath.FromSlash(n))
+		p := filepath.Join(stage, filepath.FromSlash(n))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			os.RemoveAll(im.dst)
 			return err
 		}
 		if err := os.WriteFile(p, im.files[n], 0o644); err != nil {
-			os.RemoveAll(im.dst)
 			return err
 		}
+	}
+	if _, err := challenges.Load(os.DirFS(stage)); err != nil {
+		return fmt.Errorf("the converted package does not load: %w", err)
+	}
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return err
+	}
+	// rename(2) replaces an empty directory, so an empty dst is fine.
+	if err := os.Rename(stage, im.dst); err != nil {
+		return fmt.Errorf("move the package into place: %w", err)
 	}
 	return nil
 }
@@ -649,8 +318,15 @@ type outLimits struct {
 }
 
 type outProgram struct {
-	Checker outChecker `yaml:"checker"`
-	Groups  []outGroup `yaml:"groups,omitempty"`
+	Checker  outChecker `yaml:"checker"`
+	Compile  outCompile `yaml:"compile,omitempty"`
+	Groups   []outGroup `yaml:"groups,omitempty"`
+	SourceKB int64      `yaml:"source_kb,omitempty"`
+}
+
+type outCompile struct {
+	TimeMS   int64 `yaml:"time_ms,omitempty"`
+	MemoryMB int64 `yaml:"memory_mb,omitempty"`
 }
 
 // outChecker is program.checker, written as a bare name when it has no options.
@@ -661,6 +337,9 @@ type outChecker struct {
 	RelTolerance  *float64 `yaml:"rel_tolerance,omitempty"`
 	Source        string   `yaml:"source,omitempty"`
 	Args          []string `yaml:"args,omitempty,flow"`
+	TimeMS        int64    `yaml:"time_ms,omitempty"`
+	MemoryMB      int64    `yaml:"memory_mb,omitempty"`
+	ScoreMax      float64  `yaml:"score_max,omitempty"`
 }
 
 // MarshalYAML writes a checker without options as its name.
@@ -674,28 +353,14 @@ func (c outChecker) MarshalYAML() (any, error) {
 
 type outGroup struct {
 	Name    string   `yaml:"name"`
-	Points  *float64 `yaml:"points"`
+	Points  float64  `yaml:"points"`
 	Tests   []string `yaml:"tests,flow"`
 	Scoring string   `yaml:"scoring"`
 }
 
-// groupsTotal is what the groups are worth together, or def without groups.
-func groupsTotal(groups []outGroup, def float64) float64 {
-	if len(groups) == 0 {
-		return def
-	}
-	var t float64
-	for _, g := range groups {
-		t += *g.Points
-	}
-	if t <= 0 {
-		return def
-	}
-	return t
-}
-
 var (
 	problemNameRE = regexp.MustCompile(`\\problemname\{([^}]*)\}`)
+	plainNameRE   = regexp.MustCompile(`(?m)^%%\s*plainproblemname:\s*(.+)$`)
 	iniTimeRE     = regexp.MustCompile(`(?m)^\s*timelimit\s*=\s*'?"?([0-9.]+)`)
 	nonSlugRE     = regexp.MustCompile(`[^a-z0-9-]+`)
 	nonNameRE     = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
@@ -720,18 +385,6 @@ func slugName(s string) string {
 		s = "t"
 	}
 	return s
-}
-
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

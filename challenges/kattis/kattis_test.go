@@ -144,8 +144,7 @@ func TestImportRefusesBrokenPackages(t *testing.T) {
 		want   string
 	}{
 		{"no problem.yaml", nil, []string{"problem.yaml"}, "problem.yaml"},
-		{"no statement", nil, []string{"problem_statement/problem.en.tex"}, "no statement"},
-		{"no tests", nil, []string{"data/secret/1.in", "data/secret/1.ans"}, "no secret tests"},
+		{"no tests", nil, []string{"data/secret/1.in", "data/secret/1.ans"}, "data/secret: missing"},
 		{"two validator sources", map[string]string{"problem.yaml": "name: X\nvalidation: custom\n"}, nil, "exactly one source file"},
 		{"bad flag", map[string]string{"problem.yaml": "name: X\nvalidator_flags: float_tolerance x\n"}, nil, "float_tolerance"},
 	}

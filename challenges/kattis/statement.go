@@ -10,14 +10,14 @@ import (
 
 // statements converts the statement of each language found (English and
 // Chinese) to Markdown, with the title on top and the samples at the end,
-// and adds them to the package as statement.en.md / statement.zh.md.
-func (im *importer) statements(title outText, tests []string) (map[string]bool, error) {
+// and adds them to the package as statement.en.md / statement.zh.md. A
+// package without one (or with PDF statements only) gets a placeholder in
+// both languages saying so, and a warning.
+func (im *importer) statements(title outText, tests []string) {
 	found := map[string]bool{}
+	used := map[string]bool{}
 	for _, dir := range []string{"problem_statement", "statement"} {
-		for _, c := range []struct{ file, lang string }{
-			{"problem.en.md", "en"}, {"problem.en.tex", "en"}, {"problem.md", "en"}, {"problem.tex", "en"},
-			{"problem.zh.md", "zh"}, {"problem.zh.tex", "zh"}, {"problem.zh-CN.tex", "zh"}, {"problem.zh-CN.md", "zh"},
-		} {
+		for _, c := range statementFiles {
 			if found[c.lang] {
 				continue
 			}
@@ -25,22 +25,73 @@ func (im *importer) statements(title outText, tests []string) (map[string]bool, 
 			if err != nil {
 				continue
 			}
+			used[dir+"/"+c.file] = true
 			body := string(data)
 			if strings.HasSuffix(c.file, ".tex") {
 				body = latexToMarkdown(body)
 			}
-			name := title.En
-			if c.lang == "zh" && title.Zh != "" || name == "" {
-				name = title.Zh
-			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "# %s\n\n%s\n", name, strings.TrimSpace(body))
-			im.appendSamples(&b, c.lang, tests)
-			im.files["statement."+c.lang+".md"] = []byte(b.String())
+			im.addStatement(c.lang, title, body, tests)
 			found[c.lang] = true
 		}
 	}
-	return found, nil
+	pdfs := im.otherStatements(used)
+	if len(found) > 0 {
+		return
+	}
+	en := "This problem was imported without a statement in LaTeX or Markdown."
+	zh := "导入的题目包中没有 LaTeX 或 Markdown 格式的题面。"
+	if len(pdfs) > 0 {
+		en += " The statement is the PDF attachment: " + strings.Join(pdfs, ", ") + "."
+		zh += "题面见 PDF 附件：" + strings.Join(pdfs, "、") + "。"
+	}
+	im.warn("no statement in LaTeX or Markdown under problem_statement/ or statement/: the statement is a placeholder; write statement.en.md / statement.zh.md")
+	im.addStatement("en", title, en, tests)
+	im.addStatement("zh", title, zh, tests)
+}
+
+// statementFiles are the statement files read, by language, best first.
+var statementFiles = []struct{ file, lang string }{
+	{"problem.en.md", "en"}, {"problem.en.tex", "en"}, {"problem.md", "en"}, {"problem.tex", "en"},
+	{"problem.zh.md", "zh"}, {"problem.zh.tex", "zh"}, {"problem.zh-CN.md", "zh"}, {"problem.zh-CN.tex", "zh"},
+	{"problem.zh-Hans.md", "zh"}, {"problem.zh-Hans.tex", "zh"},
+}
+
+// otherStatements warns of statement files left out, and attaches PDF
+// statements, returning their attachment names.
+func (im *importer) otherStatements(used map[string]bool) []string {
+	var pdfs []string
+	for _, dir := range []string{"problem_statement", "statement"} {
+		entries, _ := os.ReadDir(filepath.Join(im.src, dir))
+		for _, e := range entries {
+			name := e.Name()
+			if e.IsDir() || !strings.HasPrefix(name, "problem.") || used[dir+"/"+name] {
+				continue
+			}
+			if strings.HasSuffix(name, ".pdf") {
+				data, err := os.ReadFile(filepath.Join(im.src, dir, name))
+				if err == nil {
+					att := "statement" + strings.TrimPrefix(name, "problem")
+					im.files["attachments/"+att] = data
+					pdfs = append(pdfs, att)
+					continue
+				}
+			}
+			im.warn("%s/%s: only English and Chinese statements in LaTeX or Markdown are carried over: left out", dir, name)
+		}
+	}
+	return pdfs
+}
+
+// addStatement writes statement.LANG.md: title, body, samples.
+func (im *importer) addStatement(lang string, title outText, body string, tests []string) {
+	name := title.En
+	if lang == "zh" && title.Zh != "" || name == "" {
+		name = title.Zh
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n%s\n", name, strings.TrimSpace(body))
+	im.appendSamples(&b, lang, tests)
+	im.files["statement."+lang+".md"] = []byte(b.String())
 }
 
 // appendSamples adds the sample tests as code blocks.
