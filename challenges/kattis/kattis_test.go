@@ -1,6 +1,7 @@
 package kattis
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,10 @@ func TestImportScoringCustomValidator(t *testing.T) {
 	if len(pkg.Solutions["accepted"]) != 1 || len(pkg.Solutions["wrong_answer"]) != 1 || rep.Tests != 5 {
 		t.Errorf("solutions %v, %d tests", pkg.Solutions, rep.Tests)
 	}
+	warnings := strings.Join(rep.Warnings, "\n")
+	if strings.Contains(warnings, "on_reject") || !strings.Contains(warnings, "score_max 1") {
+		t.Errorf("data/secret continues and accepts partial results, and the groups' tests differ in worth; warnings:\n%s", warnings)
+	}
 }
 
 func TestImportRefusesBrokenPackages(t *testing.T) {
@@ -221,4 +226,417 @@ func flowYAML(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// importFixture imports a fixture package and loads the result.
+func importFixture(t *testing.T, name string, opts Options) (*challenges.Package, *Report, string) {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), name)
+	rep, err := Import(filepath.Join("testdata", name), dst, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := challenges.Load(os.DirFS(dst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg, rep, dst
+}
+
+// groupTable renders groups as "name points scoring tests" lines.
+func groupTable(groups []challenges.Group, tests []challenges.TestCase) string {
+	var b strings.Builder
+	for _, g := range groups {
+		var names []string
+		for _, i := range g.Indexes {
+			names = append(names, tests[i].Name)
+		}
+		fmt.Fprintf(&b, "%s %v %s %s\n", g.Name, g.Points, g.Scoring, strings.Join(names, ","))
+	}
+	return b.String()
+}
+
+func TestImportScoringTree(t *testing.T) {
+	pkg, rep, dst := importFixture(t, "oddsum", Options{})
+	want := "samples 0 min sample-1\n" +
+		"01-small 20 min secret-01-small-1,secret-01-small-2\n" +
+		"02-medium 30 sum secret-02-medium-1,secret-02-medium-2,secret-02-medium-3\n" +
+		"03-large 50 min secret-03-large-a-1,secret-03-large-b-1\n"
+	if got := groupTable(pkg.Spec.Program.Groups, pkg.Tests); got != want {
+		t.Errorf("groups:\n%s\nwant:\n%s", got, want)
+	}
+	s := pkg.Spec
+	if s.Limits.MemoryMB != 128 || s.Limits.OutputKB != 1024 || s.Program.SourceKB != 64 || s.Limits.TimeMS != DefaultTimeMS {
+		t.Errorf("limits %+v, source_kb %d", s.Limits, s.Program.SourceKB)
+	}
+	if c := s.Program.Checker; c.Type != challenges.CheckTokens || (c.CaseSensitive != nil && !*c.CaseSensitive) {
+		t.Errorf("validator_flags case_sensitive: checker %+v", c)
+	}
+	if len(pkg.Solutions["accepted"]) != 1 || len(pkg.Solutions["scored"]) != 1 || len(pkg.Solutions) != 2 {
+		t.Errorf("solutions %v: want accepted and partially_accepted (as scored) only", pkg.Solutions)
+	}
+	warnings := strings.Join(rep.Warnings, "\n")
+	for _, want := range []string{"submissions/rejected", "submissions/brute_force", "input validators", "placeholder", "time_multiplier (3)"} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("no warning about %q:\n%s", want, warnings)
+		}
+	}
+	// Every group continues or is all or nothing, under a secret group that
+	// accepts partial results: nothing differs from the format.
+	if strings.Contains(warnings, "on_reject") || strings.Contains(warnings, "accept_if_any_accepted") {
+		t.Errorf("warnings about grading that SkillArena expresses exactly:\n%s", warnings)
+	}
+	for _, lang := range []string{"en", "zh"} {
+		if st := pkg.Statements[lang]; !strings.Contains(st, "# Odd Sum") || !strings.Contains(st, "```\n3\n1 2 3\n```") {
+			t.Errorf("%s placeholder statement lacks the title or the sample:\n%s", lang, st)
+		}
+	}
+	if !strings.Contains(pkg.Statements["zh"], "题面") || !strings.Contains(pkg.Statements["en"], "without a statement") {
+		t.Errorf("the placeholder does not say the statement is missing: %v", pkg.Statements)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "attachments/samples/1.in")); err != nil {
+		t.Errorf("sample attachment: %v", err)
+	}
+
+	// --points scales every group, keeping its share.
+	pkg, _, _ = importFixture(t, "oddsum", Options{Points: 40})
+	if got := groupTable(pkg.Spec.Program.Groups, pkg.Tests); !strings.Contains(got, "01-small 8 min") || !strings.Contains(got, "02-medium 12 sum") || !strings.Contains(got, "03-large 20 min") || pkg.Spec.Points != 40 {
+		t.Errorf("groups scaled to 40 points:\n%s", got)
+	}
+}
+
+func TestImportModernFormat(t *testing.T) {
+	pkg, rep, _ := importFixture(t, "hellomd", Options{SlowestAcceptedMS: 700})
+	s := pkg.Spec
+	if s.Title.En != "Hello Name" || s.Title.Zh != "你好，名字" {
+		t.Errorf("title %+v", s.Title)
+	}
+	// 0.7 s × ac_to_time_limit 3 = 2.1 s, rounded up to time_resolution 0.5 s.
+	if s.Limits.TimeMS != 2500 || s.Limits.MemoryMB != 64 || s.Limits.OutputKB != 2048 {
+		t.Errorf("limits %+v", s.Limits)
+	}
+	if s.Program.Checker.Type != challenges.CheckExact {
+		t.Errorf("case_sensitive space_change_sensitive as a list: checker %+v", s.Program.Checker)
+	}
+	if len(s.Program.Groups) != 1 || s.Program.Groups[0].Scoring != challenges.ScoringMin || len(s.Program.Groups[0].Indexes) != 4 {
+		t.Errorf("a pass-fail problem is all or nothing over every test: %+v", s.Program.Groups)
+	}
+	for expected, n := range map[string]int{"accepted": 2, "wrong_answer": 1, "runtime_error": 1, "time_limit": 1} {
+		if len(pkg.Solutions[expected]) != n {
+			t.Errorf("solutions/%s: %d, want %d", expected, len(pkg.Solutions[expected]), n)
+		}
+	}
+	if !strings.Contains(pkg.Statements["en"], "## Input") || !strings.Contains(pkg.Statements["zh"], "向它问好") {
+		t.Errorf("statements %v", pkg.Statements)
+	}
+	warnings := strings.Join(rep.Warnings, "\n")
+	if !strings.Contains(warnings, "statement/problem.fr.md") || strings.Contains(warnings, "no time limit") {
+		t.Errorf("warnings:\n%s", warnings)
+	}
+
+	_, rep, _ = importFixture(t, "hellomd", Options{})
+	if w := strings.Join(rep.Warnings, "\n"); !strings.Contains(w, "ac_to_time_limit (3)") || !strings.Contains(w, "--time-ms") {
+		t.Errorf("no warning that the time limit is a default:\n%s", w)
+	}
+}
+
+func TestDerivedTimeLimit(t *testing.T) {
+	tests := []struct {
+		name      string
+		modern    bool
+		l         limits
+		slowestMS int64
+		want      int64
+	}{
+		{"legacy default multiplier 5", false, limits{}, 300, 2000}, // 1.5 s rounds to 2
+		{"legacy rounds to nearest", false, limits{}, 280, 1000},    // 1.4 s rounds to 1
+		{"legacy at least 1 s", false, limits{}, 20, 1000},
+		{"legacy time_multiplier", false, limits{timeMultiplier: 3}, 700, 2000}, // 2.1 s
+		{"2023-07 default ×2 up to 1 s", true, limits{}, 1200, 3000},            // 2.4 s up to 3
+		{"2023-07 exact multiple", true, limits{}, 1000, 2000},
+		{"2023-07 resolution", true, limits{acToTimeLimit: 1.5, timeResolution: 0.25}, 300, 500}, // 0.45 up to 0.5
+		{"2023-07 at least one step", true, limits{timeResolution: 0.1}, 1, 100},
+	}
+	for _, tt := range tests {
+		if got := derivedTimeLimitMS(tt.modern, tt.l, tt.slowestMS); got != tt.want {
+			t.Errorf("%s: %d ms, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestTimeLimitSources(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  Options
+		want  int64
+		warn  bool
+	}{
+		{"time_ms option first", map[string]string{".timelimit": "3\n", "problem.yaml": "limits: {time_limit: 4}\n"}, Options{TimeMS: 1500}, 1500, false},
+		{"limits.time_limit", map[string]string{".timelimit": "3\n", "problem.yaml": "limits: {time_limit: 0.25}\n"}, Options{}, 250, false},
+		{".timelimit", map[string]string{".timelimit": "3.5\n"}, Options{}, 3500, false},
+		{"domjudge-problem.ini", map[string]string{"domjudge-problem.ini": "timelimit='4'\n"}, Options{}, 4000, false},
+		{"derived", map[string]string{}, Options{SlowestAcceptedMS: 500}, 3000, false}, // 0.5 s × 5 = 2.5 s rounds to 3
+		{"default", map[string]string{}, Options{}, DefaultTimeMS, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := minimalPackage()
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			pkg, rep, err := importFiles(t, files, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pkg.Spec.Limits.TimeMS != tt.want {
+				t.Errorf("time_ms %d, want %d", pkg.Spec.Limits.TimeMS, tt.want)
+			}
+			if got := strings.Contains(strings.Join(rep.Warnings, "\n"), "no time limit"); got != tt.warn {
+				t.Errorf("warned %v, want %v: %v", got, tt.warn, rep.Warnings)
+			}
+		})
+	}
+}
+
+// minimalPackage is a small valid pass-fail package's files.
+func minimalPackage() map[string]string {
+	return map[string]string{
+		"problem.yaml":                     "name: X\n",
+		"problem_statement/problem.en.tex": "\\problemname{X}\nHello",
+		"data/sample/1.in":                 "1\n",
+		"data/sample/1.ans":                "1\n",
+		"data/secret/1.in":                 "1\n",
+		"data/secret/1.ans":                "1\n",
+		"submissions/accepted/a.py":        "print(input())\n",
+	}
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// importFiles imports a package made of files; on success it returns the
+// loaded result, on failure it checks nothing was written.
+func importFiles(t *testing.T, files map[string]string, opts Options) (*challenges.Package, *Report, error) {
+	t.Helper()
+	src := writeFiles(t, files)
+	parent := t.TempDir()
+	dst := filepath.Join(parent, "out")
+	rep, err := Import(src, dst, opts)
+	if err != nil {
+		if entries, _ := os.ReadDir(parent); len(entries) > 0 {
+			t.Errorf("a failed import left %s behind", entries[0].Name())
+		}
+		return nil, nil, err
+	}
+	pkg, err := challenges.Load(os.DirFS(dst))
+	if err != nil {
+		t.Fatalf("imported package does not load: %v", err)
+	}
+	return pkg, rep, nil
+}
+
+func TestVerdictFolders(t *testing.T) {
+	tests := []struct {
+		folder  string
+		scoring bool
+		want    string // solutions/<want>, or "" when left out
+		warn    string
+	}{
+		{"accepted", false, "accepted", ""},
+		{"wrong_answer", false, "wrong_answer", ""},
+		{"time_limit_exceeded", false, "time_limit", ""},
+		{"run_time_error", false, "runtime_error", ""},
+		{"partially_accepted", true, "scored", ""},
+		{"partially_accepted", false, "", "only scoring problems"},
+		{"wrong_answer", true, "wrong_answer", "graded scored"},
+		{"rejected", false, "", "no single SkillArena outcome"},
+		{"brute_force", false, "", "no single SkillArena outcome"},
+		{"memory_limit_exceeded", false, "", "not a folder of the package format"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s scoring=%v", tt.folder, tt.scoring), func(t *testing.T) {
+			files := minimalPackage()
+			files["submissions/"+tt.folder+"/b.py"] = "print(2)\n"
+			if tt.scoring {
+				files["problem.yaml"] = "name: X\ntype: scoring\n"
+			}
+			pkg, rep, err := importFiles(t, files, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for expected, sols := range pkg.Solutions {
+				for _, s := range sols {
+					if strings.HasSuffix(s, "/b.py") {
+						n++
+						if expected != tt.want {
+							t.Errorf("submissions/%s/b.py went to solutions/%s, want %q", tt.folder, expected, tt.want)
+						}
+					}
+				}
+			}
+			if (n == 1) != (tt.want != "") {
+				t.Errorf("submissions/%s/b.py copied %d times, want it in %q", tt.folder, n, tt.want)
+			}
+			if w := strings.Join(rep.Warnings, "\n"); (tt.warn == "") == strings.Contains(w, "submissions/"+tt.folder) || !strings.Contains(w, tt.warn) {
+				t.Errorf("warnings %q, want one saying %q", w, tt.warn)
+			}
+		})
+	}
+}
+
+func TestScoringGroups(t *testing.T) {
+	pkg := func(extra map[string]string) map[string]string {
+		files := minimalPackage()
+		files["problem.yaml"] = "name: X\ntype: scoring\n"
+		delete(files, "data/secret/1.in")
+		delete(files, "data/secret/1.ans")
+		files["data/secret/testdata.yaml"] = "on_reject: continue\ngrader_flags: accept_if_any_accepted\n"
+		for _, g := range []string{"a", "b"} {
+			for _, n := range []string{"1", "2"} {
+				files["data/secret/"+g+"/"+n+".in"] = n + "\n"
+				files["data/secret/"+g+"/"+n+".ans"] = n + "\n"
+			}
+		}
+		for k, v := range extra {
+			files[k] = v
+		}
+		return files
+	}
+	tests := []struct {
+		name  string
+		extra map[string]string
+		want  string // group table without samples, or the error
+	}{
+		{"defaults: sum of accept_score 1 per test", nil,
+			"a 50 sum secret-a-1,secret-a-2\nb 50 sum secret-b-1,secret-b-2\n"},
+		{"min and sum", map[string]string{
+			"data/secret/a/testdata.yaml": "accept_score: 3\ngrader_flags: min\n",
+			"data/secret/b/testdata.yaml": "on_reject: continue\naccept_score: 1\n"},
+			"a 60 min secret-a-1,secret-a-2\nb 40 sum secret-b-1,secret-b-2\n"},
+		{"avg", map[string]string{"data/secret/a/testdata.yaml": "on_reject: continue\naccept_score: 6\ngrader_flags: avg\n"},
+			"a 75 sum secret-a-1,secret-a-2\nb 25 sum secret-b-1,secret-b-2\n"},
+		{"range caps a min group", map[string]string{"data/secret/a/testdata.yaml": "accept_score: 10\nrange: 0 2\ngrader_flags: min\n"},
+			"a 50 min secret-a-1,secret-a-2\nb 50 sum secret-b-1,secret-b-2\n"},
+		{"nested sum flattens", map[string]string{
+			"data/secret/a/x/1.in": "1\n", "data/secret/a/x/1.ans": "1\n",
+			"data/secret/a/x/testdata.yaml": "accept_score: 4\ngrader_flags: min\n"},
+			"a 25 sum secret-a-1,secret-a-2\na-x 50 min secret-a-x-1\nb 25 sum secret-b-1,secret-b-2\n"},
+		{"max is an error", map[string]string{"data/secret/a/testdata.yaml": "grader_flags: max\n"},
+			"data/secret/a/testdata.yaml: grader_flags: max"},
+		{"reject_score is an error", map[string]string{"data/secret/a/testdata.yaml": "reject_score: 1\n"},
+			"data/secret/a/testdata.yaml: reject_score"},
+		{"sum inside min is an error", map[string]string{
+			"data/secret/testdata.yaml":   "on_reject: continue\ngrader_flags: accept_if_any_accepted min\n",
+			"data/secret/b/testdata.yaml": "on_reject: continue\n"},
+			"data/secret/b/testdata.yaml: grader_flags: sum inside the min group"},
+		{"custom grading is an error", map[string]string{"data/secret/a/testdata.yaml": "grading: custom\n"},
+			"data/secret/a/testdata.yaml: grading: custom graders"},
+		{"unknown grader flag", map[string]string{"data/secret/a/testdata.yaml": "grader_flags: plurality_wins\n"},
+			"data/secret/a/testdata.yaml: grader_flags: \"plurality_wins\""},
+		{"bad range", map[string]string{"data/secret/a/testdata.yaml": "range: 5\n"},
+			"data/secret/a/testdata.yaml: range"},
+		{"bad accept_score", map[string]string{"data/secret/a/testdata.yaml": "accept_score: lots\n"},
+			"data/secret/a/testdata.yaml: accept_score: line 1: want a number"},
+		{"bad on_reject", map[string]string{"data/secret/a/testdata.yaml": "on_reject: stop\n"},
+			"data/secret/a/testdata.yaml: on_reject"},
+		{"unknown field", map[string]string{"data/secret/a/testdata.yaml": "accept_scores: 3\n"},
+			"data/secret/a/testdata.yaml: accept_scores: unknown field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _, err := importFiles(t, pkg(tt.extra), Options{})
+			if err != nil {
+				if !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v, want %q", err, tt.want)
+				}
+				return
+			}
+			got := groupTable(p.Spec.Program.Groups[1:], p.Tests)
+			if got != tt.want {
+				t.Errorf("groups:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScoringWarnings(t *testing.T) {
+	files := minimalPackage()
+	files["problem.yaml"] = "name: X\ntype: scoring\n"
+	files["data/secret/2.in"], files["data/secret/2.ans"] = "2\n", "2\n"
+	_, rep, err := importFiles(t, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(rep.Warnings, "\n")
+	for _, want := range []string{"data/secret (no testdata.yaml: the defaults): on_reject: break", "without accept_if_any_accepted"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("the defaults stop at the first rejection and give no partial score, but no warning says %q:\n%s", want, w)
+		}
+	}
+}
+
+func TestValidatorFlagsByGroup(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra map[string]string
+		want  string // checker as flow YAML, or the error
+	}{
+		{"root testdata.yaml applies everywhere", map[string]string{"data/testdata.yaml": "output_validator_flags: float_tolerance 0.01\n"},
+			"{type: floats, case_sensitive: false, abs_tolerance: 0.01, rel_tolerance: 0.01}"},
+		{"problem.yaml and testdata.yaml together", map[string]string{
+			"problem.yaml":       "name: X\nvalidator_flags: case_sensitive\n",
+			"data/testdata.yaml": "output_validator_flags: float_relative_tolerance 1e-3\n"},
+			"{type: floats, rel_tolerance: 0.001}"},
+		{"groups disagree", map[string]string{"data/secret/testdata.yaml": "output_validator_flags: case_sensitive\n"},
+			"data/secret/testdata.yaml: output_validator_flags"},
+		{"unknown flag", map[string]string{"problem.yaml": "name: X\nvalidator_flags: ignore_case\n"},
+			"\"ignore_case\" is not a flag of the default validator"},
+		{"custom validator gets the flags", map[string]string{
+			"problem.yaml":               "name: X\nvalidation: custom\nvalidator_flags: eps 3\n",
+			"data/testdata.yaml":         "output_validator_flags: [strict]\n",
+			"output_validators/check.py": "import sys\nsys.exit(42)\n"},
+			"{type: custom, source: checker/check.py, args: [eps, \"3\", strict]}"},
+		{"validator with build script", map[string]string{
+			"problem.yaml":                "name: X\nvalidation: custom\n",
+			"output_validators/v/build":   "#!/bin/sh\n",
+			"output_validators/v/run":     "#!/bin/sh\n",
+			"output_validators/v/main.py": "import sys\nsys.exit(42)\n"},
+			"output_validators/v/build: validators built by their own build/run scripts"},
+		{"interactive", map[string]string{"problem.yaml": "name: X\nvalidation: custom interactive\n"},
+			"problem.yaml: validation: interactive problems cannot be imported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := minimalPackage()
+			for k, v := range tt.extra {
+				files[k] = v
+			}
+			p, _, err := importFiles(t, files, Options{})
+			if err != nil {
+				if !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v, want %q", err, tt.want)
+				}
+				return
+			}
+			c := p.Spec.Program.Checker
+			out := outChecker{Type: c.Type, CaseSensitive: c.CaseSensitive, AbsTolerance: c.AbsTolerance, RelTolerance: c.RelTolerance, Source: c.Source, Args: c.Args}
+			if got := flowYAML(t, out); got != tt.want {
+				t.Errorf("checker %s, want %s", got, tt.want)
+			}
+		})
+	}
 }
