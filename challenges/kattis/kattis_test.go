@@ -152,6 +152,20 @@ func TestImportRefusesBrokenPackages(t *testing.T) {
 		{"no tests", nil, []string{"data/secret/1.in", "data/secret/1.ans"}, "data/secret: missing"},
 		{"two validator sources", map[string]string{"problem.yaml": "name: X\nvalidation: custom\n"}, nil, "exactly one source file"},
 		{"bad flag", map[string]string{"problem.yaml": "name: X\nvalidator_flags: float_tolerance x\n"}, nil, "float_tolerance"},
+		{"bad yaml", map[string]string{"problem.yaml": "name: [X\n"}, nil, "problem.yaml: yaml:"},
+		{"bad memory", map[string]string{"problem.yaml": "name: X\nlimits:\n  memory: lots\n"}, nil, "problem.yaml: limits.memory: line 3: want a number"},
+		{"negative time limit", map[string]string{"problem.yaml": "name: X\nlimits: {time_limit: -1}\n"}, nil, "problem.yaml: limits.time_limit: must be a positive number"},
+		{"unknown limit", map[string]string{"problem.yaml": "name: X\nlimits: {memroy: 5}\n"}, nil, "problem.yaml: limits.memroy: unknown limit"},
+		{"small multiplier", map[string]string{"problem.yaml": "name: X\nlimits: {time_multipliers: {ac_to_time_limit: 0.5}}\n"}, nil, "limits.time_multipliers.ac_to_time_limit: must be a number of at least 1"},
+		{"bad type", map[string]string{"problem.yaml": "name: X\ntype: scored\n"}, nil, "problem.yaml: type: \"scored\""},
+		{"interactive type", map[string]string{"problem.yaml": "name: X\ntype: [pass-fail, interactive]\n"}, nil, "problem.yaml: type: interactive problems cannot be imported"},
+		{"minimising", map[string]string{"problem.yaml": "name: X\ntype: scoring\ngrading: {objective: min}\n"}, nil, "problem.yaml: grading.objective: min"},
+		{"score validation of pass-fail", map[string]string{"problem.yaml": "name: X\nvalidation: custom score\n"}, nil, "problem.yaml: validation: score is only valid for scoring problems"},
+		{"bad .timelimit", map[string]string{".timelimit": "soon\n"}, nil, ".timelimit: \"soon\" is not a positive number"},
+		{"input without answer", map[string]string{"data/secret/2.in": "2\n"}, nil, "data/secret/2.in: answer: no 2.ans"},
+		{"scores in pass-fail", map[string]string{"data/secret/testdata.yaml": "accept_score: 5\n"}, nil, "data/secret/testdata.yaml: accept_score: accept_score, reject_score and range are only for scoring problems"},
+		{"partial acceptance in pass-fail", map[string]string{"data/testdata.yaml": "grader_flags: accept_if_any_accepted\n"}, nil, "data/testdata.yaml: grader_flags: always_accept / accept_if_any_accepted"},
+		{"custom without validator", map[string]string{"problem.yaml": "name: X\nvalidation: custom\n"}, []string{"output_validators/v/validate.py", "output_validators/v/also_main.cpp"}, "problem.yaml: validation: \"custom\" needs a validator in output_validators/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,13 +180,20 @@ func TestImportRefusesBrokenPackages(t *testing.T) {
 				delete(files, k)
 			}
 			src := write(t.TempDir(), files)
-			dst := filepath.Join(t.TempDir(), "out")
+			parent := t.TempDir()
+			dst := filepath.Join(parent, "out")
+			if err := os.Mkdir(dst, 0o755); err != nil { // an empty destination may exist
+				t.Fatal(err)
+			}
 			_, err := Import(src, dst, Options{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err %v, want %q", err, tt.want)
 			}
-			if _, err := os.Stat(dst); err == nil {
-				t.Error("a failed import left its output behind")
+			if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+				t.Errorf("a failed import left %d entries beside the destination", len(entries)-1)
+			}
+			if entries, _ := os.ReadDir(dst); len(entries) > 0 {
+				t.Errorf("a failed import wrote %s into the destination", entries[0].Name())
 			}
 		})
 	}
