@@ -661,3 +661,34 @@ func TestValidatorFlagsByGroup(t *testing.T) {
 		})
 	}
 }
+
+func TestPassFailWarnings(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra map[string]string
+		want  string // a warning, or "" for none about data/
+	}{
+		{"break is the default", nil, ""},
+		{"continue with first_error", map[string]string{"data/secret/testdata.yaml": "on_reject: continue\ngrader_flags: first_error\n"}, ""},
+		{"continue with worst_error", map[string]string{"data/secret/testdata.yaml": "on_reject: continue\n"}, "data/secret/testdata.yaml: on_reject: continue with worst_error"},
+		{"inherited from data", map[string]string{"data/testdata.yaml": "on_reject: continue\n"}, "data/secret (by data/testdata.yaml): on_reject"},
+		{"test_group.yaml", map[string]string{"data/secret/test_group.yaml": "scoring: {aggregation: min}\n"}, "data/secret/test_group.yaml: not read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := minimalPackage()
+			files["data/secret/2.in"], files["data/secret/2.ans"] = "2\n", "2\n"
+			for k, v := range tt.extra {
+				files[k] = v
+			}
+			_, rep, err := importFiles(t, files, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := strings.Join(rep.Warnings, "\n")
+			if tt.want == "" && strings.Contains(w, "data/") || !strings.Contains(w, tt.want) {
+				t.Errorf("warnings:\n%s\nwant %q", w, tt.want)
+			}
+		})
+	}
+}

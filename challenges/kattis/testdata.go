@@ -20,6 +20,7 @@ type settings struct {
 	breakOnFail  bool   // on_reject: break (the default)
 	scoreMode    string // sum (default), avg, min, max
 	forgiving    bool   // always_accept or accept_if_any_accepted: a rejection does not reject the group
+	firstError   bool   // first_error: the verdict is the first rejection's, not the worst
 	acceptScore  float64
 	rejectScore  float64
 	rangeLo      float64
@@ -40,13 +41,13 @@ var testdataKeys = []string{
 
 // readSettings reads dir/testdata.yaml, or returns inherited when there is none.
 func (im *importer) readSettings(dir string, inherited settings) (settings, error) {
+	if _, err := os.Stat(filepath.Join(im.src, filepath.FromSlash(dir), "test_group.yaml")); err == nil {
+		im.warn("%s/test_group.yaml: not read: this importer reads testdata.yaml (legacy and 2023-07)", dir)
+	}
 	file := dir + "/testdata.yaml"
 	f, ok, err := readFieldsFile(im.src, file)
 	if err != nil || !ok {
 		return inherited, err
-	}
-	if _, err := os.Stat(filepath.Join(im.src, dir, "test_group.yaml")); err == nil {
-		im.warn("%s/test_group.yaml: not read (testdata.yaml is)", dir)
 	}
 	s := defaultSettings()
 	s.file = file
@@ -94,8 +95,10 @@ func (im *importer) readSettings(dir string, inherited settings) (settings, erro
 func (s *settings) readGraderFlags(f fields, flags []string) error {
 	for _, fl := range flags {
 		switch fl {
-		case "worst_error", "first_error", "no_errors":
-			s.forgiving = false
+		case "worst_error", "no_errors":
+			s.forgiving, s.firstError = false, false
+		case "first_error":
+			s.forgiving, s.firstError = false, true
 		case "always_accept", "accept_if_any_accepted":
 			s.forgiving = true
 		case "sum", "avg", "min", "max":
@@ -299,6 +302,9 @@ func (im *importer) passFail(nodes []*node) error {
 	for _, n := range nodes {
 		if n.set.forgiving {
 			return fmt.Errorf("%s: grader_flags: always_accept / accept_if_any_accepted accept a submission that fails tests, which a pass-fail challenge cannot express", n.set.file)
+		}
+		if !n.set.breakOnFail && !n.set.firstError && n.items() > 1 {
+			im.warn("%s: on_reject: continue with worst_error makes the worst rejection the verdict; SkillArena's outcome is the first failed test's", where(n))
 		}
 		for _, c := range n.children {
 			if err := im.passFail([]*node{c}); err != nil {

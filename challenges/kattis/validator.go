@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -140,7 +141,12 @@ func (im *importer) customValidator(dir string, flags []string) (outChecker, err
 // worth, when every group agrees on it.
 func (im *importer) scoreMax() float64 {
 	if len(im.testMax) != 1 {
-		im.warn("the groups' tests are worth different scores (%v): score.txt is read as a fraction of each test (score_max 1); check program.checker.score_max", im.testMax)
+		var worth []string
+		for v, dirs := range im.testMax {
+			worth = append(worth, fmt.Sprintf("%v in %s", v, strings.Join(dirs, ", ")))
+		}
+		sort.Strings(worth)
+		im.warn("the groups' tests are worth different scores (%s): score.txt is read as a fraction of each test (score_max 1); check program.checker.score_max", strings.Join(worth, "; "))
 		return 0
 	}
 	for v := range im.testMax {
