@@ -62,12 +62,29 @@ type spec struct {
 	key    string
 }
 
+// specJSON is a spec as its key holds it.
+type specJSON struct {
+	Config *container.Config
+	Host   *container.HostConfig
+}
+
 func newSpec(config *container.Config, host *container.HostConfig) (spec, error) {
-	key, err := json.Marshal([]any{config, host})
+	key, err := json.Marshal(specJSON{config, host})
 	if err != nil {
 		return spec{}, fmt.Errorf("sandbox: encode container spec: %w", err)
 	}
 	return spec{config: config, host: host, key: string(key)}, nil
+}
+
+// copies returns a copy of the spec's configuration for one create: the
+// Docker client changes what it is given (it sorts capabilities), and
+// containers of one spec are created concurrently.
+func (s spec) copies() (*container.Config, *container.HostConfig, error) {
+	var c specJSON
+	if err := json.Unmarshal([]byte(s.key), &c); err != nil {
+		return nil, nil, fmt.Errorf("sandbox: decode container spec: %w", err)
+	}
+	return c.Config, c.Host, nil
 }
 
 // sizeClass rounds n up to the next of eight steps between powers of two
@@ -119,7 +136,11 @@ func (b *box) dead() bool {
 // waits for a request; nothing runs in it before. Whatever fails, nothing
 // is left behind.
 func (r *Runner) start(ctx context.Context, s spec) (*box, error) {
-	created, err := r.cli.ContainerCreate(ctx, s.config, s.host, nil, nil, "")
+	config, host, err := s.copies()
+	if err != nil {
+		return nil, err
+	}
+	created, err := r.cli.ContainerCreate(ctx, config, host, nil, nil, "")
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
 			return nil, fmt.Errorf("sandbox image %s is missing (run: arena images build): %w", s.config.Image, err)
