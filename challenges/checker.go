@@ -13,11 +13,19 @@ import (
 // Checker compares a program's output with the expected answer.
 type Checker func(output, answer []byte) (ok bool, message string)
 
-// Checkers are the built-in checkers by name, with their default options.
+// Checkers are the built-in checkers by name, with their default options;
+// their messages are the contestant's (CheckerSpec.Compare also gives the
+// jury's detail).
 var Checkers = map[string]Checker{
-	CheckExact:  exactCheck,
-	CheckTokens: CheckerSpec{Type: CheckTokens}.Compare,
-	CheckFloats: CheckerSpec{Type: CheckFloats}.Compare,
+	CheckExact:  CheckerSpec{Type: CheckExact}.check,
+	CheckTokens: CheckerSpec{Type: CheckTokens}.check,
+	CheckFloats: CheckerSpec{Type: CheckFloats}.check,
+}
+
+// check is Compare without the jury's detail.
+func (c CheckerSpec) check(output, answer []byte) (bool, string) {
+	ok, msg, _ := c.Compare(output, answer)
+	return ok, msg
 }
 
 // Checker types of program.checker.
@@ -141,11 +149,12 @@ func (c CheckerSpec) Tolerances() (abs, rel float64) {
 func (c CheckerSpec) caseSensitive() bool { return c.CaseSensitive == nil || *c.CaseSensitive }
 
 // Compare runs a built-in checker (exact, tokens, floats) on one output.
-// A rejection's message says where the output went wrong without giving
-// the expected answer away, and, unless ShowOutput, without quoting the
-// output or saying anything the output alone decides (its length, the
-// place of its first non-number).
-func (c CheckerSpec) Compare(output, answer []byte) (bool, string) {
+// A rejection's msg, shown to the contestant, says what kind of mismatch
+// and where (line or token number), and never gives the expected answer
+// away; unless ShowOutput it neither quotes the output nor counts it: a
+// program could print hidden input there, or encode it in a count. detail,
+// for the jury only, quotes what differed on both sides.
+func (c CheckerSpec) Compare(output, answer []byte) (ok bool, msg, detail string) {
 	switch c.Type {
 	case CheckExact, "":
 		return exactCheck(output, answer)
@@ -154,24 +163,27 @@ func (c CheckerSpec) Compare(output, answer []byte) (bool, string) {
 	case CheckFloats:
 		return c.tokenCheck(output, answer, true)
 	}
-	return false, fmt.Sprintf("checker %q cannot compare outputs itself", c.Type)
+	return false, fmt.Sprintf("checker %q cannot compare outputs itself", c.Type), ""
 }
 
-// exactCheck compares line by line, ignoring trailing spaces and trailing blank lines.
-func exactCheck(output, answer []byte) (bool, string) {
+// exactCheck compares line by line, ignoring trailing spaces and trailing
+// blank lines. Where a line differs is a place the answer decides (every
+// line before it matched), so it is safe to show.
+func exactCheck(output, answer []byte) (bool, string, string) {
 	got, want := normLines(output), normLines(answer)
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
-			return false, "output ends early"
+			return false, "output ends early", fmt.Sprintf("output has %d lines, the answer %d", len(got), len(want))
 		}
 		if i >= len(want) {
-			return false, "output has extra lines"
+			return false, "output has extra lines", fmt.Sprintf("output has %d lines, the answer %d; line %d: %s", len(got), len(want), i+1, clip([]byte(got[i])))
 		}
 		if got[i] != want[i] {
-			return false, "line " + strconv.Itoa(i+1) + " differs"
+			return false, "line " + strconv.Itoa(i+1) + " differs",
+				fmt.Sprintf("line %d: output %s, answer %s", i+1, clip([]byte(got[i])), clip([]byte(want[i])))
 		}
 	}
-	return true, ""
+	return true, "", ""
 }
 
 func normLines(b []byte) []string {
@@ -187,33 +199,40 @@ func normLines(b []byte) []string {
 
 // tokenCheck compares whitespace-separated tokens; with floats, a token of
 // the answer that is a number matches any number within the tolerance.
-func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, string) {
+func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, string, string) {
 	got, want := bytes.Fields(output), bytes.Fields(answer)
 	abs, rel := c.Tolerances()
+	// reject says which token, and quotes it only when the package allows.
+	reject := func(i int, what string) (bool, string, string) {
+		detail := fmt.Sprintf("token %d: output %s, answer %s", i+1, clip(got[i]), clip(want[i]))
+		if c.ShowOutput {
+			return false, fmt.Sprintf("token %d: %s %s", i+1, clip(got[i]), what), detail
+		}
+		return false, fmt.Sprintf("token %d %s", i+1, what), detail
+	}
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
+			detail := fmt.Sprintf("output has %d tokens, the answer %d", len(got), len(want))
 			if c.ShowOutput {
-				return false, fmt.Sprintf("output has too few tokens (%d)", len(got))
+				return false, fmt.Sprintf("output has too few tokens (%d)", len(got)), detail
 			}
-			return false, "output has too few tokens"
+			return false, "output has too few tokens", detail
 		}
 		if i >= len(want) {
-			return false, "output has too many tokens"
+			detail := fmt.Sprintf("output has %d tokens, the answer %d; token %d: %s", len(got), len(want), i+1, clip(got[i]))
+			if c.ShowOutput {
+				return false, fmt.Sprintf("output has too many tokens (%d)", len(got)), detail
+			}
+			return false, "output has too many tokens", detail
 		}
 		if floats {
 			if w, ok := parseNumber(want[i]); ok {
 				g, ok := parseNumber(got[i])
 				if !ok {
-					if c.ShowOutput {
-						return false, fmt.Sprintf("token %d: %s is not a number", i+1, clip(got[i]))
-					}
-					return false, "a number was expected where the output has something else"
+					return reject(i, "is not a number")
 				}
 				if d := math.Abs(g - w); d > abs && d > rel*math.Abs(w) {
-					if c.ShowOutput {
-						return false, fmt.Sprintf("token %d: %s is not within the tolerance", i+1, clip(got[i]))
-					}
-					return false, fmt.Sprintf("token %d is not within the tolerance", i+1)
+					return reject(i, "is not within the tolerance")
 				}
 				continue
 			}
@@ -223,10 +242,10 @@ func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, strin
 			same = bytes.EqualFold(got[i], want[i])
 		}
 		if !same {
-			return false, "token " + strconv.Itoa(i+1) + " differs"
+			return reject(i, "differs")
 		}
 	}
-	return true, ""
+	return true, "", ""
 }
 
 // parseNumber reads a finite decimal number; NaN and infinities are not

@@ -35,9 +35,12 @@ func TestCheckerCompare(t *testing.T) {
 		{"floats absolute only", CheckerSpec{Type: CheckFloats, AbsTolerance: f(0.01)}, "1000.5", "1000", false, "tolerance"},
 		{"floats words exact", CheckerSpec{Type: CheckFloats}, "Case 1: 2.0000001", "Case 1: 2", true, ""},
 		{"floats words case", CheckerSpec{Type: CheckFloats, CaseSensitive: &no}, "case 1: 2", "Case 1: 2", true, ""},
-		{"floats not a number", CheckerSpec{Type: CheckFloats}, "abc", "1.5", false, "a number was expected"},
-		{"floats nan", CheckerSpec{Type: CheckFloats}, "nan", "1.5", false, "a number was expected"},
-		{"floats inf", CheckerSpec{Type: CheckFloats}, "+Inf", "1e308", false, "a number was expected"},
+		{"floats not a number", CheckerSpec{Type: CheckFloats}, "abc", "1.5", false, "token 1 is not a number"},
+		{"floats nan", CheckerSpec{Type: CheckFloats}, "nan", "1.5", false, "token 1 is not a number"},
+		{"floats inf", CheckerSpec{Type: CheckFloats}, "1 +Inf", "1 1e308", false, "token 2 is not a number"},
+		{"floats echoed input", CheckerSpec{Type: CheckFloats}, "secret-input-line", "3.5", false, "token 1 is not a number"},
+		{"tokens echoed input", CheckerSpec{Type: CheckTokens}, "1 secret-input-line", "1 2", false, "token 2 differs"},
+		{"exact echoed input", CheckerSpec{Type: CheckExact}, "secret-input-line\n", "42\n", false, "line 1 differs"},
 		{"floats not a number, output shown", CheckerSpec{Type: CheckFloats, ShowOutput: true}, "1 abc", "1 1.5", false, `token 2: "abc" is not a number`},
 		{"tokens too few, count shown", CheckerSpec{Type: CheckTokens, ShowOutput: true}, "1 2", "1 2 3", false, "too few tokens (2)"},
 		{"floats exponent", CheckerSpec{Type: CheckFloats}, "1.5e3", "1500", true, ""},
@@ -45,7 +48,7 @@ func TestCheckerCompare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, msg := tt.spec.Compare([]byte(tt.out), []byte(tt.ans))
+			ok, msg, detail := tt.spec.Compare([]byte(tt.out), []byte(tt.ans))
 			if ok != tt.ok || !strings.Contains(msg, tt.msg) {
 				t.Fatalf("Compare(%q, %q) = %v %q, want %v %q", tt.out, tt.ans, ok, msg, tt.ok, tt.msg)
 			}
@@ -58,6 +61,13 @@ func TestCheckerCompare(t *testing.T) {
 						t.Errorf("message %q quotes the output's %q", msg, tok)
 					}
 				}
+			}
+			// The jury still sees what differed.
+			if !ok && tt.spec.Type != CheckCustom && strings.TrimSpace(tt.out) != "" && detail == "" {
+				t.Errorf("no detail for the jury on a rejection")
+			}
+			if !ok && strings.Contains(tt.out, "secret") && !strings.Contains(detail, "secret-input-line") {
+				t.Errorf("detail %q does not quote the output for the jury", detail)
 			}
 		})
 	}

@@ -89,6 +89,7 @@ func (g *Grader) Grade(ctx context.Context, pkg *challenges.Package, lang string
 	res.Message = verdict.Clip(res.Message, verdict.MaxMessage)
 	for i := range res.Tests {
 		res.Tests[i].Message = verdict.Clip(res.Tests[i].Message, verdict.MaxMessage)
+		res.Tests[i].Detail = verdict.Clip(res.Tests[i].Detail, verdict.MaxMessage)
 	}
 	return res, nil
 }

@@ -30,6 +30,8 @@ const (
 type testCheck struct {
 	fraction float64
 	message  string
+	// detail is for the jury only (verdict.Test.Detail).
+	detail string
 }
 
 // gradeProgram compiles and runs the source on every test in one container,
@@ -91,8 +93,8 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 		}
 	} else {
 		for _, i := range ran {
-			ok, msg := prog.Checker.Compare(out.Tests[i].Stdout, pkg.Tests[i].Answer)
-			c := testCheck{message: msg}
+			ok, msg, detail := prog.Checker.Compare(out.Tests[i].Stdout, pkg.Tests[i].Answer)
+			c := testCheck{message: msg, detail: detail}
 			if ok {
 				c.fraction = 1
 			}
@@ -113,7 +115,7 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 		}
 		if c := checks[i]; c != nil {
 			fractions[i] = c.fraction
-			t.Message = c.message
+			t.Message, t.Detail = c.message, c.detail
 			switch {
 			case c.fraction >= 1:
 				t.Outcome = verdict.Accepted

@@ -382,3 +382,45 @@ func TestGradeProgramMemoryBeforeTime(t *testing.T) {
 		t.Fatalf("got %s, want time_limit", res.Outcome)
 	}
 }
+
+// TestGradeProgramEchoesNothing: a program that prints its hidden input,
+// on stdout where the checker reads it and on stderr with an exit code of
+// its choosing, gets none of it back in a message; the jury sees it all.
+func TestGradeProgramEchoesNothing(t *testing.T) {
+	for _, checker := range []string{"exact", "tokens", "floats"} {
+		t.Run(checker, func(t *testing.T) {
+			pkg := loadProgram(t, "program:\n  checker: "+checker+"\n", nil)
+			echo := func(cfg container.Config, req runner.Request) (runner.Result, error) {
+				var res runner.Result
+				for _, tc := range req.Tests {
+					in := strings.TrimSpace(string(tc.Input))
+					sr := runner.StepResult{Name: tc.Name, Status: runner.StatusOK, Stdout: []byte("hidden-" + in + "\n")}
+					if in == "b3" {
+						sr = runner.StepResult{Name: tc.Name, Status: runner.StatusRuntimeError, Stderr: []byte("hidden-" + in), ExitCode: 77}
+					}
+					res.Tests = append(res.Tests, sr)
+				}
+				return res, nil
+			}
+			res, err := New(&scripted{answer: echo}).Grade(context.Background(), pkg, "python3", []byte("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range res.Tests {
+				if strings.Contains(tr.Message, "hidden-") || strings.Contains(tr.Message, "77") {
+					t.Errorf("test %s: message %q echoes the program", tr.Name, tr.Message)
+				}
+				if tr.Name == "b3" {
+					if tr.Outcome != verdict.RuntimeError || !strings.Contains(tr.Output, "hidden-b3") || !strings.Contains(tr.Output, "exit code 77") {
+						t.Errorf("b3: %s, output %q: the jury should see stderr and the exit code", tr.Outcome, tr.Output)
+					}
+				} else if tr.Outcome == verdict.WrongAnswer && !strings.Contains(tr.Detail, "hidden-"+tr.Name) {
+					t.Errorf("test %s: detail %q: the jury should see the output", tr.Name, tr.Detail)
+				}
+				if c := tr.ForContestant(); c.Detail != "" || c.Output != "" {
+					t.Errorf("test %s: the contestant's view keeps %+v", tr.Name, c)
+				}
+			}
+		})
+	}
+}

@@ -72,11 +72,25 @@ type Test struct {
 	CPUTimeMS   int64   `json:"cpu_time_ms"`
 	WallTimeMS  int64   `json:"wall_time_ms"`
 	MemoryBytes int64   `json:"memory_bytes"`
-	// Message is safe to show the contestant (e.g. which line differed on a sample).
+	// Message is safe to show the contestant: the kind of mismatch and
+	// where (a line or token number), never the contestant's output or
+	// hidden data.
 	Message string `json:"message,omitempty"`
-	// Output is the sandbox's stderr for this test (capped), for the jury only:
-	// it may echo hidden input.
+	// Detail, for the jury only, is what Message leaves out: the output's
+	// token that did not match, SQLite's own error text on a hidden
+	// database, the values a hidden suite expected.
+	Detail string `json:"detail,omitempty"`
+	// Output is the sandbox's stderr for this test and how the run ended
+	// (exit code, signal), capped, for the jury only: a program can print
+	// hidden input there or encode it in its exit code.
 	Output string `json:"output,omitempty"`
+}
+
+// ForContestant is the test as its contestant may see it: without the
+// jury's Detail and Output.
+func (t Test) ForContestant() Test {
+	t.Detail, t.Output = "", ""
+	return t
 }
 
 // Result is the whole grade of one submission.
@@ -95,9 +109,10 @@ type Result struct {
 	Worker string `json:"worker,omitempty"`
 }
 
-// MaxMessage bounds every message of a result: the submission's and each
-// test's.
-const MaxMessage = 2048
+// MaxMessage bounds every message of a result, the submission's and each
+// test's, whoever wrote it; each source has a tighter bound of its own (a
+// compiler's message 4 KiB, a checker's 1000 bytes, SQLite's 300).
+const MaxMessage = 8 << 10
 
 // Clip bounds s to n bytes, cut at a character boundary and kept valid
 // UTF-8, marking a cut with "...".

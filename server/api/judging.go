@@ -203,16 +203,17 @@ func (s *server) listSubmissions(c *fiber.Ctx) error {
 	return c.JSON(subs)
 }
 
-// forViewer hides from contestants what they may not see yet: the private
-// score of a predictions submission before the results are final.
+// forViewer hides from contestants what they may not see: each test's
+// jury-only detail and sandbox output (verdict.Test.ForContestant), and
+// the private score of a predictions submission before the results are
+// final. Every route and page that shows a submission goes through it.
 func (s *server) forViewer(u account.User, ct *contest.Contest, sub submission.Submission) submission.Submission {
 	if isJury(u) {
 		return sub
 	}
 	tests := make([]verdict.Test, len(sub.Tests))
 	for i, t := range sub.Tests {
-		t.Output = "" // may echo hidden input
-		tests[i] = t
+		tests[i] = t.ForContestant()
 	}
 	sub.Tests = tests
 	if sub.PublicScore != nil && !ct.Unfrozen {
