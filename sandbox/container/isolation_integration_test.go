@@ -205,13 +205,7 @@ sys.exit(3)
 		Run:   runner.Step{Command: []string{"python3", "grade.py"}, Limits: runner.Limits{CPUTimeMS: 5000}},
 		Tests: []runner.Test{{Name: "grade"}},
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := sb.r.Run(ctx, container.Config{Image: image, Labels: map[string]string{testLabel: sb.tag}}, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sr := res.Tests[0]
+	sr := sb.runGrader(t, req)
 	if sr.Status != runner.StatusOK {
 		t.Fatalf("grader: %s exit %d signal %s stderr %s", sr.Status, sr.ExitCode, sr.Signal, sr.Stderr)
 	}
@@ -269,15 +263,21 @@ print(out.strip(), rc)
 		Run:    runner.Step{Command: []string{"python3", "grade.py"}, Limits: runner.Limits{CPUTimeMS: 10000, WallTimeMS: 20000}},
 		Tests:  []runner.Test{{Name: "grade"}},
 	}
+	sr := sb.runGrader(t, req)
+	out := string(sr.Stdout)
+	if sr.Status != runner.StatusOK || !strings.Contains(out, "daemon gone") || !strings.Contains(out, "after 42 0") || !strings.Contains(out, "bomb ") {
+		t.Fatalf("grader %s: %s\nstderr: %s", sr.Status, out, sr.Stderr)
+	}
+}
+
+// runGrader runs a grader's request and returns its one step.
+func (sb *sandbox) runGrader(t *testing.T, req runner.Request) runner.StepResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	res, err := sb.r.Run(ctx, container.Config{Image: image, Labels: map[string]string{testLabel: sb.tag}}, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sr := res.Tests[0]
-	out := string(sr.Stdout)
-	if sr.Status != runner.StatusOK || !strings.Contains(out, "daemon gone") || !strings.Contains(out, "after 42 0") || !strings.Contains(out, "bomb ") {
-		t.Fatalf("grader %s: %s\nstderr: %s", sr.Status, out, sr.Stderr)
-	}
+	return res.Tests[0]
 }

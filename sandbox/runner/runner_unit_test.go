@@ -132,13 +132,7 @@ func TestCappedBuffer(t *testing.T) {
 
 func TestReadOOMKills(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTemp(t, dir, name, body) }
 	v1 := write("oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 7\n")
 	v2 := write("events", "low 0\nhigh 0\nmax 3\noom 2\noom_kill 2\noom_group_kill 0\n")
 	none := write("other", "max 3\n")
@@ -155,13 +149,7 @@ func TestReadOOMKills(t *testing.T) {
 
 func TestReadKeyed(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeTemp(t, dir, name, body) }
 	stat := write("memory.stat", "cache 4096\nrss 100\nshmem 7\ntotal_rss 2000\ntotal_shmem 30\n")
 	status := write("status", "Name:\tpython3\nUid:\t65534\t65534\t65534\t65534\nRssAnon:\t    1234 kB\n")
 	tests := []struct {
@@ -213,4 +201,14 @@ func TestTracingFilterJumps(t *testing.T) {
 	if last := prog[len(prog)-1]; last.K&0xffff != 1 { // EPERM
 		t.Errorf("the last return is %#x, want ERRNO(EPERM)", last.K)
 	}
+}
+
+// writeTemp writes body to dir/name and returns the path.
+func writeTemp(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
