@@ -30,16 +30,10 @@ type CustomSpec struct {
 // imageRefRE is a Docker image reference without a digest: name[:tag].
 var imageRefRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`)
 
-// CustomFile is a package file the custom command gets, as loaded.
-type CustomFile struct {
-	Name string
-	Data []byte
-}
-
 // CustomFiles reads the files the custom command gets from the package, in
 // a stable order.
-func (s *CustomSpec) CustomFiles(fsys fs.FS) ([]CustomFile, error) {
-	var out []CustomFile
+func (s *CustomSpec) CustomFiles(fsys fs.FS) ([]PackageFile, error) {
+	var out []PackageFile
 	seen := map[string]bool{}
 	for _, root := range s.Files {
 		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
@@ -57,7 +51,7 @@ func (s *CustomSpec) CustomFiles(fsys fs.FS) ([]CustomFile, error) {
 				return err
 			}
 			seen[p] = true
-			out = append(out, CustomFile{Name: p, Data: b})
+			out = append(out, PackageFile{Name: p, Data: b})
 			return nil
 		})
 		if err != nil {

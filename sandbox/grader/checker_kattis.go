@@ -12,6 +12,10 @@ import (
 	"github.com/skillarena/arena/sandbox/runner"
 )
 
+// checkerOutputKB caps what the driver prints of one checker run: the
+// feedback it keeps is smaller (see checkerDriver).
+const checkerOutputKB = 8
+
 // checkerLauncher is the file that starts the checker in its sandbox: the
 // checker language's run command, with the Kattis arguments after it.
 const checkerLauncher = "checker"
@@ -55,18 +59,12 @@ func (g *Grader) runChecker(ctx context.Context, pkg *challenges.Package, idx []
 		return nil, fmt.Errorf("checker: language %q has no sandbox image", c.Language)
 	}
 	req := checkerRequest(pkg, l, idx, outputs)
-	out, err := g.Sandbox.Run(ctx, container.Config{Image: l.Image, TmpfsBytes: tmpfsFor(req.Files)}, req)
+	out, err := g.run(ctx, "checker", container.Config{Image: l.Image, TmpfsBytes: tmpfsFor(req.Files)}, req)
 	if err != nil {
-		return nil, fmt.Errorf("checker in %s: %w", l.Image, err)
-	}
-	if out.Error != "" {
-		return nil, fmt.Errorf("checker: sandbox runner: %s", out.Error)
+		return nil, err
 	}
 	if out.Compile != nil && out.Compile.Status != runner.StatusOK {
 		return nil, fmt.Errorf("checker %s does not compile: %s", c.Source, compilerMessage(out.Compile))
-	}
-	if len(out.Tests) != len(idx) {
-		return nil, fmt.Errorf("checker: runner returned %d results for %d tests", len(out.Tests), len(idx))
 	}
 	checks := make([]testCheck, len(idx))
 	for j, r := range out.Tests {
@@ -85,11 +83,7 @@ func (g *Grader) runChecker(ctx context.Context, pkg *challenges.Package, idx []
 // the driver per test.
 func checkerRequest(pkg *challenges.Package, l Language, idx []int, outputs [][]byte) runner.Request {
 	c := pkg.Spec.Program.Checker
-	var files []runner.File
-	for _, f := range c.Files {
-		files = append(files, runner.File{Name: f.Name, Data: f.Data})
-	}
-	files = append(files, runner.File{Name: checkerLauncher, Exec: true,
+	files := append(runnerFiles(c.Files), runner.File{Name: checkerLauncher, Exec: true,
 		Data: []byte("#!/bin/sh\nexec " + shellWords(l.Run) + " \"$@\"\n")})
 	var tests []runner.Test
 	for j, i := range idx {
@@ -104,20 +98,12 @@ func checkerRequest(pkg *challenges.Package, l Language, idx []int, outputs [][]
 		Files: files,
 		Run: runner.Step{
 			Command: append([]string{"sh", "-c", checkerDriver, "arena-check"}, c.Args...),
-			Limits: runner.Limits{
-				CPUTimeMS:   c.TimeMS,
-				WallTimeMS:  2*c.TimeMS + 1000,
-				MemoryBytes: c.MemoryMB << 20,
-				OutputBytes: 8 << 10,
-			},
+			Limits:  runnerLimits(challenges.Limits{TimeMS: c.TimeMS, MemoryMB: c.MemoryMB, OutputKB: checkerOutputKB}),
 		},
 		Tests: tests,
 	}
 	if len(l.Compile) > 0 {
-		req.Compile = &runner.Step{Command: l.Compile, Limits: runner.Limits{
-			CPUTimeMS: challenges.DefaultCompileTimeMS, WallTimeMS: 2*challenges.DefaultCompileTimeMS + 1000,
-			MemoryBytes: challenges.DefaultCompileMemoryMB << 20, OutputBytes: compileOutputBytes,
-		}}
+		req.Compile = compileStep(l, challenges.CompileLimits{TimeMS: challenges.DefaultCompileTimeMS, MemoryMB: challenges.DefaultCompileMemoryMB})
 	}
 	return req
 }

@@ -72,50 +72,30 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		lang = spec.Languages[0]
 	}
 	if !slices.Contains(spec.Languages, lang) {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
-		return res, nil
+		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxCustomBytes {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("the submission has %d bytes, more than the %d allowed", len(source), maxCustomBytes)
-		return res, nil
+		return refused(spec, "the submission has %d bytes, more than the %d allowed", len(source), maxCustomBytes), nil
 	}
 	files, err := cs.CustomFiles(pkg.FS)
 	if err != nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: %w", spec.ID, err)
 	}
-	// The command is the package's grader: it owns the package's files, and
-	// runs contestant code through the runner, away from them.
-	req := runner.Request{Grader: true, Tests: []runner.Test{{Name: "grade"}}}
-	size := int64(len(source))
-	for _, f := range files {
-		req.Files = append(req.Files, runner.File{Name: f.Name, Data: f.Data})
-		size += int64(len(f.Data))
-	}
-	req.Files = append(req.Files, runner.File{Name: cs.Submission, Data: source, Shared: true})
+	rfiles := append(runnerFiles(files), runner.File{Name: cs.Submission, Data: source, Shared: true})
 	command := make([]string, len(cs.Command))
 	for i, a := range cs.Command {
 		command[i] = strings.ReplaceAll(a, "{language}", lang)
 	}
-	req.Run = runner.Step{Command: command, Limits: runner.Limits{
-		CPUTimeMS:   spec.Limits.TimeMS,
-		WallTimeMS:  2*spec.Limits.TimeMS + 1000,
-		MemoryBytes: spec.Limits.MemoryMB << 20,
-		OutputBytes: spec.Limits.OutputKB << 10,
-	}}
-	cfg := container.Config{Image: cs.Image, TmpfsBytes: max(container.DefaultTmpfsBytes, 2*size+(16<<20))}
-	out, err := g.Sandbox.Run(ctx, cfg, req)
+	// The command is the package's grader: it owns the package's files, and
+	// runs contestant code through the runner, away from them.
+	step, outcome, err := g.runOnce(ctx, oneRun{
+		what: "grade " + spec.ID, name: "grade", grader: true,
+		cfg:   container.Config{Image: cs.Image, TmpfsBytes: max(container.DefaultTmpfsBytes, 2*filesSize(rfiles)+(16<<20))},
+		files: rfiles, command: command, limits: runnerLimits(spec.Limits),
+	})
 	if err != nil {
-		return verdict.Result{}, fmt.Errorf("grade %s in %s: %w", spec.ID, cs.Image, err)
+		return verdict.Result{}, err
 	}
-	if out.Error != "" {
-		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
-	}
-	if len(out.Tests) != 1 {
-		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for the custom command", spec.ID, len(out.Tests))
-	}
-	step := out.Tests[0]
 	// The command's stderr, and on a bad result the start of its stdout,
 	// go to the jury only: a package's grader may print hidden data.
 	jury := dataJuryTail(step.Stderr)
@@ -126,14 +106,14 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		res.Tests[0].Outcome = verdict.SystemError
 		return res, nil
 	}
-	switch step.Status {
-	case runner.StatusOK:
-	case runner.StatusTimeLimit, runner.StatusMemoryLimit:
-		res.Outcome = fromStatus(step.Status)
-		res.Tests[0].Outcome = res.Outcome
+	switch outcome {
+	case verdict.Accepted:
+	case verdict.TimeLimit, verdict.MemoryLimit:
+		res.Outcome = outcome
+		res.Tests[0].Outcome = outcome
 		res.Message = fmt.Sprintf("grading stopped: %s (limits: %d ms CPU, %d MB)", res.Outcome, spec.Limits.TimeMS, spec.Limits.MemoryMB)
 		return res, nil
-	case runner.StatusOutputLimit:
+	case verdict.OutputLimit:
 		return fault("the custom command printed more than limits.output_kb (%d KB)", spec.Limits.OutputKB)
 	default:
 		return fault("the custom command %s ended with exit code %d%s (its stderr is in the test's output, for the jury)",
@@ -144,7 +124,7 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		res.Tests[0].Output = "stdout: " + customHead(step.Stdout) + "\nstderr: " + jury
 		return fault("the custom command's result JSON is invalid: %v", err)
 	}
-	outcome := verdict.Outcome(cr.Outcome)
+	outcome = verdict.Outcome(cr.Outcome)
 	res.Outcome = outcome
 	res.Message = customClip(cr.Message)
 	res.Score = math.Round(*cr.Score*spec.Points*100) / 100

@@ -12,7 +12,6 @@ import (
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/evm"
-	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
 )
 
@@ -26,13 +25,18 @@ const (
 	SolidityImage = "skillarena/solidity:latest"
 )
 
+// Output caps of the evm images' runs: the report and the compiler's
+// output in KiB, the compiler's message shown in bytes.
+const (
+	evmReportKB = 4096
+	solcOutKB   = 8192
+	solcMsgCap  = 16 << 10
+)
+
 // Commands run in the evm images.
 var (
-	evmCommand   = []string{"/usr/local/bin/arena-evm"}
-	solcCommand  = []string{"node", "/usr/local/lib/solc/compile.js"}
-	evmReportCap = int64(4 << 20)
-	solcOutCap   = int64(8 << 20)
-	solcMsgCap   = 16 << 10
+	evmCommand  = []string{"/usr/local/bin/arena-evm"}
+	solcCommand = []string{"node", "/usr/local/lib/solc/compile.js"}
 )
 
 // gradeEVM grades an evm challenge: a Solidity source is first compiled
@@ -46,14 +50,10 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 	}
 	ch := spec.EVM.Challenge
 	if !slices.Contains(spec.Languages, lang) {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
-		return res, nil
+		return wrongLanguage(spec, lang), nil
 	}
 	if max := ch.Spec.MaxSubmissionBytes(); len(source) > max {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("the file has %d bytes, more than the %d KiB this challenge takes", len(source), max>>10)
-		return res, nil
+		return refused(spec, "the file has %d bytes, more than the %d KiB this challenge takes", len(source), max>>10), nil
 	}
 	task := evm.Task{Challenge: *ch, Points: spec.Points, Language: lang}
 	if lang == evm.LangSolidity {
@@ -73,32 +73,21 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 	if err != nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: encode the evm task: %w", spec.ID, err)
 	}
-	limits := runner.Limits{
-		CPUTimeMS:   spec.Limits.TimeMS,
-		WallTimeMS:  2*spec.Limits.TimeMS + 1000,
-		MemoryBytes: spec.Limits.MemoryMB << 20,
-		OutputBytes: evmReportCap,
-	}
-	req := runner.Request{Run: runner.Step{Command: evmCommand, Limits: limits}, Tests: []runner.Test{{Name: "evm", Input: input}}}
-	out, err := g.Sandbox.Run(ctx, container.Config{Image: EVMImage}, req)
+	tr, outcome, err := g.runOnce(ctx, oneRun{
+		what: "grade " + spec.ID, name: "evm", cfg: container.Config{Image: EVMImage}, command: evmCommand, input: input,
+		limits: runnerLimits(challenges.Limits{TimeMS: spec.Limits.TimeMS, MemoryMB: spec.Limits.MemoryMB, OutputKB: evmReportKB}),
+	})
 	if err != nil {
-		return verdict.Result{}, fmt.Errorf("grade %s in %s: %w", spec.ID, EVMImage, err)
+		return verdict.Result{}, err
 	}
-	if out.Error != "" {
-		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
-	}
-	if len(out.Tests) != 1 {
-		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for 1 run", spec.ID, len(out.Tests))
-	}
-	tr := out.Tests[0]
-	switch tr.Status {
-	case runner.StatusOK:
-	case runner.StatusTimeLimit:
-		res.Outcome = verdict.TimeLimit
+	switch outcome {
+	case verdict.Accepted:
+	case verdict.TimeLimit:
+		res.Outcome = outcome
 		res.Message = fmt.Sprintf("the chain ran out of time: more than %d ms of CPU time (limits.time_ms)", spec.Limits.TimeMS)
 		return res, nil
-	case runner.StatusMemoryLimit:
-		res.Outcome = verdict.MemoryLimit
+	case verdict.MemoryLimit:
+		res.Outcome = outcome
 		res.Message = fmt.Sprintf("the chain ran out of memory: more than %d MiB (limits.memory_mb)", spec.Limits.MemoryMB)
 		return res, nil
 	default:
@@ -182,32 +171,21 @@ func (g *Grader) compileSolidity(ctx context.Context, pkg *challenges.Package, s
 	if err != nil {
 		return nil, nil, fmt.Errorf("grade %s: encode the compiler input: %w", spec.ID, err)
 	}
-	limits := runner.Limits{
-		CPUTimeMS:   sol.TimeMS,
-		WallTimeMS:  2*sol.TimeMS + 1000,
-		MemoryBytes: sol.MemoryMB << 20,
-		OutputBytes: solcOutCap,
-	}
-	req := runner.Request{Run: runner.Step{Command: solcCommand, Limits: limits}, Tests: []runner.Test{{Name: "solc", Input: input}}}
-	out, err := g.Sandbox.Run(ctx, container.Config{Image: SolidityImage}, req)
+	tr, outcome, err := g.runOnce(ctx, oneRun{
+		what: "grade " + spec.ID + ": compile", name: "solc", cfg: container.Config{Image: SolidityImage}, command: solcCommand, input: input,
+		limits: runnerLimits(challenges.Limits{TimeMS: sol.TimeMS, MemoryMB: sol.MemoryMB, OutputKB: solcOutKB}),
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("grade %s: compile in %s: %w", spec.ID, SolidityImage, err)
+		return nil, nil, err
 	}
-	if out.Error != "" {
-		return nil, nil, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
-	}
-	if len(out.Tests) != 1 {
-		return nil, nil, fmt.Errorf("grade %s: runner returned %d results for 1 compilation", spec.ID, len(out.Tests))
-	}
-	tr := out.Tests[0]
-	switch tr.Status {
-	case runner.StatusOK:
-	case runner.StatusTimeLimit:
+	switch outcome {
+	case verdict.Accepted:
+	case verdict.TimeLimit:
 		return bad(verdict.CompileError, "compilation took too long: more than %d ms of CPU time", sol.TimeMS)
-	case runner.StatusMemoryLimit:
+	case verdict.MemoryLimit:
 		return bad(verdict.CompileError, "the compiler ran out of memory: more than %d MiB", sol.MemoryMB)
-	case runner.StatusOutputLimit:
-		return bad(verdict.CompileError, "the compiler's output is larger than %d MiB", solcOutCap>>20)
+	case verdict.OutputLimit:
+		return bad(verdict.CompileError, "the compiler's output is larger than %d MiB", solcOutKB>>10)
 	default:
 		return bad(verdict.CompileError, "the compiler crashed (exit %d %s): %s", tr.ExitCode, tr.Signal, tailOf(tr.Stderr))
 	}

@@ -26,9 +26,7 @@ const maxPredictionsBytes = 32 << 20
 
 // scorerLimits bound the scorer process; it is linear in the file, so they
 // are far above what any accepted file needs.
-func scorerLimits() runner.Limits {
-	return runner.Limits{CPUTimeMS: 20_000, WallTimeMS: 40_000, MemoryBytes: 512 << 20, OutputBytes: 64 << 10}
-}
+var scorerLimits = challenges.Limits{TimeMS: 20_000, MemoryMB: 512, OutputKB: 64}
 
 // gradePredictions scores a CSV of predictions inside a sandbox container:
 // the hidden labels go only into that container, where arena-runner's
@@ -40,50 +38,38 @@ func scorerLimits() runner.Limits {
 func (g *Grader) gradePredictions(ctx context.Context, pkg *challenges.Package, lang string, source []byte) (verdict.Result, error) {
 	spec := pkg.Spec
 	ps := spec.Predictions
-	res := verdict.Result{MaxScore: spec.Points, Tests: []verdict.Test{}}
 	if ps == nil || ps.Baseline == nil || ps.Target == nil || ps.LabelData == nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions package not loaded", spec.ID)
 	}
 	if lang != "" && !slices.Contains(spec.Languages, lang) {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
-		return res, nil
+		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxPredictionsBytes {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("the file has %d bytes, more than the %d a predictions file may have", len(source), maxPredictionsBytes)
-		return res, nil
+		return refused(spec, "the file has %d bytes, more than the %d a predictions file may have", len(source), maxPredictionsBytes), nil
 	}
 	task := ps.Task
 	taskJSON, err := json.Marshal(task)
 	if err != nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: encode scoring task: %w", spec.ID, err)
 	}
-	req := runner.Request{
-		Files: []runner.File{
+	step, outcome, err := g.runOnce(ctx, oneRun{
+		what: "grade " + spec.ID + ": score predictions", name: "score",
+		cfg: container.Config{
+			Image:      ScorerImage,
+			TmpfsBytes: max(container.DefaultTmpfsBytes, 2*int64(len(source)+len(ps.LabelData)+len(taskJSON))),
+		},
+		files: []runner.File{
 			{Name: "task.json", Data: taskJSON},
 			{Name: task.Labels, Data: ps.LabelData},
 			{Name: task.Submission, Data: source},
 		},
-		Run:   runner.Step{Command: []string{container.RunnerPath, predictions.RunnerFlag, "task.json"}, Limits: scorerLimits()},
-		Tests: []runner.Test{{Name: "score"}},
-	}
-	cfg := container.Config{
-		Image:      ScorerImage,
-		TmpfsBytes: max(container.DefaultTmpfsBytes, 2*int64(len(source)+len(ps.LabelData)+len(taskJSON))),
-	}
-	out, err := g.Sandbox.Run(ctx, cfg, req)
+		command: []string{container.RunnerPath, predictions.RunnerFlag, "task.json"},
+		limits:  runnerLimits(scorerLimits),
+	})
 	if err != nil {
-		return verdict.Result{}, fmt.Errorf("grade %s: score predictions in %s: %w", spec.ID, cfg.Image, err)
+		return verdict.Result{}, err
 	}
-	if out.Error != "" {
-		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
-	}
-	if len(out.Tests) != 1 {
-		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for the scoring step", spec.ID, len(out.Tests))
-	}
-	step := out.Tests[0]
-	if step.Status != runner.StatusOK {
+	if outcome != verdict.Accepted {
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer ended with %s (exit code %d): %s",
 			spec.ID, step.Status, step.ExitCode, strings.TrimSpace(string(step.Stderr)))
 	}
@@ -94,9 +80,7 @@ func (g *Grader) gradePredictions(ctx context.Context, pkg *challenges.Package, 
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report: %w", spec.ID, err)
 	}
 	if rep.Invalid != "" {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = rep.Invalid
-		return res, nil
+		return refused(spec, "%s", rep.Invalid), nil
 	}
 	if rep.Public == nil || rep.Private == nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report lacks the public or private part", spec.ID)

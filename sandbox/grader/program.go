@@ -19,8 +19,8 @@ const (
 	// compileMessageBytes and compileMessageLines trim a compiler's message.
 	compileMessageBytes = 4096
 	compileMessageLines = 60
-	// compileOutputBytes caps what the compile step may print.
-	compileOutputBytes = 1 << 20
+	// compileOutputKB caps what the compile step may print.
+	compileOutputKB = 1024
 	// checkMessageBytes trims a checker's message on one test.
 	checkMessageBytes = 1000
 )
@@ -46,30 +46,21 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 	}
 	l, ok := g.Languages[lang]
 	if !ok || !slices.Contains(spec.Languages, lang) {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
-		return res, nil
+		return wrongLanguage(spec, lang), nil
 	}
 	if msg := sourceProblem(source, prog.SourceKB); msg != "" {
-		res.Outcome, res.Message = verdict.InvalidSubmission, msg
-		return res, nil
+		return refused(spec, "%s", msg), nil
 	}
 
 	req := programRequest(pkg, l, source)
-	out, err := g.Sandbox.Run(ctx, container.Config{Image: l.Image, TmpfsBytes: tmpfsFor(req.Files)}, req)
+	out, err := g.run(ctx, "grade "+spec.ID, container.Config{Image: l.Image, TmpfsBytes: tmpfsFor(req.Files)}, req)
 	if err != nil {
-		return verdict.Result{}, fmt.Errorf("grade %s in %s: %w", spec.ID, l.Image, err)
-	}
-	if out.Error != "" {
-		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
+		return verdict.Result{}, err
 	}
 	if out.Compile != nil && out.Compile.Status != runner.StatusOK {
 		res.Outcome = verdict.CompileError
 		res.Message = compilerMessage(out.Compile)
 		return res, nil
-	}
-	if len(out.Tests) != len(pkg.Tests) {
-		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for %d tests", spec.ID, len(out.Tests), len(pkg.Tests))
 	}
 
 	checks := make([]*testCheck, len(pkg.Tests))
@@ -142,27 +133,15 @@ func programRequest(pkg *challenges.Package, l Language, source []byte) runner.R
 	prog := spec.Program
 	req := runner.Request{
 		Files: []runner.File{{Name: l.File, Data: source}},
-		Run: runner.Step{Command: l.Run, Limits: runner.Limits{
-			CPUTimeMS:   spec.Limits.TimeMS,
-			WallTimeMS:  2*spec.Limits.TimeMS + 1000,
-			MemoryBytes: spec.Limits.MemoryMB << 20,
-			OutputBytes: spec.Limits.OutputKB << 10,
-		}},
+		Run:   runner.Step{Command: l.Run, Limits: runnerLimits(spec.Limits)},
 		// Stopping at the first failed run is only right when that failure
 		// already decides everything: one all-or-nothing group of all tests.
 		StopOnFailure: len(prog.Groups) == 1 && prog.Groups[0].Scoring == challenges.ScoringMin &&
 			len(prog.Groups[0].Indexes) == len(pkg.Tests),
 	}
-	for _, f := range prog.FileData {
-		req.Files = append(req.Files, runner.File{Name: f.Name, Data: f.Data})
-	}
+	req.Files = append(req.Files, runnerFiles(prog.FileData)...)
 	if len(l.Compile) > 0 {
-		req.Compile = &runner.Step{Command: l.Compile, Limits: runner.Limits{
-			CPUTimeMS:   prog.Compile.TimeMS,
-			WallTimeMS:  2*prog.Compile.TimeMS + 1000,
-			MemoryBytes: prog.Compile.MemoryMB << 20,
-			OutputBytes: compileOutputBytes,
-		}}
+		req.Compile = compileStep(l, prog.Compile)
 	}
 	for _, t := range pkg.Tests {
 		req.Tests = append(req.Tests, runner.Test{Name: t.Name, Input: t.Input})
@@ -170,14 +149,16 @@ func programRequest(pkg *challenges.Package, l Language, source []byte) runner.R
 	return req
 }
 
+// compileStep is the compile step of language l under the limits c.
+func compileStep(l Language, c challenges.CompileLimits) *runner.Step {
+	return &runner.Step{Command: l.Compile,
+		Limits: runnerLimits(challenges.Limits{TimeMS: c.TimeMS, MemoryMB: c.MemoryMB, OutputKB: compileOutputKB})}
+}
+
 // tmpfsFor sizes the work directory: the default, plus twice the files
 // that go into it, so big training data leaves the program its room.
 func tmpfsFor(files []runner.File) int64 {
-	var n int64
-	for _, f := range files {
-		n += int64(len(f.Data))
-	}
-	return container.DefaultTmpfsBytes + 2*n
+	return container.DefaultTmpfsBytes + 2*filesSize(files)
 }
 
 // sourceProblem says why a source cannot be a submission, or "".
@@ -244,23 +225,6 @@ func overallOutcome(tests []verdict.Test, score float64) verdict.Outcome {
 		}
 	}
 	return verdict.WrongAnswer
-}
-
-func fromStatus(s runner.Status) verdict.Outcome {
-	switch s {
-	case runner.StatusOK:
-		return verdict.Accepted
-	case runner.StatusTimeLimit:
-		return verdict.TimeLimit
-	case runner.StatusMemoryLimit:
-		return verdict.MemoryLimit
-	case runner.StatusOutputLimit:
-		return verdict.OutputLimit
-	case runner.StatusSkipped:
-		return verdict.Skipped
-	default:
-		return verdict.RuntimeError
-	}
 }
 
 // compilerMessage is what the contestant sees of a failed compile: the

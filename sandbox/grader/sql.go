@@ -34,8 +34,8 @@ var sqlRunPy []byte
 // Limits of an sql submission.
 const (
 	maxSQLBytes = 1 << 20
-	// sqlOutputBytes caps one query's reply (the result set as JSON).
-	sqlOutputBytes = 4 << 20
+	// sqlOutputKB caps one query's reply (the result set as JSON).
+	sqlOutputKB = 4096
 	// sqlGreedyRows bounds the rows matched one by one when the sorted
 	// comparison fails (numbers within tolerance can sort differently).
 	sqlGreedyRows = 2000
@@ -150,120 +150,44 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 	if s == nil || len(s.Questions) == 0 || s.Tolerance == nil || s.AbsTolerance == nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: sql package not loaded", spec.ID)
 	}
-	invalid := func(format string, args ...any) (verdict.Result, error) {
-		res.Outcome = verdict.InvalidSubmission
-		res.Message = fmt.Sprintf(format, args...)
-		return res, nil
-	}
 	if lang != "" && !slices.Contains(spec.Languages, lang) {
-		return invalid("language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
+		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxSQLBytes {
-		return invalid("the submission has %d bytes, more than the %d allowed", len(source), maxSQLBytes)
+		return refused(spec, "the submission has %d bytes, more than the %d allowed", len(source), maxSQLBytes), nil
 	}
 	source = bytes.TrimPrefix(source, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(source) {
-		return invalid("the submission is not UTF-8 text")
+		return refused(spec, "the submission is not UTF-8 text"), nil
 	}
 	answers, err := splitSQL(string(source), s)
 	if err != nil {
-		return invalid("%v", err)
+		return refused(spec, "%v", err), nil
 	}
 	if len(answers) == 0 {
-		return invalid("no query found: write a SELECT query under each \"-- question: ID\" line")
+		return refused(spec, "no query found: write a SELECT query under each \"-- question: ID\" line"), nil
 	}
 
-	req := runner.Request{
-		Files: []runner.File{{Name: "sql_run.py", Data: sqlRunPy}},
-		Run: runner.Step{Command: []string{"python3", "-I", "-S", "sql_run.py"}, Limits: runner.Limits{
-			CPUTimeMS:   s.TimeMS + 1000,
-			WallTimeMS:  2*s.TimeMS + 2000,
-			MemoryBytes: spec.Limits.MemoryMB << 20,
-			OutputBytes: sqlOutputBytes,
-		}},
-	}
-	var dbBytes int64
-	dbNames := make([]string, len(s.Databases))
-	for i, db := range s.Databases {
-		data, err := fs.ReadFile(pkg.FS, db)
-		if err != nil {
-			return verdict.Result{}, fmt.Errorf("grade %s: read database: %w", spec.ID, err)
-		}
-		dbNames[i] = fmt.Sprintf("db/%d.sqlite", i+1)
-		req.Files = append(req.Files, runner.File{Name: dbNames[i], Data: data})
-		dbBytes += int64(len(data))
-	}
-	addJob := func(name, db, query string) error {
-		in, err := json.Marshal(sqlJob{DB: db, Query: query, TimeMS: s.TimeMS, MaxRows: s.MaxRows})
-		if err != nil {
-			return fmt.Errorf("grade %s: encode query: %w", spec.ID, err)
-		}
-		req.Tests = append(req.Tests, runner.Test{Name: name, Input: in})
-		return nil
-	}
-	// Reference queries first, then the contestant's: tests ref/Q/D, sub/Q/D.
-	for _, who := range []string{"ref", "sub"} {
-		for _, q := range s.Questions {
-			query := q.Query
-			if who == "sub" {
-				a, ok := answers[q.ID]
-				if !ok {
-					continue
-				}
-				query = a.query
-			}
-			for d := range s.Databases {
-				if err := addJob(fmt.Sprintf("%s/%s/%d", who, q.ID, d+1), dbNames[d], query); err != nil {
-					return verdict.Result{}, err
-				}
-			}
-		}
-	}
-	cfg := container.Config{Image: SQLImage, TmpfsBytes: max(container.DefaultTmpfsBytes, 2*dbBytes+(16<<20))}
-	out, err := g.Sandbox.Run(ctx, cfg, req)
+	req, cfg, err := sqlRequest(pkg, answers)
 	if err != nil {
-		return verdict.Result{}, fmt.Errorf("grade %s: run queries in %s: %w", spec.ID, cfg.Image, err)
+		return verdict.Result{}, err
 	}
-	if out.Error != "" {
-		return verdict.Result{}, fmt.Errorf("grade %s: sandbox runner: %s", spec.ID, out.Error)
-	}
-	if len(out.Tests) != len(req.Tests) {
-		return verdict.Result{}, fmt.Errorf("grade %s: runner returned %d results for %d queries", spec.ID, len(out.Tests), len(req.Tests))
+	out, err := g.run(ctx, "grade "+spec.ID+": run queries", cfg, req)
+	if err != nil {
+		return verdict.Result{}, err
 	}
 	byName := make(map[string]runner.StepResult, len(out.Tests))
 	for i, t := range out.Tests {
 		byName[req.Tests[i].Name] = t
 	}
 
-	// Expected results, from the reference queries.
-	expected := map[string]*sqlReply{}
-	for _, q := range s.Questions {
-		for d, db := range s.Databases {
-			name := fmt.Sprintf("ref/%s/%d", q.ID, d+1)
-			step := byName[name]
-			if step.Status != runner.StatusOK {
-				return verdict.Result{}, fmt.Errorf("grade %s: reference query of question %s on %s ended with %s: %s",
-					spec.ID, q.ID, db, step.Status, strings.TrimSpace(string(step.Stderr)))
-			}
-			rep, err := sqlDecodeReply(step.Stdout)
-			if err == nil {
-				switch {
-				case rep.Error != "":
-					err = fmt.Errorf("SQL error: %s", rep.Error)
-				case rep.Timeout:
-					err = fmt.Errorf("ran past sql.time_ms (%d ms)", s.TimeMS)
-				case rep.TooManyRows > 0:
-					err = fmt.Errorf("more than sql.max_rows (%d) rows", s.MaxRows)
-				}
-			}
-			if err != nil {
-				res.Outcome = verdict.SystemError
-				res.Message = fmt.Sprintf("challenge package error, not the contestant's fault: the reference query of question %s (%s) on %s: %v",
-					q.ID, q.Reference, db, err)
-				return res, nil
-			}
-			expected[name] = rep
-		}
+	expected, fault, err := sqlExpected(spec, byName)
+	if err != nil {
+		return verdict.Result{}, err
+	}
+	if fault != "" {
+		res.Outcome, res.Message = verdict.SystemError, packageFault+fault
+		return res, nil
 	}
 
 	var firstBad verdict.Outcome
@@ -311,6 +235,91 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 	return res, nil
 }
 
+// sqlRequest is the sandbox request of an sql submission: the query runner
+// and the databases, then one run per question and database, the reference
+// queries first, then the contestant's: tests ref/Q/D, sub/Q/D.
+func sqlRequest(pkg *challenges.Package, answers map[string]sqlAnswer) (runner.Request, container.Config, error) {
+	spec := pkg.Spec
+	s := spec.SQL
+	req := runner.Request{
+		Files: []runner.File{{Name: "sql_run.py", Data: sqlRunPy}},
+		// sql_run.py stops a query at sql.time_ms itself; the runner's
+		// limits, a second of Python's start-up above it, are the backstop.
+		Run: runner.Step{Command: []string{"python3", "-I", "-S", "sql_run.py"},
+			Limits: runnerLimits(challenges.Limits{TimeMS: s.TimeMS + 1000, MemoryMB: spec.Limits.MemoryMB, OutputKB: sqlOutputKB})},
+	}
+	var dbBytes int64
+	dbNames := make([]string, len(s.Databases))
+	for i, db := range s.Databases {
+		data, err := fs.ReadFile(pkg.FS, db)
+		if err != nil {
+			return runner.Request{}, container.Config{}, fmt.Errorf("grade %s: read database: %w", spec.ID, err)
+		}
+		dbNames[i] = fmt.Sprintf("db/%d.sqlite", i+1)
+		req.Files = append(req.Files, runner.File{Name: dbNames[i], Data: data})
+		dbBytes += int64(len(data))
+	}
+	addJob := func(name, db, query string) error {
+		in, err := json.Marshal(sqlJob{DB: db, Query: query, TimeMS: s.TimeMS, MaxRows: s.MaxRows})
+		if err != nil {
+			return fmt.Errorf("grade %s: encode query: %w", spec.ID, err)
+		}
+		req.Tests = append(req.Tests, runner.Test{Name: name, Input: in})
+		return nil
+	}
+	for _, who := range []string{"ref", "sub"} {
+		for _, q := range s.Questions {
+			query := q.Query
+			if who == "sub" {
+				a, ok := answers[q.ID]
+				if !ok {
+					continue
+				}
+				query = a.query
+			}
+			for d := range s.Databases {
+				if err := addJob(fmt.Sprintf("%s/%s/%d", who, q.ID, d+1), dbNames[d], query); err != nil {
+					return runner.Request{}, container.Config{}, err
+				}
+			}
+		}
+	}
+	return req, container.Config{Image: SQLImage, TmpfsBytes: max(container.DefaultTmpfsBytes, 2*dbBytes+(16<<20))}, nil
+}
+
+// sqlExpected reads the expected results from the reference queries' runs.
+// A reference query that fails is the package's fault, said in fault.
+func sqlExpected(spec challenges.Spec, byName map[string]runner.StepResult) (expected map[string]*sqlReply, fault string, err error) {
+	s := spec.SQL
+	expected = map[string]*sqlReply{}
+	for _, q := range s.Questions {
+		for d, db := range s.Databases {
+			name := fmt.Sprintf("ref/%s/%d", q.ID, d+1)
+			step := byName[name]
+			if step.Status != runner.StatusOK {
+				return nil, "", fmt.Errorf("grade %s: reference query of question %s on %s ended with %s: %s",
+					spec.ID, q.ID, db, step.Status, strings.TrimSpace(string(step.Stderr)))
+			}
+			rep, err := sqlDecodeReply(step.Stdout)
+			if err == nil {
+				switch {
+				case rep.Error != "":
+					err = fmt.Errorf("SQL error: %s", rep.Error)
+				case rep.Timeout:
+					err = fmt.Errorf("ran past sql.time_ms (%d ms)", s.TimeMS)
+				case rep.TooManyRows > 0:
+					err = fmt.Errorf("more than sql.max_rows (%d) rows", s.MaxRows)
+				}
+			}
+			if err != nil {
+				return nil, fmt.Sprintf("the reference query of question %s (%s) on %s: %v", q.ID, q.Reference, db, err), nil
+			}
+			expected[name] = rep
+		}
+	}
+	return expected, "", nil
+}
+
 // sqlDBLabel names database d in messages without giving away hidden paths.
 func sqlDBLabel(dbs []string, d int) string {
 	if strings.HasPrefix(dbs[d], "attachments/") {
@@ -345,14 +354,14 @@ const maxSQLMessage = 300
 // counts of rows are numbers a query can make of the data; only errors in
 // the query's text itself are quoted there.
 func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, string) {
-	switch step.Status {
-	case runner.StatusOK:
-	case runner.StatusTimeLimit:
-		return verdict.TimeLimit, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
-	case runner.StatusMemoryLimit:
-		return verdict.MemoryLimit, "the query used too much memory"
-	case runner.StatusOutputLimit:
-		return verdict.OutputLimit, "the result set is too large"
+	switch o := fromStatus(step.Status); o {
+	case verdict.Accepted:
+	case verdict.TimeLimit:
+		return o, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+	case verdict.MemoryLimit:
+		return o, "the query used too much memory"
+	case verdict.OutputLimit:
+		return o, "the result set is too large"
 	default:
 		return verdict.RuntimeError, "the query runner crashed on this query"
 	}
