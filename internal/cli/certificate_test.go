@@ -18,6 +18,7 @@ import (
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/document"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -143,7 +144,7 @@ func TestIntegrationCertificateCommands(t *testing.T) {
 	}
 
 	t.Run("pdf", func(t *testing.T) {
-		if _, err := certificate.FindFont(ctx, ""); err != nil {
+		if _, err := document.FindFont(ctx, ""); err != nil {
 			testenv.Missing(t, "a Chinese TrueType font: %v", err)
 		}
 		split := filepath.Join(dir, "pdf")

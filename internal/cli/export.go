@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/document"
 )
 
 func exportWinnersCommand() command {
@@ -125,7 +126,7 @@ func writeExport(ctx context.Context, svc *certificate.Service, w io.Writer, o e
 			live = append(live, r)
 		}
 	}
-	font, err := certificate.FindFont(ctx, o.font)
+	font, err := document.FindFont(ctx, o.font)
 	if err != nil {
 		return 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/document"
 )
 
 // certs returns the certificate service, or an error when this server has none.
@@ -36,7 +37,7 @@ func certError(err error) error {
 		return errConflict(err.Error())
 	case errors.As(err, &ie):
 		return errBadRequest(ie.Error())
-	case errors.Is(err, certificate.ErrNoFont):
+	case errors.Is(err, document.ErrNoFont):
 		return &apiError{fiber.StatusServiceUnavailable, "unavailable", err.Error(), err}
 	}
 	return errInternal(err)

@@ -26,6 +26,7 @@ import (
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/document"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/scoreboard"
@@ -210,7 +211,7 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 		t.Fatalf("XLSX rows: %q", rows)
 	}
 	t.Run("pdf", func(t *testing.T) {
-		if _, err := certificate.FindFont(context.Background(), ""); err != nil {
+		if _, err := document.FindFont(context.Background(), ""); err != nil {
 			testenv.Missing(t, "a Chinese TrueType font: %v", err)
 		}
 		st, pdf, hdr := f.call(t, "GET", "/api/contests/fin/winners?format=pdf", "org", "")

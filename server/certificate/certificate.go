@@ -33,6 +33,7 @@ import (
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/document"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -74,7 +75,7 @@ type Config struct {
 	Audit    *audit.Log
 	// KeyDir holds the signing key, created there on first use.
 	KeyDir string
-	// FontPath, if set, is the font for PDF certificates; otherwise one is found (see FindFont).
+	// FontPath, if set, is the font for PDF certificates; otherwise one is found (see document.FindFont).
 	FontPath string
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
@@ -92,7 +93,7 @@ type Service struct {
 	now      func() time.Time
 
 	fontMu sync.Mutex
-	font   *Font
+	font   *document.Font
 }
 
 // New returns a service.

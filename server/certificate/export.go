@@ -3,16 +3,10 @@ package certificate
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"io"
-	"strconv"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/skillarena/arena/server/certificate/rules"
-
-	"github.com/skillarena/arena/server/sheet"
+	"github.com/skillarena/arena/server/document"
 )
 
 // Winner is one line of the winner list an evaluation agency asks for.
@@ -172,145 +166,36 @@ func (l *WinnerList) Columns() []Column {
 	return cols
 }
 
-func header(cols []Column, lang string) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Zh
-		if lang == "en" {
-			out[i] = c.En
-		}
-	}
-	return out
-}
-
-func cellText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
-
-// WriteCSV writes the list as CSV that Chinese Excel opens as UTF-8: a BOM,
-// CRLF line ends; headers in Chinese, or English with lang "en".
-func (l *WinnerList) WriteCSV(w io.Writer, lang string) error {
+// Table is the list as a sheet: headers in Chinese, or English with lang "en".
+func (l *WinnerList) Table(lang string) document.Table {
 	cols := l.Columns()
-	rows := make([][]string, len(l.Winners))
-	for r, wn := range l.Winners {
-		rows[r] = make([]string, len(cols))
-		for i, c := range cols {
-			rows[r][i] = cellText(c.value(wn))
-		}
-	}
-	return sheet.WriteCSV(w, header(cols, lang), rows, func(i int) bool { return cols[i].Numeric })
-}
-
-// displayWidth counts wide (CJK) characters twice, as a spreadsheet shows them.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
-// WriteXLSX writes the list as an XLSX workbook: a styled header, the first
-// row frozen, columns as wide as their contents, ID and phone numbers as
-// text so no digit is lost.
-func (l *WinnerList) WriteXLSX(w io.Writer, lang string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "获奖名单"
+	t := document.Table{Name: "获奖名单", Header: make([]string, len(cols)), Rows: make([][]any, len(l.Winners)), Numeric: make([]bool, len(cols))}
 	if lang == "en" {
-		sheet = "winners"
+		t.Name = "winners"
 	}
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	cols := l.Columns()
-	head, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF", Size: 11},
-		Fill:      excelize.Fill{Type: "pattern", Color: []string{"8B1A1A"}, Pattern: 1},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-		Border: []excelize.Border{{Type: "left", Color: "D9D9D9", Style: 1}, {Type: "right", Color: "D9D9D9", Style: 1},
-			{Type: "top", Color: "D9D9D9", Style: 1}, {Type: "bottom", Color: "D9D9D9", Style: 1}},
-	})
-	if err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
-	if err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	widths := make([]int, len(cols))
-	names := header(cols, lang)
-	for i, h := range names {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-		if err := f.SetCellStr(sheet, cell, h); err != nil {
-			return fmt.Errorf("write XLSX: %w", err)
+	for i, c := range cols {
+		t.Header[i], t.Numeric[i] = c.Zh, c.Numeric
+		if lang == "en" {
+			t.Header[i] = c.En
 		}
-		widths[i] = displayWidth(h)
 	}
 	for r, wn := range l.Winners {
+		t.Rows[r] = make([]any, len(cols))
 		for i, c := range cols {
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
-			v := c.value(wn)
-			var err error
-			switch x := v.(type) {
-			case int:
-				err = f.SetCellInt(sheet, cell, int64(x))
-			case float64:
-				err = f.SetCellFloat(sheet, cell, x, -1, 64)
-			default:
-				err = f.SetCellStr(sheet, cell, cellText(v))
-			}
-			if err != nil {
-				return fmt.Errorf("write XLSX: %w", err)
-			}
-			widths[i] = max(widths[i], displayWidth(cellText(v)))
+			t.Rows[r][i] = c.value(wn)
 		}
 	}
-	last, _ := excelize.ColumnNumberToName(len(cols))
-	if err := f.SetCellStyle(sheet, "A1", last+"1", head); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	if len(l.Winners) > 0 {
-		for i, c := range cols {
-			if c.Numeric {
-				continue
-			}
-			col, _ := excelize.ColumnNumberToName(i + 1)
-			if err := f.SetCellStyle(sheet, col+"2", col+strconv.Itoa(len(l.Winners)+1), textStyle); err != nil {
-				return fmt.Errorf("write XLSX: %w", err)
-			}
-		}
-	}
-	for i, wd := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, float64(min(max(wd+2, 6), 48))); err != nil {
-			return fmt.Errorf("write XLSX: %w", err)
-		}
-	}
-	if err := f.SetRowHeight(sheet, 1, 22); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	if err := f.AutoFilter(sheet, "A1:"+last+strconv.Itoa(max(len(l.Winners)+1, 2)), nil); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	return nil
+	return t
+}
+
+// WriteCSV writes the list as CSV that Chinese Excel opens as UTF-8 (see
+// document.WriteCSV); headers in Chinese, or English with lang "en".
+func (l *WinnerList) WriteCSV(w io.Writer, lang string) error {
+	return l.Table(lang).WriteCSV(w)
+}
+
+// WriteXLSX writes the list as an XLSX workbook (see Table.WriteXLSX in
+// server/document); headers in Chinese, or English with lang "en".
+func (l *WinnerList) WriteXLSX(w io.Writer, lang string) error {
+	return l.Table(lang).WriteXLSX(w)
 }

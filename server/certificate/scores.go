@@ -1,20 +1,16 @@
 package certificate
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/width"
 
 	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/document"
 )
 
 // maxProblems caps how many problems of an imported file are reported.
@@ -46,7 +42,7 @@ func (s *Service) ImportScores(ctx context.Context, cid, part string, data []byt
 	} else if done {
 		return 0, ErrFinalized
 	}
-	rows, err := readTable(data)
+	rows, err := document.ReadTable(data)
 	if err != nil {
 		return 0, badInput("file: %v", err)
 	}
@@ -159,31 +155,4 @@ func parseScores(rows [][]string, name, title string, full float64, isMember map
 		problems = append(problems, "no scores: the file has a header but no rows")
 	}
 	return out, problems
-}
-
-// readTable reads the first sheet of an XLSX file, or a CSV file.
-func readTable(data []byte) ([][]string, error) {
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
-		}
-		defer f.Close()
-		return f.GetRows(f.GetSheetName(0))
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, fmt.Errorf("neither UTF-8 nor GB18030 text")
-		}
-		data = d
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("not a readable CSV file: %w", err)
-	}
-	return rows, nil
 }

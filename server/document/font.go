@@ -1,4 +1,9 @@
-package certificate
+// Package document renders and reads what SkillArena hands out and takes in
+// as files: certificate pages as PDF with an embedded Chinese font, and
+// spreadsheets (CSV that Excel opens safely, styled XLSX, CSV or XLSX read
+// back). It knows the formats, not the records: server/certificate says
+// what a certificate or a winner list holds.
+package document
 
 import (
 	"bufio"
@@ -270,19 +275,4 @@ func extractFace(data []byte, off uint32) []byte {
 		}
 	}
 	return out
-}
-
-// Font returns the service's certificate font, found once.
-func (s *Service) Font(ctx context.Context) (*Font, error) {
-	s.fontMu.Lock()
-	defer s.fontMu.Unlock()
-	if s.font != nil {
-		return s.font, nil
-	}
-	f, err := FindFont(ctx, s.fontPath)
-	if err != nil {
-		return nil, err
-	}
-	s.font = f
-	return f, nil
 }

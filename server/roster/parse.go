@@ -16,6 +16,7 @@ import (
 
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/document"
 )
 
 // Field names a column of a contestant list.
@@ -170,7 +171,7 @@ func columnName(i int) string {
 // file is a problem like any other.
 func Parse(data []byte, today time.Time) *Sheet {
 	sh := &Sheet{}
-	records, err := readRecords(data)
+	records, err := document.ReadRows(data, MaxRows)
 	if err != nil {
 		sh.problem(0, "", "%v", err)
 		return sh
@@ -180,30 +181,30 @@ func Parse(data []byte, today time.Time) *Sheet {
 		return sh
 	}
 	_, sh.HasUsernames = cols[FieldUsername]
-	heads := records[header].cells
+	heads := records[header].Cells
 	firstLine := map[Field]map[string]int{FieldIDNumber: {}, FieldUsername: {}}
 	for _, rec := range records[header+1:] {
-		if blank(rec.cells) {
+		if blank(rec.Cells) {
 			continue
 		}
 		if len(sh.Rows) == MaxRows {
-			sh.problem(rec.line, "", "more than %d contestants: split the file", MaxRows)
+			sh.problem(rec.Line, "", "more than %d contestants: split the file", MaxRows)
 			return sh
 		}
 		cell := func(f Field) string {
 			i, ok := cols[f]
-			if !ok || i >= len(rec.cells) {
+			if !ok || i >= len(rec.Cells) {
 				return ""
 			}
-			return strings.TrimSpace(rec.cells[i])
+			return strings.TrimSpace(rec.Cells[i])
 		}
-		for i, c := range rec.cells {
+		for i, c := range rec.Cells {
 			if strings.TrimSpace(c) != "" && (i >= len(heads) || normHeader(heads[i]) == "") {
-				sh.problem(rec.line, "", "column %s has a value but no header", columnName(i))
+				sh.problem(rec.Line, "", "column %s has a value but no header", columnName(i))
 				break
 			}
 		}
-		row := checkRow(sh, rec.line, cell, today)
+		row := checkRow(sh, rec.Line, cell, today)
 		for _, f := range []Field{FieldIDNumber, FieldUsername} {
 			v := row.IDNumber
 			if f == FieldUsername {
@@ -213,9 +214,9 @@ func Parse(data []byte, today time.Time) *Sheet {
 				continue
 			}
 			if first, ok := firstLine[f][v]; ok {
-				sh.problem(rec.line, f, "same as line %d", first)
+				sh.problem(rec.Line, f, "same as line %d", first)
 			} else {
-				firstLine[f][v] = rec.line
+				firstLine[f][v] = rec.Line
 			}
 		}
 		sh.Rows = append(sh.Rows, row)
@@ -229,17 +230,17 @@ func Parse(data []byte, today time.Time) *Sheet {
 // findHeader finds the header row — the first of the first rows that names
 // at least two known columns, so a title row above it is skipped — and maps
 // columns to cell indexes. It returns the header's index in records, or -1.
-func findHeader(sh *Sheet, records []record) (int, map[Field]int) {
+func findHeader(sh *Sheet, records []document.Row) (int, map[Field]int) {
 	header, seen := -1, 0
 	for i, rec := range records {
-		if blank(rec.cells) {
+		if blank(rec.Cells) {
 			continue
 		}
 		if header < 0 {
 			header = i // the first non-blank row, unless a better one follows
 		}
 		known := 0
-		for _, c := range rec.cells {
+		for _, c := range rec.Cells {
 			if _, ok := headerAliases[normHeader(c)]; ok {
 				known++
 			}
@@ -258,7 +259,7 @@ func findHeader(sh *Sheet, records []record) (int, map[Field]int) {
 	}
 	rec := records[header]
 	cols := map[Field]int{}
-	for i, c := range rec.cells {
+	for i, c := range rec.Cells {
 		h := normHeader(c)
 		if h == "" || ignoredHeaders[h] {
 			continue
@@ -269,19 +270,19 @@ func findHeader(sh *Sheet, records []record) (int, map[Field]int) {
 			for k, f := range fieldOrder {
 				names[k] = f.Label()
 			}
-			sh.problem(rec.line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期)",
+			sh.problem(rec.Line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期)",
 				strings.TrimSpace(c), columnName(i), strings.Join(names, ", "))
 			continue
 		}
 		if j, dup := cols[f]; dup {
-			sh.problem(rec.line, "", "columns %s and %s are both %q", columnName(j), columnName(i), f.Label())
+			sh.problem(rec.Line, "", "columns %s and %s are both %q", columnName(j), columnName(i), f.Label())
 			continue
 		}
 		cols[f] = i
 	}
 	for _, f := range []Field{FieldName, FieldIDNumber} {
 		if _, ok := cols[f]; !ok {
-			sh.problem(rec.line, "", "missing column %q (a header such as %q or %q)", f.Label(), string(f), map[Field]string{FieldName: "姓名", FieldIDNumber: "身份证号"}[f])
+			sh.problem(rec.Line, "", "missing column %q (a header such as %q or %q)", f.Label(), string(f), map[Field]string{FieldName: "姓名", FieldIDNumber: "身份证号"}[f])
 		}
 	}
 	return header, cols
