@@ -34,11 +34,22 @@ import (
 type storeFlags struct {
 	redisAddr string
 	dataDir   string
+	blobs     string
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.redisAddr, "redis", "127.0.0.1:6379", "Redis address (host:port)")
-	fs.StringVar(&f.dataDir, "data", "data", "data directory: blobs, unpacked packages, signing keys")
+	fs.StringVar(&f.redisAddr, "redis", "127.0.0.1:6379", redisHelp)
+	fs.StringVar(&f.dataDir, "data", "data", "data directory: blobs (unless --blobs), unpacked packages, signing keys")
+	fs.StringVar(&f.blobs, "blobs", "", "where submission files and packages are kept: a directory (default DATA/blobs) or "+
+		"s3://BUCKET?endpoint=HOST:PORT&tls=false (credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); shared by every server and judge")
+}
+
+// blobsAt is where the blob store is: --blobs, or DATA/blobs.
+func (f *storeFlags) blobsAt() string {
+	if f.blobs != "" {
+		return f.blobs
+	}
+	return filepath.Join(f.dataDir, "blobs")
 }
 
 type serveFlags struct {
@@ -90,14 +101,17 @@ type stores struct {
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
-	rdb := redis.NewClient(&redis.Options{Addr: f.redisAddr})
+	rdb, err := newRedis(f.redisAddr)
+	if err != nil {
+		return nil, err
+	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("Redis at %s does not answer (start it with deploy/setup.sh): %w", f.redisAddr, err)
+		return nil, fmt.Errorf("Redis at %s does not answer (start it with deploy/setup.sh): %w", redactURL(f.redisAddr), err)
 	}
-	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	blobs, err := blob.OpenURL(pctx, f.blobsAt())
 	if err != nil {
 		rdb.Close()
 		return nil, err
