@@ -67,10 +67,10 @@ func check(text string) (string, error) {
 // saveScript stores a clarification and appends its event, at once.
 //
 //	KEYS: clars, events
-//	ARGV: number, clarification JSON, event data (events.ClarificationData), events maxlen
+//	ARGV: number, clarification JSON, event data (events.ClarificationData), events maxlen, event type
 var saveScript = redis.NewScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', 'clarification', 'data', ARGV[3])
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', ARGV[5], 'data', ARGV[3])
 `)
 
 func (s *Store) save(ctx context.Context, c Clarification) error {
@@ -83,7 +83,7 @@ func (s *Store) save(ctx context.Context, c Clarification) error {
 		return err
 	}
 	keys := []string{hashKey(c.Contest), events.Key(c.Contest)}
-	if err := saveScript.Run(ctx, s.rdb, keys, c.ID, b, data, events.MaxLen).Err(); err != nil {
+	if err := saveScript.Run(ctx, s.rdb, keys, c.ID, b, data, events.MaxLen, TypeClarification).Err(); err != nil {
 		return fmt.Errorf("save clarification %d of %s: %w", c.ID, c.Contest, err)
 	}
 	return nil

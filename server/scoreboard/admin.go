@@ -141,7 +141,7 @@ func (s *Store) RecomputeAll(ctx context.Context, cid string) error {
 // revealScript reveals one frozen cell if it is still frozen.
 //
 //	KEYS: RecomputeKeys, events
-//	ARGV: user, slug, events maxlen, reveal event data (events.RevealData without rows)
+//	ARGV: user, slug, events maxlen, reveal event data (events.RevealData without rows), event type
 //	returns: the event id, or "" when the cell is no longer frozen
 var revealScript = redis.NewScript(RecomputeLua() + `
 local user, slug = ARGV[1], ARGV[2]
@@ -152,7 +152,7 @@ if not raw or cjson.decode(raw).pending == 0 or
   return ''
 end
 local row, prow = recompute(user, slug)
-return redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[3], '*', 'type', 'reveal',
+return redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[5],
   'data', withRows(ARGV[4], row, prow))
 `)
 
@@ -179,7 +179,7 @@ func (s *Store) RevealNext(ctx context.Context, cid string, slugs []string) (*Re
 			return nil, err
 		}
 		keys := append(RecomputeKeys(cid, next.User, next.Slug), events.Key(cid))
-		id, err := revealScript.Run(ctx, s.rdb, keys, next.User, next.Slug, events.MaxLen, data).Text()
+		id, err := revealScript.Run(ctx, s.rdb, keys, next.User, next.Slug, events.MaxLen, data, events.TypeReveal).Text()
 		if err != nil {
 			return nil, fmt.Errorf("reveal %s/%s in %s: %w", next.User, next.Slug, cid, err)
 		}

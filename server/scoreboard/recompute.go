@@ -1,6 +1,7 @@
 package scoreboard
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,8 @@ func NoPenalty(o verdict.Outcome) bool {
 // It also defines withRows(data, row, prow): the Go-encoded event data with
 // the rows added, encoded, for XADD.
 //
-// The outcome and status names in the script come from their Go constants.
+// The outcome, status and scoring names in the script, and the default
+// rules, come from their Go constants.
 func RecomputeLua() string {
 	var noPenalty []string
 	for _, o := range verdict.Outcomes() {
@@ -34,7 +36,10 @@ func RecomputeLua() string {
 			noPenalty = append(noPenalty, "["+strconv.Quote(string(o))+"] = true")
 		}
 	}
+	defaults, _ := json.Marshal(DefaultParams())
 	return strings.NewReplacer(
+		"$DEFAULTS", strconv.Quote(string(defaults)),
+		"$ICPC", strconv.Quote(ICPC),
 		"$DONE", strconv.Quote(string(events.Done)),
 		"$ACCEPTED", strconv.Quote(string(verdict.Accepted)),
 		"$NO_PENALTY", "{"+strings.Join(noPenalty, ", ")+"}",
@@ -42,7 +47,7 @@ func RecomputeLua() string {
 }
 
 const recomputeLua = `
-local DONE, ACCEPTED, NO_PENALTY = $DONE, $ACCEPTED, $NO_PENALTY
+local DONE, ACCEPTED, NO_PENALTY, ICPC, DEFAULTS = $DONE, $ACCEPTED, $NO_PENALTY, $ICPC, $DEFAULTS
 
 local function cellOf(atts, p, visible)
   local c = {score = 0, attempts = 0, pending = 0, time = 0, solved = false, penalty = 0}
@@ -54,7 +59,7 @@ local function cellOf(atts, p, visible)
     else
       local sc = a.sc
       if not p.final and type(a.ps) == 'number' then sc = a.ps end
-      if p.scoring == 'icpc' then
+      if p.scoring == ICPC then
         if not c.solved then
           if a.o == ACCEPTED then
             c.solved, c.score, c.time = true, 1, a.t
@@ -75,7 +80,7 @@ end
 local function sortKey(p, total, penalty, time)
   local span = 10000000
   if time >= span then time = span - 1 end
-  if p.scoring == 'icpc' then
+  if p.scoring == ICPC then
     if penalty > 999999 then penalty = 999999 end
     return total * 10000000000000 + (999999 - penalty) * span + (span - 1 - time)
   end
@@ -113,8 +118,7 @@ end
 local function recompute(user, slug)
   local k = boardKeys()
   local raw = redis.call('GET', k.params)
-  local p = {scoring = 'points', penalty = 20, freeze = -1, unfrozen = false, final = false}
-  if raw then p = cjson.decode(raw) end
+  local p = cjson.decode(raw or DEFAULTS)
   local atts = {}
   for _, v in ipairs(redis.call('HVALS', k.attempts)) do
     table.insert(atts, cjson.decode(v))

@@ -117,13 +117,13 @@ func (s *Store) Heartbeat(ctx context.Context, job *Job, worker string) error {
 
 // judgingScript marks a queued submission as being judged.
 //
-//	KEYS: sub, events;  ARGV: gen, worker, events maxlen, status judging, status done
+//	KEYS: sub, events;  ARGV: gen, worker, events maxlen, status judging, status done, event type
 var judgingScript = redis.NewScript(`
 local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id', 'challenge', 'contestant')
 if not st[3] or st[1] == ARGV[5] or st[2] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[4], 'worker', ARGV[2])
 local data = {submission = {id = st[3], challenge = st[4], contestant = st[5], status = ARGV[4], score = 0}}
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'judging', 'data', cjson.encode(data))
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[6], 'data', cjson.encode(data))
 return 1
 `)
 
@@ -134,7 +134,7 @@ func (s *Store) MarkJudging(ctx context.Context, job *Job, worker string) error 
 		return fmt.Errorf("mark judging: bad submission id %q", job.SID)
 	}
 	err := judgingScript.Run(ctx, s.rdb, []string{subKey(cid, num), events.Key(cid)},
-		job.Gen, worker, events.MaxLen, string(Judging), string(Done)).Err()
+		job.Gen, worker, events.MaxLen, string(Judging), string(Done), events.TypeJudging).Err()
 	if err != nil {
 		return fmt.Errorf("mark %s judging: %w", job.SID, err)
 	}
@@ -144,7 +144,7 @@ func (s *Store) MarkJudging(ctx context.Context, job *Job, worker string) error 
 // storeResultLua defines storeResult(a): it writes a result into the
 // submission (KEYS[8]) and its attempt, recomputes the contestant's board
 // rows and appends a verdict event (KEYS[9]). a holds what resultArgs
-// encodes: result, attempt, event data, events maxlen, user, slug, sid.
+// encodes: result, attempt, event data, events maxlen, user, slug, sid, event type.
 const storeResultLua = `
 local function storeResult(a)
   local r = cjson.decode(a.result)
@@ -157,13 +157,13 @@ local function storeResult(a)
   end
   redis.call('HSET', KEYS[2], a.sid, a.attempt)
   local row, prow = recompute(a.user, a.slug)
-  return redis.call('XADD', KEYS[9], 'MAXLEN', '~', a.maxlen, '*', 'type', 'verdict',
+  return redis.call('XADD', KEYS[9], 'MAXLEN', '~', a.maxlen, '*', 'type', a.type,
     'data', withRows(a.data, row, prow))
 end
 
 local function resultAt(i)
   return {result = ARGV[i], attempt = ARGV[i + 1], data = ARGV[i + 2], maxlen = ARGV[i + 3],
-    user = ARGV[i + 4], slug = ARGV[i + 5], sid = ARGV[i + 6]}
+    user = ARGV[i + 4], slug = ARGV[i + 5], sid = ARGV[i + 6], type = ARGV[i + 7]}
 end
 `
 
@@ -198,7 +198,7 @@ type result struct {
 }
 
 // resultArgs are the arguments storeResult reads for res of sub: the result,
-// the attempt, the verdict event's data, the events maxlen, user, slug, sid.
+// the attempt, the verdict event's data, the events maxlen, user, slug, sid, event type.
 func (s *Store) resultArgs(sub Submission, res verdict.Result) ([]any, error) {
 	tests := []byte("[]")
 	if res.Tests != nil {
@@ -223,7 +223,7 @@ func (s *Store) resultArgs(sub Submission, res verdict.Result) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{r, att, data, events.MaxLen, sub.Contestant, sub.Challenge, sub.ID}, nil
+	return []any{r, att, data, events.MaxLen, sub.Contestant, sub.Challenge, sub.ID, events.TypeVerdict}, nil
 }
 
 // Apply stores the result of job in one atomic, idempotent step. It reports

@@ -71,8 +71,8 @@ end
 //	ARGV: number, check only (1: write nothing), total, per day, window
 //	      start, window end, closed after accept (1/0), min interval (ms),
 //	      attempt (events.Attempt), event data (events.SubmissionData without
-//	      rows), events maxlen, user, slug, sid, then the submission's fields
-//	      and values
+//	      rows), events maxlen, user, slug, sid, event type, then the
+//	      submission's fields and values
 //	returns: {"ok", event id}; {"moved"} when the number was taken
 //	         meanwhile; or {refusal} (see refusals)
 var submitScript = redis.NewScript(scoreboard.RecomputeLua() + usageLua + `
@@ -90,10 +90,10 @@ if tonumber(redis.call('GET', KEYS[12]) or '0') + 1 ~= num then return {'moved'}
 redis.call('SET', KEYS[12], num)
 if gap > 0 then redis.call('SET', KEYS[13], 1, 'PX', gap) end
 local user, slug, sid = ARGV[12], ARGV[13], ARGV[14]
-redis.call('HSET', KEYS[8], unpack(ARGV, 15))
+redis.call('HSET', KEYS[8], unpack(ARGV, 16))
 redis.call('HSET', KEYS[2], sid, ARGV[9])
 local row, prow = recompute(user, slug)
-local ev = redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
+local ev = redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[11], '*', 'type', ARGV[15],
   'data', withRows(ARGV[10], row, prow))
 redis.call('XADD', KEYS[10], '*', 'sid', sid, 'gen', 1)
 redis.call('ZADD', KEYS[11], num, sid)
@@ -151,7 +151,7 @@ func (s *Store) runSubmit(ctx context.Context, n New, sub Submission, num int64,
 	keys = append(keys, otherAttempts(n.Contest, n.Contestant, n.Challenge, n.Limits.Challenges)...)
 	l := n.Limits
 	args := []any{num, boolArg(check), l.Total, l.PerChallengePerDay, l.WindowStart, l.WindowEnd, boolArg(l.ClosedAfterAccept),
-		l.MinInterval.Milliseconds(), att, data, events.MaxLen, n.Contestant, n.Challenge, sub.ID,
+		l.MinInterval.Milliseconds(), att, data, events.MaxLen, n.Contestant, n.Challenge, sub.ID, events.TypeSubmission,
 		"id", sub.ID, "contest", n.Contest, "challenge", n.Challenge, "contestant", n.Contestant,
 		"language", n.Language, "blob", n.Blob, "file_name", n.FileName, "submitted_at", sub.SubmittedAt.UnixMilli(),
 		"elapsed", n.Elapsed, "max_score", n.MaxScore, "status", string(Queued), "gen", 1}
