@@ -36,7 +36,8 @@ const (
 // Key is the event stream of contest cid.
 func Key(cid string) string { return "arena:{" + cid + "}:events" }
 
-// Event is one change in a contest.
+// Event is one change in a contest. Data is, by Type, one of the data
+// types of data.go; read it with Decode.
 type Event struct {
 	ID   string          `json:"id"`
 	Type string          `json:"type"`

@@ -130,6 +130,10 @@ func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
 // Check reports whether n passes n.Limits now, writing nothing; Submit
 // checks again when it records the submission.
 func (s *Store) Check(ctx context.Context, n New) error {
+	l := n.Limits
+	if l.Total <= 0 && l.PerChallengePerDay <= 0 && !l.ClosedAfterAccept && l.MinInterval <= 0 {
+		return nil
+	}
 	_, err := s.runSubmit(ctx, n, Submission{ID: n.Contest + "-0", Contest: n.Contest,
 		Challenge: n.Challenge, Contestant: n.Contestant}, 0, true)
 	return err
@@ -148,8 +152,10 @@ func (s *Store) runSubmit(ctx context.Context, n New, sub Submission, num int64,
 	}
 	keys := append(scoreboard.RecomputeKeys(n.Contest, n.Contestant, n.Challenge), subKey(n.Contest, num),
 		events.Key(n.Contest), JobsKey, indexKey(n.Contest), seqKey(n.Contest), gapKey(n.Contest, n.Contestant))
-	keys = append(keys, otherAttempts(n.Contest, n.Contestant, n.Challenge, n.Limits.Challenges)...)
 	l := n.Limits
+	if l.Total > 0 { // only the total counts the other challenges
+		keys = append(keys, otherAttempts(n.Contest, n.Contestant, n.Challenge, l.Challenges)...)
+	}
 	args := []any{num, boolArg(check), l.Total, l.PerChallengePerDay, l.WindowStart, l.WindowEnd, boolArg(l.ClosedAfterAccept),
 		l.MinInterval.Milliseconds(), att, data, events.MaxLen, n.Contestant, n.Challenge, sub.ID, events.TypeSubmission,
 		"id", sub.ID, "contest", n.Contest, "challenge", n.Challenge, "contestant", n.Contestant,
