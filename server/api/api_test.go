@@ -336,3 +336,48 @@ func multipartRaw(field, name string, data []byte) (io.Reader, string) {
 	_ = mw.Close()
 	return &b, mw.FormDataContentType()
 }
+
+// TestIntegrationSubmitContestLimits: the contest's own limits refuse with
+// their status and message, before the rate limit.
+func TestIntegrationSubmitContestLimits(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, time.Now())
+	contests := contest.NewStore(f.rdb)
+	ct, err := contests.Get(ctx, "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.Limits = contest.Limits{Total: 2}
+	if err := contests.Put(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	submit := func(user string) (int, string) {
+		body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		resp := f.request(t, "POST", "/api/contests/run/submissions", user, ctype, body)
+		var e struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e.Error.Message
+	}
+	for i := range 2 {
+		if st, msg := submit("ann"); st != 202 {
+			t.Fatalf("submission %d: %d %s", i+1, st, msg)
+		}
+	}
+	for range 2 { // the second would also pass the rate limit of 3
+		if st, msg := submit("ann"); st != 429 || msg != "you have used all 2 submissions of this contest" {
+			t.Fatalf("over the total: %d %q", st, msg)
+		}
+	}
+	ct.Limits = contest.Limits{MinIntervalSeconds: 3600}
+	if err := contests.Put(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	if st, msg := submit("ben"); st != 202 {
+		t.Fatalf("ben's first: %d %s", st, msg)
+	}
+	if st, msg := submit("ben"); st != 429 || msg != "wait 3600 s between submissions" {
+		t.Fatalf("within the interval: %d %q", st, msg)
+	}
+}

@@ -205,28 +205,20 @@ func (l listener) message(ev events.Event) (boardMessage, bool) {
 		}
 		return encoded(ev.ID, "row", row)
 	case "submissions", "feed":
-		var d struct {
-			Submission map[string]any `json:"submission"`
-		}
-		if json.Unmarshal(ev.Data, &d) != nil || d.Submission == nil {
+		d, err := events.Decode[events.SubmissionData](ev)
+		if err != nil || d.Submission.ID == "" {
 			return boardMessage{}, false
 		}
 		if !l.jury {
-			if d.Submission["contestant"] != l.user {
+			if d.Submission.Contestant != l.user {
 				return boardMessage{}, false
 			}
-			// Contestants see the public score until results are final.
-			if ps, ok := d.Submission["public_score"]; ok {
-				d.Submission["score"] = ps
-				delete(d.Submission, "public_score")
-			}
+			d.Submission = d.Submission.ForContestant()
 		}
 		return encoded(ev.ID, ev.Type, d.Submission)
 	case "clarifications":
-		var d struct {
-			Clarification *clarification.Clarification `json:"clarification"`
-		}
-		if json.Unmarshal(ev.Data, &d) != nil || d.Clarification == nil || !d.Clarification.VisibleTo(l.user, l.jury) {
+		d, err := events.Decode[events.ClarificationData](ev)
+		if err != nil || ev.Type != events.TypeClarification || !d.Clarification.VisibleTo(l.user, l.jury) {
 			return boardMessage{}, false
 		}
 		return encoded(ev.ID, clarification.TypeClarification, d.Clarification)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -62,7 +63,8 @@ func (s *server) createSubmission(c *fiber.Ctx) error {
 		return err
 	}
 
-	if err := s.checkContestLimits(c, ct, ch.Slug, u.Username); err != nil {
+	limits := contestLimits(ct, ch.Slug, scoreboard.Elapsed(ct.Start, s.Now()))
+	if err := s.checkContestLimits(c, ct, ch.Slug, u.Username, limits); err != nil {
 		return err
 	}
 	ok, wait, err := s.Limits.Submit.Allow(ctx, ct.ID+":"+u.Username)
@@ -79,44 +81,50 @@ func (s *server) createSubmission(c *fiber.Ctx) error {
 	sub, err := s.Submissions.Submit(ctx, submission.New{
 		Contest: ct.ID, Challenge: ch.Slug, Contestant: u.Username, Language: lang,
 		FileName: name, Blob: hash, MaxScore: ch.Points,
-		Elapsed: scoreboard.Elapsed(ct.Start, s.Now()),
+		Elapsed: scoreboard.Elapsed(ct.Start, s.Now()), Limits: limits,
 	})
 	if err != nil {
-		return errInternal(err)
+		return limitRefusal(err, ct, ch.Slug)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(createdSubmission{ID: sub.ID, Status: sub.Status})
 }
 
-// checkContestLimits applies the contest's own submission rules: solved
-// challenges closed when attempts after an accept are off, a total, a
-// per-challenge daily count (days counted from the start) and a minimum
-// interval between submissions.
-func (s *server) checkContestLimits(c *fiber.Ctx, ct *contest.Contest, slug, user string) error {
-	ctx := c.UserContext()
+// contestLimits are the contest's own submission rules for slug at
+// elapsed seconds from the start: solved challenges closed when attempts
+// after an accept are off, a total, a per-challenge daily count (days
+// counted from the start) and a minimum interval between submissions.
+func contestLimits(ct *contest.Contest, slug string, elapsed int64) submission.Limits {
 	l := ct.Limits
-	if !ct.AttemptsAfterAccept || l.Total > 0 || l.PerChallengePerDay > 0 {
-		day := scoreboard.Elapsed(ct.Start, s.Now()) / 86400
-		u, err := s.Submissions.Usage(ctx, ct.ID, user, ct.Slugs(), slug, day*86400, (day+1)*86400)
-		if err != nil {
-			return errInternal(err)
-		}
-		switch {
-		case !ct.AttemptsAfterAccept && u.Solved:
-			return errConflict("you have already solved " + slug + "; this contest takes no more submissions to it")
-		case l.Total > 0 && u.Total >= l.Total:
-			return errTooMany(fmt.Sprintf("you have used all %d submissions of this contest", l.Total))
-		case l.PerChallengePerDay > 0 && u.InWindow >= l.PerChallengePerDay:
-			return errTooMany(fmt.Sprintf("you have used today's %d submissions to %s", l.PerChallengePerDay, slug))
-		}
-	}
-	ok, err := s.Submissions.TakeGap(ctx, ct.ID, user, time.Duration(l.MinIntervalSeconds)*time.Second)
-	if err != nil {
-		return errInternal(err)
-	}
-	if !ok {
+	day := elapsed / 86400
+	return submission.Limits{Total: l.Total, Challenges: ct.Slugs(), PerChallengePerDay: l.PerChallengePerDay,
+		WindowStart: day * 86400, WindowEnd: (day + 1) * 86400, ClosedAfterAccept: !ct.AttemptsAfterAccept,
+		MinInterval: time.Duration(l.MinIntervalSeconds) * time.Second}
+}
+
+// checkContestLimits refuses early, before the file is stored, a
+// submission the contest's rules refuse now; Submit checks them again
+// atomically as it records the submission.
+func (s *server) checkContestLimits(c *fiber.Ctx, ct *contest.Contest, slug, user string, limits submission.Limits) error {
+	err := s.Submissions.Check(c.UserContext(), submission.New{Contest: ct.ID, Challenge: slug, Contestant: user, Limits: limits})
+	return limitRefusal(err, ct, slug)
+}
+
+// limitRefusal is the answer to a submission refused by the contest's rules.
+func limitRefusal(err error, ct *contest.Contest, slug string) error {
+	l := ct.Limits
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, submission.ErrSolved):
+		return errConflict("you have already solved " + slug + "; this contest takes no more submissions to it")
+	case errors.Is(err, submission.ErrTotalLimit):
+		return errTooMany(fmt.Sprintf("you have used all %d submissions of this contest", l.Total))
+	case errors.Is(err, submission.ErrDailyLimit):
+		return errTooMany(fmt.Sprintf("you have used today's %d submissions to %s", l.PerChallengePerDay, slug))
+	case errors.Is(err, submission.ErrTooSoon):
 		return errTooMany(fmt.Sprintf("wait %d s between submissions", l.MinIntervalSeconds))
 	}
-	return nil
+	return errInternal(err)
 }
 
 // submittedFile returns the multipart "file" or the "code" field, checked.
