@@ -47,10 +47,11 @@ const MaxSubmissionBytes = 1000
 // Fixture is the stores, services and pages of one test, and the app
 // once the test's package built it.
 type Fixture struct {
-	// App is set by the test package (api.New on the fixture).
+	// App is what Serve was given.
 	App    *fiber.App
 	Tokens map[string]string
 	Redis  *redis.Client
+	users  []string
 
 	Accounts       *account.Store
 	Contests       *contest.Store
@@ -99,6 +100,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 		if err := f.Accounts.Put(ctx, u, Password); err != nil {
 			t.Fatal(err)
 		}
+		f.users = append(f.users, u.Username)
 	}
 	f.Admin = &contest.Admin{Contests: f.Contests, Board: f.Board, Audit: f.Audit, Now: f.Now}
 	if certificates {
@@ -184,6 +186,17 @@ func NewCertificates(t *testing.T) *Fixture {
 		if _, err := f.Subs.Apply(ctx, job, sub, verdict.Result{Outcome: verdict.Scored, Score: s.score, MaxScore: 100}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return f
+}
+
+// Serve makes app the fixture's app (api.New on the fixture's stores and
+// services, Pages: f.Site) and logs every user in.
+func (f *Fixture) Serve(t *testing.T, app *fiber.App) *Fixture {
+	t.Helper()
+	f.App = app
+	for _, u := range f.users {
+		f.Login(t, u)
 	}
 	return f
 }

@@ -141,7 +141,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	}.Services()
 	d.Pages = web.New(web.Deps{UI: ui, Sessions: d.Sessions, Judging: d.Judging, Admin: d.Admin, Certificates: d.Certificates,
 		Clarifications: d.Clarifications, Accounts: d.Accounts, Contests: d.Contests, Submissions: d.Submissions,
-		Board: d.Board, Events: d.Events, Blobs: d.Blobs, Log: d.Log})
+		Board: d.Board, Events: d.Events, Blobs: d.Blobs, Audit: d.Audit, Log: d.Log, Now: d.Now})
 	app := api.New(d)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {

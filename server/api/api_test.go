@@ -23,27 +23,17 @@ type fixture struct{ *arenatest.Fixture }
 
 // newFixture builds the app on a real Redis with a running contest "run",
 // a finished one "old", and one user per role.
-func newFixture(t *testing.T, now time.Time) *fixture {
-	return build(t, arenatest.New(t, now), "org", "jury", "ann", "ben", "outsider")
-}
+func newFixture(t *testing.T, now time.Time) *fixture { return serve(t, arenatest.New(t, now)) }
 
 // certFixture is the app with certificates on, and a finished contest
 // "fin" with certificate rules in which ann beat ben.
-func certFixture(t *testing.T) *fixture {
-	return build(t, arenatest.NewCertificates(t), "org", "ann", "ben")
-}
+func certFixture(t *testing.T) *fixture { return serve(t, arenatest.NewCertificates(t)) }
 
-// build makes f's app and logs users in.
-func build(t *testing.T, f *arenatest.Fixture, users ...string) *fixture {
-	t.Helper()
-	f.App = New(Deps{Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board, Admin: f.Admin,
-		Audit: f.Audit, Certificates: f.Certificates, Clarifications: f.Clarifications, Events: f.Events, Hub: f.Hub,
-		Blobs: f.Blobs, Judging: f.Judging, Sessions: f.Sessions, Pages: f.Site, Log: f.Log, Now: f.Now,
-		Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}})
-	for _, u := range users {
-		f.Login(t, u)
-	}
-	return &fixture{f}
+func serve(t *testing.T, f *arenatest.Fixture) *fixture {
+	return &fixture{f.Serve(t, New(Deps{Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board,
+		Admin: f.Admin, Audit: f.Audit, Certificates: f.Certificates, Clarifications: f.Clarifications, Events: f.Events,
+		Hub: f.Hub, Blobs: f.Blobs, Judging: f.Judging, Sessions: f.Sessions, Pages: f.Site, Log: f.Log, Now: f.Now,
+		Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}}))}
 }
 
 func TestIntegrationRoutes(t *testing.T) {

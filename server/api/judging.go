@@ -15,18 +15,9 @@ import (
 // where a contestant reads their own.
 
 func (s *server) startRejudge(c *fiber.Ctx) error {
-	ct, err := s.contest(c)
+	b, err := request.Rejudge(c, s.Contests, s.Judging)
 	if err != nil {
 		return err
-	}
-	var req judging.Rejudge
-	if err := request.Parse(c, &req, "body must be JSON {submissions: [...]} or {challenge, contestant}, with a reason"); err != nil {
-		return err
-	}
-	u, _ := request.User(c)
-	b, err := s.Judging.StartRejudge(c.UserContext(), ct, req, u.Username)
-	if err != nil {
-		return request.Fail(err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(b)
 }

@@ -185,6 +185,25 @@ func ShownSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, *
 	return judging.ForViewer(u, ct, sub), ct, nil
 }
 
+// Rejudge starts the rejudge the request asks for in the :cid contest
+// (judging.Service.StartRejudge), as the caller.
+func Rejudge(c *fiber.Ctx, contests *contest.Store, j *judging.Service) (*submission.Batch, error) {
+	ct, err := Contest(c, contests)
+	if err != nil {
+		return nil, err
+	}
+	var req judging.Rejudge
+	if err := Parse(c, &req, "body must be JSON {submissions: [...]} or {challenge, contestant}, with a reason"); err != nil {
+		return nil, err
+	}
+	u, _ := User(c)
+	b, err := j.StartRejudge(c.UserContext(), ct, req, u.Username)
+	if err != nil {
+		return nil, Fail(err)
+	}
+	return b, nil
+}
+
 // Parse reads a JSON or form body into out; msg says what it must be.
 func Parse(c *fiber.Ctx, out any, msg string) error {
 	if err := c.BodyParser(out); err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -19,18 +18,9 @@ type rejudgePageData struct {
 // rejudgeForm starts a rejudge (one submission, or a challenge and/or a
 // contestant) and shows its preview.
 func (s *Site) rejudgeForm(c *fiber.Ctx) error {
-	ct, err := s.contest(c)
+	b, err := request.Rejudge(c, s.Contests, s.Judging)
 	if err != nil {
 		return err
-	}
-	var req judging.Rejudge
-	if err := request.Parse(c, &req, "body must be JSON {submissions: [...]} or {challenge, contestant}, with a reason"); err != nil {
-		return err
-	}
-	u, _ := request.User(c)
-	b, err := s.Judging.StartRejudge(c.UserContext(), ct, req, u.Username)
-	if err != nil {
-		return request.Fail(err)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/rejudges/"+b.ID, "rejudge_started")
 }
