@@ -1,15 +1,10 @@
 package api
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
+	"math"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/request"
 )
@@ -85,67 +80,22 @@ func (s *server) contestAudit(c *fiber.Ctx) error {
 // uploadPackage takes a challenge package as a .tar.gz, checks it whole, and
 // stores it; contest.yaml then names it as "sha256:HASH".
 func (s *server) uploadPackage(c *fiber.Ctx) error {
-	fh, err := c.FormFile("package")
-	if err != nil {
-		return request.BadRequest("send the package as a multipart file field \"package\" (.tar.gz)")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return request.BadRequest("package: cannot be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return request.BadRequest("package: cannot be read")
-	}
-	ch, err := s.packageChallenge(c.UserContext(), data)
+	data, err := request.Upload(c, "package", math.MaxInt64, "send the package as a multipart file field \"package\" (.tar.gz)")
 	if err != nil {
 		return err
 	}
+	ch, err := (contest.Uploads{Blobs: s.Blobs}).Check(c.UserContext(), data)
+	if err != nil {
+		return request.Fail(err)
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"package": "sha256:" + ch.Package, "slug": ch.Slug, "title": ch.Title, "kind": ch.Kind})
-}
-
-// packageChallenge validates an uploaded package archive in a scratch
-// directory and stores it.
-func (s *server) packageChallenge(ctx context.Context, data []byte) (contest.Challenge, error) {
-	dir, cleanup, err := scratchDir()
-	if err != nil {
-		return contest.Challenge{}, request.Internal(err)
-	}
-	defer cleanup()
-	if err := challenges.Unpack(data, dir); err != nil {
-		return contest.Challenge{}, request.BadRequest("package: " + err.Error())
-	}
-	ch, err := contest.FromPackage(ctx, s.Blobs, osDirFS(dir))
-	if err != nil {
-		return contest.Challenge{}, request.BadRequest("package: " + err.Error())
-	}
-	return ch, nil
 }
 
 // loadContest creates or updates a contest from contest.yaml (the request
 // body); packages are named by the hashes uploadPackage returned.
 func (s *server) loadContest(c *fiber.Ctx) error {
 	u, _ := request.User(c)
-	resolve := func(ctx context.Context, ref string) (contest.Challenge, error) {
-		hash, ok := strings.CutPrefix(ref, "sha256:")
-		if !ok {
-			return contest.Challenge{}, fmt.Errorf("%q: upload the package to /api/packages and name it sha256:HASH", ref)
-		}
-		data, err := s.Blobs.Get(ctx, hash)
-		if errors.Is(err, blob.ErrNotFound) {
-			return contest.Challenge{}, fmt.Errorf("%q: no such uploaded package", ref)
-		}
-		if err != nil {
-			return contest.Challenge{}, err
-		}
-		ch, err := s.packageChallenge(ctx, data)
-		if err != nil {
-			return contest.Challenge{}, fmt.Errorf("%q: %w", ref, err)
-		}
-		return ch, nil
-	}
-	ct, err := s.Admin.Load(c.UserContext(), c.Body(), resolve, contest.AccountLookup(s.Accounts), u.Username)
+	ct, err := s.Admin.Load(c.UserContext(), c.Body(), contest.Uploads{Blobs: s.Blobs}.Resolve, contest.AccountLookup(s.Accounts), u.Username)
 	if err != nil {
 		return request.Fail(err)
 	}
