@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/ratelimit"
 )
 
@@ -141,5 +142,5 @@ func User(c *fiber.Ctx) (account.User, bool) {
 	return u, ok
 }
 
-// IsJury reports whether u is a judge or an organizer.
-func IsJury(u account.User) bool { return u.Role == account.Judge || u.Role == account.Organizer }
+// IsJury reports whether u is a judge or an organizer (judging.IsJury).
+func IsJury(u account.User) bool { return judging.IsJury(u) }
