@@ -28,6 +28,7 @@ import (
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/scoreboard"
 	"github.com/skillarena/arena/server/submission"
+	"github.com/skillarena/arena/server/web"
 )
 
 // storeFlags are what every platform role needs: Redis and the data dir.
@@ -134,9 +135,9 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	}
 	hub := events.NewHub(st.rdb, env.Log)
 	defer hub.Close()
-	app := api.New(api.Deps{
+	d := api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
-		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
+		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, Log: env.Log,
 		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb), Certificates: st.certs,
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
@@ -151,7 +152,11 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 			return st.rdb.Ping(c).Err()
 		},
 		SecureCookies: f.secureCookies,
-	})
+	}.Services()
+	d.Pages = web.New(web.Deps{UI: ui, Sessions: d.Sessions, Judging: d.Judging, Admin: d.Admin, Certificates: d.Certificates,
+		Clarifications: d.Clarifications, Accounts: d.Accounts, Contests: d.Contests, Submissions: d.Submissions,
+		Board: d.Board, Events: d.Events, Blobs: d.Blobs, Audit: d.Audit, Log: d.Log, Now: d.Now})
+	app := api.New(d)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)

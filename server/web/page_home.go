@@ -1,10 +1,11 @@
-package api
+package web
 
 import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
 
 type homeContest struct {
@@ -21,10 +22,10 @@ type homePageData struct {
 }
 
 // homePage lists the contests; with only one, it goes straight to it.
-func (s *server) homePage(c *fiber.Ctx) error {
+func (s *Site) homePage(c *fiber.Ctx) error {
 	cs, err := s.Contests.List(c.UserContext())
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	if len(cs) == 1 {
 		return c.Redirect("/contests/"+cs[0].ID, fiber.StatusFound)

@@ -1,7 +1,8 @@
-package api
+package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -21,15 +22,15 @@ type boardPageData struct {
 // the frozen one, as a projector in the hall shows it), the public view for
 // everyone else. board.js keeps it live, animates rank changes, follows the
 // reveal, and has the projector's fullscreen and auto-scroll.
-func (s *server) boardPage(c *fiber.Ctx) error {
+func (s *Site) boardPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "board.title", "board")
 	if err != nil {
 		return err
 	}
-	view := boardView(c)
+	view := request.BoardView(c)
 	b, err := s.Board.Read(c.UserContext(), ct.ID, view)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	d := boardPageData{page: p, Board: b, View: view}
 	for _, ch := range ct.Challenges {

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"strconv"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/clarification"
+	"github.com/skillarena/arena/server/request"
 )
 
 type challengeOption struct {
@@ -29,13 +30,13 @@ type clarPageData struct {
 // clarificationsPage: contestants ask and read answers; the jury answers
 // (to the asker or to all) and announces. New questions and answers arrive
 // live; ?fragment=item&id=N renders one, for the live module.
-func (s *server) clarificationsPage(c *fiber.Ctx) error {
+func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "clar.title", "clarifications")
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	jury := isJury(u)
+	u, _ := request.User(c)
+	jury := request.IsJury(u)
 	if jury {
 		p.Title = s.UI.T(p.Lang, "clar.inbox_title")
 	}
@@ -47,14 +48,14 @@ func (s *server) clarificationsPage(c *fiber.Ctx) error {
 	if c.Query("fragment") == "item" {
 		id, err := strconv.ParseInt(c.Query("id"), 10, 64)
 		if err != nil {
-			return errNotFound("no such clarification")
+			return request.NotFound("no such clarification")
 		}
 		cl, err := s.Clarifications.Get(c.UserContext(), ct.ID, id)
 		if err != nil {
-			return clarError(err)
+			return request.Fail(err)
 		}
 		if !cl.VisibleTo(u.Username, jury) {
-			return errNotFound("no such clarification")
+			return request.NotFound("no such clarification")
 		}
 		if c.Query("public") == "1" && !cl.Public {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -66,7 +67,7 @@ func (s *server) clarificationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	if d.Items, err = s.Clarifications.List(c.UserContext(), ct.ID, u.Username, jury); err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	for _, cl := range d.Items {
 		if cl.From != "" && cl.Answer == "" {
@@ -76,39 +77,57 @@ func (s *server) clarificationsPage(c *fiber.Ctx) error {
 	return s.render(c, "clarifications", d)
 }
 
-// askForm asks a question through the API's own handler.
-func (s *server) askForm(c *fiber.Ctx) error {
+// askForm asks a question.
+func (s *Site) askForm(c *fiber.Ctx) error {
 	if strings.TrimSpace(c.FormValue("question")) == "" {
-		return s.formFailed(c, &apiError{Status: fiber.StatusBadRequest, Code: "empty_question", Message: "the question is empty"}, s.clarificationsPage)
+		return s.formFailed(c, &request.Error{Status: fiber.StatusBadRequest, Code: "empty_question", Message: "the question is empty"}, s.clarificationsPage)
 	}
-	if err := callAPI(c, s.askClarification, nil); err != nil {
-		return s.formFailed(c, err, s.clarificationsPage)
+	ct, err := s.contest(c)
+	if err != nil {
+		return err
+	}
+	var req struct{ Challenge, Question string }
+	if err := c.BodyParser(&req); err != nil {
+		return s.formFailed(c, request.BadRequest("body must be JSON {challenge, question}"), s.clarificationsPage)
+	}
+	u, _ := request.User(c)
+	if _, err := s.Clarifications.AskIn(c.UserContext(), ct, s.Contests, u, req.Challenge, req.Question); err != nil {
+		return s.formFailed(c, request.Fail(err), s.clarificationsPage)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/clarifications", "asked")
 }
 
 // answerForm answers a question, to its asker (to_all=0) or to everyone.
-func (s *server) answerForm(c *fiber.Ctx) error {
+func (s *Site) answerForm(c *fiber.Ctx) error {
 	ct, err := s.contest(c)
 	if err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return errNotFound("no such clarification")
+		return request.NotFound("no such clarification")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	_, err = s.Clarifications.Answer(c.UserContext(), ct.ID, id, u.Username, c.FormValue("answer"), c.FormValue("to_all") == "1")
 	if err != nil {
-		return s.formFailed(c, clarError(err), s.clarificationsPage)
+		return s.formFailed(c, request.Fail(err), s.clarificationsPage)
 	}
 	return seeOther(c, "/contests/"+ct.ID+"/clarifications#clar-"+strconv.FormatInt(id, 10), "answered")
 }
 
-// announceForm posts an announcement through the API's own handler.
-func (s *server) announceForm(c *fiber.Ctx) error {
-	if err := callAPI(c, s.announce, nil); err != nil {
-		return s.formFailed(c, err, s.clarificationsPage)
+// announceForm posts an announcement.
+func (s *Site) announceForm(c *fiber.Ctx) error {
+	ct, err := s.contest(c)
+	if err != nil {
+		return err
+	}
+	var req struct{ Challenge, Text string }
+	if err := c.BodyParser(&req); err != nil {
+		return s.formFailed(c, request.BadRequest("body must be JSON {challenge, text}"), s.clarificationsPage)
+	}
+	u, _ := request.User(c)
+	if _, err := s.Clarifications.Announce(c.UserContext(), ct.ID, u.Username, req.Challenge, req.Text); err != nil {
+		return s.formFailed(c, request.Fail(err), s.clarificationsPage)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/clarifications", "announced")
 }

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -25,14 +26,14 @@ type auditPageData struct {
 
 // auditPage shows the contest's audit log, newest first: every action that
 // changed results, by whom and why.
-func (s *server) auditPage(c *fiber.Ctx) error {
+func (s *Site) auditPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "audit.title", "admin")
 	if err != nil {
 		return err
 	}
 	entries, err := s.Audit.List(c.UserContext(), ct.ID, 1000)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	d := auditPageData{page: p}
 	for _, e := range entries {

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -25,23 +26,19 @@ type submissionPageData struct {
 // the source with line numbers and, for the jury, the sandbox output and a
 // rejudge. ?fragment=detail and ?fragment=row render parts for the live
 // module; a row that does not match the feed's filters is 204.
-func (s *server) submissionPage(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	sub, err := s.visibleSubmission(c)
+func (s *Site) submissionPage(c *fiber.Ctx) error {
+	u, _ := request.User(c)
+	sub, ct, err := request.ShownSubmission(c, s.Judging)
 	if err != nil {
 		return err
 	}
-	ct, err := s.Contests.Get(c.UserContext(), sub.Contest)
-	if err != nil {
-		return errInternal(err)
-	}
 	p := s.pageOf(c, ct, "sub.title_short", "submissions")
 	p.Title = s.UI.Messages().Tf(p.Lang, "sub.title", sub.ID)
-	d := submissionPageData{page: p, Sub: s.forViewer(u, ct, sub), Titles: challengeTitles(ct, p.Lang)}
+	d := submissionPageData{page: p, Sub: sub, Titles: challengeTitles(ct, p.Lang)}
 	switch c.Query("fragment") {
 	case "row":
 		f, _ := filterOf(c)
-		if isJury(u) && !filterMatch(f, d.Sub) {
+		if request.IsJury(u) && !filterMatch(f, d.Sub) {
 			return c.SendStatus(fiber.StatusNoContent)
 		}
 		return s.render(c, "submission", d)
@@ -55,7 +52,7 @@ func (s *server) submissionPage(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, blob.ErrNotFound):
 	case err != nil:
-		return errInternal(err)
+		return request.Internal(err)
 	case len(src) <= maxSourceShown && utf8.Valid(src):
 		d.SourceLines = strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
 	}

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/url"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
 
 // datetimeLocal is the format of <input type="datetime-local" step="1">.
@@ -38,18 +39,18 @@ type adminPageData struct {
 // judging queue and busy workers (refreshed by admin.js), the times and
 // freeze, the step-by-step reveal that every open board follows, and links
 // to the import, the audit log, exports and the certificate screens.
-func (s *server) adminPage(c *fiber.Ctx) error {
+func (s *Site) adminPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "admin.title", "admin")
 	if err != nil {
 		return err
 	}
 	members, err := s.Contests.Members(c.UserContext(), ct.ID)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	jobs, err := s.Submissions.Queue(c.UserContext(), 500)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	q := queueSummary{Online: -1}
 	workers := map[string]bool{}
@@ -89,15 +90,15 @@ func parseLocal(field, v string) (*time.Time, error) {
 			return &t, nil
 		}
 	}
-	return nil, errBadRequest(field + ": not a date and time (YYYY-MM-DDTHH:MM)")
+	return nil, request.BadRequest(field + ": not a date and time (YYYY-MM-DDTHH:MM)")
 }
 
 // timesForm changes the contest's times, or freezes the board now.
-func (s *server) timesForm(c *fiber.Ctx) error {
+func (s *Site) timesForm(c *fiber.Ctx) error {
 	var t contest.Times
 	reason := c.FormValue("reason")
 	if strings.TrimSpace(reason) == "" {
-		return s.formFailed(c, &apiError{Status: fiber.StatusBadRequest, Code: "no_reason", Message: "reason: say why the times change"}, s.adminPage)
+		return s.formFailed(c, &request.Error{Status: fiber.StatusBadRequest, Code: "no_reason", Message: "reason: say why the times change"}, s.adminPage)
 	}
 	if c.FormValue("action") == "freeze_now" {
 		now := s.Now()
@@ -114,37 +115,35 @@ func (s *server) timesForm(c *fiber.Ctx) error {
 		}
 		t.ClearFreeze = c.FormValue("clear_freeze") == "1"
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	if _, err := s.Admin.SetTimes(c.UserContext(), c.Params("cid"), t, u.Username, reason); err != nil {
-		return s.formFailed(c, adminError(err), s.adminPage)
+		return s.formFailed(c, request.Fail(err), s.adminPage)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/admin", "times_saved")
 }
 
-// revealForm reveals the next frozen result through the API's own handler;
-// every open board follows over its websocket.
-func (s *server) revealForm(c *fiber.Ctx) error {
-	var r struct {
-		Done     bool `json:"done"`
-		Revealed *struct {
-			Contestant string `json:"contestant"`
-			Challenge  string `json:"challenge"`
-		} `json:"revealed"`
-	}
-	if err := callAPI(c, s.revealNext, &r); err != nil {
-		return s.formFailed(c, err, s.adminPage)
+// revealForm reveals the next frozen result; every open board follows
+// over its websocket.
+func (s *Site) revealForm(c *fiber.Ctx) error {
+	u, _ := request.User(c)
+	r, err := s.Admin.RevealNext(c.UserContext(), c.Params("cid"), u.Username)
+	if err != nil {
+		return s.formFailed(c, request.Fail(err), s.adminPage)
 	}
 	path := "/contests/" + c.Params("cid") + "/admin"
-	if r.Done || r.Revealed == nil {
+	if r == nil {
 		return seeOther(c, path, "reveal_done")
 	}
-	return seeOther(c, path+"?who="+urlQuery(r.Revealed.Contestant)+"&challenge="+urlQuery(r.Revealed.Challenge)+"#reveal-form", "revealed")
+	return seeOther(c, path+"?who="+urlQuery(r.Contestant)+"&challenge="+urlQuery(r.Challenge)+"#reveal-form", "revealed")
 }
 
 // unfreezeForm reveals the whole public board at once.
-func (s *server) unfreezeForm(c *fiber.Ctx) error {
-	if err := callAPI(c, s.unfreezeContest, nil); err != nil {
-		return s.formFailed(c, err, s.adminPage)
+func (s *Site) unfreezeForm(c *fiber.Ctx) error {
+	var req struct{ Reason string }
+	_ = c.BodyParser(&req)
+	u, _ := request.User(c)
+	if _, err := s.Admin.Unfreeze(c.UserContext(), c.Params("cid"), u.Username, req.Reason); err != nil {
+		return s.formFailed(c, request.Fail(err), s.adminPage)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/admin", "unfrozen")
 }

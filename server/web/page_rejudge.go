@@ -1,9 +1,10 @@
-package api
+package web
 
 import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -15,10 +16,10 @@ type rejudgePageData struct {
 }
 
 // rejudgeForm starts a rejudge (one submission, or a challenge and/or a
-// contestant) through the API's own handler and shows its preview.
-func (s *server) rejudgeForm(c *fiber.Ctx) error {
-	var b submission.Batch
-	if err := callAPI(c, s.startRejudge, &b); err != nil {
+// contestant) and shows its preview.
+func (s *Site) rejudgeForm(c *fiber.Ctx) error {
+	b, err := request.Rejudge(c, s.Contests, s.Judging)
+	if err != nil {
 		return err
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/rejudges/"+b.ID, "rejudge_started")
@@ -26,17 +27,17 @@ func (s *server) rejudgeForm(c *fiber.Ctx) error {
 
 // rejudgePage previews a rejudge: old and new verdict of every submission,
 // what would change; apply or cancel. rejudge.js refreshes it while grading runs.
-func (s *server) rejudgePage(c *fiber.Ctx) error {
+func (s *Site) rejudgePage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "rejudge.title_short", "submissions")
 	if err != nil {
 		return err
 	}
 	b, err := s.Submissions.Rejudge(c.UserContext(), ct.ID, c.Params("rid"))
 	if errors.Is(err, submission.ErrBatchNotFound) {
-		return errNotFound("no rejudge " + c.Params("rid"))
+		return request.NotFound("no rejudge " + c.Params("rid"))
 	}
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	d := rejudgePageData{page: p, Batch: b}
 	for _, e := range b.Entries {
@@ -50,12 +51,12 @@ func (s *server) rejudgePage(c *fiber.Ctx) error {
 	return s.render(c, "rejudge", d)
 }
 
-// rejudgeFinishForm applies or cancels a rejudge through the API's own handler.
-func (s *server) rejudgeFinishForm(apply bool) fiber.Handler {
-	h := s.finishRejudge(apply)
+// rejudgeFinishForm applies or cancels a rejudge.
+func (s *Site) rejudgeFinishForm(apply bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := callAPI(c, h, nil); err != nil {
-			return err
+		u, _ := request.User(c)
+		if _, err := s.Judging.FinishRejudge(c.UserContext(), c.Params("cid"), c.Params("rid"), apply, u.Username); err != nil {
+			return request.Fail(err)
 		}
 		ok := "rejudge_cancelled"
 		if apply {

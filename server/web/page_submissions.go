@@ -1,10 +1,12 @@
-package api
+package web
 
 import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -41,13 +43,13 @@ func filterOf(c *fiber.Ctx) (submission.Filter, string) {
 // submissionsPage lists the caller's own submissions, or for the jury every
 // submission with filters by challenge, contestant and outcome. New
 // submissions and verdicts arrive live (submissions.js).
-func (s *server) submissionsPage(c *fiber.Ctx) error {
+func (s *Site) submissionsPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "subs.title", "submissions")
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	jury := isJury(u)
+	u, _ := request.User(c)
+	jury := request.IsJury(u)
 	if jury {
 		p.Title = s.UI.T(p.Lang, "subs.feed_title")
 	}
@@ -58,7 +60,7 @@ func (s *server) submissionsPage(c *fiber.Ctx) error {
 			d.Challenges = append(d.Challenges, challengeOption{Slug: ch.Slug, Title: ch.Title.In(p.Lang)})
 		}
 		if d.Members, err = s.Contests.Members(c.UserContext(), ct.ID); err != nil {
-			return errInternal(err)
+			return request.Internal(err)
 		}
 	} else {
 		d.Filter.Contestant = u.Username
@@ -68,10 +70,10 @@ func (s *server) submissionsPage(c *fiber.Ctx) error {
 	}
 	rows, err := s.Submissions.List(c.UserContext(), ct.ID, d.Filter, 200, 20000)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	for _, r := range rows {
-		d.Rows = append(d.Rows, s.forViewer(u, ct, r))
+		d.Rows = append(d.Rows, judging.ForViewer(u, ct, r))
 	}
 	return s.render(c, "submissions", d)
 }

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/statement"
 )
 
@@ -33,31 +34,31 @@ type challengePageData struct {
 
 // challengeOf returns contest ct's :slug challenge if the caller may read
 // it: the jury always, contestants of the contest once it has started.
-func (s *server) challengeOf(c *fiber.Ctx, ct *contest.Contest) (contest.Challenge, error) {
+func (s *Site) challengeOf(c *fiber.Ctx, ct *contest.Contest) (contest.Challenge, error) {
 	ch, ok := ct.Challenge(c.Params("slug"))
 	if !ok {
-		return contest.Challenge{}, errNotFound("no challenge " + c.Params("slug"))
+		return contest.Challenge{}, request.NotFound("no challenge " + c.Params("slug"))
 	}
-	u, _ := currentUser(c)
-	if isJury(u) {
+	u, _ := request.User(c)
+	if request.IsJury(u) {
 		return ch, nil
 	}
 	if ct.StateAt(s.Now()) == contest.NotStarted {
-		return contest.Challenge{}, errForbidden("the contest has not started yet")
+		return contest.Challenge{}, request.Forbidden("the contest has not started yet")
 	}
 	member, err := s.Contests.IsMember(c.UserContext(), ct.ID, u.Username)
 	if err != nil {
-		return contest.Challenge{}, errInternal(err)
+		return contest.Challenge{}, request.Internal(err)
 	}
 	if !member {
-		return contest.Challenge{}, errForbidden("you are not a contestant of " + ct.ID)
+		return contest.Challenge{}, request.Forbidden("you are not a contestant of " + ct.ID)
 	}
 	return ch, nil
 }
 
 // challengePage shows a statement, rendered from the package's Markdown
 // (raw HTML dropped), with its limits and attachments.
-func (s *server) challengePage(c *fiber.Ctx) error {
+func (s *Site) challengePage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "", "challenges")
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func (s *server) challengePage(c *fiber.Ctx) error {
 	case errors.Is(err, statement.ErrNotFound):
 		d.Missing = true
 	case err != nil:
-		return errInternal(err)
+		return request.Internal(err)
 	default:
 		text, shown := pkg.In(p.Lang)
 		if text == "" {
@@ -81,7 +82,7 @@ func (s *server) challengePage(c *fiber.Ctx) error {
 		} else {
 			d.ShownLang = shown
 			if d.Statement, err = s.UI.Markdown(withoutTitle(text)); err != nil {
-				return errInternal(err)
+				return request.Internal(err)
 			}
 		}
 		d.Limits = pkg.Limits
@@ -101,7 +102,7 @@ func (s *server) challengePage(c *fiber.Ctx) error {
 
 // attachmentDownload sends one file of the package's attachments/ folder;
 // nothing else of the package is reachable.
-func (s *server) attachmentDownload(c *fiber.Ctx) error {
+func (s *Site) attachmentDownload(c *fiber.Ctx) error {
 	ct, err := s.contest(c)
 	if err != nil {
 		return err
@@ -112,14 +113,14 @@ func (s *server) attachmentDownload(c *fiber.Ctx) error {
 	}
 	name, err := url.PathUnescape(c.Params("*"))
 	if err != nil {
-		return errNotFound("no such attachment")
+		return request.NotFound("no such attachment")
 	}
 	data, err := s.Statements.Attachment(c.UserContext(), ch.Package, name)
 	if errors.Is(err, statement.ErrNotFound) {
-		return errNotFound("no attachment " + name)
+		return request.NotFound("no attachment " + name)
 	}
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" || strings.HasPrefix(ctype, "text/html") || strings.Contains(ctype, "javascript") || strings.Contains(ctype, "svg") {
@@ -128,7 +129,7 @@ func (s *server) attachmentDownload(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, ctype)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
 	base := path.Base(name)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+safeName(asciiOnly(base), "attachment")+`"; filename*=UTF-8''`+url.PathEscape(base))
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+request.SafeFileName(asciiOnly(base), "attachment")+`"; filename*=UTF-8''`+url.PathEscape(base))
 	return c.Send(data)
 }
 

@@ -1,9 +1,11 @@
-package api
+package web
 
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -17,17 +19,17 @@ type ownStatus struct {
 
 // ownStatuses sums up the caller's own submissions per challenge, as they
 // may see them (private scores stay hidden until the results are final).
-func (s *server) ownStatuses(c *fiber.Ctx, u account.User, ct *contest.Contest) (map[string]ownStatus, error) {
+func (s *Site) ownStatuses(c *fiber.Ctx, u account.User, ct *contest.Contest) (map[string]ownStatus, error) {
 	out := map[string]ownStatus{}
 	if u.Role != account.Contestant {
 		return out, nil
 	}
 	subs, err := s.Submissions.List(c.UserContext(), ct.ID, submission.Filter{Contestant: u.Username}, 5000, 20000)
 	if err != nil {
-		return nil, errInternal(err)
+		return nil, request.Internal(err)
 	}
 	for _, sub := range subs {
-		sub = s.forViewer(u, ct, sub)
+		sub = judging.ForViewer(u, ct, sub)
 		st := out[sub.Challenge]
 		st.Attempts++
 		switch {
@@ -65,14 +67,14 @@ type challengesPageData struct {
 
 // challengesPage lists the challenges with category, points and, for a
 // contestant, their own status. Contestants see them once the contest starts.
-func (s *server) challengesPage(c *fiber.Ctx) error {
+func (s *Site) challengesPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "challenges.title", "challenges")
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	d := challengesPageData{page: p}
-	if !isJury(u) && p.Contest.State == contest.NotStarted {
+	if !request.IsJury(u) && p.Contest.State == contest.NotStarted {
 		d.NotYet = true
 		return s.render(c, "challenges", d)
 	}

@@ -1,4 +1,4 @@
-package api
+package web_test
 
 import (
 	"io"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/frontend"
+	"github.com/skillarena/arena/server/request"
 )
 
 // keyRE matches what an untranslated key would look like in a page's text.
@@ -38,10 +39,10 @@ func (f *fixture) page(t *testing.T, path, user, lang string) (int, string, http
 	}
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
-	if tok, ok := f.tokens[user]; ok {
+	if tok, ok := f.Tokens[user]; ok {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := f.app.Test(req, 10000)
+	resp, err := f.App.Test(req, 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +55,8 @@ func (f *fixture) page(t *testing.T, path, user, lang string) (int, string, http
 // done, and no translation key shows instead of its text.
 func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 	f := newFixture(t, time.Now())
-	sid := f.submit(t, "ann", "print(1)")
-	f.grade(t, accepted())
+	sid := f.Submit(t, "ann", "print(1)")
+	f.Grade(t, accepted())
 	pages := []struct {
 		path  string
 		users []string
@@ -137,7 +138,7 @@ func TestIntegrationPageErrors(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(body, "找不到") {
 		t.Fatalf("unknown contest: %d %.300s", status, body)
 	}
-	resp := f.request(t, "GET", "/contests/run/admin", "ann", "", nil)
+	resp := f.Request(t, "GET", "/contests/run/admin", "ann", "", nil)
 	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != 403 || !strings.Contains(string(b), `"code":"forbidden"`) {
 		t.Fatalf("without Accept: text/html: %d %s", resp.StatusCode, b)
 	}
@@ -147,13 +148,13 @@ func TestIntegrationPageErrors(t *testing.T) {
 // is refused without the _csrf field and accepted with it.
 func TestIntegrationFormsNeedTheCSRFField(t *testing.T) {
 	f := newFixture(t, time.Now())
-	resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"ann","password":"`+testPassword+`"}`))
+	resp := f.Request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"ann","password":"`+testPassword+`"}`))
 	var session, csrf string
 	for _, c := range resp.Cookies() {
 		switch c.Name {
-		case sessionCookie:
+		case request.SessionCookie:
 			session = c.Value
-		case csrfCookie:
+		case request.CSRFCookie:
 			csrf = c.Value
 		}
 	}
@@ -161,9 +162,9 @@ func TestIntegrationFormsNeedTheCSRFField(t *testing.T) {
 		req := httptest.NewRequest("POST", "/contests/run/clarifications", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "text/html")
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
-		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: csrf})
-		r, err := f.app.Test(req, 10000)
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: session})
+		req.AddCookie(&http.Cookie{Name: request.CSRFCookie, Value: csrf})
+		r, err := f.App.Test(req, 10000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,10 +173,10 @@ func TestIntegrationFormsNeedTheCSRFField(t *testing.T) {
 	if st, _ := ask(url.Values{"question": {"Is input UTF-8?"}}); st != http.StatusForbidden {
 		t.Fatalf("without _csrf: %d, want 403", st)
 	}
-	if st, _ := ask(url.Values{"question": {"Is input UTF-8?"}, csrfField: {"wrong"}}); st != http.StatusForbidden {
+	if st, _ := ask(url.Values{"question": {"Is input UTF-8?"}, request.CSRFField: {"wrong"}}); st != http.StatusForbidden {
 		t.Fatalf("with a wrong _csrf: %d, want 403", st)
 	}
-	st, loc := ask(url.Values{"question": {"Is input UTF-8?"}, "challenge": {"hello"}, csrfField: {csrf}})
+	st, loc := ask(url.Values{"question": {"Is input UTF-8?"}, "challenge": {"hello"}, request.CSRFField: {csrf}})
 	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/contests/run/clarifications?ok=asked") {
 		t.Fatalf("with _csrf: %d to %q", st, loc)
 	}
@@ -196,7 +197,7 @@ func TestIntegrationLoginForm(t *testing.T) {
 	csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
 	var cookie string
 	for _, c := range (&http.Response{Header: hdr}).Cookies() {
-		if c.Name == csrfCookie {
+		if c.Name == request.CSRFCookie {
 			cookie = c.Value
 		}
 	}
@@ -204,12 +205,12 @@ func TestIntegrationLoginForm(t *testing.T) {
 		t.Fatalf("login form CSRF %v, cookie %q", csrf, cookie)
 	}
 	post := func(password string) *http.Response {
-		form := url.Values{"username": {"ann"}, "password": {password}, "next": {"/contests/run/submit"}, csrfField: {cookie}}
+		form := url.Values{"username": {"ann"}, "password": {password}, "next": {"/contests/run/submit"}, request.CSRFField: {cookie}}
 		req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "text/html")
-		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: cookie})
-		r, err := f.app.Test(req, 10000)
+		req.AddCookie(&http.Cookie{Name: request.CSRFCookie, Value: cookie})
+		r, err := f.App.Test(req, 10000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +227,7 @@ func TestIntegrationLoginForm(t *testing.T) {
 	}
 	found := false
 	for _, c := range r.Cookies() {
-		found = found || c.Name == sessionCookie && c.Value != "" && c.HttpOnly
+		found = found || c.Name == request.SessionCookie && c.Value != "" && c.HttpOnly
 	}
 	if !found {
 		t.Fatal("no session cookie after the form login")

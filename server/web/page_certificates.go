@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
 
 // option is one choice of a select.
@@ -92,7 +93,7 @@ type certPageData struct {
 const certFailedLocal = "cert_failed"
 
 // certFailed shows the page again with the failed form open, err above it.
-func (s *server) certFailed(c *fiber.Ctx, form string, err error) error {
+func (s *Site) certFailed(c *fiber.Ctx, form string, err error) error {
 	c.Locals(certFailedLocal, form)
 	return s.formFailed(c, err, s.certificatesPage)
 }
@@ -106,7 +107,7 @@ func certPath(cid string) string { return "/contests/" + cid + "/certificates" }
 // imported part scores, finalizing with a confirmation step, exports, and
 // once finalized the issued certificates (PDF, revoke, agency number).
 // Before the results are final it says what is missing.
-func (s *server) certificatesPage(c *fiber.Ctx) error {
+func (s *Site) certificatesPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "cert.title", "certificates")
 	if err != nil {
 		return err
@@ -154,7 +155,7 @@ func (s *server) certificatesPage(c *fiber.Ctx) error {
 		d.Blocked = "no_rules"
 		return s.render(c, certView, d)
 	case err != nil:
-		return certError(err)
+		return request.Fail(err)
 	}
 	d.Review = rv.Masked()
 	for _, part := range rv.Parts {
@@ -177,7 +178,7 @@ func (s *server) certificatesPage(c *fiber.Ctx) error {
 		}
 		recs, err := svc.Records(ctx, ct.ID)
 		if err != nil {
-			return certError(err)
+			return request.Fail(err)
 		}
 		for _, r := range recs {
 			h := r.Holder.Masked()
@@ -208,7 +209,7 @@ func (s *server) certificatesPage(c *fiber.Ctx) error {
 
 // describeRules puts the contest's rules into words, and the choices the
 // override form offers.
-func (s *server) describeRules(d *certPageData, ct *contest.Contest) {
+func (s *Site) describeRules(d *certPageData, ct *contest.Contest) {
 	l, rs, m := d.Lang, d.Rules, s.UI.Messages()
 	d.Tier = ct.Tier.In(l)
 	d.LevelRange = rs.LowestLevel.In(l) + " – " + rs.HighestLevel.In(l)
@@ -231,7 +232,7 @@ func (s *server) describeRules(d *certPageData, ct *contest.Contest) {
 }
 
 // describeRule says what a placing and minimums ask for: "top 3, total ≥ 60".
-func (s *server) describeRule(l string, rs *rules.Rules, pl rules.Placing, min rules.Minimums, who rules.Category, awards []string, qualified bool) string {
+func (s *Site) describeRule(l string, rs *rules.Rules, pl rules.Placing, min rules.Minimums, who rules.Category, awards []string, qualified bool) string {
 	m := s.UI.Messages()
 	var parts []string
 	if pl.TopN > 0 {
@@ -275,7 +276,7 @@ func (s *server) describeRule(l string, rs *rules.Rules, pl rules.Placing, min r
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // awardTitle names an award in language l, by the rules, else as recorded.
-func (s *server) awardTitle(rs *rules.Rules, name, recorded, l string) string {
+func (s *Site) awardTitle(rs *rules.Rules, name, recorded, l string) string {
 	if _, ok := rs.Award(name); ok {
 		return rs.AwardTitle(name, l)
 	}
@@ -288,7 +289,7 @@ func (s *server) awardTitle(rs *rules.Rules, name, recorded, l string) string {
 }
 
 // certRowOf makes a review entry into a table row in language l.
-func (s *server) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e certificate.Entry) certRow {
+func (s *Site) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e certificate.Entry) certRow {
 	m := s.UI.Messages()
 	row := certRow{Entry: e, Winner: e.Winner(), Current: e.Current.In(l), Target: e.Target.In(l), Level: e.Level.In(l)}
 	if e.Award != "" {
@@ -360,7 +361,7 @@ var noteKeys = map[rules.NoteCode]string{
 }
 
 // translateNote puts a note of package rules into language l.
-func (s *server) translateNote(l string, n rules.Note) certNote {
+func (s *Site) translateNote(l string, n rules.Note) certNote {
 	m := s.UI.Messages()
 	key, ok := noteKeys[n.Code]
 	if !ok {
@@ -395,7 +396,7 @@ func levelIn(s, l string) string {
 
 // nationalNumberProblem says, in language l, what keeps v from being a
 // national certificate number; "" when it is one.
-func (s *server) nationalNumberProblem(l, v string) string {
+func (s *Site) nationalNumberProblem(l, v string) string {
 	v = strings.TrimSpace(v)
 	if rules.CheckNationalNumber(v) == nil {
 		return ""
@@ -408,113 +409,148 @@ func (s *server) nationalNumberProblem(l, v string) string {
 
 // errNoReason asks for the reason every audited action needs.
 func errNoReason() error {
-	return &apiError{Status: fiber.StatusBadRequest, Code: "no_reason", Message: "reason: say why (it goes into the audit log)"}
+	return &request.Error{Status: fiber.StatusBadRequest, Code: "no_reason", Message: "reason: say why (it goes into the audit log)"}
 }
 
 func hasReason(c *fiber.Ctx) bool { return strings.TrimSpace(c.FormValue("reason")) != "" }
 
-// certOverrideForm overrides one contestant's status, award or level
-// through the API's own handler.
-func (s *server) certOverrideForm(c *fiber.Ctx) error {
+// certOverrideForm overrides one contestant's status, award or level.
+func (s *Site) certOverrideForm(c *fiber.Ctx) error {
 	if !hasReason(c) {
 		return s.certFailed(c, "override:"+c.FormValue("contestant"), errNoReason())
 	}
 	if c.FormValue("status") == "" && c.FormValue("award") == "" && c.FormValue("level") == "" {
-		return s.certFailed(c, "override:"+c.FormValue("contestant"), &apiError{Status: fiber.StatusBadRequest, Code: "no_change",
+		return s.certFailed(c, "override:"+c.FormValue("contestant"), &request.Error{Status: fiber.StatusBadRequest, Code: "no_change",
 			Message: "give status, award or level to change"})
 	}
-	if err := callAPI(c, s.overrideCertificate, nil); err != nil {
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		var req certificate.OverrideRequest
+		if err := c.BodyParser(&req); err != nil {
+			return request.BadRequest("body must be JSON {contestant, status, award, level, reason}")
+		}
+		_, err := svc.SetOverride(c.UserContext(), c.Params("cid"), req, who)
+		return err
+	})
+	if err != nil {
 		return s.certFailed(c, "override:"+c.FormValue("contestant"), err)
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#c-"+c.FormValue("contestant"), "cert_overridden")
 }
 
-// certClearOverrideForm removes an override through the API's own handler.
-func (s *server) certClearOverrideForm(c *fiber.Ctx) error {
+// certClearOverrideForm removes an override.
+func (s *Site) certClearOverrideForm(c *fiber.Ctx) error {
 	if !hasReason(c) {
 		return s.certFailed(c, "clear:"+c.Params("contestant"), errNoReason())
 	}
-	if err := callAPI(c, s.clearCertificateOverride, nil); err != nil {
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		return svc.ClearOverride(c.UserContext(), c.Params("cid"), c.Params("contestant"), who, c.FormValue("reason"))
+	})
+	if err != nil {
 		return s.certFailed(c, "clear:"+c.Params("contestant"), err)
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#c-"+c.Params("contestant"), "cert_override_cleared")
 }
 
-// certScoresForm imports an imported part's scores through the API's own handler.
-func (s *server) certScoresForm(c *fiber.Ctx) error {
+// certScoresForm imports an imported part's scores.
+func (s *Site) certScoresForm(c *fiber.Ctx) error {
 	if !hasReason(c) {
 		return s.certFailed(c, "scores", errNoReason())
 	}
-	var out struct {
-		Part   string `json:"part"`
-		Scores int    `json:"scores"`
-	}
-	if err := callAPI(c, s.importPartScores, &out); err != nil {
+	var n int
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		data, err := request.Upload(c, "file", 8<<20, "send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
+		if err != nil {
+			return err
+		}
+		n, err = svc.ImportScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data, who, c.FormValue("reason"))
+		return err
+	})
+	if err != nil {
 		return s.certFailed(c, "scores", err)
 	}
-	return seeOther(c, fmt.Sprintf("%s?scores=%d&part=%s", certPath(c.Params("cid")), out.Scores, urlQuery(out.Part)), "cert_scores")
+	return seeOther(c, fmt.Sprintf("%s?scores=%d&part=%s", certPath(c.Params("cid")), n, urlQuery(c.FormValue("part"))), "cert_scores")
 }
 
-// certFinalizeForm locks the results and issues the certificates through
-// the API's own handler, after the page's confirmation step.
-func (s *server) certFinalizeForm(c *fiber.Ctx) error {
+// certFinalizeForm locks the results and issues the certificates, after
+// the page's confirmation step.
+func (s *Site) certFinalizeForm(c *fiber.Ctx) error {
 	if !hasReason(c) {
 		return s.certFailed(c, "finalize", errNoReason())
 	}
-	if err := callAPI(c, s.finalizeCertificates, nil); err != nil {
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		_, _, err := svc.Finalize(c.UserContext(), c.Params("cid"), who, c.FormValue("reason"))
+		return err
+	})
+	if err != nil {
 		return s.certFailed(c, "finalize", err)
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#issued", "cert_finalized")
 }
 
+// certAction runs a certificate action as the caller, its errors
+// translated; without certificates it answers 404.
+func (s *Site) certAction(c *fiber.Ctx, act func(svc *certificate.Service, who string) error) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	u, _ := request.User(c)
+	if err := act(svc, u.Username); err != nil {
+		return request.Fail(err)
+	}
+	return nil
+}
+
 // contestRecord checks that the certificate numbered in the path belongs
 // to the contest of the path.
-func (s *server) contestRecord(c *fiber.Ctx) (*certificate.Service, error) {
+func (s *Site) contestRecord(c *fiber.Ctx) (*certificate.Service, error) {
 	svc, err := s.certs()
 	if err != nil {
 		return nil, err
 	}
 	r, err := svc.Record(c.UserContext(), c.Params("number"))
 	if err != nil {
-		return nil, certError(err)
+		return nil, request.Fail(err)
 	}
 	if r.Contest != c.Params("cid") {
-		return nil, errNotFound(certificate.ErrNotFound.Error())
+		return nil, request.NotFound(certificate.ErrNotFound.Error())
 	}
 	return svc, nil
 }
 
-// certRevokeForm revokes a certificate through the API's own handler.
-func (s *server) certRevokeForm(c *fiber.Ctx) error {
-	if _, err := s.contestRecord(c); err != nil {
+// certRevokeForm revokes a certificate.
+func (s *Site) certRevokeForm(c *fiber.Ctx) error {
+	svc, err := s.contestRecord(c)
+	if err != nil {
 		return err
 	}
 	if !hasReason(c) {
 		return s.certFailed(c, "revoke:"+c.Params("number"), errNoReason())
 	}
-	if err := callAPI(c, s.revokeCertificate, nil); err != nil {
-		return s.certFailed(c, "revoke:"+c.Params("number"), err)
+	u, _ := request.User(c)
+	if _, err := svc.Revoke(c.UserContext(), c.Params("number"), u.Username, c.FormValue("reason")); err != nil {
+		return s.certFailed(c, "revoke:"+c.Params("number"), request.Fail(err))
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#cert-"+c.Params("number"), "cert_revoked")
 }
 
 // certAgencyForm records the agency's national number of a certificate;
 // a number not in the national format is refused with the reason.
-func (s *server) certAgencyForm(c *fiber.Ctx) error {
+func (s *Site) certAgencyForm(c *fiber.Ctx) error {
 	svc, err := s.contestRecord(c)
 	if err != nil {
 		return err
 	}
 	agency := strings.TrimSpace(c.FormValue("agency_number"))
 	if err := rules.CheckNationalNumber(agency); err != nil {
-		return s.certFailed(c, "agency:"+c.Params("number"), &apiError{Status: fiber.StatusBadRequest, Code: "agency_number", Message: "agency_number: " + err.Error()})
+		return s.certFailed(c, "agency:"+c.Params("number"), &request.Error{Status: fiber.StatusBadRequest, Code: "agency_number", Message: "agency_number: " + err.Error()})
 	}
 	if !hasReason(c) {
 		return s.certFailed(c, "agency:"+c.Params("number"), errNoReason())
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	if _, err := svc.SetAgencyNumber(c.UserContext(), c.Params("number"), agency, u.Username, c.FormValue("reason")); err != nil {
-		return s.certFailed(c, "agency:"+c.Params("number"), certError(err))
+		return s.certFailed(c, "agency:"+c.Params("number"), request.Fail(err))
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#cert-"+c.Params("number"), "cert_agency")
 }

@@ -1,4 +1,4 @@
-package api
+package web_test
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func (f *fixture) certPage(t *testing.T, path, user, lang string, want int) stri
 // and returns the status, the Location and the page.
 func (f *fixture) postForm(t *testing.T, path, user string, form url.Values) (int, string, string) {
 	t.Helper()
-	resp := f.request(t, "POST", path, user, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	resp := f.Request(t, "POST", path, user, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
@@ -71,7 +71,7 @@ func TestIntegrationCertificatePages(t *testing.T) {
 		mustContain(t, "before the unfreeze", body, `id="cert-blocked" data-reason="frozen"`, `href="/contests/fin/admin#freeze-title"`)
 	}
 	f.certPage(t, page, "ann", "en", 403)
-	if st, _, _ := f.call(t, "POST", "/api/contests/fin/unfreeze", "org", `{"reason":"results"}`); st != 200 {
+	if st, _, _ := f.Call(t, "POST", "/api/contests/fin/unfreeze", "org", `{"reason":"results"}`); st != 200 {
 		t.Fatalf("unfreeze: %d", st)
 	}
 
@@ -170,11 +170,11 @@ func TestIntegrationCertificatePages(t *testing.T) {
 	// A record changed behind the signature's back fails verification.
 	ctx := context.Background()
 	key := "arena:{fin}:cert:records"
-	raw, err := f.rdb.HGet(ctx, key, annNo).Result()
+	raw, err := f.Redis.HGet(ctx, key, annNo).Result()
 	if err != nil || !strings.Contains(raw, `"rank":1`) {
 		t.Fatalf("stored record of %s: %v %.200s", annNo, err, raw)
 	}
-	if err := f.rdb.HSet(ctx, key, annNo, strings.Replace(raw, `"rank":1`, `"rank":2`, 1)).Err(); err != nil {
+	if err := f.Redis.HSet(ctx, key, annNo, strings.Replace(raw, `"rank":1`, `"rank":2`, 1)).Err(); err != nil {
 		t.Fatal(err)
 	}
 	body = f.certPage(t, "/verify/"+annNo, "", "zh", 200)
@@ -190,8 +190,8 @@ func TestIntegrationCertificateScoresForm(t *testing.T) {
 	f := certFixture(t)
 	ctx := context.Background()
 	now := time.Now()
-	contests, board := contest.NewStore(f.rdb), scoreboard.NewStore(f.rdb)
-	admin := &contest.Admin{Contests: contests, Board: board, Audit: audit.New(f.rdb)}
+	contests, board := contest.NewStore(f.Redis), scoreboard.NewStore(f.Redis)
+	admin := &contest.Admin{Contests: contests, Board: board, Audit: audit.New(f.Redis)}
 	ct := &contest.Contest{ID: "parts", Title: challenges.Text{Zh: "分项赛"}, Start: now.Add(-3 * time.Hour), End: now.Add(-time.Hour),
 		Tier: "provincial-1", Challenges: []contest.Challenge{{Slug: "hello", Title: challenges.Text{En: "Hello"}, Kind: "program", Points: 100,
 			Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}},
@@ -217,7 +217,7 @@ func TestIntegrationCertificateScoresForm(t *testing.T) {
 		b.WriteString("--X\r\nContent-Disposition: form-data; name=\"part\"\r\n\r\ntheory\r\n")
 		b.WriteString("--X\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n" + reason + "\r\n")
 		b.WriteString("--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"theory.csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv + "\r\n--X--\r\n")
-		resp := f.request(t, "POST", page+"/scores", "org", "multipart/form-data; boundary=X", strings.NewReader(b.String()))
+		resp := f.Request(t, "POST", page+"/scores", "org", "multipart/form-data; boundary=X", strings.NewReader(b.String()))
 		out, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, resp.Header.Get("Location"), string(out)
 	}

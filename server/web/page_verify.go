@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/request"
 )
 
 type verifyPageData struct {
@@ -27,7 +28,7 @@ type verifyPageData struct {
 // QR code on every certificate leads to: whether the certificate is valid,
 // revoked (and why) or fails its signature, with the holder masked. An
 // unknown number answers 404 with a page that says so.
-func (s *server) verifyPage(c *fiber.Ctx) error {
+func (s *Site) verifyPage(c *fiber.Ctx) error {
 	svc, err := s.certs()
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func (s *server) verifyPage(c *fiber.Ctx) error {
 	d := verifyPageData{page: s.newPage(c, "verify.title"), Number: c.Params("number")}
 	d.V, err = svc.Verify(c.UserContext(), d.Number)
 	if err != nil && !errors.Is(err, certificate.ErrNotFound) {
-		return certError(err)
+		return request.Fail(err)
 	}
 	if v := d.V; v != nil {
 		l := d.Lang

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"bytes"
@@ -12,12 +12,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/roster"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 type importRowView struct {
-	importRow
+	roster.PreviewRow
 	// Problems are this row's problems, "column: reason".
 	Problems []string
 }
@@ -44,7 +45,7 @@ type importPageData struct {
 
 // importPage is the contestant import: upload a CSV or XLSX file or paste
 // CSV text, preview it (every row, each bad row with why), fix, import.
-func (s *server) importPage(c *fiber.Ctx) error {
+func (s *Site) importPage(c *fiber.Ctx) error {
 	_, p, err := s.contestPage(c, "import.title", "admin")
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func (s *server) importPage(c *fiber.Ctx) error {
 // importForm previews (action=preview, a dry run) or imports the list for
 // the contest. A clean import shows the login slips once, to download as
 // CSV or print.
-func (s *server) importForm(c *fiber.Ctx) error {
+func (s *Site) importForm(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "import.title", "admin")
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func (s *server) importForm(c *fiber.Ctx) error {
 	}
 	d := importPageData{page: p, Prefix: strings.TrimSpace(c.FormValue("prefix"))}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return s.formFailed(c, &apiError{Status: fiber.StatusBadRequest, Code: "no_list", Message: "choose a file or paste the list"}, s.importPage)
+		return s.formFailed(c, &request.Error{Status: fiber.StatusBadRequest, Code: "no_list", Message: "choose a file or paste the list"}, s.importPage)
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		d.Binary = base64.StdEncoding.EncodeToString(data)
@@ -78,14 +79,14 @@ func (s *server) importForm(c *fiber.Ctx) error {
 	res, err := im.Import(c.UserContext(), data, opt)
 	switch {
 	case errors.Is(err, contest.ErrNotFound):
-		return errNotFound("no contest " + ct.ID)
+		return request.NotFound("no contest " + ct.ID)
 	case errors.Is(err, roster.ErrBadPrefix):
-		return s.formFailed(c, errBadRequest(err.Error()), s.importPage)
+		return s.formFailed(c, request.BadRequest(err.Error()), s.importPage)
 	case res == nil:
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	if res.Imported {
-		u, _ := currentUser(c)
+		u, _ := request.User(c)
 		s.Log.Info("contestants imported", "by", u.Username, "contest", ct.ID, "users", len(res.Entries))
 		if err != nil {
 			s.Log.Error("import: registration failed", "contest", ct.ID, "err", err)
@@ -98,10 +99,10 @@ func (s *server) importForm(c *fiber.Ctx) error {
 		c.Status(fiber.StatusCreated)
 		return s.render(c, "import", d)
 	}
-	pv := previewOf(res)
+	pv := roster.PreviewOf(res)
 	v := &importView{OK: pv.OK, Problems: pv.Problems}
 	for _, r := range pv.Rows {
-		rv := importRowView{importRow: r}
+		rv := importRowView{PreviewRow: r}
 		for _, pr := range res.Problems {
 			if pr.Line == r.Line {
 				msg := pr.Message
@@ -126,12 +127,12 @@ func importData(c *fiber.Ctx) ([]byte, error) {
 	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
 		f, err := fh.Open()
 		if err != nil {
-			return nil, errInternal(fmt.Errorf("open upload: %w", err))
+			return nil, request.Internal(fmt.Errorf("open upload: %w", err))
 		}
 		defer f.Close()
 		b, err := io.ReadAll(f)
 		if err != nil {
-			return nil, errInternal(fmt.Errorf("read upload: %w", err))
+			return nil, request.Internal(fmt.Errorf("read upload: %w", err))
 		}
 		return b, nil
 	}
@@ -141,7 +142,7 @@ func importData(c *fiber.Ctx) ([]byte, error) {
 	if b64 := c.FormValue("data"); b64 != "" {
 		b, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
-			return nil, errBadRequest("data: not base64")
+			return nil, request.BadRequest("data: not base64")
 		}
 		return b, nil
 	}
