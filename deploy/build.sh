@@ -14,6 +14,7 @@ CGO_ENABLED=0 go build -trimpath -o bin/arena-runner ./sandbox/runner/cmd/arena-
 # evm image carries, so the EVM stays out of bin/arena.
 say "building bin/arena-evm"
 CGO_ENABLED=0 go build -trimpath -o bin/arena-evm ./sandbox/evm/cmd/arena-evm
-go build -trimpath -o bin/arena .
+# Static too: the arena image (deploy/images/arena) carries it for Compose and Kubernetes.
+CGO_ENABLED=0 go build -trimpath -o bin/arena .
 say "building sandbox images (skipped when up to date)"
 bin/arena images build --runner bin/arena-runner

@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 deploy/setup.sh
 deploy/build.sh
 command -v go >/dev/null 2>&1 || export PATH=$PATH:/usr/local/go/bin
+# The S3 blob store is tested against versitygw, an S3 server over a directory.
+if [ ! -x bin/versitygw ]; then
+  echo "[test] installing versitygw into bin/"
+  GOBIN=$PWD/bin go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+fi
+export PATH=$PWD/bin:$PATH
 
 echo "[test] gofmt and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

@@ -28,17 +28,29 @@ import (
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/scoreboard"
 	"github.com/skillarena/arena/server/submission"
+	"github.com/skillarena/arena/server/web"
 )
 
 // storeFlags are what every platform role needs: Redis and the data dir.
 type storeFlags struct {
 	redisAddr string
 	dataDir   string
+	blobs     string
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.redisAddr, "redis", "127.0.0.1:6379", "Redis address (host:port)")
-	fs.StringVar(&f.dataDir, "data", "data", "data directory: blobs, unpacked packages, signing keys")
+	fs.StringVar(&f.redisAddr, "redis", "127.0.0.1:6379", redisHelp)
+	fs.StringVar(&f.dataDir, "data", "data", "data directory: blobs (unless --blobs), unpacked packages, signing keys")
+	fs.StringVar(&f.blobs, "blobs", "", "where submission files and packages are kept: a directory (default DATA/blobs) or "+
+		"s3://BUCKET?endpoint=HOST:PORT&tls=false (credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); shared by every server and judge")
+}
+
+// blobsAt is where the blob store is: --blobs, or DATA/blobs.
+func (f *storeFlags) blobsAt() string {
+	if f.blobs != "" {
+		return f.blobs
+	}
+	return filepath.Join(f.dataDir, "blobs")
 }
 
 type serveFlags struct {
@@ -90,14 +102,17 @@ type stores struct {
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
-	rdb := redis.NewClient(&redis.Options{Addr: f.redisAddr})
+	rdb, err := newRedis(f.redisAddr)
+	if err != nil {
+		return nil, err
+	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("Redis at %s does not answer (start it with deploy/setup.sh): %w", f.redisAddr, err)
+		return nil, fmt.Errorf("Redis at %s does not answer (start it with deploy/setup.sh): %w", redactURL(f.redisAddr), err)
 	}
-	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	blobs, err := blob.OpenURL(pctx, f.blobsAt())
 	if err != nil {
 		rdb.Close()
 		return nil, err
@@ -120,9 +135,9 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	}
 	hub := events.NewHub(st.rdb, env.Log)
 	defer hub.Close()
-	app := api.New(api.Deps{
+	d := api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
-		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, UI: ui, Log: env.Log,
+		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, Log: env.Log,
 		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb), Certificates: st.certs,
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
@@ -137,7 +152,11 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 			return st.rdb.Ping(c).Err()
 		},
 		SecureCookies: f.secureCookies,
-	})
+	}.Services()
+	d.Pages = web.New(web.Deps{UI: ui, Sessions: d.Sessions, Judging: d.Judging, Admin: d.Admin, Certificates: d.Certificates,
+		Clarifications: d.Clarifications, Accounts: d.Accounts, Contests: d.Contests, Submissions: d.Submissions,
+		Board: d.Board, Events: d.Events, Blobs: d.Blobs, Audit: d.Audit, Log: d.Log, Now: d.Now})
+	app := api.New(d)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)

@@ -30,7 +30,7 @@ func usersImportCommand() command {
 		name: "users import", usage: "FILE",
 		summary: "create contestants from a CSV or XLSX list (name, ID number, organization, phone, email, team)",
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
-			redisAddr := fs.String("redis", "127.0.0.1:6379", "Redis address (host:port)")
+			redisAddr := fs.String("redis", "127.0.0.1:6379", redisHelp)
 			cid := fs.String("contest", "", "register the new contestants for this contest")
 			prefix := fs.String("prefix", "", "start of generated usernames (default: the contest id, else \"user\")")
 			dryRun := fs.Bool("dry-run", false, "check the file and show the usernames it would get; import nothing")
@@ -58,7 +58,10 @@ func usersImportCommand() command {
 					defer file.Close()
 					w = file
 				}
-				rdb := redis.NewClient(&redis.Options{Addr: *redisAddr})
+				rdb, err := newRedis(*redisAddr)
+				if err != nil {
+					return err
+				}
 				defer rdb.Close()
 				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				err = rdb.Ping(pctx).Err()
@@ -66,7 +69,7 @@ func usersImportCommand() command {
 				if err == nil {
 					err = importUsers(ctx, env, rdb, data, roster.Options{Contest: *cid, Prefix: *prefix, DryRun: *dryRun}, w, slips)
 				} else {
-					err = fmt.Errorf("Redis at %s does not answer: %w", *redisAddr, err)
+					err = fmt.Errorf("Redis at %s does not answer: %w", redactURL(*redisAddr), err)
 				}
 				if file != nil {
 					if st, serr := file.Stat(); serr == nil && st.Size() == 0 {

@@ -78,7 +78,14 @@ func TestIntegrationWorkerKilled(t *testing.T) {
 	}
 	verdicts := 0
 	for _, e := range evs {
-		if e.Type == events.TypeVerdict && strings.Contains(string(e.Data), `"id":"`+sid+`"`) {
+		if e.Type != events.TypeVerdict {
+			continue
+		}
+		d, err := events.Decode[events.SubmissionData](e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Submission.ID == sid {
 			verdicts++
 		}
 	}

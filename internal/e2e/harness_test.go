@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/skillarena/arena/internal/cli"
 	"github.com/skillarena/arena/internal/testenv"
+	"github.com/skillarena/arena/server/events"
 )
 
 const (
@@ -221,23 +222,8 @@ func (p *platform) waitDone(token, sid string, timeout time.Duration) submission
 	}
 }
 
-type cell struct {
-	Score    float64 `json:"score"`
-	Attempts int     `json:"attempts"`
-	Pending  int     `json:"pending"`
-}
-
-type row struct {
-	Rank       int `json:"rank"`
-	Contestant struct {
-		ID           string `json:"id"`
-		Name         string `json:"name"`
-		Organization string `json:"organization"`
-	} `json:"contestant"`
-	Total      float64         `json:"total"`
-	Time       int64           `json:"time"`
-	Challenges map[string]cell `json:"challenges"`
-}
+// row is a board row as the API and the board's websocket send it.
+type row = events.Row
 
 type board struct {
 	Contest string `json:"contest"`

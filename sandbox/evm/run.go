@@ -1000,7 +1000,7 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 		return t, err
 	}
 	if rec.Status != StatusSuccess {
-		t.Outcome, t.Message = outcomeOf(rec), "deploying your contract: "+w.failure(rec, m.Gas)
+		g.fail(&t, outcomeOf(rec), "deploying your contract", w.failure(rec, m.Gas))
 		return t, nil
 	}
 	budget -= min(budget, rec.GasUsed)
@@ -1013,10 +1013,10 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 		rec, err := w.chain.Apply(m)
 		if err != nil {
 			if m.Gas < spec.Gas.Tx && m.Gas == budget {
-				t.Outcome, t.Message = verdict.TimeLimit, fmt.Sprintf("%s: the test used up its total gas of %s", label, groupDigits(spec.Gas.Total))
+				g.fail(&t, verdict.TimeLimit, label, "the test used up its total gas of "+groupDigits(spec.Gas.Total))
 				return t, nil
 			}
-			t.Outcome, t.Message = verdict.RuntimeError, fmt.Sprintf("%s: transaction not valid: %v", label, err)
+			g.fail(&t, verdict.RuntimeError, label, fmt.Sprintf("transaction not valid: %v", err))
 			return t, nil
 		}
 		budget -= min(budget, rec.GasUsed)
@@ -1025,10 +1025,36 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 			return t, fmt.Errorf("%s: %s", label, msg)
 		}
 		if out != verdict.Accepted {
-			t.Outcome, t.Message = out, label+": "+msg
+			g.fail(&t, out, label, msg)
 			return t, nil
 		}
 	}
 	t.Outcome, t.Score = verdict.Accepted, tc.Points
 	return t, nil
+}
+
+// hiddenFailure is what a failed hidden test tells the contestant when the
+// package does not show details: the kind of failure, nothing the contract
+// could have encoded hidden arguments in.
+func hiddenFailure(out verdict.Outcome) string {
+	switch out {
+	case verdict.WrongAnswer:
+		return "a return value, event, balance or expected revert differs from what the test expects"
+	case verdict.RuntimeError:
+		return "the transaction reverted or failed"
+	case verdict.TimeLimit:
+		return "ran out of gas or passed the test's gas ceiling"
+	}
+	return "failed"
+}
+
+// fail records a failed hidden test: the whole explanation for the jury,
+// and for the contestant too only when the package shows details.
+func (g *grading) fail(t *verdict.Test, out verdict.Outcome, where, why string) {
+	t.Outcome, t.Detail = out, where+": "+why
+	if g.ch.Spec.ShowDetails {
+		t.Message = t.Detail
+		return
+	}
+	t.Message = where + ": " + hiddenFailure(out)
 }

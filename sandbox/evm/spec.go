@@ -90,6 +90,12 @@ type Spec struct {
 	MaxSubmissionKB int `yaml:"max_submission_kb" json:"max_submission_kb"`
 	// Solidity sets how Solidity submissions are compiled.
 	Solidity Solidity `yaml:"solidity" json:"solidity"`
+	// ShowDetails lets a failed hidden test's message quote what the
+	// contract did and what the suite expected (values, revert reasons,
+	// gas). Off, the message names the step and the kind of failure only:
+	// a contract can put the hidden arguments it receives into a revert
+	// reason, a return value, an event or the gas it burns.
+	ShowDetails bool `yaml:"show_details" json:"show_details"`
 }
 
 // Account is an externally owned account.

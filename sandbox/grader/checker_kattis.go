@@ -25,9 +25,11 @@ const checkerLauncher = "checker"
 //
 //	checker data/N.in data/N.ans fb/N/ [args...] < out/N
 //
-// It prints the checker's feedback, fb/N/judgemessage.txt, on stdout and
-// fb/N/score.txt on stderr, or, when the checker neither accepted (42) nor
-// rejected (43), the checker's own stderr for the package author, and exits
+// It prints fb/N/teammessage.txt, the feedback the specification lets the
+// contestant see, on stdout; on stderr a first line with fb/N/score.txt and
+// then fb/N/judgemessage.txt, which is the judges' only (it may quote the
+// contestant's output). When the checker neither accepted (42) nor rejected
+// (43) it prints the checker's own stderr for the package author. It exits
 // with the checker's exit code.
 const checkerDriver = `IFS= read -r n || exit 120
 d="fb/$n"
@@ -36,8 +38,10 @@ mkdir -p "$d" || exit 121
 c=$?
 case $c in
 42|43)
-	if [ -f "$d/score.txt" ]; then head -c 200 "$d/score.txt" >&2; fi
-	if [ -f "$d/judgemessage.txt" ]; then head -c 4096 "$d/judgemessage.txt"; fi ;;
+	if [ -f "$d/teammessage.txt" ]; then head -c 4096 "$d/teammessage.txt"; fi
+	s=""; if [ -f "$d/score.txt" ]; then s=$(head -c 200 "$d/score.txt" | tr -d '\r\n'); fi
+	printf '%s\n' "$s" >&2
+	if [ -f "$d/judgemessage.txt" ]; then head -c 4096 "$d/judgemessage.txt" >&2; fi ;;
 *)
 	tail -c 2048 "$d/.stderr"; tail -c 1024 "$d/.stdout" ;;
 esac
@@ -121,7 +125,11 @@ func readVerdict(r runner.StepResult, scoreMax float64) (testCheck, error) {
 		return testCheck{}, fmt.Errorf("the checker must exit with %d (accept) or %d (reject), it ended with %s: %s",
 			challenges.CheckerAccept, challenges.CheckerReject, what, trimMessage(string(r.Stdout), 2048, 30))
 	}
-	chk := testCheck{message: trimMessage(strings.TrimSpace(string(r.Stdout)), checkMessageBytes, 12)}
+	score, judge, _ := strings.Cut(string(r.Stderr), "\n")
+	chk := testCheck{
+		message: trimMessage(strings.TrimSpace(string(r.Stdout)), checkMessageBytes, 12),
+		detail:  trimMessage(strings.TrimSpace(judge), checkMessageBytes, 12),
+	}
 	if r.ExitCode == challenges.CheckerReject {
 		if chk.message == "" {
 			chk.message = "wrong answer"
@@ -129,7 +137,7 @@ func readVerdict(r runner.StepResult, scoreMax float64) (testCheck, error) {
 		return chk, nil
 	}
 	chk.fraction = 1
-	if s := strings.TrimSpace(string(r.Stderr)); s != "" {
+	if s := strings.TrimSpace(score); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return testCheck{}, fmt.Errorf("score.txt holds %q, not a number", trimMessage(s, 40, 1))

@@ -9,8 +9,8 @@ import (
 )
 
 // A Kattis output validator: accepts the right sum, gives half credit for
-// "half", rejects anything else with a judge message naming its extra
-// argument.
+// "half" (telling the team), rejects anything else with a judge message
+// naming its extra argument and quoting the output (for the judges only).
 const pyValidator = `import sys, os
 inp, ans, fb = sys.argv[1], sys.argv[2], sys.argv[3]
 mode = sys.argv[4]
@@ -21,9 +21,9 @@ if got == want:
     sys.exit(42)
 if got == ["half"]:
     open(os.path.join(fb, "score.txt"), "w").write("0.5\n")
-    open(os.path.join(fb, "judgemessage.txt"), "w").write("half credit")
+    open(os.path.join(fb, "teammessage.txt"), "w").write("half credit")
     sys.exit(42)
-open(fb + "judgemessage.txt", "w").write("%s: %d numbers in, wrong sum" % (mode, len(nums)))
+open(fb + "judgemessage.txt", "w").write("%s: %d numbers in, wrong sum %s" % (mode, len(nums), got))
 sys.exit(43)
 `
 
@@ -60,13 +60,14 @@ func TestIntegrationKattisChecker(t *testing.T) {
 		src     string
 		outcome verdict.Outcome
 		score   float64
-		message string // of test 2
+		message string // of test 2, the team's
+		detail  string // of test 2, the judges'
 	}{
-		{"python checker accepts", "py", right, verdict.Accepted, 100, ""},
-		{"python checker half credit", "py", "a, b = map(int, input().split())\nprint(a + b if a == 1 else 'half')\n", verdict.Scored, 75, "half credit"},
-		{"python checker rejects", "py", "print(7)\n", verdict.WrongAnswer, 0, "strict: 2 numbers in, wrong sum"},
-		{"compiled checker accepts", "cpp", right, verdict.Accepted, 100, "ok strict"},
-		{"compiled checker rejects", "cpp", "a, b = map(int, input().split())\nprint(a + b if a == 1 else -1)\n", verdict.Scored, 50, "wrong: -1"},
+		{"python checker accepts", "py", right, verdict.Accepted, 100, "", ""},
+		{"python checker half credit", "py", "a, b = map(int, input().split())\nprint(a + b if a == 1 else 'half')\n", verdict.Scored, 75, "half credit", ""},
+		{"python checker rejects", "py", "print(7)\n", verdict.WrongAnswer, 0, "wrong answer", "strict: 2 numbers in, wrong sum ['7']"},
+		{"compiled checker accepts", "cpp", right, verdict.Accepted, 100, "", "ok strict"},
+		{"compiled checker rejects", "cpp", "a, b = map(int, input().split())\nprint(a + b if a == 1 else -1)\n", verdict.Scored, 50, "wrong answer", "wrong: -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,8 +79,8 @@ func TestIntegrationKattisChecker(t *testing.T) {
 			if res.Outcome != tt.outcome || math.Abs(res.Score-tt.score) > 1e-9 {
 				t.Fatalf("got %s %v, want %s %v: %+v", res.Outcome, res.Score, tt.outcome, tt.score, res.Tests)
 			}
-			if !strings.Contains(res.Tests[1].Message, tt.message) {
-				t.Fatalf("test 2 message %q lacks %q", res.Tests[1].Message, tt.message)
+			if got := res.Tests[1]; got.Message != tt.message || got.Detail != tt.detail {
+				t.Fatalf("test 2: message %q, detail %q; want %q, %q", got.Message, got.Detail, tt.message, tt.detail)
 			}
 		})
 	}

@@ -48,7 +48,7 @@ func extras(ctx context.Context, opts Options, r Recipe, log *slog.Logger) ([]ex
 			p = filepath.Join(filepath.Dir(opts.RunnerPath), name)
 		}
 		if err := CheckStatic(p); err != nil {
-			return nil, "", fmt.Errorf("binary %s (build it: CGO_ENABLED=0 go build -trimpath -o bin/%s ./sandbox/evm/cmd/%s, or deploy/build.sh): %w", name, name, name, err)
+			return nil, "", fmt.Errorf("binary %s (deploy/build.sh builds it static into bin/): %w", name, err)
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -5,6 +5,7 @@ package verdict
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -27,16 +28,16 @@ const (
 	Skipped           Outcome = "skipped"
 )
 
-var known = map[Outcome]bool{
-	Accepted: true, WrongAnswer: true, TimeLimit: true, MemoryLimit: true,
-	RuntimeError: true, OutputLimit: true, CompileError: true,
-	InvalidSubmission: true, Scored: true, SystemError: true, Skipped: true,
+// Outcomes lists every outcome, in the order above.
+func Outcomes() []Outcome {
+	return []Outcome{Accepted, WrongAnswer, TimeLimit, MemoryLimit, RuntimeError, OutputLimit,
+		CompileError, InvalidSubmission, Scored, SystemError, Skipped}
 }
 
 // Parse returns the outcome named s.
 func Parse(s string) (Outcome, error) {
 	o := Outcome(s)
-	if !known[o] {
+	if !slices.Contains(Outcomes(), o) {
 		return "", fmt.Errorf("unknown outcome %q", s)
 	}
 	return o, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/request"
 )
 
 // TestIntegrationEveryRouteEveryRole walks the route table with every role
@@ -16,7 +17,7 @@ import (
 // role), with the JSON error body; a caller with access never does.
 func TestIntegrationEveryRouteEveryRole(t *testing.T) {
 	f := newFixture(t, time.Now())
-	sid := f.submit(t, "ann", "print(1)")
+	sid := f.Submit(t, "ann", "print(1)")
 	s := &server{}
 	values := strings.NewReplacer(":cid", "run", ":sid", sid, ":rid", "nope", ":id", "1", ":channel", "board", "*", "x")
 	roles := map[string]struct {
@@ -28,10 +29,10 @@ func TestIntegrationEveryRouteEveryRole(t *testing.T) {
 		"jury": {true, "judge"},
 		"org":  {true, "organizer"},
 	}
-	for _, r := range s.routes() {
+	for _, r := range append(mounted(s.routes()), f.Site.Routes()...) {
 		for user, who := range roles {
 			t.Run(r.Method+" "+r.Path+" as "+user, func(t *testing.T) {
-				resp := f.request(t, r.Method, values.Replace(r.Path), user, "application/json", strings.NewReader("{}"))
+				resp := f.Request(t, r.Method, values.Replace(r.Path), user, "application/json", strings.NewReader("{}"))
 				body, _ := io.ReadAll(resp.Body)
 				allowed := r.Access.Allows(who.logged, roleOf(who.role))
 				denied := resp.StatusCode == 401 || resp.StatusCode == 403
@@ -43,7 +44,7 @@ func TestIntegrationEveryRouteEveryRole(t *testing.T) {
 					if !who.logged {
 						want = 401
 					}
-					var e errorBody
+					var e request.Body
 					if resp.StatusCode != want || json.Unmarshal(body, &e) != nil || e.Error.Code == "" {
 						t.Fatalf("access %s: got %d %s, want %d with an error body", r.Access, resp.StatusCode, body, want)
 					}
@@ -52,7 +53,7 @@ func TestIntegrationEveryRouteEveryRole(t *testing.T) {
 					t.Fatalf("server error: %d %s", resp.StatusCode, body)
 				}
 				if r.Path == "/api/auth/logout" && who.logged {
-					f.login(t, user) // logging out revoked the token
+					f.Login(t, user) // logging out revoked the token
 				}
 			})
 		}
@@ -64,11 +65,11 @@ func TestIntegrationEveryRouteEveryRole(t *testing.T) {
 func TestIntegrationContestantsSeeTheFrozenBoard(t *testing.T) {
 	f := newFixture(t, time.Now())
 	freeze := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
-	if st := f.jsonReq(t, "PATCH", "/api/contests/run/times", "org", `{"freeze":"`+freeze+`","reason":"last hour"}`, nil); st != 200 {
+	if st := f.JSON(t, "PATCH", "/api/contests/run/times", "org", `{"freeze":"`+freeze+`","reason":"last hour"}`, nil); st != 200 {
 		t.Fatalf("set freeze: %d", st)
 	}
-	f.submit(t, "ann", "print(1)")
-	f.grade(t, accepted())
+	f.Submit(t, "ann", "print(1)")
+	f.Grade(t, accepted())
 	type board struct {
 		View   string
 		Frozen bool
@@ -89,7 +90,7 @@ func TestIntegrationContestantsSeeTheFrozenBoard(t *testing.T) {
 		{"jury", "?view=public", "public", true, 0},
 	} {
 		var b board
-		f.jsonReq(t, "GET", "/api/contests/run/scoreboard"+tc.query, tc.user, "", &b)
+		f.JSON(t, "GET", "/api/contests/run/scoreboard"+tc.query, tc.user, "", &b)
 		if b.View != tc.view || b.Frozen != tc.frozen {
 			t.Fatalf("%s%s: view %s frozen %v", tc.user, tc.query, b.View, b.Frozen)
 		}

@@ -1,16 +1,16 @@
-// Package api is SkillArena's HTTP surface: the JSON API under /api, the
-// websockets under /ws, and the server-rendered pages. Routes are listed in
-// one table in New; each handler lives in a file of its own.
+// Package api is SkillArena's JSON API under /api and the websockets under
+// /ws. Routes are listed in one table; each handler lives in a file of its
+// own and only translates: it parses the request, calls the service that
+// owns the rules (server/judging, contest.Admin, certificate.Service, ...)
+// and maps its errors to the JSON answers (server/request). New builds the
+// app and mounts the pages (server/web) beside the API.
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
@@ -18,9 +18,10 @@ import (
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/ratelimit"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
-	"github.com/skillarena/arena/server/statement"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -35,6 +36,14 @@ type Limits struct {
 	LoginAddr *ratelimit.Limiter
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
+}
+
+// Pages are the server-rendered pages mounted beside the API (server/web).
+type Pages interface {
+	// Routes is the pages' route table.
+	Routes() []request.Route
+	// ErrorPage shows an error to a browser asking for a page.
+	ErrorPage(c *fiber.Ctx, e *request.Error) error
 }
 
 // Deps are what the handlers need.
@@ -53,12 +62,17 @@ type Deps struct {
 	// Certificates reviews, issues, verifies and exports certificates;
 	// without it the certificate routes answer 404.
 	Certificates *certificate.Service
-	UI           *frontend.UI
-	// Statements reads statements and attachments from package archives;
-	// New makes one on Blobs when it is nil.
-	Statements *statement.Cache
-	Log        *slog.Logger
-	Limits     Limits
+	// Judging takes submissions, rejudges and overrides; New makes one on
+	// the stores and Limits when it is nil.
+	Judging *judging.Service
+	// Sessions logs users in and finds who is asking; New makes one on
+	// Accounts and Limits when it is nil.
+	Sessions *request.Sessions
+	// Pages, when set, are mounted beside the API.
+	Pages Pages
+	Log   *slog.Logger
+	// Limits are used where Judging or Sessions are nil, and for the body size.
+	Limits Limits
 	// Ready reports whether the server's dependencies answer.
 	Ready func() error
 	// SecureCookies marks cookies Secure (serve behind HTTPS).
@@ -68,86 +82,60 @@ type Deps struct {
 
 type server struct{ Deps }
 
-// New builds the Fiber app with every route.
-func New(d Deps) *fiber.App {
+// Services makes the judging service and the sessions of d from its stores
+// and limits, where d has none yet; the pages get the same ones.
+func (d Deps) Services() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Statements == nil && d.Blobs != nil {
-		d.Statements = statement.NewCache(d.Blobs)
+	if d.Judging == nil {
+		d.Judging = &judging.Service{Contests: d.Contests, Submissions: d.Submissions, Blobs: d.Blobs, Audit: d.Audit,
+			Certificates: d.Certificates, Rate: d.Limits.Submit, MaxBytes: d.Limits.MaxSubmissionBytes, Now: d.Now}
 	}
-	s := &server{d}
-	app := fiber.New(fiber.Config{
-		ErrorHandler:          s.handleError,
-		BodyLimit:             d.Limits.MaxSubmissionBytes + 1<<20,
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
-	})
-	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
-	app.Use(s.securityHeaders, s.authenticate)
+	if d.Sessions == nil {
+		d.Sessions = &request.Sessions{Accounts: d.Accounts, Login: d.Limits.Login, LoginAddr: d.Limits.LoginAddr,
+			TTL: d.Limits.SessionTTL, Secure: d.SecureCookies, Now: d.Now}
+	}
+	return d
+}
 
-	for _, r := range s.routes() {
-		app.Add(r.Method, r.Path, append([]fiber.Handler{s.allow(r.Access)}, r.Handler)...)
+// New builds the Fiber app with every route of the API and of d.Pages.
+func New(d Deps) *fiber.App {
+	d = d.Services()
+	s := &server{d}
+	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log}
+	if d.Pages != nil {
+		cfg.ErrorPage = d.Pages.ErrorPage
 	}
-	app.Use("/api", func(c *fiber.Ctx) error { return errNotFound("no such API route") })
+	app := request.NewApp(cfg)
+	request.Mount(app, mounted(s.routes()))
+	if d.Pages != nil {
+		request.Mount(app, d.Pages.Routes())
+	}
+	app.Use("/api", func(c *fiber.Ctx) error { return request.NotFound("no such API route") })
 	return app
 }
 
-// Access says who may call a route.
-type Access int
-
-// Access levels.
+// Access levels of the route table.
 const (
-	Public     Access = iota // anyone, logged in or not
-	User                     // any logged-in user
-	Contestant               // contestants
-	Jury                     // judges and organizers
-	Organizer                // organizers
+	Public     = request.Public
+	User       = request.LoggedIn
+	Contestant = request.Contestant
+	Jury       = request.Jury
+	Organizer  = request.Organizer
 )
 
-func (a Access) String() string {
-	return [...]string{"public", "user", "contestant", "jury", "organizer"}[a]
-}
+// Route is one entry of the route table (a request.Route of this package,
+// so the table may list its fields in order).
+type Route request.Route
 
-// Allows reports whether a user with role (or nobody, when !logged) may call.
-func (a Access) Allows(logged bool, role account.Role) bool {
-	switch a {
-	case Public:
-		return true
-	case User:
-		return logged
-	case Contestant:
-		return logged && role == account.Contestant
-	case Jury:
-		return logged && (role == account.Judge || role == account.Organizer)
-	default:
-		return logged && role == account.Organizer
+// mounted is routes as request.Mount takes them.
+func mounted(routes []Route) []request.Route {
+	out := make([]request.Route, len(routes))
+	for i, r := range routes {
+		out[i] = request.Route(r)
 	}
-}
-
-// Route is one entry of the route table: it registers the handler, feeds
-// the OpenAPI document, and drives the every-route-times-every-role test.
-type Route struct {
-	Method  string
-	Path    string
-	Access  Access
-	Summary string
-	Handler fiber.Handler
-}
-
-func (s *server) allow(a Access) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		u, logged := currentUser(c)
-		if a.Allows(logged, u.Role) {
-			return c.Next()
-		}
-		if !logged {
-			return errUnauthorized("log in first")
-		}
-		return errForbidden("your role may not do this")
-	}
+	return out
 }
 
 // routes is every route of the server, in one table.
@@ -207,134 +195,8 @@ func (s *server) routes() []Route {
 		{post, "/api/contests/:cid/certificates/scores", Organizer, "Import an imported part's scores: multipart file, part, reason", s.importPartScores},
 		{post, "/api/contests/:cid/certificates/finalize", Organizer, "Finalize: lock the results and issue signed certificates {reason}", s.finalizeCertificates},
 		{get, "/api/contests/:cid/winners", Organizer, "Winner list with full personal data (?format=csv|xlsx|json|pdf&all=1&lang=en)", s.exportWinners},
-		{get, "/verify/:number", Public, "Certificate verification page (the QR code's target)", s.verifyPage},
-
 		{get, "/ws/contests/:cid/:channel", Public, "Websocket: board, submissions, feed or clarifications; ?since=EVENT_ID resumes", s.socket()},
-
-		{get, "/static/*", Public, "Static assets (content-hashed names)", s.static},
-
-		// Pages (server-rendered; forms send the _csrf field). Handlers in page_*.go.
-		{get, "/", Public, "Home page: the contests", s.homePage},
-		{get, "/login", Public, "Log-in page", s.loginPage},
-		{post, "/login", Public, "Log in from the form", s.loginForm},
-		{post, "/logout", Public, "Log out from the form", s.logoutForm},
-		{get, "/contests/:cid", Public, "Contest home: countdown, announcements, menu", s.contestHomePage},
-		{get, "/contests/:cid/board", Public, "Board page: live for the jury, frozen for the public; projector mode", s.boardPage},
-		{get, "/contests/:cid/challenges", User, "Challenge list with your status", s.challengesPage},
-		{get, "/contests/:cid/challenges/:slug", User, "Statement and attachments", s.challengePage},
-		{get, "/contests/:cid/challenges/:slug/attachments/*", User, "Download an attachment", s.attachmentDownload},
-		{get, "/contests/:cid/submit", Contestant, "Submit page: file or text, language, remaining quota", s.submitPage},
-		{post, "/contests/:cid/submit", Contestant, "Submit from the form", s.submitForm},
-		{get, "/contests/:cid/submissions", User, "Submissions page: yours, or the jury's live feed with filters", s.submissionsPage},
-		{get, "/submissions/:sid", User, "Submission page: verdict, tests; source and output for the jury", s.submissionPage},
-		{get, "/contests/:cid/clarifications", User, "Clarifications page: ask and read answers; the jury's inbox", s.clarificationsPage},
-		{post, "/contests/:cid/clarifications", Contestant, "Ask from the form", s.askForm},
-		{post, "/contests/:cid/clarifications/:id/answer", Jury, "Answer from the form, to one or all", s.answerForm},
-		{post, "/contests/:cid/announcements", Jury, "Announce from the form", s.announceForm},
-		{post, "/contests/:cid/rejudges", Jury, "Start a rejudge from the form", s.rejudgeForm},
-		{get, "/contests/:cid/rejudges/:rid", Jury, "Rejudge page: what would change", s.rejudgePage},
-		{post, "/contests/:cid/rejudges/:rid/apply", Jury, "Apply a rejudge from the form", s.rejudgeFinishForm(true)},
-		{post, "/contests/:cid/rejudges/:rid/cancel", Jury, "Cancel a rejudge from the form", s.rejudgeFinishForm(false)},
-		{get, "/contests/:cid/admin", Organizer, "Contest dashboard: state, queue, times, freeze and reveal", s.adminPage},
-		{post, "/contests/:cid/admin/times", Organizer, "Change the contest's times from the form", s.timesForm},
-		{post, "/contests/:cid/admin/reveal", Organizer, "Reveal the next frozen result from the form", s.revealForm},
-		{post, "/contests/:cid/admin/unfreeze", Organizer, "Reveal the whole board from the form", s.unfreezeForm},
-		{get, "/contests/:cid/import", Organizer, "Contestant import page", s.importPage},
-		{post, "/contests/:cid/import", Organizer, "Preview or import contestants from the form", s.importForm},
-		{get, "/contests/:cid/audit", Organizer, "Audit log page", s.auditPage},
-		{get, "/contests/:cid/certificates", Organizer, "Winner review and certificates: flags and why, overrides, finalize, exports, issued certificates", s.certificatesPage},
-		{post, "/contests/:cid/certificates/overrides", Organizer, "Override a contestant's status, award or level from the form", s.certOverrideForm},
-		{post, "/contests/:cid/certificates/overrides/:contestant/clear", Organizer, "Remove an override from the form", s.certClearOverrideForm},
-		{post, "/contests/:cid/certificates/scores", Organizer, "Import an imported part's scores from the form", s.certScoresForm},
-		{post, "/contests/:cid/certificates/finalize", Organizer, "Finalize from the form, after its confirmation step", s.certFinalizeForm},
-		{post, "/contests/:cid/certificates/:number/revoke", Organizer, "Revoke a certificate from the form", s.certRevokeForm},
-		{post, "/contests/:cid/certificates/:number/agency-number", Organizer, "Record a certificate's national number from the form", s.certAgencyForm},
 	}
-}
-
-// apiError is an error with a safe public message; the cause stays in the log.
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-	Cause   error
-}
-
-func (e *apiError) Error() string { return e.Message }
-func (e *apiError) Unwrap() error { return e.Cause }
-
-func errBadRequest(msg string) error {
-	return &apiError{fiber.StatusBadRequest, "bad_request", msg, nil}
-}
-func errNotFound(msg string) error  { return &apiError{fiber.StatusNotFound, "not_found", msg, nil} }
-func errForbidden(msg string) error { return &apiError{fiber.StatusForbidden, "forbidden", msg, nil} }
-func errUnauthorized(msg string) error {
-	return &apiError{fiber.StatusUnauthorized, "unauthorized", msg, nil}
-}
-func errConflict(msg string) error { return &apiError{fiber.StatusConflict, "conflict", msg, nil} }
-func errTooMany(msg string) error {
-	return &apiError{fiber.StatusTooManyRequests, "rate_limited", msg, nil}
-}
-func errInternal(cause error) error {
-	return &apiError{fiber.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged", cause}
-}
-
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-// handleError maps every error to JSON {error: {code, message}}.
-func (s *server) handleError(c *fiber.Ctx, err error) error {
-	var ae *apiError
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &fe):
-		ae = &apiError{Status: fe.Code, Code: codeFor(fe.Code), Message: fe.Message}
-	default:
-		ae = errInternal(err).(*apiError)
-	}
-	if ae.Status >= 500 {
-		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
-	}
-	if wantsHTML(c) {
-		return s.errorPage(c, ae)
-	}
-	var body errorBody
-	body.Error.Code, body.Error.Message = ae.Code, ae.Message
-	return c.Status(ae.Status).JSON(body)
-}
-
-func codeFor(status int) string {
-	switch status {
-	case fiber.StatusNotFound:
-		return "not_found"
-	case fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	case fiber.StatusBadRequest:
-		return "bad_request"
-	case fiber.StatusUnauthorized:
-		return "unauthorized"
-	case fiber.StatusForbidden:
-		return "forbidden"
-	}
-	if status >= 500 {
-		return "internal"
-	}
-	return "error"
-}
-
-func (s *server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Referrer-Policy", "same-origin")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-	return c.Next()
 }
 
 func (s *server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -13,138 +12,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
-	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/frontend"
-	"github.com/skillarena/arena/internal/testenv"
-	"github.com/skillarena/arena/server/account"
-	"github.com/skillarena/arena/server/audit"
-	"github.com/skillarena/arena/server/blob"
-	"github.com/skillarena/arena/server/clarification"
+	"github.com/skillarena/arena/internal/arenatest"
 	"github.com/skillarena/arena/server/contest"
-	"github.com/skillarena/arena/server/events"
-	"github.com/skillarena/arena/server/ratelimit"
-	"github.com/skillarena/arena/server/scoreboard"
-	"github.com/skillarena/arena/server/submission"
+	"github.com/skillarena/arena/server/request"
 )
 
-const testPassword = "correct horse"
+const testPassword = arenatest.Password
 
-// limitWindow is the rate limiters' window in tests: windows are fixed, so a
-// minute-long one could roll over in the middle of a test and reset a count.
-const limitWindow = 24 * time.Hour
-
-type fixture struct {
-	app    *fiber.App
-	tokens map[string]string
-	subs   *submission.Store
-	rdb    *redis.Client
-}
+// fixture is the app of arenatest's fixture: the API with the pages.
+type fixture struct{ *arenatest.Fixture }
 
 // newFixture builds the app on a real Redis with a running contest "run",
 // a finished one "old", and one user per role.
-func newFixture(t *testing.T, now time.Time) *fixture {
-	t.Helper()
-	ctx := context.Background()
-	rdb := testenv.StartRedis(t).Client()
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui, err := frontend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := account.NewStore(rdb)
-	contests := contest.NewStore(rdb)
-	board := scoreboard.NewStore(rdb)
-	for _, u := range []account.User{
-		{Username: "org", Role: account.Organizer}, {Username: "jury", Role: account.Judge},
-		{Username: "ann", Name: "Ann", Role: account.Contestant}, {Username: "ben", Name: "Ben", Role: account.Contestant},
-		{Username: "outsider", Role: account.Contestant},
-	} {
-		if err := accounts.Put(ctx, u, testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ch := contest.Challenge{Slug: "hello", Title: challenges.Text{En: "Hello"}, Category: "data", Kind: "program",
-		Points: 100, Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}
-	for _, ct := range []*contest.Contest{
-		{ID: "run", Title: challenges.Text{En: "Running"}, Start: now.Add(-time.Hour), End: now.Add(time.Hour), Challenges: []contest.Challenge{ch}},
-		{ID: "old", Title: challenges.Text{En: "Old"}, Start: now.Add(-3 * time.Hour), End: now.Add(-2 * time.Hour), Challenges: []contest.Challenge{ch}},
-		{ID: "soon", Title: challenges.Text{En: "Soon"}, Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Challenges: []contest.Challenge{ch}},
-	} {
-		if err := contests.Put(ctx, ct); err != nil {
-			t.Fatal(err)
-		}
-		if err := contests.AddMembers(ctx, ct.ID, "ann", "ben"); err != nil {
-			t.Fatal(err)
-		}
-		if err := board.Enroll(ctx, ct.ID, scoreboard.Contestant{ID: "ann", Name: "Ann"}, scoreboard.Contestant{ID: "ben", Name: "Ben"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f := &fixture{tokens: map[string]string{}, subs: submission.NewStore(rdb), rdb: rdb}
-	auditLog := audit.New(rdb)
-	f.app = New(Deps{
-		Accounts: accounts, Contests: contests, Submissions: f.subs, Board: board,
-		Admin:          &contest.Admin{Contests: contests, Board: board, Audit: auditLog, Now: func() time.Time { return now }},
-		Audit:          auditLog,
-		Clarifications: clarification.NewStore(rdb),
-		Events:         events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()), Blobs: blobs, UI: ui,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Limits: Limits{MaxSubmissionBytes: 1000, SessionTTL: time.Hour,
-			Submit: ratelimit.New(rdb, "submit", 3, limitWindow), Login: ratelimit.New(rdb, "login", 5, limitWindow),
-			LoginAddr: ratelimit.New(rdb, "login-addr", 20, limitWindow)},
-		Now: func() time.Time { return now },
-	})
-	for _, u := range []string{"org", "jury", "ann", "ben", "outsider"} {
-		f.login(t, u)
-	}
-	return f
-}
+func newFixture(t *testing.T, now time.Time) *fixture { return serve(t, arenatest.New(t, now)) }
 
-// login gives user a fresh token.
-func (f *fixture) login(t *testing.T, user string) {
-	t.Helper()
-	delete(f.tokens, user)
-	resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+user+`","password":"`+testPassword+`"}`))
-	var out loginResponse
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil || out.Token == "" {
-		t.Fatalf("login %s: %s", user, resp.Status)
-	}
-	f.tokens[user] = out.Token
-}
+// certFixture is the app with certificates on, and a finished contest
+// "fin" with certificate rules in which ann beat ben.
+func certFixture(t *testing.T) *fixture { return serve(t, arenatest.NewCertificates(t)) }
 
-func (f *fixture) request(t *testing.T, method, path, user, ctype string, body io.Reader) *http.Response {
-	t.Helper()
-	req := httptest.NewRequest(method, path, body)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if tok, ok := f.tokens[user]; ok {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := f.app.Test(req, 10000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
-}
-
-func multipartBody(fields map[string]string, file string) (io.Reader, string) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		_ = mw.WriteField(k, v)
-	}
-	if file != "" {
-		fw, _ := mw.CreateFormFile("file", "main.py")
-		_, _ = fw.Write([]byte(file))
-	}
-	_ = mw.Close()
-	return &b, mw.FormDataContentType()
+func serve(t *testing.T, f *arenatest.Fixture) *fixture {
+	return &fixture{f.Serve(t, New(Deps{Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board,
+		Admin: f.Admin, Audit: f.Audit, Certificates: f.Certificates, Clarifications: f.Clarifications, Events: f.Events,
+		Hub: f.Hub, Blobs: f.Blobs, Judging: f.Judging, Sessions: f.Sessions, Pages: f.Site, Log: f.Log, Now: f.Now,
+		Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}}))}
 }
 
 func TestIntegrationRoutes(t *testing.T) {
@@ -212,15 +102,15 @@ func TestIntegrationRoutes(t *testing.T) {
 			var body io.Reader
 			ctype := ""
 			if tt.fields != nil || tt.file != "" {
-				body, ctype = multipartBody(tt.fields, tt.file)
+				body, ctype = arenatest.MultipartBody(tt.fields, tt.file)
 			}
-			resp := f.request(t, tt.method, tt.path, tt.user, ctype, body)
+			resp := f.Request(t, tt.method, tt.path, tt.user, ctype, body)
 			b, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
 			}
 			if tt.code != "" {
-				var e errorBody
+				var e request.Body
 				if err := json.Unmarshal(b, &e); err != nil || e.Error.Code != tt.code || e.Error.Message == "" {
 					t.Fatalf("error body %s, want code %q with a message", b, tt.code)
 				}
@@ -240,7 +130,7 @@ func TestIntegrationRoutes(t *testing.T) {
 func TestIntegrationAuth(t *testing.T) {
 	f := newFixture(t, time.Now())
 	login := func(user, pw string) int {
-		resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+user+`","password":"`+pw+`"}`))
+		resp := f.Request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"`+user+`","password":"`+pw+`"}`))
 		return resp.StatusCode
 	}
 	if st := login("ann", "wrong password"); st != 401 {
@@ -249,7 +139,7 @@ func TestIntegrationAuth(t *testing.T) {
 	if st := login("nobody", "whatever1"); st != 401 {
 		t.Fatalf("unknown user: %d", st)
 	}
-	resp := f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":`))
+	resp := f.Request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":`))
 	if resp.StatusCode != 400 {
 		t.Fatalf("malformed JSON: %d", resp.StatusCode)
 	}
@@ -267,22 +157,22 @@ func TestIntegrationAuth(t *testing.T) {
 	// A bad Bearer token is refused, not treated as anonymous.
 	req := httptest.NewRequest("GET", "/api/contests", nil)
 	req.Header.Set("Authorization", "Bearer not-a-token")
-	r, _ := f.app.Test(req)
+	r, _ := f.App.Test(req)
 	if r.StatusCode != 401 {
 		t.Fatalf("bad token: %d", r.StatusCode)
 	}
 
 	// The session cookie works for reads, and for writes only with the CSRF token.
-	resp = f.request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"ann","password":"`+testPassword+`"}`))
+	resp = f.Request(t, "POST", "/api/auth/login", "", "application/json", strings.NewReader(`{"username":"ann","password":"`+testPassword+`"}`))
 	var session, csrf string
 	for _, c := range resp.Cookies() {
 		switch c.Name {
-		case sessionCookie:
+		case request.SessionCookie:
 			session = c.Value
 			if !c.HttpOnly {
 				t.Fatal("session cookie must be HttpOnly")
 			}
-		case csrfCookie:
+		case request.CSRFCookie:
 			csrf = c.Value
 		}
 	}
@@ -290,15 +180,15 @@ func TestIntegrationAuth(t *testing.T) {
 		t.Fatalf("login set no session/CSRF cookies: %v", resp.Cookies())
 	}
 	cookieReq := func(withCSRF bool) int {
-		body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		body, ctype := arenatest.MultipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
 		req := httptest.NewRequest("POST", "/api/contests/run/submissions", body)
 		req.Header.Set("Content-Type", ctype)
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
-		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: csrf})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: session})
+		req.AddCookie(&http.Cookie{Name: request.CSRFCookie, Value: csrf})
 		if withCSRF {
-			req.Header.Set(csrfHeader, csrf)
+			req.Header.Set(request.CSRFHeader, csrf)
 		}
-		r, err := f.app.Test(req)
+		r, err := f.App.Test(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,14 +206,14 @@ func TestIntegrationSubmitRateLimit(t *testing.T) {
 	f := newFixture(t, time.Now())
 	var codes []int
 	for i := 0; i < 4; i++ {
-		body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
-		codes = append(codes, f.request(t, "POST", "/api/contests/run/submissions", "ann", ctype, body).StatusCode)
+		body, ctype := arenatest.MultipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		codes = append(codes, f.Request(t, "POST", "/api/contests/run/submissions", "ann", ctype, body).StatusCode)
 	}
 	if codes[0] != 202 || codes[2] != 202 || codes[3] != 429 {
 		t.Fatalf("statuses %v: want three 202 then 429", codes)
 	}
 	// A refused submission is not recorded.
-	if _, err := f.subs.Get(context.Background(), "run-4"); err == nil {
+	if _, err := f.Subs.Get(context.Background(), "run-4"); err == nil {
 		t.Fatal("the rate-limited submission was recorded")
 	}
 }
@@ -335,4 +225,49 @@ func multipartRaw(field, name string, data []byte) (io.Reader, string) {
 	_, _ = fw.Write(data)
 	_ = mw.Close()
 	return &b, mw.FormDataContentType()
+}
+
+// TestIntegrationSubmitContestLimits: the contest's own limits refuse with
+// their status and message, before the rate limit.
+func TestIntegrationSubmitContestLimits(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, time.Now())
+	contests := f.Contests
+	ct, err := contests.Get(ctx, "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.Limits = contest.Limits{Total: 2}
+	if err := contests.Put(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	submit := func(user string) (int, string) {
+		body, ctype := arenatest.MultipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+		resp := f.Request(t, "POST", "/api/contests/run/submissions", user, ctype, body)
+		var e struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e.Error.Message
+	}
+	for i := range 2 {
+		if st, msg := submit("ann"); st != 202 {
+			t.Fatalf("submission %d: %d %s", i+1, st, msg)
+		}
+	}
+	for range 2 { // the second would also pass the rate limit of 3
+		if st, msg := submit("ann"); st != 429 || msg != "you have used all 2 submissions of this contest" {
+			t.Fatalf("over the total: %d %q", st, msg)
+		}
+	}
+	ct.Limits = contest.Limits{MinIntervalSeconds: 3600}
+	if err := contests.Put(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	if st, msg := submit("ben"); st != 202 {
+		t.Fatalf("ben's first: %d %s", st, msg)
+	}
+	if st, msg := submit("ben"); st != 429 || msg != "wait 3600 s between submissions" {
+		t.Fatalf("within the interval: %d %q", st, msg)
+	}
 }

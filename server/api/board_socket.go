@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -57,10 +58,10 @@ func (s *server) socket() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		channel := c.Params("channel")
 		if !channels[channel] {
-			return errNotFound("no channel " + channel + " (board, submissions, feed, clarifications)")
+			return request.NotFound("no channel " + channel + " (board, submissions, feed, clarifications)")
 		}
 		if !websocket.IsWebSocketUpgrade(c) {
-			return &apiError{Status: fiber.StatusUpgradeRequired, Code: "upgrade_required", Message: "this is a websocket endpoint"}
+			return &request.Error{Status: fiber.StatusUpgradeRequired, Code: "upgrade_required", Message: "this is a websocket endpoint"}
 		}
 		if err := sameOrigin(c); err != nil {
 			return err
@@ -69,23 +70,23 @@ func (s *server) socket() fiber.Handler {
 		if err != nil {
 			return err
 		}
-		u, logged := currentUser(c)
+		u, logged := request.User(c)
 		if channel != "board" && !logged {
-			return errUnauthorized("log in first")
+			return request.Unauthorized("log in first")
 		}
-		if channel == "feed" && !isJury(u) {
-			return errForbidden("the submission feed is for the jury")
+		if channel == "feed" && !request.IsJury(u) {
+			return request.Forbidden("the submission feed is for the jury")
 		}
 		since := c.Query("since")
 		if since != "" {
 			if _, err := events.ParseID(since); err != nil {
-				return errBadRequest("since: " + err.Error())
+				return request.BadRequest("since: " + err.Error())
 			}
 		}
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
 		c.Locals("cid", string([]byte(ct.ID)))
 		c.Locals("since", string([]byte(since)))
-		c.Locals("listener", listener{user: string([]byte(u.Username)), jury: isJury(u), channel: string([]byte(channel)), view: boardView(c)})
+		c.Locals("listener", listener{user: string([]byte(u.Username)), jury: request.IsJury(u), channel: string([]byte(channel)), view: request.BoardView(c)})
 		return upgrade(c)
 	}
 }
@@ -99,7 +100,7 @@ func sameOrigin(c *fiber.Ctx) error {
 	}
 	u, err := url.Parse(origin)
 	if err != nil || u.Host != string(c.Request().Host()) {
-		return errForbidden("websocket origin not allowed")
+		return request.Forbidden("websocket origin not allowed")
 	}
 	return nil
 }
@@ -205,28 +206,20 @@ func (l listener) message(ev events.Event) (boardMessage, bool) {
 		}
 		return encoded(ev.ID, "row", row)
 	case "submissions", "feed":
-		var d struct {
-			Submission map[string]any `json:"submission"`
-		}
-		if json.Unmarshal(ev.Data, &d) != nil || d.Submission == nil {
+		d, err := events.Decode[events.SubmissionData](ev)
+		if err != nil || d.Submission.ID == "" {
 			return boardMessage{}, false
 		}
 		if !l.jury {
-			if d.Submission["contestant"] != l.user {
+			if d.Submission.Contestant != l.user {
 				return boardMessage{}, false
 			}
-			// Contestants see the public score until results are final.
-			if ps, ok := d.Submission["public_score"]; ok {
-				d.Submission["score"] = ps
-				delete(d.Submission, "public_score")
-			}
+			d.Submission = d.Submission.ForContestant()
 		}
 		return encoded(ev.ID, ev.Type, d.Submission)
 	case "clarifications":
-		var d struct {
-			Clarification *clarification.Clarification `json:"clarification"`
-		}
-		if json.Unmarshal(ev.Data, &d) != nil || d.Clarification == nil || !d.Clarification.VisibleTo(l.user, l.jury) {
+		d, err := events.Decode[events.ClarificationData](ev)
+		if err != nil || ev.Type != events.TypeClarification || !d.Clarification.VisibleTo(l.user, l.jury) {
 			return boardMessage{}, false
 		}
 		return encoded(ev.ID, clarification.TypeClarification, d.Clarification)

@@ -1,46 +1,20 @@
 package api
 
 import (
-	"errors"
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate"
-	"github.com/skillarena/arena/server/contest"
-	"github.com/skillarena/arena/server/document"
+	"github.com/skillarena/arena/server/request"
 )
 
 // certs returns the certificate service, or an error when this server has none.
 func (s *server) certs() (*certificate.Service, error) {
 	if s.Certificates == nil {
-		return nil, errNotFound("certificates are not enabled on this server")
+		return nil, request.NotFound("certificates are not enabled on this server")
 	}
 	return s.Certificates, nil
-}
-
-// certError maps certificate errors to API errors.
-func certError(err error) error {
-	var ie *certificate.InputError
-	var ae *apiError
-	switch {
-	case errors.As(err, &ae):
-		return ae
-	case errors.Is(err, contest.ErrNotFound):
-		return errNotFound("no such contest")
-	case errors.Is(err, certificate.ErrNotFound):
-		return errNotFound(err.Error())
-	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
-		errors.Is(err, certificate.ErrFinalized), errors.Is(err, certificate.ErrNotFinalized),
-		errors.Is(err, certificate.ErrRevoked):
-		return errConflict(err.Error())
-	case errors.As(err, &ie):
-		return errBadRequest(ie.Error())
-	case errors.Is(err, document.ErrNoFont):
-		return &apiError{fiber.StatusServiceUnavailable, "unavailable", err.Error(), err}
-	}
-	return errInternal(err)
 }
 
 // publicKeys publishes the keys that sign certificates.
@@ -51,7 +25,7 @@ func (s *server) publicKeys(c *fiber.Ctx) error {
 	}
 	keys, err := svc.Keys().Public(c.UserContext())
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(fiber.Map{"keys": keys})
 }
@@ -65,7 +39,7 @@ func (s *server) verifyCertificate(c *fiber.Ctx) error {
 	}
 	v, err := svc.Verify(c.UserContext(), c.Params("number"))
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(v)
 }
@@ -79,11 +53,11 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 	}
 	r, err := svc.Record(c.UserContext(), c.Params("number"))
 	if err != nil {
-		return nil, nil, certError(err)
+		return nil, nil, request.Fail(err)
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	if u.Role != account.Organizer && u.Username != r.Holder.Username {
-		return nil, nil, errNotFound(certificate.ErrNotFound.Error())
+		return nil, nil, request.NotFound(certificate.ErrNotFound.Error())
 	}
 	return svc, r, nil
 }
@@ -107,7 +81,7 @@ func (s *server) certificatePDF(c *fiber.Ctx) error {
 		return err
 	}
 	if r.Revoked != nil {
-		return errConflict("the certificate is revoked: " + r.Revoked.Reason)
+		return request.Conflict("the certificate is revoked: " + r.Revoked.Reason)
 	}
 	return s.sendPDF(c, svc, []certificate.Record{*r}, "certificate-"+r.Number+".pdf")
 }
@@ -115,13 +89,13 @@ func (s *server) certificatePDF(c *fiber.Ctx) error {
 func (s *server) sendPDF(c *fiber.Ctx, svc *certificate.Service, recs []certificate.Record, name string) error {
 	font, err := svc.Font(c.UserContext())
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Attachment(name)
 	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: c.BaseURL(), Font: font}); err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return nil
 }
@@ -139,12 +113,12 @@ func (s *server) revokeCertificate(c *fiber.Ctx) error {
 	}
 	var req certReasonRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {reason}")
+		return request.BadRequest("body must be JSON {reason}")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	r, err := svc.Revoke(c.UserContext(), c.Params("number"), u.Username, req.Reason)
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(r.Revoked)
 }
@@ -157,15 +131,15 @@ func (s *server) setAgencyNumber(c *fiber.Ctx) error {
 	}
 	var req certReasonRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {agency_number, reason}")
+		return request.BadRequest("body must be JSON {agency_number, reason}")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	if _, err := svc.SetAgencyNumber(c.UserContext(), c.Params("number"), req.AgencyNumber, u.Username, req.Reason); err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	v, err := svc.Verify(c.UserContext(), c.Params("number"))
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(v)
 }
@@ -179,7 +153,7 @@ func (s *server) reviewCertificates(c *fiber.Ctx) error {
 	}
 	rv, err := svc.Review(c.UserContext(), c.Params("cid"))
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(rv.Masked())
 }
@@ -192,12 +166,12 @@ func (s *server) overrideCertificate(c *fiber.Ctx) error {
 	}
 	var req certificate.OverrideRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {contestant, status, award, level, reason}")
+		return request.BadRequest("body must be JSON {contestant, status, award, level, reason}")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	o, err := svc.SetOverride(c.UserContext(), c.Params("cid"), req, u.Username)
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(o)
 }
@@ -213,9 +187,9 @@ func (s *server) clearCertificateOverride(c *fiber.Ctx) error {
 	if req.Reason == "" {
 		req.Reason = c.Query("reason")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	if err := svc.ClearOverride(c.UserContext(), c.Params("cid"), c.Params("contestant"), u.Username, req.Reason); err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -226,23 +200,14 @@ func (s *server) importPartScores(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
+	data, err := request.Upload(c, "file", 8<<20, "send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
 	if err != nil {
-		return errBadRequest("send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
+		return err
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return errBadRequest("file: cannot be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 8<<20))
-	if err != nil {
-		return errBadRequest("file: cannot be read")
-	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	n, err := svc.ImportScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data, u.Username, c.FormValue("reason"))
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(fiber.Map{"part": c.FormValue("part"), "scores": n})
 }
@@ -255,10 +220,10 @@ func (s *server) finalizeCertificates(c *fiber.Ctx) error {
 	}
 	var req certReasonRequest
 	_ = c.BodyParser(&req)
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	rv, recs, err := svc.Finalize(c.UserContext(), c.Params("cid"), u.Username, req.Reason)
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	numbers := make([]string, len(recs))
 	for i, r := range recs {

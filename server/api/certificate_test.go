@@ -5,131 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/internal/testenv"
-	"github.com/skillarena/arena/sandbox/verdict"
-	"github.com/skillarena/arena/server/account"
-	"github.com/skillarena/arena/server/audit"
-	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/certificate"
-	"github.com/skillarena/arena/server/certificate/rules"
-	"github.com/skillarena/arena/server/clarification"
-	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/document"
-	"github.com/skillarena/arena/server/events"
-	"github.com/skillarena/arena/server/ratelimit"
-	"github.com/skillarena/arena/server/scoreboard"
-	"github.com/skillarena/arena/server/submission"
 )
-
-// certFixture is the app with certificates on, and a finished contest
-// "fin" with certificate rules in which ann beat ben.
-func certFixture(t *testing.T) *fixture {
-	t.Helper()
-	ctx := context.Background()
-	now := time.Now()
-	rdb := testenv.StartRedis(t).Client()
-	blobs, err := blob.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui, err := frontend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts, contests, board := account.NewStore(rdb), contest.NewStore(rdb), scoreboard.NewStore(rdb)
-	for _, u := range []account.User{
-		{Username: "org", Role: account.Organizer},
-		{Username: "ann", Name: "安娜", Role: account.Contestant, IDNumber: "110105199003071239", Phone: "13812345678", Category: "worker"},
-		{Username: "ben", Name: "本杰明", Role: account.Contestant, IDNumber: "440304200002294568", Category: "student"},
-	} {
-		if err := accounts.Put(ctx, u, testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
-	auditLog := audit.New(rdb)
-	admin := &contest.Admin{Contests: contests, Board: board, Audit: auditLog}
-	ct := &contest.Contest{ID: "fin", Title: challenges.Text{Zh: "数据竞赛", En: "Data contest"}, Start: now.Add(-3 * time.Hour), End: now.Add(-time.Hour),
-		Tier: "city", Challenges: []contest.Challenge{{Slug: "hello", Title: challenges.Text{En: "Hello"}, Kind: "program", Points: 100,
-			Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}},
-		Certificates: &rules.Rules{Occupation: "大数据工程技术人员", OccupationCode: "2-02-38-03", Issuer: "组委会",
-			Levels: []rules.Promotion{{Level: rules.Level3, Placing: rules.Placing{TopN: 1}}}}}
-	if err := admin.Save(ctx, ct, "org", "contest.create", "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := admin.Enroll(ctx, "fin", scoreboard.Contestant{ID: "ann", Name: "安娜"}, scoreboard.Contestant{ID: "ben", Name: "本杰明"}); err != nil {
-		t.Fatal(err)
-	}
-	subs := submission.NewStore(rdb)
-	_ = subs.EnsureGroup(ctx)
-	for i, s := range []struct {
-		user  string
-		score float64
-	}{{"ann", 100}, {"ben", 60}} {
-		sub, err := subs.Submit(ctx, submission.New{Contest: "fin", Challenge: "hello", Contestant: s.user, Language: "python3",
-			Blob: strings.Repeat("b", 64), MaxScore: 100, Elapsed: int64(100 + i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		job, err := subs.Take(ctx, "w", time.Minute, 100*time.Millisecond)
-		if err != nil || job == nil {
-			t.Fatalf("take: %v", err)
-		}
-		if _, err := subs.Apply(ctx, job, sub, verdict.Result{Outcome: verdict.Scored, Score: s.score, MaxScore: 100}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f := &fixture{tokens: map[string]string{}, subs: subs, rdb: rdb}
-	f.app = New(Deps{
-		Accounts: accounts, Contests: contests, Submissions: subs, Board: board, Admin: admin, Audit: auditLog,
-		Certificates: certificate.New(certificate.Config{Redis: rdb, Contests: contests, Board: board, Accounts: accounts,
-			Audit: auditLog, KeyDir: t.TempDir()}),
-		Clarifications: clarification.NewStore(rdb), Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()),
-		Blobs: blobs, UI: ui, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Limits: Limits{MaxSubmissionBytes: 1000, SessionTTL: time.Hour, Submit: ratelimit.New(rdb, "submit", 3, time.Minute),
-			Login: ratelimit.New(rdb, "login", 50, time.Minute), LoginAddr: ratelimit.New(rdb, "login-addr", 50, time.Minute)},
-	})
-	for _, u := range []string{"org", "ann", "ben"} {
-		f.login(t, u)
-	}
-	return f
-}
-
-// call makes a request and returns the status and body.
-func (f *fixture) call(t *testing.T, method, path, user, body string, header ...string) (int, []byte, http.Header) {
-	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	if tok, ok := f.tokens[user]; ok {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := f.app.Test(req, 20000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, resp.Header
-}
 
 func TestIntegrationCertificateRoutes(t *testing.T) {
 	f := certFixture(t)
 	expect := func(method, path, user, body string, status int, contains ...string) []byte {
 		t.Helper()
-		st, b, _ := f.call(t, method, path, user, body)
+		st, b, _ := f.Call(t, method, path, user, body)
 		if st != status {
 			t.Fatalf("%s %s as %q: %d %s, want %d", method, path, user, st, b, status)
 		}
@@ -161,11 +51,11 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	// Anyone may verify; the holder is masked.
 	expect("GET", "/api/certificates/"+annNo, "", "", 200, `"status":"valid"`, `"signature_valid":true`, `"name":"安*"`, `"id_number":"110105********1239"`, `"level_name":"三级/高级工"`)
 	expect("GET", "/api/certificates/nope", "", "", 404, "not_found")
-	st, page, _ := f.call(t, "GET", "/verify/"+annNo, "", "", "Accept", "text/html")
+	st, page, _ := f.Call(t, "GET", "/verify/"+annNo, "", "", "Accept", "text/html")
 	if st != 200 || !strings.Contains(string(page), "证书有效") || !strings.Contains(string(page), "安*") || strings.Contains(string(page), "110105199003071239") {
 		t.Fatalf("verify page: %d %s", st, page)
 	}
-	st, page, _ = f.call(t, "GET", "/verify/nope?lang=en", "", "", "Accept", "text/html")
+	st, page, _ = f.Call(t, "GET", "/verify/nope?lang=en", "", "", "Accept", "text/html")
 	if st != 404 || !strings.Contains(string(page), "No certificate has this number") {
 		t.Fatalf("verify page of an unknown number: %d %s", st, page)
 	}
@@ -189,7 +79,7 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	}
 
 	// Exports.
-	st, csvBody, hdr := f.call(t, "GET", "/api/contests/fin/winners", "org", "")
+	st, csvBody, hdr := f.Call(t, "GET", "/api/contests/fin/winners", "org", "")
 	if st != 200 || !bytes.HasPrefix(csvBody, []byte("\xef\xbb\xbf名次,姓名")) || !strings.Contains(hdr.Get("Content-Disposition"), "winners-fin.csv") ||
 		!bytes.Contains(csvBody, []byte("110105199003071239")) || !bytes.Contains(csvBody, []byte("13812345678")) {
 		t.Fatalf("CSV export: %d %s", st, csvBody)
@@ -197,7 +87,7 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	expect("GET", "/api/contests/fin/winners", "ann", "", 403)
 	expect("GET", "/api/contests/fin/winners?format=doc", "org", "", 400, "format")
 	expect("GET", "/api/contests/fin/winners?format=json&lang=en", "org", "", 200, `"final":true`, `"number":"`+annNo+`"`)
-	st, x, hdr := f.call(t, "GET", "/api/contests/fin/winners?format=xlsx", "org", "")
+	st, x, hdr := f.Call(t, "GET", "/api/contests/fin/winners?format=xlsx", "org", "")
 	if st != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("XLSX export: %d", st)
 	}
@@ -214,11 +104,11 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 		if _, err := document.FindFont(context.Background(), ""); err != nil {
 			testenv.Missing(t, "a Chinese TrueType font: %v", err)
 		}
-		st, pdf, hdr := f.call(t, "GET", "/api/contests/fin/winners?format=pdf", "org", "")
+		st, pdf, hdr := f.Call(t, "GET", "/api/contests/fin/winners?format=pdf", "org", "")
 		if st != 200 || !bytes.HasPrefix(pdf, []byte("%PDF-")) || hdr.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("PDF export: %d %.200s", st, pdf)
 		}
-		st, pdf, _ = f.call(t, "GET", "/api/certificates/"+benNo+"/pdf", "ben", "")
+		st, pdf, _ = f.Call(t, "GET", "/api/certificates/"+benNo+"/pdf", "ben", "")
 		if st != 200 || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 			t.Fatalf("holder's PDF: %d %.200s", st, pdf)
 		}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
 
 type challengeView struct {
@@ -22,9 +23,9 @@ func (s *server) listChallenges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	if !isJury(u) && ct.StateAt(s.Now()) == contest.NotStarted {
-		return errForbidden("the contest has not started yet")
+	u, _ := request.User(c)
+	if !request.IsJury(u) && ct.StateAt(s.Now()) == contest.NotStarted {
+		return request.Forbidden("the contest has not started yet")
 	}
 	out := make([]challengeView, len(ct.Challenges))
 	for i, ch := range ct.Challenges {

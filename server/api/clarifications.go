@@ -1,23 +1,11 @@
 package api
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/skillarena/arena/server/account"
-	"github.com/skillarena/arena/server/clarification"
+	"github.com/skillarena/arena/server/request"
 )
-
-func clarError(err error) error {
-	switch {
-	case errors.Is(err, clarification.ErrNotFound):
-		return errNotFound("no such clarification")
-	case errors.Is(err, clarification.ErrEmpty), errors.Is(err, clarification.ErrTooLong):
-		return errBadRequest(err.Error())
-	}
-	return errInternal(err)
-}
 
 type askRequest struct {
 	Challenge string `json:"challenge"`
@@ -32,26 +20,12 @@ func (s *server) askClarification(c *fiber.Ctx) error {
 	}
 	var req askRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {challenge, question}")
+		return request.BadRequest("body must be JSON {challenge, question}")
 	}
-	if req.Challenge != "" {
-		if _, ok := ct.Challenge(req.Challenge); !ok {
-			return errBadRequest("challenge: " + req.Challenge + " is not in this contest")
-		}
-	}
-	u, _ := currentUser(c)
-	if u.Role == account.Contestant {
-		member, err := s.Contests.IsMember(c.UserContext(), ct.ID, u.Username)
-		if err != nil {
-			return errInternal(err)
-		}
-		if !member {
-			return errForbidden("you are not a contestant of " + ct.ID)
-		}
-	}
-	cl, err := s.Clarifications.Ask(c.UserContext(), ct.ID, u.Username, req.Challenge, req.Question)
+	u, _ := request.User(c)
+	cl, err := s.Clarifications.AskIn(c.UserContext(), ct, s.Contests, u, req.Challenge, req.Question)
 	if err != nil {
-		return clarError(err)
+		return request.Fail(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(cl)
 }
@@ -64,16 +38,16 @@ type answerRequest struct {
 func (s *server) answerClarification(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return errNotFound("no such clarification")
+		return request.NotFound("no such clarification")
 	}
 	var req answerRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {answer, to_all}")
+		return request.BadRequest("body must be JSON {answer, to_all}")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	cl, err := s.Clarifications.Answer(c.UserContext(), c.Params("cid"), id, u.Username, req.Answer, req.ToAll)
 	if err != nil {
-		return clarError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(cl)
 }
@@ -90,12 +64,12 @@ func (s *server) announce(c *fiber.Ctx) error {
 	}
 	var req announceRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {challenge, text}")
+		return request.BadRequest("body must be JSON {challenge, text}")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	cl, err := s.Clarifications.Announce(c.UserContext(), ct.ID, u.Username, req.Challenge, req.Text)
 	if err != nil {
-		return clarError(err)
+		return request.Fail(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(cl)
 }
@@ -105,10 +79,10 @@ func (s *server) listClarifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	list, err := s.Clarifications.List(c.UserContext(), ct.ID, u.Username, isJury(u))
+	u, _ := request.User(c)
+	list, err := s.Clarifications.List(c.UserContext(), ct.ID, u.Username, request.IsJury(u))
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	return c.JSON(list)
 }

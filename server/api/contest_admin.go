@@ -1,34 +1,13 @@
 package api
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
+	"math"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
-
-// adminError maps contest administration errors to API errors.
-func adminError(err error) error {
-	var inv *contest.InvalidError
-	var ae *apiError
-	switch {
-	case errors.Is(err, contest.ErrNotFound):
-		return errNotFound("no such contest")
-	case errors.Is(err, contest.ErrNotEnded):
-		return errConflict(err.Error())
-	case errors.As(err, &inv):
-		return errBadRequest(inv.Error())
-	case errors.As(err, &ae):
-		return ae
-	}
-	return errInternal(err)
-}
 
 type timesRequest struct {
 	contest.Times
@@ -39,15 +18,15 @@ type timesRequest struct {
 func (s *server) setContestTimes(c *fiber.Ctx) error {
 	var req timesRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {start, end, freeze, clear_freeze, reason} with RFC 3339 times")
+		return request.BadRequest("body must be JSON {start, end, freeze, clear_freeze, reason} with RFC 3339 times")
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		return errBadRequest("reason: say why the times change (it goes into the audit log)")
+		return request.BadRequest("reason: say why the times change (it goes into the audit log)")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	ct, err := s.Admin.SetTimes(c.UserContext(), c.Params("cid"), req.Times, u.Username, req.Reason)
 	if err != nil {
-		return adminError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(s.viewContest(ct))
 }
@@ -59,10 +38,10 @@ type reasonRequest struct {
 func (s *server) unfreezeContest(c *fiber.Ctx) error {
 	var req reasonRequest
 	_ = c.BodyParser(&req)
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	ct, err := s.Admin.Unfreeze(c.UserContext(), c.Params("cid"), u.Username, req.Reason)
 	if err != nil {
-		return adminError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(s.viewContest(ct))
 }
@@ -75,10 +54,10 @@ type revealResponse struct {
 
 // revealNext reveals one frozen result on the public board.
 func (s *server) revealNext(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	r, err := s.Admin.RevealNext(c.UserContext(), c.Params("cid"), u.Username)
 	if err != nil {
-		return adminError(err)
+		return request.Fail(err)
 	}
 	if r == nil {
 		return c.JSON(revealResponse{Done: true})
@@ -93,7 +72,7 @@ func (s *server) contestAudit(c *fiber.Ctx) error {
 	}
 	entries, err := s.Audit.List(c.UserContext(), ct.ID, 1000)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	return c.JSON(entries)
 }
@@ -101,69 +80,24 @@ func (s *server) contestAudit(c *fiber.Ctx) error {
 // uploadPackage takes a challenge package as a .tar.gz, checks it whole, and
 // stores it; contest.yaml then names it as "sha256:HASH".
 func (s *server) uploadPackage(c *fiber.Ctx) error {
-	fh, err := c.FormFile("package")
-	if err != nil {
-		return errBadRequest("send the package as a multipart file field \"package\" (.tar.gz)")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return errBadRequest("package: cannot be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return errBadRequest("package: cannot be read")
-	}
-	ch, err := s.packageChallenge(c.UserContext(), data)
+	data, err := request.Upload(c, "package", math.MaxInt64, "send the package as a multipart file field \"package\" (.tar.gz)")
 	if err != nil {
 		return err
 	}
+	ch, err := (contest.Uploads{Blobs: s.Blobs}).Check(c.UserContext(), data)
+	if err != nil {
+		return request.Fail(err)
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"package": "sha256:" + ch.Package, "slug": ch.Slug, "title": ch.Title, "kind": ch.Kind})
-}
-
-// packageChallenge validates an uploaded package archive in a scratch
-// directory and stores it.
-func (s *server) packageChallenge(ctx context.Context, data []byte) (contest.Challenge, error) {
-	dir, cleanup, err := scratchDir()
-	if err != nil {
-		return contest.Challenge{}, errInternal(err)
-	}
-	defer cleanup()
-	if err := challenges.Unpack(data, dir); err != nil {
-		return contest.Challenge{}, errBadRequest("package: " + err.Error())
-	}
-	ch, err := contest.FromPackage(ctx, s.Blobs, osDirFS(dir))
-	if err != nil {
-		return contest.Challenge{}, errBadRequest("package: " + err.Error())
-	}
-	return ch, nil
 }
 
 // loadContest creates or updates a contest from contest.yaml (the request
 // body); packages are named by the hashes uploadPackage returned.
 func (s *server) loadContest(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	resolve := func(ctx context.Context, ref string) (contest.Challenge, error) {
-		hash, ok := strings.CutPrefix(ref, "sha256:")
-		if !ok {
-			return contest.Challenge{}, fmt.Errorf("%q: upload the package to /api/packages and name it sha256:HASH", ref)
-		}
-		data, err := s.Blobs.Get(ctx, hash)
-		if errors.Is(err, blob.ErrNotFound) {
-			return contest.Challenge{}, fmt.Errorf("%q: no such uploaded package", ref)
-		}
-		if err != nil {
-			return contest.Challenge{}, err
-		}
-		ch, err := s.packageChallenge(ctx, data)
-		if err != nil {
-			return contest.Challenge{}, fmt.Errorf("%q: %w", ref, err)
-		}
-		return ch, nil
-	}
-	ct, err := s.Admin.Load(c.UserContext(), c.Body(), resolve, contest.AccountLookup(s.Accounts), u.Username)
+	u, _ := request.User(c)
+	ct, err := s.Admin.Load(c.UserContext(), c.Body(), contest.Uploads{Blobs: s.Blobs}.Resolve, contest.AccountLookup(s.Accounts), u.Username)
 	if err != nil {
-		return adminError(err)
+		return request.Fail(err)
 	}
 	return c.JSON(s.viewContest(ct))
 }

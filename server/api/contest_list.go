@@ -1,12 +1,12 @@
 package api
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 )
 
 // contestView is a contest as the API shows it.
@@ -41,7 +41,7 @@ func (s *server) viewContest(c *contest.Contest) contestView {
 func (s *server) listContests(c *fiber.Ctx) error {
 	cs, err := s.Contests.List(c.UserContext())
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	out := make([]contestView, len(cs))
 	for i, ct := range cs {
@@ -60,12 +60,5 @@ func (s *server) getContest(c *fiber.Ctx) error {
 
 // contest loads the contest named by the :cid parameter.
 func (s *server) contest(c *fiber.Ctx) (*contest.Contest, error) {
-	ct, err := s.Contests.Get(c.UserContext(), c.Params("cid"))
-	if errors.Is(err, contest.ErrNotFound) {
-		return nil, errNotFound("no contest " + c.Params("cid"))
-	}
-	if err != nil {
-		return nil, errInternal(err)
-	}
-	return ct, nil
+	return request.Contest(c, s.Contests)
 }

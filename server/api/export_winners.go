@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/request"
 )
 
 // exportWinners is the organizers' winner list for the evaluation agency,
@@ -19,22 +20,22 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 	cid := c.Params("cid")
 	format, lng := c.Query("format", "csv"), c.Query("lang", "zh")
 	if format != "csv" && format != "xlsx" && format != "json" && format != "pdf" {
-		return errBadRequest("format: use csv, xlsx, json or pdf")
+		return request.BadRequest("format: use csv, xlsx, json or pdf")
 	}
 	if lng != "zh" && lng != "en" {
-		return errBadRequest("lang: use zh or en")
+		return request.BadRequest("lang: use zh or en")
 	}
 	ctx := c.UserContext()
-	who, _ := currentUser(c)
+	who, _ := request.User(c)
 	if format == "pdf" {
 		if done, err := svc.Finalized(ctx, cid); err != nil {
-			return certError(err)
+			return request.Fail(err)
 		} else if !done {
-			return certError(certificate.ErrNotFinalized)
+			return request.Fail(certificate.ErrNotFinalized)
 		}
 		recs, err := svc.Records(ctx, cid)
 		if err != nil {
-			return certError(err)
+			return request.Fail(err)
 		}
 		var live []certificate.Record
 		for _, r := range recs {
@@ -47,7 +48,7 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 	}
 	list, err := svc.Winners(ctx, cid, c.QueryBool("all"))
 	if err != nil {
-		return certError(err)
+		return request.Fail(err)
 	}
 	s.Log.Info("winner list exported", "by", who.Username, "contest", cid, "rows", len(list.Winners), "format", format)
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -58,12 +59,12 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	if format == "xlsx" {
 		if err := list.WriteXLSX(&buf, lng); err != nil {
-			return errInternal(err)
+			return request.Internal(err)
 		}
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	} else {
 		if err := list.WriteCSV(&buf, lng); err != nil {
-			return errInternal(err)
+			return request.Internal(err)
 		}
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	}

@@ -14,61 +14,10 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/arenatest"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/submission"
 )
-
-func (f *fixture) jsonReq(t *testing.T, method, path, user, body string, out any) int {
-	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	resp := f.request(t, method, path, user, "application/json", r)
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
-		}
-	}
-	if resp.StatusCode >= 400 && !strings.Contains(string(b), `"error"`) {
-		t.Fatalf("%s %s: %d without an error body: %s", method, path, resp.StatusCode, b)
-	}
-	return resp.StatusCode
-}
-
-func (f *fixture) submit(t *testing.T, user, code string) string {
-	t.Helper()
-	body, ctype := multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, code)
-	resp := f.request(t, "POST", "/api/contests/run/submissions", user, ctype, body)
-	var out createdSubmission
-	if resp.StatusCode != 202 || json.NewDecoder(resp.Body).Decode(&out) != nil {
-		t.Fatalf("submit as %s: %s", user, resp.Status)
-	}
-	return out.ID
-}
-
-// grade plays the judge worker: it takes the next job and stores res.
-func (f *fixture) grade(t *testing.T, res verdict.Result) *submission.Job {
-	t.Helper()
-	ctx := context.Background()
-	_ = f.subs.EnsureGroup(ctx)
-	job, err := f.subs.Take(ctx, "test-worker", time.Minute, 100*time.Millisecond)
-	if err != nil || job == nil {
-		t.Fatalf("take: %v %v", job, err)
-	}
-	if job.Rejudge != "" {
-		if err := f.subs.StoreRejudge(ctx, job, res); err != nil {
-			t.Fatal(err)
-		}
-		return job
-	}
-	sub, _ := f.subs.Get(ctx, job.SID)
-	if _, err := f.subs.Apply(ctx, job, sub, res); err != nil {
-		t.Fatal(err)
-	}
-	return job
-}
 
 func (f *fixture) annTotal(t *testing.T) float64 {
 	t.Helper()
@@ -78,7 +27,7 @@ func (f *fixture) annTotal(t *testing.T) float64 {
 			Total      float64
 		}
 	}
-	f.jsonReq(t, "GET", "/api/contests/run/scoreboard", "jury", "", &b)
+	f.JSON(t, "GET", "/api/contests/run/scoreboard", "jury", "", &b)
 	for _, r := range b.Rows {
 		if r.Contestant.ID == "ann" {
 			return r.Total
@@ -90,11 +39,11 @@ func (f *fixture) annTotal(t *testing.T) float64 {
 
 func TestIntegrationJudgingControl(t *testing.T) {
 	f := newFixture(t, time.Now())
-	sid := f.submit(t, "ann", "print('hello')")
-	f.submit(t, "ben", "print('ben')")
+	sid := f.Submit(t, "ann", "print('hello')")
+	f.Submit(t, "ben", "print('ben')")
 	accepted := verdict.Result{Outcome: verdict.Accepted, Score: 100, MaxScore: 100}
-	f.grade(t, accepted)
-	f.grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
+	f.Grade(t, accepted)
+	f.Grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
 	if got := f.annTotal(t); got != 100 {
 		t.Fatalf("ann's total = %v before the override", got)
 	}
@@ -110,12 +59,12 @@ func TestIntegrationJudgingControl(t *testing.T) {
 		{"jury", `{"outcome":"scored","score":101,"reason":"x"}`, 400},
 		{"jury", `{"outcome":"wrong_answer","reason":"identical to another contestant's code"}`, 200},
 	} {
-		if st := f.jsonReq(t, "POST", "/api/submissions/"+sid+"/override", tc.user, tc.body, nil); st != tc.status {
+		if st := f.JSON(t, "POST", "/api/submissions/"+sid+"/override", tc.user, tc.body, nil); st != tc.status {
 			t.Fatalf("override as %s with %s: %d, want %d", tc.user, tc.body, st, tc.status)
 		}
 	}
 	var sub submission.Submission
-	f.jsonReq(t, "GET", "/api/submissions/"+sid, "ann", "", &sub)
+	f.JSON(t, "GET", "/api/submissions/"+sid, "ann", "", &sub)
 	if sub.Outcome != "wrong_answer" || sub.Score != 0 || sub.Override == "" {
 		t.Fatalf("after the override: %+v", sub)
 	}
@@ -125,36 +74,36 @@ func TestIntegrationJudgingControl(t *testing.T) {
 
 	// Rejudge the challenge: a preview first, then apply.
 	var b submission.Batch
-	if st := f.jsonReq(t, "POST", "/api/contests/run/rejudges", "jury", `{"challenge":"hello","reason":"new tests"}`, &b); st != 202 {
+	if st := f.JSON(t, "POST", "/api/contests/run/rejudges", "jury", `{"challenge":"hello","reason":"new tests"}`, &b); st != 202 {
 		t.Fatalf("start rejudge: %d", st)
 	}
 	if b.State != submission.BatchRunning || len(b.Entries) != 2 {
 		t.Fatalf("batch = %+v", b)
 	}
-	f.grade(t, accepted)
-	f.grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
-	f.jsonReq(t, "GET", "/api/contests/run/rejudges/"+b.ID, "jury", "", &b)
+	f.Grade(t, accepted)
+	f.Grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
+	f.JSON(t, "GET", "/api/contests/run/rejudges/"+b.ID, "jury", "", &b)
 	if b.State != submission.BatchReady || !b.Entries[0].Changed || b.Entries[1].Changed {
 		t.Fatalf("preview = %+v", b)
 	}
 	if got := f.annTotal(t); got != 0 {
 		t.Fatalf("a preview changed the board: ann has %v", got)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/rejudges/"+b.ID+"/apply", "jury", "", &b); st != 200 {
+	if st := f.JSON(t, "POST", "/api/contests/run/rejudges/"+b.ID+"/apply", "jury", "", &b); st != 200 {
 		t.Fatalf("apply: %d", st)
 	}
 	if got := f.annTotal(t); got != 100 {
 		t.Fatalf("ann's total = %v after the rejudge, want 100", got)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/rejudges/"+b.ID+"/cancel", "jury", "", nil); st != 409 {
+	if st := f.JSON(t, "POST", "/api/contests/run/rejudges/"+b.ID+"/cancel", "jury", "", nil); st != 409 {
 		t.Fatalf("cancel after apply: %d, want 409", st)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/rejudges", "jury", `{"reason":"x"}`, nil); st != 400 {
+	if st := f.JSON(t, "POST", "/api/contests/run/rejudges", "jury", `{"reason":"x"}`, nil); st != 400 {
 		t.Fatalf("rejudge of nothing: %d", st)
 	}
 
 	var audit []struct{ Action, Who, Reason string }
-	f.jsonReq(t, "GET", "/api/contests/run/audit", "org", "", &audit)
+	f.JSON(t, "GET", "/api/contests/run/audit", "org", "", &audit)
 	actions := map[string]bool{}
 	for _, e := range audit {
 		actions[e.Action] = true
@@ -166,20 +115,20 @@ func TestIntegrationJudgingControl(t *testing.T) {
 	}
 
 	// Sources and lists: contestants see only their own.
-	resp := f.request(t, "GET", "/api/submissions/"+sid+"/source", "ann", "", nil)
+	resp := f.Request(t, "GET", "/api/submissions/"+sid+"/source", "ann", "", nil)
 	src, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 || string(src) != "print('hello')" {
 		t.Fatalf("ann's source: %d %q", resp.StatusCode, src)
 	}
-	if resp := f.request(t, "GET", "/api/submissions/"+sid+"/source", "ben", "", nil); resp.StatusCode != 404 {
+	if resp := f.Request(t, "GET", "/api/submissions/"+sid+"/source", "ben", "", nil); resp.StatusCode != 404 {
 		t.Fatalf("ben reading ann's source: %d", resp.StatusCode)
 	}
 	var list []submission.Submission
-	f.jsonReq(t, "GET", "/api/contests/run/submissions", "ann", "", &list)
+	f.JSON(t, "GET", "/api/contests/run/submissions", "ann", "", &list)
 	if len(list) != 1 || list[0].Contestant != "ann" {
 		t.Fatalf("ann's list = %+v", list)
 	}
-	f.jsonReq(t, "GET", "/api/contests/run/submissions?contestant=ben", "jury", "", &list)
+	f.JSON(t, "GET", "/api/contests/run/submissions?contestant=ben", "jury", "", &list)
 	if len(list) != 1 || list[0].Contestant != "ben" {
 		t.Fatalf("jury's list for ben = %+v", list)
 	}
@@ -187,7 +136,7 @@ func TestIntegrationJudgingControl(t *testing.T) {
 		Jobs    []submission.QueueEntry
 		Workers []submission.Worker
 	}
-	if st := f.jsonReq(t, "GET", "/api/queue", "jury", "", &q); st != 200 || len(q.Jobs) != 0 {
+	if st := f.JSON(t, "GET", "/api/queue", "jury", "", &q); st != 200 || len(q.Jobs) != 0 {
 		t.Fatalf("queue: %d %+v", st, q)
 	}
 	if len(q.Workers) != 1 || q.Workers[0].Name != "test-worker" || q.Workers[0].Busy {
@@ -198,37 +147,37 @@ func TestIntegrationJudgingControl(t *testing.T) {
 func TestIntegrationContestAdmin(t *testing.T) {
 	f := newFixture(t, time.Now())
 	end := time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339)
-	if st := f.jsonReq(t, "PATCH", "/api/contests/run/times", "jury", `{"end":"`+end+`","reason":"x"}`, nil); st != 403 {
+	if st := f.JSON(t, "PATCH", "/api/contests/run/times", "jury", `{"end":"`+end+`","reason":"x"}`, nil); st != 403 {
 		t.Fatalf("judge changing times: %d", st)
 	}
-	if st := f.jsonReq(t, "PATCH", "/api/contests/run/times", "org", `{"end":"`+end+`"}`, nil); st != 400 {
+	if st := f.JSON(t, "PATCH", "/api/contests/run/times", "org", `{"end":"`+end+`"}`, nil); st != 400 {
 		t.Fatalf("no reason: %d", st)
 	}
-	if st := f.jsonReq(t, "PATCH", "/api/contests/run/times", "org", `{"end":"2000-01-01T00:00:00Z","reason":"x"}`, nil); st != 400 {
+	if st := f.JSON(t, "PATCH", "/api/contests/run/times", "org", `{"end":"2000-01-01T00:00:00Z","reason":"x"}`, nil); st != 400 {
 		t.Fatalf("end before start: %d", st)
 	}
 	var cv contestView
-	if st := f.jsonReq(t, "PATCH", "/api/contests/run/times", "org", `{"end":"`+end+`","reason":"power cut in hall B"}`, &cv); st != 200 || cv.End.Format(time.RFC3339) != end {
+	if st := f.JSON(t, "PATCH", "/api/contests/run/times", "org", `{"end":"`+end+`","reason":"power cut in hall B"}`, &cv); st != 200 || cv.End.Format(time.RFC3339) != end {
 		t.Fatalf("extend: %d %+v", st, cv)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/unfreeze", "org", "", nil); st != 409 {
+	if st := f.JSON(t, "POST", "/api/contests/run/unfreeze", "org", "", nil); st != 409 {
 		t.Fatalf("unfreeze while running: %d", st)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/old/unfreeze", "org", `{"reason":"ceremony"}`, nil); st != 200 {
+	if st := f.JSON(t, "POST", "/api/contests/old/unfreeze", "org", `{"reason":"ceremony"}`, nil); st != 200 {
 		t.Fatalf("unfreeze after the end: %d", st)
 	}
 	var rv revealResponse
-	if st := f.jsonReq(t, "POST", "/api/contests/old/reveal", "org", "", &rv); st != 200 || !rv.Done {
+	if st := f.JSON(t, "POST", "/api/contests/old/reveal", "org", "", &rv); st != 200 || !rv.Done {
 		t.Fatalf("reveal with nothing frozen: %d %+v", st, rv)
 	}
-	if st := f.jsonReq(t, "GET", "/api/contests/run/audit", "jury", "", nil); st != 403 {
+	if st := f.JSON(t, "GET", "/api/contests/run/audit", "jury", "", nil); st != 403 {
 		t.Fatalf("judge reading the audit log: %d", st)
 	}
 	var audit []struct {
 		Action, Who, Reason string
 		Details             map[string]any
 	}
-	f.jsonReq(t, "GET", "/api/contests/run/audit", "org", "", &audit)
+	f.JSON(t, "GET", "/api/contests/run/audit", "org", "", &audit)
 	if len(audit) == 0 || audit[0].Action != "contest.times" || audit[0].Who != "org" || audit[0].Reason != "power cut in hall B" || audit[0].Details["end"] == nil {
 		t.Fatalf("audit = %+v", audit)
 	}
@@ -239,24 +188,24 @@ func TestIntegrationContestAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, ctype := multipartFile("package", "hello.tar.gz", archive)
-	resp := f.request(t, "POST", "/api/packages", "org", ctype, body)
+	body, ctype := multipartRaw("package", "hello.tar.gz", archive)
+	resp := f.Request(t, "POST", "/api/packages", "org", ctype, body)
 	var up struct{ Package, Slug string }
 	if resp.StatusCode != 201 || json.NewDecoder(resp.Body).Decode(&up) != nil || !strings.HasPrefix(up.Package, "sha256:") {
 		t.Fatalf("upload: %s %+v", resp.Status, up)
 	}
-	body, ctype = multipartFile("package", "junk.tar.gz", []byte("not a package"))
-	if resp := f.request(t, "POST", "/api/packages", "org", ctype, body); resp.StatusCode != 400 {
+	body, ctype = multipartRaw("package", "junk.tar.gz", []byte("not a package"))
+	if resp := f.Request(t, "POST", "/api/packages", "org", ctype, body); resp.StatusCode != 400 {
 		t.Fatalf("junk package: %s", resp.Status)
 	}
 	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	yaml := "id: city\ntitle: {zh: 市赛}\nstart: " + start + "\nend: " + end + "\nscoring: icpc\nchallenges:\n  - package: " + up.Package + "\n    points: 50\ncontestants: [ann]\n"
-	if st := f.jsonReq(t, "PUT", "/api/contests", "org", yaml, &cv); st != 200 || cv.ID != "city" || cv.Scoring != "icpc" {
+	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml, &cv); st != 200 || cv.ID != "city" || cv.Scoring != "icpc" {
 		t.Fatalf("load: %d %+v", st, cv)
 	}
 	// ann is registered by the file: she may submit to city.
-	body, ctype = multipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
-	if resp := f.request(t, "POST", "/api/contests/city/submissions", "ann", ctype, body); resp.StatusCode != 202 {
+	body, ctype = arenatest.MultipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
+	if resp := f.Request(t, "POST", "/api/contests/city/submissions", "ann", ctype, body); resp.StatusCode != 202 {
 		t.Fatalf("ann submitting to the loaded contest: %s", resp.Status)
 	}
 	for _, bad := range []struct{ yaml, want string }{
@@ -265,19 +214,15 @@ func TestIntegrationContestAdmin(t *testing.T) {
 		{strings.Replace(yaml, up.Package, "sha256:"+strings.Repeat("0", 64), 1), "challenges[0].package"},
 		{strings.Replace(yaml, "[ann]", "[org]", 1), "not a contestant"},
 	} {
-		resp := f.request(t, "PUT", "/api/contests", "org", "application/yaml", strings.NewReader(bad.yaml))
+		resp := f.Request(t, "PUT", "/api/contests", "org", "application/yaml", strings.NewReader(bad.yaml))
 		b, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 400 || !strings.Contains(string(b), bad.want) {
 			t.Errorf("bad contest.yaml: %d %s, want 400 naming %s", resp.StatusCode, b, bad.want)
 		}
 	}
-	if st := f.jsonReq(t, "PUT", "/api/contests", "jury", yaml, nil); st != 403 {
+	if st := f.JSON(t, "PUT", "/api/contests", "jury", yaml, nil); st != 403 {
 		t.Fatalf("judge loading a contest: %d", st)
 	}
-}
-
-func multipartFile(field, name string, data []byte) (io.Reader, string) {
-	return multipartRaw(field, name, data)
 }
 
 func TestIntegrationClarifications(t *testing.T) {
@@ -290,38 +235,38 @@ func TestIntegrationClarifications(t *testing.T) {
 		Public   bool
 	}
 	var c clar
-	if st := f.jsonReq(t, "POST", "/api/contests/run/clarifications", "ann", `{"challenge":"hello","question":"May the name contain spaces?"}`, &c); st != 201 {
+	if st := f.JSON(t, "POST", "/api/contests/run/clarifications", "ann", `{"challenge":"hello","question":"May the name contain spaces?"}`, &c); st != 201 {
 		t.Fatalf("ask: %d", st)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/clarifications", "ann", `{"question":"   "}`, nil); st != 400 {
+	if st := f.JSON(t, "POST", "/api/contests/run/clarifications", "ann", `{"question":"   "}`, nil); st != 400 {
 		t.Fatalf("empty question: %d", st)
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/clarifications", "jury", `{"question":"x"}`, nil); st != 403 {
+	if st := f.JSON(t, "POST", "/api/contests/run/clarifications", "jury", `{"question":"x"}`, nil); st != 403 {
 		t.Fatalf("judge asking: %d", st)
 	}
 	count := func(user string) int {
 		var l []clar
-		f.jsonReq(t, "GET", "/api/contests/run/clarifications", user, "", &l)
+		f.JSON(t, "GET", "/api/contests/run/clarifications", user, "", &l)
 		return len(l)
 	}
 	if count("ann") != 1 || count("ben") != 0 || count("jury") != 1 {
 		t.Fatalf("visible: ann %d ben %d jury %d", count("ann"), count("ben"), count("jury"))
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/clarifications/1/answer", "ann", `{"answer":"yes"}`, nil); st != 403 {
+	if st := f.JSON(t, "POST", "/api/contests/run/clarifications/1/answer", "ann", `{"answer":"yes"}`, nil); st != 403 {
 		t.Fatalf("contestant answering: %d", st)
 	}
-	f.jsonReq(t, "POST", "/api/contests/run/clarifications/1/answer", "jury", `{"answer":"Yes."}`, &c)
+	f.JSON(t, "POST", "/api/contests/run/clarifications/1/answer", "jury", `{"answer":"Yes."}`, &c)
 	if c.Answer != "Yes." || c.Public || count("ben") != 0 {
 		t.Fatalf("private answer: %+v, ben sees %d", c, count("ben"))
 	}
-	f.jsonReq(t, "POST", "/api/contests/run/clarifications/1/answer", "jury", `{"answer":"Yes, spaces are allowed.","to_all":true}`, &c)
+	f.JSON(t, "POST", "/api/contests/run/clarifications/1/answer", "jury", `{"answer":"Yes, spaces are allowed.","to_all":true}`, &c)
 	if !c.Public || count("ben") != 1 {
 		t.Fatalf("answer to all: %+v, ben sees %d", c, count("ben"))
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/announcements", "jury", `{"text":"The contest is extended by 10 minutes."}`, nil); st != 201 || count("ben") != 2 {
+	if st := f.JSON(t, "POST", "/api/contests/run/announcements", "jury", `{"text":"The contest is extended by 10 minutes."}`, nil); st != 201 || count("ben") != 2 {
 		t.Fatalf("announce: %d, ben sees %d", st, count("ben"))
 	}
-	if st := f.jsonReq(t, "POST", "/api/contests/run/clarifications/99/answer", "jury", `{"answer":"x"}`, nil); st != 404 {
+	if st := f.JSON(t, "POST", "/api/contests/run/clarifications/99/answer", "jury", `{"answer":"x"}`, nil); st != 404 {
 		t.Fatalf("unknown clarification: %d", st)
 	}
 }
@@ -334,12 +279,12 @@ func TestIntegrationSocketChannels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = f.app.Listener(ln) }()
-	t.Cleanup(func() { _ = f.app.Shutdown() })
+	go func() { _ = f.App.Listener(ln) }()
+	t.Cleanup(func() { _ = f.App.Shutdown() })
 	base := "ws://" + ln.Addr().String() + "/ws/contests/run/"
 	dial := func(channel, user string) (*websocket.Conn, int) {
 		h := http.Header{}
-		if tok, ok := f.tokens[user]; ok {
+		if tok, ok := f.Tokens[user]; ok {
 			h.Set("Authorization", "Bearer "+tok)
 		}
 		c, resp, err := websocket.DefaultDialer.Dial(base+channel+"?since=0-0", h)
@@ -361,10 +306,10 @@ func TestIntegrationSocketChannels(t *testing.T) {
 	if _, st := dial("nope", "ann"); st != 404 {
 		t.Fatalf("unknown channel: %d", st)
 	}
-	f.submit(t, "ben", "print(1)")
-	f.submit(t, "ann", "print(2)")
-	f.jsonReq(t, "POST", "/api/contests/run/clarifications", "ben", `{"question":"ben's secret question"}`, nil)
-	f.jsonReq(t, "POST", "/api/contests/run/announcements", "jury", `{"text":"for everyone"}`, nil)
+	f.Submit(t, "ben", "print(1)")
+	f.Submit(t, "ann", "print(2)")
+	f.JSON(t, "POST", "/api/contests/run/clarifications", "ben", `{"question":"ben's secret question"}`, nil)
+	f.JSON(t, "POST", "/api/contests/run/announcements", "jury", `{"text":"for everyone"}`, nil)
 
 	read := func(c *websocket.Conn, n int) []boardMessage {
 		var out []boardMessage
@@ -412,8 +357,8 @@ func TestIntegrationHugeUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = f.app.Listener(ln) }()
-	t.Cleanup(func() { _ = f.app.Shutdown() })
+	go func() { _ = f.App.Listener(ln) }()
+	t.Cleanup(func() { _ = f.App.Shutdown() })
 	// Announce a 3 MB body and send none of it: the server must answer from
 	// the headers alone (a client still writing would see the connection close).
 	conn, err := net.Dial("tcp", ln.Addr().String())
@@ -422,7 +367,7 @@ func TestIntegrationHugeUpload(t *testing.T) {
 	}
 	defer conn.Close()
 	_, err = fmt.Fprintf(conn, "POST /api/contests/run/submissions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n", ln.Addr(), f.tokens["ann"], 3<<20)
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n", ln.Addr(), f.Tokens["ann"], 3<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +381,7 @@ func TestIntegrationHugeUpload(t *testing.T) {
 	if resp.StatusCode != 413 || !strings.Contains(string(b), `"too_large"`) {
 		t.Fatalf("huge upload: %d %s", resp.StatusCode, b)
 	}
-	if _, err := f.subs.Get(context.Background(), "run-1"); err == nil {
+	if _, err := f.Subs.Get(context.Background(), "run-1"); err == nil {
 		t.Fatal("the refused upload was recorded")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/request"
 )
 
 // openAPI serves the route table as an OpenAPI 3 document: every route, who
@@ -55,7 +56,7 @@ func (s *server) openAPIDoc() map[string]any {
 		"components": map[string]any{
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": request.SessionCookie},
 			},
 			"schemas": map[string]any{
 				"Error": map[string]any{

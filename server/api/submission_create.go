@@ -1,18 +1,9 @@
 package api
 
 import (
-	"fmt"
-	"io"
-	"path/filepath"
-	"slices"
-	"strings"
-	"time"
-	"unicode/utf8"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/skillarena/arena/challenges"
-	"github.com/skillarena/arena/server/contest"
-	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -21,145 +12,19 @@ type createdSubmission struct {
 	Status submission.Status `json:"status"`
 }
 
-// createSubmission validates a submission, stores its file and records it
-// with its job in one atomic step: DESIGN.md's spine, step 1.
+// createSubmission takes a submission through judging.Service.Submit:
+// docs/architecture.md's spine, step 1.
 func (s *server) createSubmission(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	u, _ := currentUser(c)
 	ct, err := s.contest(c)
 	if err != nil {
 		return err
 	}
-	switch ct.StateAt(s.Now()) {
-	case contest.NotStarted:
-		return errConflict("the contest has not started yet")
-	case contest.Ended:
-		return errConflict("the contest has ended")
-	}
-	member, err := s.Contests.IsMember(ctx, ct.ID, u.Username)
+	u, _ := request.User(c)
+	sub, err := s.Judging.Submit(c.UserContext(), ct, judging.Entry{Contestant: u.Username,
+		Challenge: c.FormValue("challenge"), Language: c.FormValue("language"),
+		Source: func() ([]byte, string, error) { return request.SubmittedFile(c, s.Judging.MaxBytes) }})
 	if err != nil {
-		return errInternal(err)
-	}
-	if !member {
-		return errForbidden("you are not a contestant of " + ct.ID)
-	}
-
-	slug := strings.TrimSpace(c.FormValue("challenge"))
-	ch, ok := ct.Challenge(slug)
-	if !ok {
-		return errBadRequest(fmt.Sprintf("challenge: %q is not a challenge of this contest", slug))
-	}
-	lang := strings.TrimSpace(c.FormValue("language"))
-	if ch.Kind != challenges.KindProgram && lang == "" && len(ch.Languages) > 0 {
-		lang = ch.Languages[0] // file kinds (predictions, sql, ...) need not name one
-	}
-	if !slices.Contains(ch.Languages, lang) {
-		return errBadRequest(fmt.Sprintf("language: %q is not accepted for %s (accepted: %s)",
-			lang, slug, strings.Join(ch.Languages, ", ")))
-	}
-	data, name, err := s.submittedFile(c)
-	if err != nil {
-		return err
-	}
-
-	if err := s.checkContestLimits(c, ct, ch.Slug, u.Username); err != nil {
-		return err
-	}
-	ok, wait, err := s.Limits.Submit.Allow(ctx, ct.ID+":"+u.Username)
-	if err != nil {
-		return errInternal(err)
-	}
-	if !ok {
-		return errTooMany(fmt.Sprintf("too many submissions: try again in %d s", int(wait.Seconds())+1))
-	}
-	hash, err := s.Blobs.Put(ctx, data)
-	if err != nil {
-		return errInternal(err)
-	}
-	sub, err := s.Submissions.Submit(ctx, submission.New{
-		Contest: ct.ID, Challenge: ch.Slug, Contestant: u.Username, Language: lang,
-		FileName: name, Blob: hash, MaxScore: ch.Points,
-		Elapsed: scoreboard.Elapsed(ct.Start, s.Now()),
-	})
-	if err != nil {
-		return errInternal(err)
+		return request.Fail(err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(createdSubmission{ID: sub.ID, Status: sub.Status})
-}
-
-// checkContestLimits applies the contest's own submission rules: solved
-// challenges closed when attempts after an accept are off, a total, a
-// per-challenge daily count (days counted from the start) and a minimum
-// interval between submissions.
-func (s *server) checkContestLimits(c *fiber.Ctx, ct *contest.Contest, slug, user string) error {
-	ctx := c.UserContext()
-	l := ct.Limits
-	if !ct.AttemptsAfterAccept || l.Total > 0 || l.PerChallengePerDay > 0 {
-		day := scoreboard.Elapsed(ct.Start, s.Now()) / 86400
-		u, err := s.Submissions.Usage(ctx, ct.ID, user, ct.Slugs(), slug, day*86400, (day+1)*86400)
-		if err != nil {
-			return errInternal(err)
-		}
-		switch {
-		case !ct.AttemptsAfterAccept && u.Solved:
-			return errConflict("you have already solved " + slug + "; this contest takes no more submissions to it")
-		case l.Total > 0 && u.Total >= l.Total:
-			return errTooMany(fmt.Sprintf("you have used all %d submissions of this contest", l.Total))
-		case l.PerChallengePerDay > 0 && u.InWindow >= l.PerChallengePerDay:
-			return errTooMany(fmt.Sprintf("you have used today's %d submissions to %s", l.PerChallengePerDay, slug))
-		}
-	}
-	ok, err := s.Submissions.TakeGap(ctx, ct.ID, user, time.Duration(l.MinIntervalSeconds)*time.Second)
-	if err != nil {
-		return errInternal(err)
-	}
-	if !ok {
-		return errTooMany(fmt.Sprintf("wait %d s between submissions", l.MinIntervalSeconds))
-	}
-	return nil
-}
-
-// submittedFile returns the multipart "file" or the "code" field, checked.
-func (s *server) submittedFile(c *fiber.Ctx) ([]byte, string, error) {
-	max := s.Limits.MaxSubmissionBytes
-	fh, err := c.FormFile("file")
-	code := c.FormValue("code")
-	switch {
-	case err == nil && code != "":
-		return nil, "", errBadRequest("send either file or code, not both")
-	case err == nil:
-		if fh.Size > int64(max) {
-			return nil, "", errBadRequest(fmt.Sprintf("file: %d bytes is over the limit of %d", fh.Size, max))
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, "", errBadRequest("file: cannot be read")
-		}
-		defer f.Close()
-		data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
-		if err != nil {
-			return nil, "", errBadRequest("file: cannot be read")
-		}
-		return checkSource(data, filepath.Base(fh.Filename), max)
-	case code != "":
-		return checkSource([]byte(code), "", max)
-	default:
-		return nil, "", errBadRequest("send the solution as a multipart file field \"file\" or a text field \"code\"")
-	}
-}
-
-func checkSource(data []byte, name string, max int) ([]byte, string, error) {
-	if len(data) > max {
-		return nil, "", errBadRequest(fmt.Sprintf("submission: over the limit of %d bytes", max))
-	}
-	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, "", errBadRequest("submission: the file is empty")
-	}
-	if !utf8.Valid(data) {
-		return nil, "", errBadRequest("submission: source code must be UTF-8 text")
-	}
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	return data, name, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/request"
 )
 
 // tokenView is a token as lists show it: never the token itself.
@@ -33,24 +34,24 @@ func requestToken(c *fiber.Ctx) string {
 	if t, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
 		return strings.TrimSpace(t)
 	}
-	return c.Cookies(sessionCookie)
+	return c.Cookies(request.SessionCookie)
 }
 
 // tokenOwner is whose tokens the request is about: the caller, or for an
 // organizer the user named by ?user=.
 func (s *server) tokenOwner(c *fiber.Ctx) (string, error) {
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	other := c.Query("user")
 	if other == "" || other == u.Username {
 		return u.Username, nil
 	}
 	if u.Role != account.Organizer {
-		return "", errForbidden("only organizers may see or revoke other users' tokens")
+		return "", request.Forbidden("only organizers may see or revoke other users' tokens")
 	}
 	if _, err := s.Accounts.Get(c.UserContext(), other); errors.Is(err, account.ErrNotFound) {
-		return "", errNotFound("no user " + other)
+		return "", request.NotFound("no user " + other)
 	} else if err != nil {
-		return "", errInternal(err)
+		return "", request.Internal(err)
 	}
 	return other, nil
 }
@@ -64,7 +65,7 @@ func (s *server) listTokens(c *fiber.Ctx) error {
 	}
 	list, err := s.Accounts.Tokens(c.UserContext(), owner)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	current := ""
 	if t := requestToken(c); t != "" {
@@ -81,22 +82,22 @@ func (s *server) listTokens(c *fiber.Ctx) error {
 func (s *server) createToken(c *fiber.Ctx) error {
 	var req createTokenRequest
 	if err := c.BodyParser(&req); err != nil {
-		return errBadRequest("body must be JSON {label, days}")
+		return request.BadRequest("body must be JSON {label, days}")
 	}
 	req.Label = strings.TrimSpace(req.Label)
 	if req.Label == "" || len(req.Label) > account.MaxLabel {
-		return errBadRequest("label: name the token (1 to 100 characters), e.g. what runs with it")
+		return request.BadRequest("label: name the token (1 to 100 characters), e.g. what runs with it")
 	}
 	if req.Days == 0 {
 		req.Days = 365
 	}
 	if req.Days < 1 || req.Days > 3650 {
-		return errBadRequest("days: from 1 to 3650")
+		return request.BadRequest("days: from 1 to 3650")
 	}
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	token, info, err := s.Accounts.IssueAPIToken(c.UserContext(), u.Username, req.Label, time.Duration(req.Days)*24*time.Hour)
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(createTokenResponse{Token: token, TokenInfo: info})
@@ -111,10 +112,10 @@ func (s *server) revokeToken(c *fiber.Ctx) error {
 	}
 	err = s.Accounts.RevokeID(c.UserContext(), owner, c.Params("id"))
 	if errors.Is(err, account.ErrNoToken) {
-		return errNotFound("no token " + c.Params("id") + " of " + owner)
+		return request.NotFound("no token " + c.Params("id") + " of " + owner)
 	}
 	if err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -12,12 +12,12 @@ func TestIntegrationTokensAPI(t *testing.T) {
 	f := newFixture(t, time.Now())
 	list := func(user, query string) []tokenView {
 		t.Helper()
-		resp := f.request(t, "GET", "/api/tokens"+query, user, "", nil)
+		resp := f.Request(t, "GET", "/api/tokens"+query, user, "", nil)
 		body := readAll(t, resp)
 		if resp.StatusCode != 200 {
 			t.Fatalf("list tokens as %s: %s %s", user, resp.Status, body)
 		}
-		for _, tok := range f.tokens {
+		for _, tok := range f.Tokens {
 			if strings.Contains(body, tok) {
 				t.Fatalf("token list shows a token: %s", body)
 			}
@@ -34,7 +34,7 @@ func TestIntegrationTokensAPI(t *testing.T) {
 		if body != "" {
 			ctype = "application/json"
 		}
-		return f.request(t, method, path, user, ctype, strings.NewReader(body)).StatusCode
+		return f.Request(t, method, path, user, ctype, strings.NewReader(body)).StatusCode
 	}
 
 	// The login session of the fixture, marked as the one in use.
@@ -45,7 +45,7 @@ func TestIntegrationTokensAPI(t *testing.T) {
 	session := mine[0].ID
 
 	// A named API token for automation: shown once, then usable.
-	resp := f.request(t, "POST", "/api/tokens", "ann", "application/json", strings.NewReader(`{"label":"nightly upload","days":30}`))
+	resp := f.Request(t, "POST", "/api/tokens", "ann", "application/json", strings.NewReader(`{"label":"nightly upload","days":30}`))
 	var created createTokenResponse
 	if resp.StatusCode != 201 || json.NewDecoder(resp.Body).Decode(&created) != nil || created.Token == "" || created.Label != "nightly upload" {
 		t.Fatalf("create token: %s %+v", resp.Status, created)
@@ -53,7 +53,7 @@ func TestIntegrationTokensAPI(t *testing.T) {
 	if d := created.Expires.Sub(created.Created); d != 30*24*time.Hour {
 		t.Fatalf("token lives %v, want 30 days", d)
 	}
-	f.tokens["ann-ci"] = created.Token
+	f.Tokens["ann-ci"] = created.Token
 	if got := status("GET", "/api/users/me", "ann-ci", ""); got != 200 {
 		t.Fatalf("the new token does not work: %d", got)
 	}

@@ -9,46 +9,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/contest"
-	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/roster"
 )
 
-// importRow is one row of an import preview, personal data masked.
-type importRow struct {
-	Line         int    `json:"line"`
-	Username     string `json:"username"`
-	Name         string `json:"name"`
-	Organization string `json:"organization"`
-	Team         string `json:"team"`
-	IDNumber     string `json:"id_number"`
-	Phone        string `json:"phone"`
-	Email        string `json:"email"`
-}
-
 // importPreview is the answer to a dry run, or to a file with problems.
-type importPreview struct {
-	Contest  string           `json:"contest,omitempty"`
-	OK       bool             `json:"ok"`
-	Rows     []importRow      `json:"rows"`
-	Problems []roster.Problem `json:"problems"`
-}
+type importPreview = roster.Preview
 
 // importRejected is the error body of an import refused for its problems.
 type importRejected struct {
-	errorBody
+	request.Body
 	importPreview
-}
-
-func previewOf(res *roster.Result) importPreview {
-	p := importPreview{Contest: res.Contest, OK: len(res.Problems) == 0, Rows: make([]importRow, len(res.Entries)), Problems: res.Problems}
-	if p.Problems == nil {
-		p.Problems = []roster.Problem{}
-	}
-	for i, e := range res.Entries {
-		p.Rows[i] = importRow{Line: e.Line, Username: e.Username, Name: e.Name, Organization: e.Organization, Team: e.Team,
-			IDNumber: privacy.MaskIDNumber(e.IDNumber), Phone: privacy.MaskPhone(e.Phone), Email: privacy.MaskEmail(e.Email)}
-	}
-	return p
 }
 
 // formOrQuery reads a multipart field, or the query parameter of that name.
@@ -68,16 +39,16 @@ func formOrQuery(c *fiber.Ctx, name string) string {
 func (s *server) importUsers(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return errBadRequest("send the contestant list as multipart field \"file\" (CSV or XLSX)")
+		return request.BadRequest("send the contestant list as multipart field \"file\" (CSV or XLSX)")
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return errInternal(fmt.Errorf("open upload: %w", err))
+		return request.Internal(fmt.Errorf("open upload: %w", err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return errInternal(fmt.Errorf("read upload: %w", err))
+		return request.Internal(fmt.Errorf("read upload: %w", err))
 	}
 	dry, _ := strconv.ParseBool(formOrQuery(c, "dry_run"))
 	opt := roster.Options{Contest: formOrQuery(c, "contest"), Prefix: formOrQuery(c, "prefix"), DryRun: dry}
@@ -85,18 +56,18 @@ func (s *server) importUsers(c *fiber.Ctx) error {
 	res, err := im.Import(c.UserContext(), data, opt)
 	switch {
 	case errors.Is(err, contest.ErrNotFound):
-		return errNotFound("no contest " + opt.Contest)
+		return request.NotFound("no contest " + opt.Contest)
 	case errors.Is(err, roster.ErrBadPrefix):
-		return errBadRequest(err.Error())
+		return request.BadRequest(err.Error())
 	case res == nil:
-		return errInternal(err)
+		return request.Internal(err)
 	}
-	who, _ := currentUser(c)
+	who, _ := request.User(c)
 	if opt.DryRun {
-		return c.JSON(previewOf(res))
+		return c.JSON(roster.PreviewOf(res))
 	}
 	if !res.Imported {
-		body := importRejected{importPreview: previewOf(res)}
+		body := importRejected{importPreview: roster.PreviewOf(res)}
 		body.Error.Code = "invalid_file"
 		body.Error.Message = fmt.Sprintf("nothing was imported: the file has %d problem(s); the first: %s", len(res.Problems), res.Problems[0])
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(body)
@@ -109,7 +80,7 @@ func (s *server) importUsers(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	if err := roster.WritePasswords(&buf, res); err != nil {
-		return errInternal(err)
+		return request.Internal(err)
 	}
 	name := "passwords.csv"
 	if opt.Contest != "" {

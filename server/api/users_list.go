@@ -8,12 +8,13 @@ import (
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/privacy"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/roster"
 )
 
 // getMe shows the caller's own account, personal data masked.
 func (s *server) getMe(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
+	u, _ := request.User(c)
 	return c.JSON(privacy.Masked(u))
 }
 
@@ -24,22 +25,22 @@ func (s *server) usersOf(c *fiber.Ctx) ([]account.User, error) {
 	if cid == "" {
 		us, err := s.Accounts.List(ctx)
 		if err != nil {
-			return nil, errInternal(err)
+			return nil, request.Internal(err)
 		}
 		return us, nil
 	}
 	if _, err := s.Contests.Get(ctx, cid); errors.Is(err, contest.ErrNotFound) {
-		return nil, errNotFound("no contest " + cid)
+		return nil, request.NotFound("no contest " + cid)
 	} else if err != nil {
-		return nil, errInternal(err)
+		return nil, request.Internal(err)
 	}
 	names, err := s.Contests.Members(ctx, cid)
 	if err != nil {
-		return nil, errInternal(err)
+		return nil, request.Internal(err)
 	}
 	us, err := s.Accounts.GetMany(ctx, names)
 	if err != nil {
-		return nil, errInternal(err)
+		return nil, request.Internal(err)
 	}
 	return us, nil
 }
@@ -67,13 +68,13 @@ func (s *server) exportUsers(c *fiber.Ctx) error {
 	}
 	format := c.Query("format", "csv")
 	if format != "csv" && format != "xlsx" && format != "json" {
-		return errBadRequest("format: use csv, xlsx or json")
+		return request.BadRequest("format: use csv, xlsx or json")
 	}
 	out := make([]privacy.User, len(us))
 	for i, u := range us {
 		out[i] = privacy.Full(u)
 	}
-	who, _ := currentUser(c)
+	who, _ := request.User(c)
 	s.Log.Info("personal data exported", "by", who.Username, "contest", c.Query("contest"), "users", len(out), "format", format)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	name := "users"
@@ -88,12 +89,12 @@ func (s *server) exportUsers(c *fiber.Ctx) error {
 	switch format {
 	case "xlsx":
 		if err := roster.WriteUsersXLSX(&buf, out); err != nil {
-			return errInternal(err)
+			return request.Internal(err)
 		}
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	default:
 		if err := roster.WriteUsersCSV(&buf, out); err != nil {
-			return errInternal(err)
+			return request.Internal(err)
 		}
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	}

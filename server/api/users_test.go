@@ -52,10 +52,10 @@ func TestIntegrationUsersImport(t *testing.T) {
 		"李四," + idLi + ",杭州职业学院,,,\r\n"
 	upload := func(user, query string, fields map[string]string, data string) *http.Response {
 		body, ctype := uploadBody(t, fields, "list.csv", []byte(data))
-		return f.request(t, "POST", "/api/users/import"+query, user, ctype, body)
+		return f.Request(t, "POST", "/api/users/import"+query, user, ctype, body)
 	}
 	contestants := func() string {
-		resp := f.request(t, "GET", "/api/users?contest=run", "org", "", nil)
+		resp := f.Request(t, "GET", "/api/users?contest=run", "org", "", nil)
 		if resp.StatusCode != 200 {
 			t.Fatalf("list users: %s", resp.Status)
 		}
@@ -81,7 +81,7 @@ func TestIntegrationUsersImport(t *testing.T) {
 		if tt.method == "POST" {
 			resp = upload(tt.user, "", map[string]string{"contest": "run"}, clean)
 		} else {
-			resp = f.request(t, tt.method, tt.path, tt.user, "", nil)
+			resp = f.Request(t, tt.method, tt.path, tt.user, "", nil)
 		}
 		if resp.StatusCode != tt.want {
 			t.Errorf("%s %s as %q: %s, want %d", tt.method, tt.path, tt.user, resp.Status, tt.want)
@@ -138,16 +138,16 @@ func TestIntegrationUsersImport(t *testing.T) {
 	if err != nil || len(records) != 3 || records[1][0] != "run001" || records[1][2] != "张三" {
 		t.Fatalf("slips: %q, %v", records, err)
 	}
-	resp = f.request(t, "POST", "/api/auth/login", "", "application/json",
+	resp = f.Request(t, "POST", "/api/auth/login", "", "application/json",
 		strings.NewReader(`{"username":"run001","password":"`+records[1][1]+`"}`))
 	var login loginResponse
 	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&login) != nil {
 		t.Fatalf("log in with the slip: %s", resp.Status)
 	}
-	f.tokens["run001"] = login.Token
+	f.Tokens["run001"] = login.Token
 
 	// The contestant sees their team and masked personal data.
-	resp = f.request(t, "GET", "/api/users/me", "run001", "", nil)
+	resp = f.Request(t, "GET", "/api/users/me", "run001", "", nil)
 	me := readAll(t, resp)
 	if resp.StatusCode != 200 || !strings.Contains(me, `"team":"红队"`) || !strings.Contains(me, `"id_number":"110105********`) ||
 		!strings.Contains(me, `"email":"z***@example.cn"`) || strings.Contains(me, idZhang) || strings.Contains(me, "13812345678") {
@@ -159,13 +159,13 @@ func TestIntegrationUsersImport(t *testing.T) {
 	if !strings.Contains(list, `"id":"run001"`) || strings.Contains(list, idZhang) || strings.Contains(list, "zhang@example.cn") {
 		t.Fatalf("contestants of run: %s", list)
 	}
-	resp = f.request(t, "GET", "/api/users/export?contest=run", "org", "", nil)
+	resp = f.Request(t, "GET", "/api/users/export?contest=run", "org", "", nil)
 	export := readAll(t, resp)
 	if resp.StatusCode != 200 || !strings.HasPrefix(export, "\uFEFFusername,name,id_number,") ||
 		!strings.Contains(export, "run001,张三,"+idZhang+",深圳职业技术学院,13812345678,zhang@example.cn,红队,contestant") {
 		t.Fatalf("CSV export: %s\n%s", resp.Status, export)
 	}
-	resp = f.request(t, "GET", "/api/users/export?contest=run&format=xlsx", "org", "", nil)
+	resp = f.Request(t, "GET", "/api/users/export?contest=run&format=xlsx", "org", "", nil)
 	wb, err := excelize.OpenReader(strings.NewReader(readAll(t, resp)))
 	if err != nil {
 		t.Fatalf("XLSX export: %s %v", resp.Status, err)
@@ -174,7 +174,7 @@ func TestIntegrationUsersImport(t *testing.T) {
 	if len(rows) != 5 || rows[0][2] != "id_number" || rows[3][2] != idZhang {
 		t.Fatalf("XLSX export rows: %q", rows)
 	}
-	if resp := f.request(t, "GET", "/api/users/export?format=pdf", "org", "", nil); resp.StatusCode != 400 {
+	if resp := f.Request(t, "GET", "/api/users/export?format=pdf", "org", "", nil); resp.StatusCode != 400 {
 		t.Fatalf("unknown export format: %s", resp.Status)
 	}
 

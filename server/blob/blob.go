@@ -1,5 +1,6 @@
 // Package blob stores artifacts (submission files, package archives) by the
-// SHA-256 of their content, as files under a directory.
+// SHA-256 of their content, in a directory or an S3-compatible bucket, so
+// that any number of servers and judges on several hosts share them.
 package blob
 
 import (
@@ -8,9 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // ErrNotFound is returned for a hash the store does not hold.
@@ -18,68 +18,64 @@ var ErrNotFound = errors.New("blob not found")
 
 var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// Store is a content-addressed file store.
+// backend keeps blobs under their hash; get answers ErrNotFound for one it
+// does not hold.
+type backend interface {
+	has(ctx context.Context, hash string) (bool, error)
+	put(ctx context.Context, hash string, data []byte) error
+	get(ctx context.Context, hash string) ([]byte, error)
+	String() string
+}
+
+// Store is a content-addressed artifact store.
 type Store struct {
-	dir string
+	b backend
 }
 
-// Open returns a store under dir, creating it if needed.
-func Open(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("open blob store %s: %w", dir, err)
+// OpenURL opens the store named by where: "s3://BUCKET?endpoint=HOST:PORT"
+// (see OpenS3) or a directory.
+func OpenURL(ctx context.Context, where string) (*Store, error) {
+	if strings.HasPrefix(where, "s3://") {
+		return OpenS3(ctx, where)
 	}
-	return &Store{dir: dir}, nil
+	if strings.Contains(where, "://") {
+		return nil, fmt.Errorf("open blob store %q: not a directory or an s3:// address", where)
+	}
+	return Open(where)
 }
 
-func (s *Store) path(hash string) string {
-	return filepath.Join(s.dir, hash[:2], hash[2:])
-}
+// String names where the blobs are, for logs (never with credentials).
+func (s *Store) String() string { return s.b.String() }
 
-// Put stores data and returns its hash. Writing goes through a temporary file
-// and a rename, so a reader never sees half a blob.
+// Put stores data and returns its hash. A reader never sees half a blob.
 func (s *Store) Put(ctx context.Context, data []byte) (string, error) {
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
-	p := s.path(hash)
-	if _, err := os.Stat(p); err == nil {
+	ok, err := s.b.has(ctx, hash)
+	if err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if ok {
 		return hash, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-		return "", fmt.Errorf("put blob: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("put blob: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("put blob: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("put blob: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("put blob: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return "", fmt.Errorf("put blob: %w", err)
+	if err := s.b.put(ctx, hash, data); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
 	return hash, nil
 }
 
-// Get returns the blob with the given hash.
+// Get returns the blob with the given hash, checked against it: a blob
+// damaged in storage is an error, never wrong content.
 func (s *Store) Get(ctx context.Context, hash string) ([]byte, error) {
 	if !hashRE.MatchString(hash) {
 		return nil, fmt.Errorf("get blob %q: %w", hash, ErrNotFound)
 	}
-	b, err := os.ReadFile(s.path(hash))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("get blob %s: %w", hash, ErrNotFound)
-	}
+	b, err := s.b.get(ctx, hash)
 	if err != nil {
 		return nil, fmt.Errorf("get blob %s: %w", hash, err)
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != hash {
+		return nil, fmt.Errorf("get blob %s from %s: the content does not match its hash", hash, s.b)
 	}
 	return b, nil
 }

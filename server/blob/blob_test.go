@@ -3,6 +3,8 @@ package blob
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +45,24 @@ func TestPutGet(t *testing.T) {
 		if _, err := s.Get(ctx, bad); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Get(%q) = %v, want ErrNotFound", bad, err)
 		}
+	}
+}
+
+func TestGetRefusesDamagedBlob(t *testing.T) {
+	ctx := context.Background()
+	d := t.TempDir()
+	s, err := Open(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.Put(ctx, []byte("print('hi')\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir(d).path(h), []byte("print('bye')\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, h); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Fatalf("damaged blob: %v, want a hash mismatch", err)
 	}
 }

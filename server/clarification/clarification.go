@@ -27,7 +27,7 @@ func seqKey(cid string) string  { return "arena:{" + cid + "}:clar:seq" }
 func hashKey(cid string) string { return "arena:{" + cid + "}:clars" }
 
 // TypeClarification is the event type of every clarification change.
-const TypeClarification = "clarification"
+const TypeClarification = events.TypeClarification
 
 // MaxText bounds a question, answer or announcement.
 const MaxText = 4000
@@ -40,26 +40,9 @@ var (
 )
 
 // Clarification is a question (from a contestant), its answer, or an
-// announcement (from the jury, to everyone).
-type Clarification struct {
-	ID        int64  `json:"id"`
-	Contest   string `json:"contest"`
-	Challenge string `json:"challenge,omitempty"`
-	// From is the asking contestant; empty for announcements.
-	From     string `json:"from,omitempty"`
-	Question string `json:"question,omitempty"`
-	Answer   string `json:"answer,omitempty"`
-	// Public: everyone sees it (announcements, and answers sent to all).
-	Public     bool       `json:"public"`
-	AnsweredBy string     `json:"answered_by,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	AnsweredAt *time.Time `json:"answered_at,omitempty"`
-}
-
-// VisibleTo reports whether user (a contestant, or the jury) may see c.
-func (c Clarification) VisibleTo(user string, jury bool) bool {
-	return jury || c.Public || c.From == user
-}
+// announcement (from the jury, to everyone); its shape is the one its
+// events carry.
+type Clarification = events.Clarification
 
 // Store keeps clarifications in Redis.
 type Store struct {
@@ -83,19 +66,24 @@ func check(text string) (string, error) {
 
 // saveScript stores a clarification and appends its event, at once.
 //
-//	KEYS: clars, events;  ARGV: number, JSON, events maxlen
+//	KEYS: clars, events
+//	ARGV: number, clarification JSON, event data (events.ClarificationData), events maxlen, event type
 var saveScript = redis.NewScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'clarification',
-  'data', '{"clarification":' .. ARGV[2] .. '}')
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', ARGV[5], 'data', ARGV[3])
 `)
 
 func (s *Store) save(ctx context.Context, c Clarification) error {
-	b, err := json.Marshal(c)
+	b, err := events.Encode(c)
 	if err != nil {
-		return fmt.Errorf("encode clarification: %w", err)
+		return err
 	}
-	if err := saveScript.Run(ctx, s.rdb, []string{hashKey(c.Contest), events.Key(c.Contest)}, c.ID, b, events.MaxLen).Err(); err != nil {
+	data, err := events.Encode(events.ClarificationData{Clarification: c})
+	if err != nil {
+		return err
+	}
+	keys := []string{hashKey(c.Contest), events.Key(c.Contest)}
+	if err := saveScript.Run(ctx, s.rdb, keys, c.ID, b, data, events.MaxLen, TypeClarification).Err(); err != nil {
 		return fmt.Errorf("save clarification %d of %s: %w", c.ID, c.Contest, err)
 	}
 	return nil

@@ -3,7 +3,7 @@
 //
 // Redis keys:
 //
-//	arena:{cid}:events   STREAM  fields: type, data (JSON)
+//	arena:{cid}:events   STREAM  fields: type, data (JSON, see data.go)
 //
 // Events are appended by the atomic scripts of other packages (they pass
 // Key(cid) as a KEYS entry and use MaxLen); this package reads them.
@@ -25,16 +25,19 @@ const MaxLen = 200000
 
 // Types of event.
 const (
-	TypeSubmission = "submission" // a submission was queued
-	TypeJudging    = "judging"    // a worker took it
-	TypeVerdict    = "verdict"    // a result was applied
-	TypeReset      = "reset"      // the client must reload its snapshot
+	TypeSubmission    = "submission"    // a submission was queued
+	TypeJudging       = "judging"       // a worker took it
+	TypeVerdict       = "verdict"       // a result was applied, overridden or rejudged
+	TypeReveal        = "reveal"        // a frozen result was revealed
+	TypeClarification = "clarification" // a question, answer or announcement
+	TypeReset         = "reset"         // the client must reload its snapshot
 )
 
 // Key is the event stream of contest cid.
 func Key(cid string) string { return "arena:{" + cid + "}:events" }
 
-// Event is one change in a contest.
+// Event is one change in a contest. Data is, by Type, one of the data
+// types of data.go; read it with Decode.
 type Event struct {
 	ID   string          `json:"id"`
 	Type string          `json:"type"`

@@ -134,11 +134,8 @@ func (s *Store) catchUp(ctx context.Context, cid string, v View, old *snapshot) 
 
 // RowOf returns the row an event carries for view v, if it carries one.
 func RowOf(ev events.Event, v View) (Row, bool) {
-	var d struct {
-		Row       *Row `json:"row"`
-		PublicRow *Row `json:"public_row"`
-	}
-	if err := json.Unmarshal(ev.Data, &d); err != nil {
+	d, err := events.Decode[events.Rows](ev)
+	if err != nil {
 		return Row{}, false
 	}
 	r := d.Row

@@ -10,10 +10,14 @@
 //	board                 ZSET    username -> jury sort key (see Key)
 //	board:public          ZSET    username -> public sort key
 //	cells:{user}          HASH    "j:{slug}" / "p:{slug}" -> cell JSON
-//	att:{user}:{slug}     HASH    submission id -> attempt JSON (written by package submission)
+//	att:{user}:{slug}     HASH    submission id -> events.Attempt JSON (written by package submission)
 //	who                   HASH    username -> contestant JSON {id, name, organization}
 //	params                STRING  Params JSON: scoring, penalty, freeze, unfrozen, final
 //	revealed              SET     "{user}/{slug}": public cells revealed one by one
+//
+// The key functions are in keys.go. The contestants with attempts are found
+// from the boards and the who hash, their challenges from their cells
+// (recompute writes a cell whenever it adds an attempt), never by SCAN.
 package scoreboard
 
 import (
@@ -25,31 +29,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/server/events"
 )
-
-// Prefix is the key prefix of contest cid; the hash tag keeps a contest's
-// keys in one cluster slot.
-func Prefix(cid string) string { return "arena:{" + cid + "}:" }
-
-// BoardKey is the sorted set ranking contest cid in view v.
-func BoardKey(cid string, v View) string {
-	if v == Public {
-		return Prefix(cid) + "board:public"
-	}
-	return Prefix(cid) + "board"
-}
-
-// CellsKey holds the cells of one contestant.
-func CellsKey(cid, user string) string { return Prefix(cid) + "cells:" + user }
-
-// AttemptsKey holds one contestant's attempts at one challenge.
-func AttemptsKey(cid, user, slug string) string { return Prefix(cid) + "att:" + user + ":" + slug }
-
-// WhoKey holds each contestant's public identity.
-func WhoKey(cid string) string { return Prefix(cid) + "who" }
-
-func paramsKey(cid string) string   { return Prefix(cid) + "params" }
-func revealedKey(cid string) string { return Prefix(cid) + "revealed" }
 
 // View is who looks at a board.
 type View string
@@ -101,35 +82,15 @@ func Key(scoring string, total float64, penalty, seconds int64) float64 {
 	return math.Round(total*100)*timeSpan + float64(timeSpan-1-seconds)
 }
 
-// Contestant is a contestant as the board shows them.
-type Contestant struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Organization string `json:"organization"`
-}
-
-// Cell is one contestant's standing on one challenge.
-type Cell struct {
-	Score    float64 `json:"score"`
-	Attempts int     `json:"attempts"`
-	Pending  int     `json:"pending"`
-	// Time is when the best score (points) or the accept (icpc) came, in seconds from the start.
-	Time    int64 `json:"time"`
-	Solved  bool  `json:"solved"`
-	Penalty int64 `json:"penalty,omitempty"`
-	// First marks the first solver of the challenge.
-	First bool `json:"first,omitempty"`
-}
-
-// Row is one contestant's line on the board.
-type Row struct {
-	Rank       int             `json:"rank"`
-	Contestant Contestant      `json:"contestant"`
-	Total      float64         `json:"total"`
-	Penalty    int64           `json:"penalty"`
-	Time       int64           `json:"time"`
-	Challenges map[string]Cell `json:"challenges"`
-}
+// The board's data has its one shape in package events.
+type (
+	// Contestant is a contestant as the board shows them.
+	Contestant = events.Contestant
+	// Cell is one contestant's standing on one challenge.
+	Cell = events.Cell
+	// Row is one contestant's line on the board.
+	Row = events.Row
+)
 
 // Board is a contest's standings in one view at one event.
 type Board struct {

@@ -1,9 +1,12 @@
 package scoreboard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/events"
 )
 
 func TestSortKeyOrders(t *testing.T) {
@@ -114,5 +117,24 @@ func TestMarkFirst(t *testing.T) {
 	}
 	if shared["q"].First {
 		t.Error("markFirst changed a map shared with an older snapshot")
+	}
+}
+
+// TestRecomputeLuaNames: the script names outcomes and statuses as Go does,
+// and leaves no placeholder unreplaced.
+func TestRecomputeLuaNames(t *testing.T) {
+	lua := RecomputeLua()
+	if strings.Contains(lua, "$") {
+		t.Fatalf("placeholder left in the script:\n%s", lua)
+	}
+	for _, o := range verdict.Outcomes() {
+		if got := strings.Contains(lua, `["`+string(o)+`"] = true`); got != NoPenalty(o) {
+			t.Errorf("%s in the script's no-penalty set: %v, want %v", o, got, NoPenalty(o))
+		}
+	}
+	for _, want := range []string{`"` + string(verdict.Accepted) + `"`, `"` + string(events.Done) + `"`} {
+		if !strings.Contains(lua, want) {
+			t.Errorf("script does not name %s", want)
+		}
 	}
 }

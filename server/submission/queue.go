@@ -117,13 +117,13 @@ func (s *Store) Heartbeat(ctx context.Context, job *Job, worker string) error {
 
 // judgingScript marks a queued submission as being judged.
 //
-//	KEYS: sub, events;  ARGV: gen, worker, events maxlen
+//	KEYS: sub, events;  ARGV: gen, worker, events maxlen, status judging, status done, event type
 var judgingScript = redis.NewScript(`
 local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id', 'challenge', 'contestant')
-if not st[3] or st[1] == 'done' or st[2] ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'judging', 'worker', ARGV[2])
-local sub = cjson.encode({id = st[3], challenge = st[4], contestant = st[5], status = 'judging'})
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'judging', 'data', '{"submission":' .. sub .. '}')
+if not st[3] or st[1] == ARGV[5] or st[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[4], 'worker', ARGV[2])
+local data = {submission = {id = st[3], challenge = st[4], contestant = st[5], status = ARGV[4], score = 0}}
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[6], 'data', cjson.encode(data))
 return 1
 `)
 
@@ -134,36 +134,36 @@ func (s *Store) MarkJudging(ctx context.Context, job *Job, worker string) error 
 		return fmt.Errorf("mark judging: bad submission id %q", job.SID)
 	}
 	err := judgingScript.Run(ctx, s.rdb, []string{subKey(cid, num), events.Key(cid)},
-		job.Gen, worker, events.MaxLen).Err()
+		job.Gen, worker, events.MaxLen, string(Judging), string(Done), events.TypeJudging).Err()
 	if err != nil {
 		return fmt.Errorf("mark %s judging: %w", job.SID, err)
 	}
 	return nil
 }
 
-// storeResultLua defines storeResult(subKey, attKey, eventsKey, prefix, r,
-// maxlen): it writes result r (see resultArgs) into the submission and its
-// attempt, recomputes the contestant's board rows and appends a verdict event.
+// storeResultLua defines storeResult(a): it writes a result into the
+// submission (KEYS[8]) and its attempt, recomputes the contestant's board
+// rows and appends a verdict event (KEYS[9]). a holds what resultArgs
+// encodes: result, attempt, event data, events maxlen, user, slug, sid, event type.
 const storeResultLua = `
-local function storeResult(subKey, attKey, eventsKey, prefix, r, maxlen)
-  local st = redis.call('HMGET', subKey, 'id', 'challenge', 'contestant', 'elapsed')
-  redis.call('HSET', subKey, 'status', 'done', 'outcome', r.outcome, 'score', r.score,
+local function storeResult(a)
+  local r = cjson.decode(a.result)
+  redis.call('HSET', KEYS[8], 'status', DONE, 'outcome', r.outcome, 'score', r.score,
     'max_score', r.max_score, 'tests', r.tests, 'message', r.message, 'worker', r.worker, 'judged_at', r.judged_at)
-  local ps = nil
   if type(r.public_score) == 'number' then
-    ps = r.public_score
-    redis.call('HSET', subKey, 'public_score', ps)
+    redis.call('HSET', KEYS[8], 'public_score', r.public_score)
   else
-    redis.call('HDEL', subKey, 'public_score')
+    redis.call('HDEL', KEYS[8], 'public_score')
   end
-  local n = tonumber(string.match(st[1], '(%d+)$'))
-  redis.call('HSET', attKey, st[1], cjson.encode({n = n, s = 'done', sc = r.score, ps = ps,
-    mx = r.max_score, t = tonumber(st[4]), o = r.outcome}))
-  local row, prow = recompute(prefix, st[3], st[2])
-  local sub = cjson.encode({id = st[1], challenge = st[2], contestant = st[3], status = 'done',
-    outcome = r.outcome, score = r.score, public_score = ps})
-  return redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'type', 'verdict',
-    'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
+  redis.call('HSET', KEYS[2], a.sid, a.attempt)
+  local row, prow = recompute(a.user, a.slug)
+  return redis.call('XADD', KEYS[9], 'MAXLEN', '~', a.maxlen, '*', 'type', a.type,
+    'data', withRows(a.data, row, prow))
+end
+
+local function resultAt(i)
+  return {result = ARGV[i], attempt = ARGV[i + 1], data = ARGV[i + 2], maxlen = ARGV[i + 3],
+    user = ARGV[i + 4], slug = ARGV[i + 5], sid = ARGV[i + 6], type = ARGV[i + 7]}
 end
 `
 
@@ -171,22 +171,22 @@ end
 // attempts, appends the event and acknowledges the job, all at once. A result
 // for a finished submission or an older generation only acknowledges the job.
 //
-//	KEYS: sub, attempts, events, jobs
-//	ARGV: gen, stream id, group, result JSON, board prefix, events maxlen
+//	KEYS: scoreboard.RecomputeKeys, sub, events, jobs
+//	ARGV: gen, stream id, group, then resultArgs
 //	returns: 1 applied, 0 already applied or stale
-var applyScript = redis.NewScript(scoreboard.RecomputeLua + storeResultLua + `
-redis.call('XACK', KEYS[4], ARGV[3], ARGV[2])
-redis.call('XDEL', KEYS[4], ARGV[2])
-local st = redis.call('HMGET', KEYS[1], 'status', 'gen', 'id')
-if not st[3] or st[1] == 'done' or st[2] ~= ARGV[1] then
+var applyScript = redis.NewScript(scoreboard.RecomputeLua() + storeResultLua + `
+redis.call('XACK', KEYS[10], ARGV[3], ARGV[2])
+redis.call('XDEL', KEYS[10], ARGV[2])
+local st = redis.call('HMGET', KEYS[8], 'status', 'gen', 'id')
+if not st[3] or st[1] == DONE or st[2] ~= ARGV[1] then
   return 0
 end
-storeResult(KEYS[1], KEYS[2], KEYS[3], ARGV[5], cjson.decode(ARGV[4]), ARGV[6])
+storeResult(resultAt(4))
 return 1
 `)
 
-// resultArgs is a result as the scripts read it.
-type resultArgs struct {
+// result is a result as the scripts store it.
+type result struct {
 	Outcome     string   `json:"outcome"`
 	Score       float64  `json:"score"`
 	PublicScore *float64 `json:"public_score"`
@@ -197,29 +197,44 @@ type resultArgs struct {
 	JudgedAt    int64    `json:"judged_at"`
 }
 
-func (s *Store) resultJSON(res verdict.Result) (string, error) {
+// resultArgs are the arguments storeResult reads for res of sub: the result,
+// the attempt, the verdict event's data, the events maxlen, user, slug, sid, event type.
+func (s *Store) resultArgs(sub Submission, res verdict.Result) ([]any, error) {
 	tests := []byte("[]")
 	if res.Tests != nil {
 		var err error
 		if tests, err = json.Marshal(res.Tests); err != nil {
-			return "", err
+			return nil, fmt.Errorf("encode tests of %s: %w", sub.ID, err)
 		}
 	}
-	b, err := json.Marshal(resultArgs{Outcome: string(res.Outcome), Score: res.Score, PublicScore: res.PublicScore,
+	r, err := events.Encode(result{Outcome: string(res.Outcome), Score: res.Score, PublicScore: res.PublicScore,
 		MaxScore: res.MaxScore, Tests: string(tests), Message: res.Message, Worker: res.Worker, JudgedAt: s.now().UnixMilli()})
-	return string(b), err
+	if err != nil {
+		return nil, err
+	}
+	_, num, _ := SplitID(sub.ID)
+	att, err := events.Encode(events.Attempt{N: num, Status: Done, Score: res.Score, PublicScore: res.PublicScore,
+		MaxScore: res.MaxScore, Elapsed: sub.Elapsed, Outcome: res.Outcome})
+	if err != nil {
+		return nil, err
+	}
+	data, err := events.Encode(events.SubmissionData{Submission: events.Submission{ID: sub.ID, Challenge: sub.Challenge,
+		Contestant: sub.Contestant, Status: Done, Outcome: res.Outcome, Score: res.Score, PublicScore: res.PublicScore}})
+	if err != nil {
+		return nil, err
+	}
+	return []any{r, att, data, events.MaxLen, sub.Contestant, sub.Challenge, sub.ID, events.TypeVerdict}, nil
 }
 
 // Apply stores the result of job in one atomic, idempotent step. It reports
 // whether the result was applied (false: it had been already, or is stale).
 func (s *Store) Apply(ctx context.Context, job *Job, sub Submission, res verdict.Result) (bool, error) {
-	r, err := s.resultJSON(res)
+	args, err := s.resultArgs(sub, res)
 	if err != nil {
-		return false, fmt.Errorf("encode result of %s: %w", sub.ID, err)
+		return false, err
 	}
-	cid, _, _ := SplitID(sub.ID)
-	n, err := applyScript.Run(ctx, s.rdb, s.keysOf(sub), job.Gen, job.StreamID, Group,
-		r, scoreboard.Prefix(cid), events.MaxLen).Int()
+	args = append([]any{job.Gen, job.StreamID, Group}, args...)
+	n, err := applyScript.Run(ctx, s.rdb, append(keysOf(sub), JobsKey), args...).Int()
 	if err != nil {
 		return false, fmt.Errorf("apply result of %s: %w", sub.ID, err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/sandbox/verdict"
-	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -20,14 +19,8 @@ import (
 // new result goes into the batch, which then previews what would change.
 // Applying the batch stores the changed results (a new generation, so late
 // jobs of the old one are ignored); cancelling drops it.
-//
-// Redis keys:
-//
-//	arena:{cid}:rejudge:{rid}   HASH  "_meta" -> batch JSON; sid -> entry JSON; "r:{sid}" -> new result JSON
-//	arena:{cid}:rejudges        ZSET  rid -> created (unix ms)
-
-func rejudgeKey(cid, rid string) string { return "arena:{" + cid + "}:rejudge:" + rid }
-func rejudgesKey(cid string) string     { return "arena:{" + cid + "}:rejudges" }
+// A batch's hash holds "_meta" -> batchMeta JSON, sid -> BatchEntry JSON
+// and "r:{sid}" -> the new verdict.Result JSON.
 
 // Batch states.
 const (
@@ -78,24 +71,23 @@ type batchMeta struct {
 // Select returns the ids of contest cid's submissions to one challenge, by
 // one contestant, or both; empty arguments match all.
 func (s *Store) Select(ctx context.Context, cid, challenge, contestant string) ([]string, error) {
-	user, slug := "*", "*"
-	if contestant != "" {
-		user = contestant
+	cells, err := scoreboard.ListAttempted(ctx, s.rdb, cid, contestant, challenge)
+	if err != nil {
+		return nil, err
 	}
-	if challenge != "" {
-		slug = challenge
+	cmds := make([]*redis.StringSliceCmd, len(cells))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, c := range cells {
+			cmds[i] = p.HKeys(ctx, scoreboard.AttemptsKey(cid, c.User, c.Slug))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
 	}
 	var sids []string
-	iter := s.rdb.Scan(ctx, 0, scoreboard.AttemptsKey(cid, user, slug), 1000).Iterator()
-	for iter.Next(ctx) {
-		keys, err := s.rdb.HKeys(ctx, iter.Val()).Result()
-		if err != nil {
-			return nil, fmt.Errorf("list submissions: %w", err)
-		}
-		sids = append(sids, keys...)
-	}
-	if err := iter.Err(); err != nil {
-		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
+	for _, c := range cmds {
+		sids = append(sids, c.Val()...)
 	}
 	sort.Slice(sids, func(i, j int) bool {
 		_, a, _ := SplitID(sids[i])
@@ -276,15 +268,15 @@ func (s *Store) ApplyRejudge(ctx context.Context, cid, rid string) (*Batch, erro
 
 // setResultScript replaces a submission's result under a new generation.
 //
-//	KEYS: sub, attempts, events
-//	ARGV: expected gen ("" for any), result JSON, board prefix, events maxlen, override reason
+//	KEYS: scoreboard.RecomputeKeys, sub, events
+//	ARGV: expected gen ("" for any), override reason, then resultArgs
 //	returns: 1 stored, 0 the generation moved on
-var setResultScript = redis.NewScript(scoreboard.RecomputeLua + storeResultLua + `
-local gen = redis.call('HGET', KEYS[1], 'gen')
+var setResultScript = redis.NewScript(scoreboard.RecomputeLua() + storeResultLua + `
+local gen = redis.call('HGET', KEYS[8], 'gen')
 if not gen or (ARGV[1] ~= '' and gen ~= ARGV[1]) then return 0 end
-redis.call('HINCRBY', KEYS[1], 'gen', 1)
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'override', ARGV[5]) else redis.call('HDEL', KEYS[1], 'override') end
-storeResult(KEYS[1], KEYS[2], KEYS[3], ARGV[3], cjson.decode(ARGV[2]), ARGV[4])
+redis.call('HINCRBY', KEYS[8], 'gen', 1)
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[8], 'override', ARGV[2]) else redis.call('HDEL', KEYS[8], 'override') end
+storeResult(resultAt(3))
 return 1
 `)
 
@@ -297,12 +289,11 @@ func (s *Store) replaceResult(ctx context.Context, sid, gen string, res verdict.
 	if err != nil {
 		return false, err
 	}
-	r, err := s.resultJSON(res)
+	args, err := s.resultArgs(sub, res)
 	if err != nil {
-		return false, fmt.Errorf("encode result of %s: %w", sid, err)
+		return false, err
 	}
-	keys := s.keysOf(sub)[:3]
-	n, err := setResultScript.Run(ctx, s.rdb, keys, gen, r, scoreboard.Prefix(sub.Contest), events.MaxLen, reason).Int()
+	n, err := setResultScript.Run(ctx, s.rdb, keysOf(sub), append([]any{gen, reason}, args...)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store result of %s: %w", sid, err)
 	}

@@ -7,9 +7,14 @@
 //	arena:{cid}:seq                    STRING  last submission number
 //	arena:{cid}:subs                   ZSET    submission id -> number (every submission, for listing)
 //	arena:{cid}:gap:{user}             STRING  set while the minimum interval since the last submission runs
-//	arena:{cid}:sub:{n}                HASH    the submission (see record)
-//	scoreboard.AttemptsKey             HASH    sid -> attempt JSON (see scoreboard.RecomputeLua)
-//	arena:jobs                         STREAM  fields: sid, gen; consumer group "judges"
+//	arena:{cid}:sub:{n}                HASH    the submission (see decode)
+//	arena:{cid}:rejudge:{rid}          HASH    a rejudge batch (see rejudge.go)
+//	arena:{cid}:rejudges               ZSET    rid -> created (unix ms)
+//	scoreboard.AttemptsKey             HASH    sid -> events.Attempt JSON (see scoreboard.RecomputeLua)
+//	arena:jobs                         STREAM  fields: sid, gen[, rejudge]; consumer group "judges"
+//
+// The key functions are in keys.go. The scripts take every key they touch
+// in KEYS; those that recompute the board pass scoreboard.RecomputeKeys first.
 package submission
 
 import (
@@ -31,13 +36,13 @@ import (
 var ErrNotFound = errors.New("submission not found")
 
 // Status is where a submission is in its life.
-type Status string
+type Status = events.Status
 
 // Statuses.
 const (
-	Queued  Status = "queued"
-	Judging Status = "judging"
-	Done    Status = "done"
+	Queued  = events.Queued
+	Judging = events.Judging
+	Done    = events.Done
 )
 
 // Submission is one attempt at a challenge.
@@ -80,16 +85,6 @@ func SplitID(sid string) (cid string, n int64, ok bool) {
 	return m[1], n, err == nil
 }
 
-func indexKey(cid string) string        { return "arena:{" + cid + "}:subs" }
-func seqKey(cid string) string          { return "arena:{" + cid + "}:seq" }
-func subKey(cid string, n int64) string { return "arena:{" + cid + "}:sub:" + strconv.FormatInt(n, 10) }
-
-// JobsKey is the judging queue.
-const JobsKey = "arena:jobs"
-
-// Group is the consumer group of judge workers.
-const Group = "judges"
-
 // Store keeps submissions in Redis.
 type Store struct {
 	rdb redis.UniversalClient
@@ -112,52 +107,8 @@ type New struct {
 	MaxScore   float64
 	// Elapsed is seconds since the contest start.
 	Elapsed int64
-}
-
-// submitScript records a submission, updates the board's pending cells,
-// appends the event and queues the job, all at once.
-//
-//	KEYS: sub, attempts, events, jobs, index
-//	ARGV: sid, contest, challenge, contestant, language, blob, file name,
-//	      submitted_at (unix ms), elapsed (s), max_score, events maxlen,
-//	      board prefix, number
-//	returns: the event id
-var submitScript = redis.NewScript(scoreboard.RecomputeLua + `
-local sid = ARGV[1]
-redis.call('HSET', KEYS[1], 'id', sid, 'contest', ARGV[2], 'challenge', ARGV[3],
-  'contestant', ARGV[4], 'language', ARGV[5], 'blob', ARGV[6], 'file_name', ARGV[7],
-  'submitted_at', ARGV[8], 'elapsed', ARGV[9], 'max_score', ARGV[10],
-  'status', 'queued', 'gen', 1)
-redis.call('HSET', KEYS[2], sid, cjson.encode({n = tonumber(ARGV[13]), s = 'queued', sc = 0,
-  mx = tonumber(ARGV[10]), t = tonumber(ARGV[9]), o = ''}))
-local row, prow = recompute(ARGV[12], ARGV[4], ARGV[3])
-local sub = cjson.encode({id = sid, challenge = ARGV[3], contestant = ARGV[4], status = 'queued'})
-local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'submission',
-  'data', '{"submission":' .. sub .. ',"row":' .. row .. ',"public_row":' .. prow .. '}')
-redis.call('XADD', KEYS[4], '*', 'sid', sid, 'gen', 1)
-redis.call('ZADD', KEYS[5], tonumber(ARGV[13]), sid)
-return ev
-`)
-
-// Submit records a submission and queues it for judging in one atomic step.
-func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
-	num, err := s.rdb.Incr(ctx, seqKey(n.Contest)).Result()
-	if err != nil {
-		return Submission{}, fmt.Errorf("number submission: %w", err)
-	}
-	sid := n.Contest + "-" + strconv.FormatInt(num, 10)
-	at := s.now()
-	keys := []string{subKey(n.Contest, num), scoreboard.AttemptsKey(n.Contest, n.Contestant, n.Challenge),
-		events.Key(n.Contest), JobsKey, indexKey(n.Contest)}
-	err = submitScript.Run(ctx, s.rdb, keys, sid, n.Contest, n.Challenge, n.Contestant,
-		n.Language, n.Blob, n.FileName, at.UnixMilli(), n.Elapsed, n.MaxScore, events.MaxLen,
-		scoreboard.Prefix(n.Contest), num).Err()
-	if err != nil {
-		return Submission{}, fmt.Errorf("record submission %s: %w", sid, err)
-	}
-	return Submission{ID: sid, Contest: n.Contest, Challenge: n.Challenge, Contestant: n.Contestant,
-		Language: n.Language, Status: Queued, MaxScore: n.MaxScore, SubmittedAt: at,
-		Blob: n.Blob, FileName: n.FileName, Elapsed: n.Elapsed, Gen: 1}, nil
+	// Limits are the contest's rules for the submission; none when zero.
+	Limits Limits
 }
 
 // Get returns the submission with id sid.
@@ -204,11 +155,11 @@ func decode(m map[string]string) (Submission, error) {
 	return sub, nil
 }
 
-// keysOf lists the keys the result script touches: submission, attempts, events, jobs.
-func (s *Store) keysOf(sub Submission) []string {
+// keysOf lists the keys the result scripts touch: scoreboard.RecomputeKeys,
+// then the submission and the events.
+func keysOf(sub Submission) []string {
 	cid, num, _ := SplitID(sub.ID)
-	return []string{subKey(cid, num), scoreboard.AttemptsKey(cid, sub.Contestant, sub.Challenge),
-		events.Key(cid), JobsKey}
+	return append(scoreboard.RecomputeKeys(cid, sub.Contestant, sub.Challenge), subKey(cid, num), events.Key(cid))
 }
 
 // Filter narrows a list of submissions; empty fields match all.

@@ -5,8 +5,9 @@
 The answer file starts with "# target T", then the CSV "id,failure" of the
 true labels. The output must be the CSV "id,failure" with one row per input
 id, in any order, labels 0 or 1. Accepted (exit 42) when the accuracy
-reaches T, else rejected (exit 43); judgemessage.txt says the accuracy or
-what is wrong with the file.
+reaches T, else rejected (exit 43). teammessage.txt, which the contestant
+sees, says the accuracy or what is wrong with the file without quoting it;
+judgemessage.txt, the jury's, quotes the offending values.
 """
 import csv
 import io
@@ -15,9 +16,10 @@ import sys
 ACCEPT, REJECT = 42, 43
 
 
-def finish(code, message, feedback_dir):
-    with open(feedback_dir.rstrip("/") + "/judgemessage.txt", "w", encoding="utf-8") as f:
-        f.write(message)
+def finish(code, message, feedback_dir, judge=None):
+    for name, text in (("teammessage.txt", message), ("judgemessage.txt", judge or message)):
+        with open(feedback_dir.rstrip("/") + "/" + name, "w", encoding="utf-8") as f:
+            f.write(text)
     sys.exit(code)
 
 
@@ -41,17 +43,19 @@ def main():
     predicted = {}
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
-            finish(REJECT, f"line {number}: expected 2 columns (id,failure), got {len(row)}", feedback_dir)
+            finish(REJECT, "a line does not have 2 columns (id,failure)", feedback_dir,
+                   f"line {number}: expected 2 columns (id,failure), got {len(row)}")
         rid, label = row[0].strip(), row[1].strip()
         if rid not in truth:
-            finish(REJECT, f"line {number}: id {rid!r} is not in the input", feedback_dir)
+            finish(REJECT, "an id is not in the input", feedback_dir, f"line {number}: id {rid!r} is not in the input")
         if rid in predicted:
-            finish(REJECT, f"line {number}: id {rid} is given twice", feedback_dir)
+            finish(REJECT, "an id is given twice", feedback_dir, f"line {number}: id {rid} is given twice")
         if label not in ("0", "1"):
-            finish(REJECT, f"line {number}: failure must be 0 or 1, got {label!r}", feedback_dir)
+            finish(REJECT, "failure must be 0 or 1", feedback_dir, f"line {number}: failure must be 0 or 1, got {label!r}")
         predicted[rid] = label
     if len(predicted) != len(truth):
-        finish(REJECT, f"{len(truth) - len(predicted)} of the {len(truth)} ids have no prediction", feedback_dir)
+        finish(REJECT, f"some of the {len(truth)} ids have no prediction", feedback_dir,
+               f"{len(truth) - len(predicted)} of the {len(truth)} ids have no prediction")
     accuracy = sum(predicted[i] == truth[i] for i in truth) / len(truth)
     if accuracy >= target:
         finish(ACCEPT, f"accuracy {accuracy:.4f} reaches the target {target:.2f}", feedback_dir)

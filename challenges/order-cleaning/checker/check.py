@@ -5,7 +5,9 @@
 The answer file is the clean CSV. The output must be a CSV with the header
 order_id,order_date,city,quantity,unit_price,amount; each rule below is
 worth its points when it holds for the whole file. score.txt gets the share
-of the points earned (0 to 1) and judgemessage.txt one line per rule.
+of the points earned (0 to 1), teammessage.txt (the contestant's) one line
+per rule, passed or failed, and judgemessage.txt (the jury's) the same with
+why each rule failed, quoting the output.
 A file that is not such a CSV at all is rejected (exit 43).
 """
 import csv
@@ -38,6 +40,12 @@ def write(feedback_dir, name, text):
         f.write(text)
 
 
+def reject(feedback_dir, team, judge=None):
+    write(feedback_dir, "teammessage.txt", team)
+    write(feedback_dir, "judgemessage.txt", judge or team)
+    sys.exit(REJECT)
+
+
 def main():
     _, answer_file, feedback_dir = sys.argv[1:4]
     with open(answer_file, encoding="utf-8", newline="") as f:
@@ -45,17 +53,15 @@ def main():
     try:
         text = sys.stdin.buffer.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        write(feedback_dir, "judgemessage.txt", "the output is not UTF-8 text")
-        sys.exit(REJECT)
+        reject(feedback_dir, "the output is not UTF-8 text")
     rows = read_csv(text)
     if not rows or [c.strip() for c in rows[0]] != HEADER:
-        write(feedback_dir, "judgemessage.txt", "line 1 must be the header: " + ",".join(HEADER))
-        sys.exit(REJECT)
+        reject(feedback_dir, "line 1 must be the header: " + ",".join(HEADER))
     body = rows[1:]
     for number, row in enumerate(body, start=2):
         if len(row) != len(HEADER):
-            write(feedback_dir, "judgemessage.txt", f"line {number}: expected {len(HEADER)} columns, got {len(row)}")
-            sys.exit(REJECT)
+            reject(feedback_dir, f"a line does not have the {len(HEADER)} columns of the header",
+                   f"line {number}: expected {len(HEADER)} columns, got {len(row)}")
     ids = [r[0] for r in body]
     first = {}
     for r in body:
@@ -92,7 +98,7 @@ def main():
 
     checks = [dupes, kept, lambda: column_rule(1), lambda: column_rule(2), lambda: column_rule(4),
               lambda: column_rule(3, 5), sorted_ids]
-    earned, lines = 0, []
+    earned, team, jury = 0, [], []
     # An output that keeps less than half of the valid orders is judged on
     # no rule: an empty file must not earn "no duplicates" and "sorted".
     enough = 2 * len(common) >= len(expected)
@@ -100,9 +106,12 @@ def main():
         ok, why = check() if enough else (False, f"only {len(common)} of the {len(expected)} valid orders are in the output")
         if ok:
             earned += points
-        lines.append(f"[{'pass' if ok else 'FAIL'}] {name} ({points if ok else 0}/{points})" + (f": {why}" if why else ""))
+        line = f"[{'pass' if ok else 'FAIL'}] {name} ({points if ok else 0}/{points})"
+        team.append(line)
+        jury.append(line + (f": {why}" if why else ""))
     total = sum(p for p, _ in RULES)
-    write(feedback_dir, "judgemessage.txt", f"{earned}/{total} points\n" + "\n".join(lines) + "\n")
+    write(feedback_dir, "teammessage.txt", f"{earned}/{total} points\n" + "\n".join(team) + "\n")
+    write(feedback_dir, "judgemessage.txt", f"{earned}/{total} points\n" + "\n".join(jury) + "\n")
     write(feedback_dir, "score.txt", f"{earned / total:.6f}\n")
     sys.exit(ACCEPT)
 

@@ -255,8 +255,16 @@ func TestSuiteChecks(t *testing.T) {
 				t.Fatal(rep.Error)
 			}
 			got := rep.Tests[0]
-			if got.Outcome != tc.outcome || !strings.Contains(got.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", got.Outcome, got.Message, tc.outcome, tc.msg)
+			if got.Outcome != tc.outcome || !strings.Contains(got.Detail, tc.msg) {
+				t.Fatalf("got %s, detail %q, want %s containing %q", got.Outcome, got.Detail, tc.outcome, tc.msg)
+			}
+			if tc.msg != "" && strings.Contains(got.Message, tc.msg) {
+				t.Fatalf("message %q quotes the contract's behaviour %q without show_details", got.Message, tc.msg)
+			}
+			c.Spec.ShowDetails = true
+			rep = evm.Run(context.Background(), evm.Task{Challenge: c, Points: 1, Language: evm.LangBytecode, Submission: hexFile(t, "SkillToken.hex")}, New)
+			if got := rep.Tests[0]; !strings.Contains(got.Message, tc.msg) {
+				t.Fatalf("show_details: message %q, want it containing %q", got.Message, tc.msg)
 			}
 		})
 	}

@@ -1,0 +1,36 @@
+package clarification
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/refusal"
+)
+
+// Members reports whether a user is a contestant of a contest.
+type Members interface {
+	IsMember(ctx context.Context, cid, user string) (bool, error)
+}
+
+// AskIn asks question in contest ct as u, by the contest's rules: about
+// one of its challenges or in general, and a contestant only in a contest
+// of their own.
+func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members, u account.User, challenge, question string) (Clarification, error) {
+	if challenge != "" {
+		if _, ok := ct.Challenge(challenge); !ok {
+			return Clarification{}, refusal.Invalidf("challenge: %s is not in this contest", challenge)
+		}
+	}
+	if u.Role == account.Contestant {
+		member, err := members.IsMember(ctx, ct.ID, u.Username)
+		if err != nil {
+			return Clarification{}, fmt.Errorf("membership of %s: %w", u.Username, err)
+		}
+		if !member {
+			return Clarification{}, refusal.Forbiddenf("you are not a contestant of %s", ct.ID)
+		}
+	}
+	return s.Ask(ctx, ct.ID, u.Username, challenge, question)
+}

@@ -1,0 +1,146 @@
+package request
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/ratelimit"
+)
+
+// Cookies, header and form field of sessions and CSRF protection.
+const (
+	SessionCookie = "arena_session"
+	CSRFCookie    = "arena_csrf"
+	CSRFHeader    = "X-CSRF-Token"
+	// CSRFField is how HTML forms send the CSRF token.
+	CSRFField = "_csrf"
+	userLocal = "user"
+)
+
+// Sessions logs users in and out and finds who is asking.
+type Sessions struct {
+	Accounts *account.Store
+	// Login and LoginAddr limit failed logins per username and per client address.
+	Login     *ratelimit.Limiter
+	LoginAddr *ratelimit.Limiter
+	// TTL is how long a login token lives.
+	TTL time.Duration
+	// Secure marks cookies Secure (serve behind HTTPS).
+	Secure bool
+	Now    func() time.Time
+}
+
+// Authenticate resolves a Bearer token or session cookie to a user, if any.
+// Cookie-authenticated requests that change state must carry the CSRF token
+// (double submit), so another site cannot act with a contestant's cookie.
+func (s *Sessions) Authenticate(c *fiber.Ctx) error {
+	token, fromCookie := "", false
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		t, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return Unauthorized("Authorization header must be 'Bearer TOKEN'")
+		}
+		token = strings.TrimSpace(t)
+	} else if v := c.Cookies(SessionCookie); v != "" {
+		token, fromCookie = v, true
+	}
+	if token == "" {
+		return c.Next()
+	}
+	u, err := s.Accounts.Lookup(c.UserContext(), token)
+	if errors.Is(err, account.ErrNoToken) {
+		if fromCookie {
+			return c.Next() // a stale cookie is the same as none
+		}
+		return Unauthorized("token unknown or expired: log in again")
+	}
+	if err != nil {
+		return Internal(err)
+	}
+	if fromCookie && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		got := c.Get(CSRFHeader)
+		if got == "" {
+			got = c.FormValue(CSRFField) // HTML forms send it as a field
+		}
+		if !SameToken(c.Cookies(CSRFCookie), got) {
+			return CSRF()
+		}
+	}
+	c.Locals(userLocal, u)
+	return c.Next()
+}
+
+// SameToken reports whether the CSRF cookie's value want came back as got.
+func SameToken(want, got string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// LogIn checks username and password under the failed-login limits and
+// gives the browser the session and CSRF cookies. It returns the user and
+// the new token.
+func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User, string, error) {
+	ctx := c.UserContext()
+	// Only failures count: a contest hall behind one address logs in at once.
+	keys := []struct {
+		l   *ratelimit.Limiter
+		key string
+	}{{s.Login, username}, {s.LoginAddr, c.IP()}}
+	for _, k := range keys {
+		over, wait, err := k.l.Exceeded(ctx, k.key)
+		if err != nil {
+			return account.User{}, "", Internal(err)
+		}
+		if over {
+			return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
+		}
+	}
+	u, err := s.Accounts.Authenticate(ctx, username, password)
+	if errors.Is(err, account.ErrBadCredentials) {
+		for _, k := range keys {
+			if _, _, err := k.l.Hit(ctx, k.key); err != nil {
+				return account.User{}, "", Internal(err)
+			}
+		}
+		return account.User{}, "", Unauthorized("wrong username or password")
+	}
+	if err != nil {
+		return account.User{}, "", Internal(err)
+	}
+	token, err := s.Accounts.IssueToken(ctx, u.Username, s.TTL)
+	if err != nil {
+		return account.User{}, "", Internal(err)
+	}
+	expires := s.Now().Add(s.TTL)
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.Secure})
+	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: rand.Text(), Path: "/", Expires: expires,
+		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.Secure})
+	return u, token, nil
+}
+
+// LogOut revokes token, if any, and clears the session cookie.
+func (s *Sessions) LogOut(c *fiber.Ctx, token string) error {
+	if token != "" {
+		if err := s.Accounts.Revoke(c.UserContext(), token); err != nil {
+			return Internal(err)
+		}
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", Expires: time.Unix(0, 0), HTTPOnly: true})
+	return nil
+}
+
+// User is the logged-in user of the request, if any.
+func User(c *fiber.Ctx) (account.User, bool) {
+	u, ok := c.Locals(userLocal).(account.User)
+	return u, ok
+}
+
+// IsJury reports whether u is a judge or an organizer (judging.IsJury).
+func IsJury(u account.User) bool { return judging.IsJury(u) }

@@ -1,0 +1,140 @@
+package request
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/clarification"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/document"
+	"github.com/skillarena/arena/server/refusal"
+)
+
+// Error is an error with a safe public message; the cause stays in the log.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Cause   error
+}
+
+func (e *Error) Error() string { return e.Message }
+func (e *Error) Unwrap() error { return e.Cause }
+
+// BadRequest answers 400.
+func BadRequest(msg string) error { return &Error{fiber.StatusBadRequest, "bad_request", msg, nil} }
+
+// NotFound answers 404.
+func NotFound(msg string) error { return &Error{fiber.StatusNotFound, "not_found", msg, nil} }
+
+// Forbidden answers 403.
+func Forbidden(msg string) error { return &Error{fiber.StatusForbidden, "forbidden", msg, nil} }
+
+// Unauthorized answers 401.
+func Unauthorized(msg string) error {
+	return &Error{fiber.StatusUnauthorized, "unauthorized", msg, nil}
+}
+
+// Conflict answers 409.
+func Conflict(msg string) error { return &Error{fiber.StatusConflict, "conflict", msg, nil} }
+
+// TooMany answers 429.
+func TooMany(msg string) error {
+	return &Error{fiber.StatusTooManyRequests, "rate_limited", msg, nil}
+}
+
+// Internal answers 500 and keeps cause for the log.
+func Internal(cause error) error {
+	return &Error{fiber.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged", cause}
+}
+
+// CSRF is the answer to a cookie-authenticated write without the CSRF token.
+func CSRF() error {
+	return &Error{fiber.StatusForbidden, "csrf", "missing or wrong " + CSRFHeader + " header (or " + CSRFField + " form field)", nil}
+}
+
+// Body is the JSON shape of every error answer.
+type Body struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// refused is the answer to a refusal, by its kind.
+func refused(r *refusal.Error) error {
+	switch r.Kind {
+	case refusal.Invalid:
+		return BadRequest(r.Message)
+	case refusal.NotFound:
+		return NotFound(r.Message)
+	case refusal.Forbidden:
+		return Forbidden(r.Message)
+	case refusal.Conflict:
+		return Conflict(r.Message)
+	case refusal.Limited:
+		return TooMany(r.Message)
+	}
+	return Internal(r)
+}
+
+// Fail translates what a service returned into the answer to send: a
+// refusal by its kind, the stores' own errors by what they mean, anything
+// else as an internal error.
+func Fail(err error) error {
+	var e *Error
+	var inv *contest.InvalidError
+	var ie *certificate.InputError
+	if errors.As(err, &e) {
+		return e
+	}
+	if r, ok := refusal.As(err); ok {
+		return refused(r)
+	}
+	switch {
+	case errors.Is(err, contest.ErrNotFound):
+		return NotFound("no such contest")
+	case errors.Is(err, contest.ErrNotEnded):
+		return Conflict(err.Error())
+	case errors.As(err, &inv):
+		return BadRequest(inv.Error())
+	case errors.Is(err, certificate.ErrNotFound):
+		return NotFound(err.Error())
+	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
+		errors.Is(err, certificate.ErrFinalized), errors.Is(err, certificate.ErrNotFinalized),
+		errors.Is(err, certificate.ErrRevoked):
+		return Conflict(err.Error())
+	case errors.As(err, &ie):
+		return BadRequest(ie.Error())
+	case errors.Is(err, document.ErrNoFont):
+		return &Error{fiber.StatusServiceUnavailable, "unavailable", err.Error(), err}
+	case errors.Is(err, clarification.ErrNotFound):
+		return NotFound("no such clarification")
+	case errors.Is(err, clarification.ErrEmpty), errors.Is(err, clarification.ErrTooLong):
+		return BadRequest(err.Error())
+	}
+	return Internal(err)
+}
+
+// CodeFor is the error code of a status Fiber itself answers with.
+func CodeFor(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "not_found"
+	case fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case fiber.StatusRequestEntityTooLarge:
+		return "too_large"
+	case fiber.StatusBadRequest:
+		return "bad_request"
+	case fiber.StatusUnauthorized:
+		return "unauthorized"
+	case fiber.StatusForbidden:
+		return "forbidden"
+	}
+	if status >= 500 {
+		return "internal"
+	}
+	return "error"
+}

@@ -1,0 +1,237 @@
+package request
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/submission"
+)
+
+// Access says who may call a route.
+type Access int
+
+// Access levels.
+const (
+	Public     Access = iota // anyone, logged in or not
+	LoggedIn                 // any logged-in user
+	Contestant               // contestants
+	Jury                     // judges and organizers
+	Organizer                // organizers
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "user", "contestant", "jury", "organizer"}[a]
+}
+
+// Allows reports whether a user with role (or nobody, when !logged) may call.
+func (a Access) Allows(logged bool, role account.Role) bool {
+	switch a {
+	case Public:
+		return true
+	case LoggedIn:
+		return logged
+	case Contestant:
+		return logged && role == account.Contestant
+	case Jury:
+		return logged && (role == account.Judge || role == account.Organizer)
+	default:
+		return logged && role == account.Organizer
+	}
+}
+
+// Route is one entry of a route table: it registers the handler, feeds
+// the OpenAPI document, and drives the every-route-times-every-role test.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string
+	Handler fiber.Handler
+}
+
+// allow refuses a caller the route's access does not admit.
+func allow(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, logged := User(c)
+		if a.Allows(logged, u.Role) {
+			return c.Next()
+		}
+		if !logged {
+			return Unauthorized("log in first")
+		}
+		return Forbidden("your role may not do this")
+	}
+}
+
+// Mount registers routes on app, each behind its access check.
+func Mount(app *fiber.App, routes []Route) {
+	for _, r := range routes {
+		app.Add(r.Method, r.Path, allow(r.Access), r.Handler)
+	}
+}
+
+// AppConfig is what NewApp needs.
+type AppConfig struct {
+	Sessions *Sessions
+	// BodyLimit caps a request body.
+	BodyLimit int
+	// ErrorPage shows an error as an HTML page to a browser asking for a
+	// page; nil answers JSON to everyone.
+	ErrorPage func(c *fiber.Ctx, e *Error) error
+	Log       *slog.Logger
+}
+
+// NewApp makes the Fiber app every route is mounted on: panics recovered,
+// security headers, the caller authenticated, and every error answered as
+// JSON {error: {code, message}} or, for a browser, as a page.
+func NewApp(cfg AppConfig) *fiber.App {
+	app := fiber.New(fiber.Config{
+		ErrorHandler:          cfg.handleError,
+		BodyLimit:             cfg.BodyLimit,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(securityHeaders, cfg.Sessions.Authenticate)
+	return app
+}
+
+func (cfg AppConfig) handleError(c *fiber.Ctx, err error) error {
+	var e *Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &fe):
+		e = &Error{Status: fe.Code, Code: CodeFor(fe.Code), Message: fe.Message}
+	default:
+		e = Internal(err).(*Error)
+	}
+	if e.Status >= 500 {
+		cfg.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if cfg.ErrorPage != nil && WantsHTML(c) {
+		return cfg.ErrorPage(c, e)
+	}
+	var body Body
+	body.Error.Code, body.Error.Message = e.Code, e.Message
+	return c.Status(e.Status).JSON(body)
+}
+
+// WantsHTML reports whether an error should be an HTML page: a browser
+// asking for a page, not the JSON API.
+func WantsHTML(c *fiber.Ctx) bool {
+	p := c.Path()
+	for _, prefix := range []string{"/api/", "/ws/", "/static/", "/healthz", "/readyz"} {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	return c.Next()
+}
+
+// Contest loads the contest named by the :cid parameter.
+func Contest(c *fiber.Ctx, contests *contest.Store) (*contest.Contest, error) {
+	ct, err := contests.Get(c.UserContext(), c.Params("cid"))
+	if errors.Is(err, contest.ErrNotFound) {
+		return nil, NotFound("no contest " + c.Params("cid"))
+	}
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return ct, nil
+}
+
+// VisibleSubmission loads the :sid submission if the caller may see it
+// (judging.Service.Visible).
+func VisibleSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, error) {
+	u, _ := User(c)
+	sub, err := j.Visible(c.UserContext(), u, c.Params("sid"))
+	if err != nil {
+		return submission.Submission{}, Fail(err)
+	}
+	return sub, nil
+}
+
+// ShownSubmission is the :sid submission as the caller may see it
+// (judging.ForViewer), and its contest.
+func ShownSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, *contest.Contest, error) {
+	sub, err := VisibleSubmission(c, j)
+	if err != nil {
+		return submission.Submission{}, nil, err
+	}
+	ct, err := j.Contests.Get(c.UserContext(), sub.Contest)
+	if err != nil {
+		return submission.Submission{}, nil, Internal(err)
+	}
+	u, _ := User(c)
+	return judging.ForViewer(u, ct, sub), ct, nil
+}
+
+// Rejudge starts the rejudge the request asks for in the :cid contest
+// (judging.Service.StartRejudge), as the caller.
+func Rejudge(c *fiber.Ctx, contests *contest.Store, j *judging.Service) (*submission.Batch, error) {
+	ct, err := Contest(c, contests)
+	if err != nil {
+		return nil, err
+	}
+	var req judging.Rejudge
+	if err := Parse(c, &req, "body must be JSON {submissions: [...]} or {challenge, contestant}, with a reason"); err != nil {
+		return nil, err
+	}
+	u, _ := User(c)
+	b, err := j.StartRejudge(c.UserContext(), ct, req, u.Username)
+	if err != nil {
+		return nil, Fail(err)
+	}
+	return b, nil
+}
+
+// Parse reads a JSON or form body into out; msg says what it must be.
+func Parse(c *fiber.Ctx, out any, msg string) error {
+	if err := c.BodyParser(out); err != nil {
+		return BadRequest(msg)
+	}
+	return nil
+}
+
+// SafeFileName is name fit for a Content-Disposition header, or fallback.
+func SafeFileName(name, fallback string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" {
+		return fallback
+	}
+	return name
+}
+
+// BoardView is the board a request may see: the jury sees the live board
+// (or the public one with ?view=public), everyone else the public board.
+func BoardView(c *fiber.Ctx) scoreboard.View {
+	u, ok := User(c)
+	if ok && IsJury(u) && c.Query("view") != string(scoreboard.Public) {
+		return scoreboard.Jury
+	}
+	return scoreboard.Public
+}

@@ -1,0 +1,22 @@
+package submission
+
+import "strconv"
+
+// The keys of the package, listed in the package comment; a contest's keys
+// share its hash tag.
+
+func indexKey(cid string) string        { return "arena:{" + cid + "}:subs" }
+func seqKey(cid string) string          { return "arena:{" + cid + "}:seq" }
+func subKey(cid string, n int64) string { return "arena:{" + cid + "}:sub:" + strconv.FormatInt(n, 10) }
+
+// gapKey marks a contestant's last submission for the minimum interval.
+func gapKey(cid, user string) string { return "arena:{" + cid + "}:gap:" + user }
+
+func rejudgeKey(cid, rid string) string { return "arena:{" + cid + "}:rejudge:" + rid }
+func rejudgesKey(cid string) string     { return "arena:{" + cid + "}:rejudges" }
+
+// JobsKey is the judging queue, shared by every contest.
+const JobsKey = "arena:jobs"
+
+// Group is the consumer group of judge workers.
+const Group = "judges"
