@@ -48,20 +48,21 @@ func everyTestPackage(t testing.TB, n int) *challenges.Package {
 }
 
 // secretPackage's answers are unguessable secrets: only a program that
-// reads the hidden answers could print them.
+// reads the hidden answers could print them. The 15 s limit leaves the
+// thief time to read the whole image on a loaded host.
 func secretPackage(t testing.TB) *challenges.Package {
 	tests := map[string][2]string{}
 	for _, n := range []string{"1", "2"} {
 		tests[n] = [2]string{"IN-" + randomHex(t) + "\n", "SECRET-" + randomHex(t) + "\n"}
 	}
-	return sumPackage(t, "limits: {time_ms: 5000, memory_mb: 256, output_kb: 64}\n", tests, nil)
+	return sumPackage(t, "limits: {time_ms: 15000, memory_mb: 256, output_kb: 64}\n", tests, nil)
 }
 
 // plantedPackage has one test whose secret answer also sits in a file given
 // to the contestant: the control that shows the thief finds what it can see.
 func plantedPackage(t testing.TB) *challenges.Package {
 	secret := "SECRET-" + randomHex(t) + "\n"
-	return sumPackage(t, "limits: {time_ms: 5000, memory_mb: 256, output_kb: 64}\nprogram: {files: [attachments/notes.txt]}\n",
+	return sumPackage(t, "limits: {time_ms: 15000, memory_mb: 256, output_kb: 64}\nprogram: {files: [attachments/notes.txt]}\n",
 		map[string][2]string{"1": {"IN-" + randomHex(t) + "\n", secret}},
 		map[string]string{"attachments/notes.txt": "left here by mistake: " + secret})
 }
@@ -177,9 +178,9 @@ for host, port in [("1.1.1.1", 53), ("8.8.8.8", 443), ("172.17.0.1", 6379), ("10
         print(host, e, file=sys.stderr)
 sys.exit(3)
 `},
-		{name: "reading hidden data", pkg: secretPackage(t), lang: "python3", outcome: verdict.WrongAnswer, within: 60 * time.Second,
+		{name: "reading hidden data", pkg: secretPackage(t), lang: "python3", outcome: verdict.WrongAnswer, within: 120 * time.Second,
 			source: fmt.Sprintf(scanFor, "SECRET-[0-9a-f]{24}")},
-		{name: "control: the thief finds what it may see", pkg: plantedPackage(t), lang: "python3", outcome: verdict.Accepted, within: 60 * time.Second,
+		{name: "control: the thief finds what it may see", pkg: plantedPackage(t), lang: "python3", outcome: verdict.Accepted, within: 120 * time.Second,
 			source: fmt.Sprintf(scanFor, "SECRET-[0-9a-f]{24}")},
 		// /tmp and /dev/shm are the sandbox's own scratch tmpfs, capped and
 		// private (see TestIntegrationOtherSubmissionsFiles).
