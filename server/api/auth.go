@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
-	"github.com/skillarena/arena/server/ratelimit"
 )
 
 const (
@@ -87,27 +86,34 @@ func (s *server) login(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	// Only failures count: a contest hall behind one address logs in at once.
-	keys := []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.Limits.Login, req.Username}, {s.Limits.LoginAddr, c.IP()}}
-	for _, k := range keys {
-		over, wait, err := k.l.Exceeded(ctx, k.key)
-		if err != nil {
-			return errInternal(err)
-		}
-		if over {
-			return errTooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
-		}
+	// The username's attempt is counted before hashing, so concurrent guesses
+	// cannot all pass the check; a right password takes it back.
+	over, wait, err := s.Limits.LoginAddr.Exceeded(ctx, c.IP())
+	if err == nil && !over {
+		var n int64
+		n, wait, err = s.Limits.Login.Hit(ctx, req.Username)
+		over = s.Limits.Login.Max > 0 && n > s.Limits.Login.Max
+	}
+	if err != nil {
+		return errInternal(err)
+	}
+	if over {
+		return errTooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
 	}
 	u, err := s.Accounts.Authenticate(ctx, req.Username, req.Password)
 	if errors.Is(err, account.ErrBadCredentials) {
-		for _, k := range keys {
-			if _, _, err := k.l.Hit(ctx, k.key); err != nil {
-				return errInternal(err)
-			}
+		if _, _, err := s.Limits.LoginAddr.Hit(ctx, c.IP()); err != nil {
+			return errInternal(err)
 		}
 		return errUnauthorized("wrong username or password")
+	}
+	if err == nil || errors.Is(err, account.ErrBusy) {
+		if uerr := s.Limits.Login.Undo(ctx, req.Username); uerr != nil {
+			return errInternal(uerr)
+		}
+	}
+	if errors.Is(err, account.ErrBusy) {
+		return errTooMany("the server is busy logging others in; try again in a few seconds")
 	}
 	if err != nil {
 		return errInternal(err)
