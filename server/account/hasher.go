@@ -60,6 +60,9 @@ func (h *Hasher) Params() argon2id.Params { return h.params }
 
 // run runs f in a slot, waiting for one if all are taken.
 func (h *Hasher) run(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("hash a password: %w", err)
+	}
 	select {
 	case h.slots <- struct{}{}:
 	default:

@@ -158,3 +158,16 @@ func mustHashed(t *testing.T, h *Hasher) string {
 	}
 	return hash
 }
+
+func TestHasherEndedContext(t *testing.T) {
+	h := NewHasher(DefaultParams(), 2)
+	_, peak := watch(h, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := h.Hash(ctx, "password"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ended context with free slots: %v, want context.Canceled", err)
+	}
+	if peak.Load() != 0 {
+		t.Fatal("hashed for an ended context")
+	}
+}
