@@ -1,6 +1,20 @@
 // Package account owns users, password hashes and tokens (login sessions and
 // long-lived API tokens).
 //
+// Passwords are hashed with argon2id, m = 8 MiB, t = 1, p = 1
+// (DefaultParams), at most GOMAXPROCS hashes at a time (Hasher): a contest
+// start of hundreds of logins then queues instead of allocating 64 MiB per
+// request, and hashing and checking stay within GOMAXPROCS × 8 MiB (× 64 MiB
+// for hashes made with the earlier default, which still verify: an encoded
+// hash carries its parameters). The parameters are below OWASP's minimum
+// for passwords people choose (19 MiB with t = 2, or equivalent): the
+// passwords SkillArena stores are generated with about 59 bits of entropy
+// (roster.GeneratePassword), where an offline search costs about 2^58
+// hashes whatever the parameters, while OWASP's cost per hash would make an
+// import of 5,000 contestants take about 100 s on two cores instead of 20 s.
+// Whoever adds passwords people choose should hash those with OWASP's
+// parameters (docs/performance.md).
+//
 // Personal data (ID number, phone, email) is kept on the user's hash and never
 // serialized from User; callers show it through the privacy package's views.
 //
@@ -25,6 +39,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -86,17 +102,23 @@ type User struct {
 // Store keeps accounts in Redis.
 type Store struct {
 	rdb    redis.UniversalClient
-	params *argon2id.Params
-	// dummy is compared against when a username does not exist.
+	hasher *Hasher
+	// dummy is compared against when a username does not exist: a hash
+	// with the same parameters, so unknown users cost as much as known ones.
 	dummy string
 	now   func() time.Time
 }
 
-// NewStore returns a store on rdb.
+// NewStore returns a store on rdb hashing with DefaultParams, GOMAXPROCS at a time.
 func NewStore(rdb redis.UniversalClient) *Store {
-	s := &Store{rdb: rdb, params: argon2id.DefaultParams, now: time.Now}
-	s.dummy, _ = argon2id.CreateHash(rand.Text(), s.params)
-	return s
+	return NewStoreWith(rdb, NewHasher(DefaultParams(), 0))
+}
+
+// NewStoreWith returns a store on rdb hashing with h.
+func NewStoreWith(rdb redis.UniversalClient, h *Hasher) *Store {
+	p := h.Params()
+	dummy, _ := argon2id.CreateHash(rand.Text(), &p)
+	return &Store{rdb: rdb, hasher: h, dummy: dummy, now: time.Now}
 }
 
 func userKey(name string) string { return "arena:user:" + name }
@@ -173,7 +195,7 @@ func (s *Store) Put(ctx context.Context, u User, password string) error {
 	if err := s.validate(&u, password); err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(password, s.params)
+	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return fmt.Errorf("hash password of %s: %w", u.Username, err)
 	}
@@ -228,22 +250,22 @@ func (s *Store) CreateAll(ctx context.Context, users []User, passwords []string)
 	if len(users) == 0 {
 		return nil
 	}
+	users = slices.Clone(users)
+	for i := range users {
+		if err := s.validate(&users[i], passwords[i]); err != nil {
+			return err
+		}
+	}
+	hashes, err := s.hashAll(ctx, users, passwords)
+	if err != nil {
+		return err
+	}
 	keys := []string{usersKey, idNumbersKey}
 	args := make([]any, 0, 14*len(users))
 	for i, u := range users {
-		if err := s.validate(&u, passwords[i]); err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("create users: %w", err)
-		}
-		hash, err := argon2id.CreateHash(passwords[i], s.params)
-		if err != nil {
-			return fmt.Errorf("hash password of %s: %w", u.Username, err)
-		}
 		keys = append(keys, userKey(u.Username))
 		args = append(args, u.Username)
-		args = append(args, fields(u, hash)...)
+		args = append(args, fields(u, hashes[i])...)
 	}
 	bad, err := createScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
@@ -262,6 +284,39 @@ func (s *Store) CreateAll(ctx context.Context, users []User, passwords []string)
 		}
 	}
 	return fmt.Errorf("create %d users: %w", len(users), ce)
+}
+
+// hashAll hashes the passwords in parallel, as many at once as the hasher
+// has slots (sharing them with logins).
+func (s *Store) hashAll(ctx context.Context, users []User, passwords []string) ([]string, error) {
+	hashes := make([]string, len(passwords))
+	errs := make([]error, s.hasher.Slots())
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(passwords) {
+					return
+				}
+				h, err := s.hasher.Hash(ctx, passwords[i])
+				if err != nil {
+					errs[w] = fmt.Errorf("hash password of %s: %w", users[i].Username, err)
+					next.Store(int64(len(passwords))) // the others stop too
+					return
+				}
+				hashes[i] = h
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return hashes, nil
 }
 
 // Exists reports which of the usernames belong to accounts.
@@ -369,13 +424,15 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	u, hash, err := s.get(ctx, username)
 	if errors.Is(err, ErrNotFound) {
 		// Spend the same time as a real check so timing does not reveal usernames.
-		_, _ = argon2id.ComparePasswordAndHash(password, s.dummy)
+		if _, err := s.hasher.Verify(ctx, password, s.dummy); err != nil {
+			return User{}, fmt.Errorf("check password of %s: %w", username, err)
+		}
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
 		return User{}, err
 	}
-	ok, err := argon2id.ComparePasswordAndHash(password, hash)
+	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil {
 		return User{}, fmt.Errorf("check password of %s: %w", username, err)
 	}

@@ -56,6 +56,23 @@ func (l *Limiter) Hit(ctx context.Context, key string) (int64, time.Duration, er
 	return incr.Val(), reset, nil
 }
 
+// undoScript takes one action back, leaving no counter behind if the window
+// ended meanwhile. KEYS: the counter. Returns the count left.
+var undoScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('DECR', KEYS[1])
+`)
+
+// Undo takes back one action Hit counted for key, as for an attempt counted
+// before it was known to be a failure.
+func (l *Limiter) Undo(ctx context.Context, key string) error {
+	k, _ := l.key(key)
+	if err := undoScript.Run(ctx, l.rdb, []string{k}).Err(); err != nil {
+		return fmt.Errorf("rate limit %s: %w", l.name, err)
+	}
+	return nil
+}
+
 // Exceeded reports, without counting, whether key has used up this window.
 func (l *Limiter) Exceeded(ctx context.Context, key string) (bool, time.Duration, error) {
 	if l.Max <= 0 {

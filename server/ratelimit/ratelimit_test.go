@@ -53,3 +53,30 @@ func TestIntegrationLimiter(t *testing.T) {
 		t.Fatalf("counter has no expiry (ttl %v)", ttl)
 	}
 }
+
+func TestIntegrationUndo(t *testing.T) {
+	ctx := context.Background()
+	rdb := testenv.StartRedis(t).Client()
+	now := time.Date(2026, 11, 25, 9, 0, 10, 0, time.UTC)
+	l := New(rdb, "t", 2, time.Minute)
+	l.now = func() time.Time { return now }
+
+	for range 2 {
+		if _, _, err := l.Hit(ctx, "ann"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Undo(ctx, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if over, _, _ := l.Exceeded(ctx, "ann"); over {
+		t.Fatal("Exceeded after Undo took one of two hits back")
+	}
+	now = now.Add(time.Minute) // the window ended: nothing to take back
+	if err := l.Undo(ctx, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rdb.Exists(ctx, "arena:rl:t:ann:"+strconv.FormatInt(now.UnixNano()/int64(time.Minute), 10)).Result(); n != 0 {
+		t.Fatal("Undo in a new window left a counter behind")
+	}
+}

@@ -88,27 +88,34 @@ func SameToken(want, got string) bool {
 func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User, string, error) {
 	ctx := c.UserContext()
 	// Only failures count: a contest hall behind one address logs in at once.
-	keys := []struct {
-		l   *ratelimit.Limiter
-		key string
-	}{{s.Login, username}, {s.LoginAddr, c.IP()}}
-	for _, k := range keys {
-		over, wait, err := k.l.Exceeded(ctx, k.key)
-		if err != nil {
-			return account.User{}, "", Internal(err)
-		}
-		if over {
-			return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
-		}
+	// The username's attempt is counted before hashing, so concurrent guesses
+	// cannot all pass the check; a right password takes it back.
+	over, wait, err := s.LoginAddr.Exceeded(ctx, c.IP())
+	if err == nil && !over {
+		var n int64
+		n, wait, err = s.Login.Hit(ctx, username)
+		over = s.Login.Max > 0 && n > s.Login.Max
+	}
+	if err != nil {
+		return account.User{}, "", Internal(err)
+	}
+	if over {
+		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
 	}
 	u, err := s.Accounts.Authenticate(ctx, username, password)
 	if errors.Is(err, account.ErrBadCredentials) {
-		for _, k := range keys {
-			if _, _, err := k.l.Hit(ctx, k.key); err != nil {
-				return account.User{}, "", Internal(err)
-			}
+		if _, _, err := s.LoginAddr.Hit(ctx, c.IP()); err != nil {
+			return account.User{}, "", Internal(err)
 		}
 		return account.User{}, "", Unauthorized("wrong username or password")
+	}
+	if err == nil || errors.Is(err, account.ErrBusy) {
+		if uerr := s.Login.Undo(ctx, username); uerr != nil {
+			return account.User{}, "", Internal(uerr)
+		}
+	}
+	if errors.Is(err, account.ErrBusy) {
+		return account.User{}, "", TooMany("the server is busy logging others in; try again in a few seconds")
 	}
 	if err != nil {
 		return account.User{}, "", Internal(err)
