@@ -13,7 +13,7 @@ import (
 // Outcome is the final judgement on a submission or one test.
 type Outcome string
 
-// Outcomes, as DESIGN.md names them.
+// Outcomes (docs/architecture.md, "Scoring and outcomes").
 const (
 	Accepted          Outcome = "accepted"
 	WrongAnswer       Outcome = "wrong_answer"

@@ -28,7 +28,8 @@ type attempt struct {
 	public  *float64
 }
 
-// refCell computes a cell the slow, obvious way, from DESIGN.md's rules.
+// refCell computes a cell the slow, obvious way, from the rules in
+// docs/architecture.md ("Scoring and outcomes").
 func refCell(atts []attempt, p scoreboard.Params, visible func(attempt) bool, max float64) scoreboard.Cell {
 	sort.Slice(atts, func(i, j int) bool {
 		if atts[i].t != atts[j].t {
