@@ -59,6 +59,7 @@ type serveFlags struct {
 	submitPerMin  int64
 	loginPerMin   int64
 	loginAddrMin  int64
+	asksPerHour   int64
 	sessionTTL    time.Duration
 	secureCookies bool
 }
@@ -69,6 +70,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.submitPerMin, "submit-per-minute", 12, "submissions per contestant per minute (0: unlimited)")
 	fs.Int64Var(&f.loginPerMin, "login-failures-per-minute", 10, "failed logins allowed per username per minute")
 	fs.Int64Var(&f.loginAddrMin, "login-failures-per-address", 50, "failed logins allowed per client address per minute")
+	fs.Int64Var(&f.asksPerHour, "questions-per-hour", clarification.AsksPerHour, "clarification questions per contestant per contest and hour (0: unlimited)")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 }
@@ -135,10 +137,12 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	}
 	hub := events.NewHub(st.rdb, env.Log)
 	defer hub.Close()
+	clars := clarification.NewStore(st.rdb)
+	clars.LimitAsks(f.asksPerHour)
 	d := api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
 		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, Log: env.Log,
-		Admin: st.admin, Audit: st.audit, Clarifications: clarification.NewStore(st.rdb), Certificates: st.certs,
+		Admin: st.admin, Audit: st.audit, Clarifications: clars, Certificates: st.certs,
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),

@@ -8,12 +8,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/server/refusal"
 )
 
 // TokenKind tells a login session from a long-lived API token.
@@ -40,6 +42,15 @@ type TokenInfo struct {
 
 // MaxLabel is the longest token label, in bytes.
 const MaxLabel = 100
+
+// Caps on the live tokens of one account. A new session beyond MaxSessions
+// ends the oldest one (a contestant who logs in again loses nothing); an API
+// token beyond MaxAPITokens is refused until one is revoked, since ending
+// one would stop whatever runs with it.
+const (
+	MaxSessions  = 10
+	MaxAPITokens = 20
+)
 
 // usedEvery is how stale a token's last-used time may get: it is written at
 // most once per interval, not on every request.
@@ -91,20 +102,44 @@ func (s *Store) issue(ctx context.Context, username string, kind TokenKind, labe
 		info.Expires = &exp
 		expiresMS = exp.UnixMilli()
 	}
-	// Drop index entries of tokens that expired, so the index stays small.
-	if err := s.prune(ctx, username); err != nil {
-		return "", TokenInfo{}, err
-	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		key := tokenHashKey(hash)
-		p.HSet(ctx, key, "user", username, "id", info.ID, "kind", string(kind), "label", label,
-			"created", now.UnixMilli(), "expires", expiresMS, "used", 0)
-		if ttl > 0 {
-			p.PExpireAt(ctx, key, *info.Expires)
+	key := tokenHashKey(hash)
+	index := userTokensKey(username)
+	// The index is watched, so two logins or token requests at once cannot
+	// both pass the cap: one of them retries against the other's token.
+	write := func(tx *redis.Tx) error {
+		live, gone, err := s.liveTokens(ctx, tx, username)
+		if err != nil {
+			return err
 		}
-		p.HSet(ctx, userTokensKey(username), info.ID, hash)
-		return nil
-	})
+		drop, err := overCap(live, kind)
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, t := range drop {
+				p.Del(ctx, tokenHashKey(t.hash))
+				gone = append(gone, t.ID)
+			}
+			if len(gone) > 0 {
+				p.HDel(ctx, index, gone...)
+			}
+			p.HSet(ctx, key, "user", username, "id", info.ID, "kind", string(kind), "label", label,
+				"created", now.UnixMilli(), "expires", expiresMS, "used", 0)
+			if ttl > 0 {
+				p.PExpireAt(ctx, key, *info.Expires)
+			}
+			p.HSet(ctx, index, info.ID, hash)
+			return nil
+		})
+		return err
+	}
+	var err error
+	for try := range 100 {
+		if err = s.rdb.Watch(ctx, write, index); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+		time.Sleep(time.Duration(1+mrand.IntN(try+1)) * time.Millisecond) // another token came first
+	}
 	if err != nil {
 		return "", TokenInfo{}, fmt.Errorf("issue token for %s: %w", username, err)
 	}
@@ -174,23 +209,51 @@ func TokenID(token string) string { return tokenID(hashToken(token)) }
 
 // Tokens lists the live tokens of username, newest first.
 func (s *Store) Tokens(ctx context.Context, username string) ([]TokenInfo, error) {
-	index, err := s.rdb.HGetAll(ctx, userTokensKey(username)).Result()
+	live, gone, err := s.liveTokens(ctx, s.rdb, username)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens of %s: %w", username, err)
+		return nil, err
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.HDel(ctx, userTokensKey(username), gone...).Err(); err != nil {
+			return nil, fmt.Errorf("prune tokens of %s: %w", username, err)
+		}
+	}
+	out := make([]TokenInfo, len(live))
+	for i, t := range live {
+		out[i] = t.TokenInfo
+	}
+	return out, nil
+}
+
+// liveToken is a token's details and the hash that keys it.
+type liveToken struct {
+	TokenInfo
+	hash string
+}
+
+// liveTokens reads username's token index: the live tokens, newest first,
+// and the ids of entries whose token is gone. Expired tokens are neither:
+// their keys go at the expiry, their entries at a later read.
+func (s *Store) liveTokens(ctx context.Context, rdb redis.Cmdable, username string) ([]liveToken, []string, error) {
+	index, err := rdb.HGetAll(ctx, userTokensKey(username)).Result()
+	if err != nil {
+		return nil, nil, fmt.Errorf("list tokens of %s: %w", username, err)
 	}
 	ids := make([]string, 0, len(index))
 	cmds := make([]*redis.MapStringStringCmd, 0, len(index))
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for id, hash := range index {
-			ids = append(ids, id)
-			cmds = append(cmds, p.HGetAll(ctx, tokenHashKey(hash)))
+	if len(index) > 0 {
+		_, err = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for id, hash := range index {
+				ids = append(ids, id)
+				cmds = append(cmds, p.HGetAll(ctx, tokenHashKey(hash)))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("list tokens of %s: %w", username, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list tokens of %s: %w", username, err)
 	}
-	var out []TokenInfo
+	var live []liveToken
 	var gone []string
 	now := s.now()
 	for i, c := range cmds {
@@ -201,57 +264,35 @@ func (s *Store) Tokens(ctx context.Context, username string) ([]TokenInfo, error
 		}
 		info := infoFromHash(m)
 		if info.Expires != nil && !now.Before(*info.Expires) {
-			continue // its key goes at the expiry; the index entry at the next prune
+			continue
 		}
-		out = append(out, info)
+		live = append(live, liveToken{info, index[ids[i]]})
 	}
-	if len(gone) > 0 {
-		if err := s.rdb.HDel(ctx, userTokensKey(username), gone...).Err(); err != nil {
-			return nil, fmt.Errorf("prune tokens of %s: %w", username, err)
-		}
-	}
-	slices.SortFunc(out, func(a, b TokenInfo) int {
+	slices.SortFunc(live, func(a, b liveToken) int {
 		if c := b.Created.Compare(a.Created); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	return out, nil
+	return live, gone, nil
 }
 
-// prune removes index entries whose token key is gone.
-func (s *Store) prune(ctx context.Context, username string) error {
-	index, err := s.rdb.HGetAll(ctx, userTokensKey(username)).Result()
-	if err != nil {
-		return fmt.Errorf("prune tokens of %s: %w", username, err)
-	}
-	if len(index) == 0 {
-		return nil
-	}
-	ids := make([]string, 0, len(index))
-	cmds := make([]*redis.IntCmd, 0, len(index))
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for id, hash := range index {
-			ids = append(ids, id)
-			cmds = append(cmds, p.Exists(ctx, tokenHashKey(hash)))
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("prune tokens of %s: %w", username, err)
-	}
-	var gone []string
-	for i, c := range cmds {
-		if c.Val() == 0 {
-			gone = append(gone, ids[i])
+// overCap returns the sessions a new token of kind ends, the oldest first
+// past MaxSessions, or a refusal when the account holds all its API tokens.
+func overCap(live []liveToken, kind TokenKind) ([]liveToken, error) {
+	var same []liveToken // newest first
+	for _, t := range live {
+		if t.Kind == kind {
+			same = append(same, t)
 		}
 	}
-	if len(gone) > 0 {
-		if err := s.rdb.HDel(ctx, userTokensKey(username), gone...).Err(); err != nil {
-			return fmt.Errorf("prune tokens of %s: %w", username, err)
-		}
+	switch {
+	case kind == APIToken && len(same) >= MaxAPITokens:
+		return nil, refusal.Conflictf("this account already has %d API tokens, the most it may hold: revoke one first", MaxAPITokens)
+	case kind == SessionToken && len(same) >= MaxSessions:
+		return same[MaxSessions-1:], nil
 	}
-	return nil
+	return nil, nil
 }
 
 // Revoke deletes a token.

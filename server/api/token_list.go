@@ -97,7 +97,7 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	u, _ := request.User(c)
 	token, info, err := s.Accounts.IssueAPIToken(c.UserContext(), u.Username, req.Label, time.Duration(req.Days)*24*time.Hour)
 	if err != nil {
-		return request.Internal(err)
+		return request.Fail(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(createTokenResponse{Token: token, TokenInfo: info})

@@ -21,6 +21,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/events"
+	"github.com/skillarena/arena/server/ratelimit"
 )
 
 func seqKey(cid string) string  { return "arena:{" + cid + "}:clar:seq" }
@@ -46,12 +47,26 @@ type Clarification = events.Clarification
 
 // Store keeps clarifications in Redis.
 type Store struct {
-	rdb redis.UniversalClient
-	now func() time.Time
+	rdb  redis.UniversalClient
+	now  func() time.Time
+	asks *ratelimit.Limiter
 }
 
-// NewStore returns a store on rdb.
-func NewStore(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb, now: time.Now} }
+// AsksPerHour is how many questions a contestant may ask per contest and
+// hour by default: enough to ask about every challenge, not enough to bury
+// the jury's desk.
+const AsksPerHour = 20
+
+// NewStore returns a store on rdb, limiting contestants to AsksPerHour.
+func NewStore(rdb redis.UniversalClient) *Store {
+	return &Store{rdb: rdb, now: time.Now, asks: ratelimit.New(rdb, "ask", AsksPerHour, time.Hour)}
+}
+
+// LimitAsks sets how many questions a contestant may ask per contest and
+// hour (0: unlimited).
+func (s *Store) LimitAsks(perHour int64) {
+	s.asks = ratelimit.New(s.rdb, "ask", perHour, time.Hour)
+}
 
 func check(text string) (string, error) {
 	text = strings.TrimSpace(text)

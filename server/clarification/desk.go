@@ -15,8 +15,9 @@ type Members interface {
 }
 
 // AskIn asks question in contest ct as u, by the contest's rules: about
-// one of its challenges or in general, and a contestant only in a contest
-// of their own.
+// one of its challenges or in general, a contestant only in a contest of
+// their own and at most the store's questions per hour. A question refused
+// for its text does not count.
 func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members, u account.User, challenge, question string) (Clarification, error) {
 	if challenge != "" {
 		if _, ok := ct.Challenge(challenge); !ok {
@@ -30,6 +31,17 @@ func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members,
 		}
 		if !member {
 			return Clarification{}, refusal.Forbiddenf("you are not a contestant of %s", ct.ID)
+		}
+		if _, err := check(question); err != nil {
+			return Clarification{}, err
+		}
+		ok, wait, err := s.asks.Allow(ctx, ct.ID+":"+u.Username)
+		if err != nil {
+			return Clarification{}, fmt.Errorf("count questions of %s: %w", u.Username, err)
+		}
+		if !ok {
+			return Clarification{}, refusal.Limitedf("you have asked %d questions this hour, the most allowed; ask again in %d min",
+				s.asks.Max, int(wait.Minutes())+1)
 		}
 	}
 	return s.Ask(ctx, ct.ID, u.Username, challenge, question)

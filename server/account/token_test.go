@@ -1,0 +1,81 @@
+package account
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/skillarena/arena/internal/testenv"
+	"github.com/skillarena/arena/server/refusal"
+)
+
+// TestIntegrationTokenCaps: API tokens requested at once stop at the cap,
+// every one refused past it with a refusal; sessions past theirs end the
+// oldest, so the newest always works.
+func TestIntegrationTokenCaps(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(testenv.StartRedis(t).Client())
+	var mu sync.Mutex
+	clock := time.Now()
+	s.now = func() time.Time { // a millisecond a call, so "oldest" is well defined
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Millisecond)
+		return clock
+	}
+	if err := s.Put(ctx, User{Username: "ann", Role: Contestant}, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+
+	const asked = MaxAPITokens + 15
+	errs := make([]error, asked)
+	var wg sync.WaitGroup
+	for i := range asked {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = s.IssueAPIToken(ctx, "ann", "ci", time.Hour)
+		}()
+	}
+	wg.Wait()
+	issued := 0
+	for _, err := range errs {
+		if err == nil {
+			issued++
+			continue
+		}
+		if r, ok := refusal.As(err); !ok || r.Kind != refusal.Conflict {
+			t.Fatalf("past the cap: %v, want a conflict refusal", err)
+		}
+	}
+	if issued != MaxAPITokens {
+		t.Fatalf("issued %d API tokens at once, want the cap %d", issued, MaxAPITokens)
+	}
+
+	var sessions []string
+	for range MaxSessions + 3 {
+		tok, err := s.IssueToken(ctx, "ann", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, tok)
+	}
+	for i, tok := range sessions {
+		_, err := s.Lookup(ctx, tok)
+		if ended := i < 3; ended != (err != nil) {
+			t.Errorf("session %d of %d: lookup error %v, want ended=%v", i+1, len(sessions), err, ended)
+		}
+	}
+	list, err := s.Tokens(ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[TokenKind]int{}
+	for _, ti := range list {
+		count[ti.Kind]++
+	}
+	if count[SessionToken] != MaxSessions || count[APIToken] != MaxAPITokens {
+		t.Fatalf("tokens listed: %v, want %d sessions and %d API tokens", count, MaxSessions, MaxAPITokens)
+	}
+}
