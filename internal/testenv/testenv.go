@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -37,38 +38,43 @@ type Redis struct {
 	Addr string
 	Dir  string
 	port int
+	args []string // beyond the defaults: a replica's --replicaof, a sentinel's config
 	cmd  *exec.Cmd
 	tb   testing.TB
 }
 
 // StartRedis starts a fresh redis-server on a free loopback port with its data
-// in a temporary directory; it is killed when the test ends.
-func StartRedis(tb testing.TB) *Redis {
+// in a temporary directory; it is killed when the test ends. args are more
+// options for redis-server.
+func StartRedis(tb testing.TB, args ...string) *Redis {
 	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
+	if _, err := exec.LookPath("redis-server"); err != nil {
 		Missing(tb, "redis-server not installed (run deploy/setup.sh)")
 	}
-	_ = bin
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("find a free port: %v", err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	r := &Redis{Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: tb.TempDir(), port: port, tb: tb}
+	port := freePort(tb)
+	r := &Redis{Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: tb.TempDir(), port: port, args: args, tb: tb}
 	r.Start()
 	tb.Cleanup(func() { r.Kill() })
 	return r
 }
 
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
 // Start (re)starts the server on the same port and data directory.
 func (r *Redis) Start() {
 	r.tb.Helper()
-	r.cmd = exec.Command("redis-server",
+	r.cmd = exec.Command("redis-server", append([]string{
 		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--dir", r.Dir, "--appendonly", "yes", "--appendfsync", "always",
-		"--save", "", "--daemonize", "no", "--logfile", filepath.Join(r.Dir, "redis.log"))
+		"--save", "", "--daemonize", "no", "--logfile", filepath.Join(r.Dir, "redis.log")}, r.args...)...)
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := r.cmd.Start(); err != nil {
 		r.tb.Fatalf("start redis-server: %v", err)
@@ -98,6 +104,24 @@ func (r *Redis) Kill() {
 	_ = r.cmd.Process.Kill()
 	_, _ = r.cmd.Process.Wait()
 	r.cmd = nil
+}
+
+// Pause stops the server's process without ending it (SIGSTOP): its
+// connections stay open and it answers nothing, as a stalled host would.
+func (r *Redis) Pause() { _ = r.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server go on.
+func (r *Redis) Resume() { _ = r.cmd.Process.Signal(syscall.SIGCONT) }
+
+// StartReplica starts a replica of master and waits until it is in sync.
+func StartReplica(tb testing.TB, master *Redis) *Redis {
+	tb.Helper()
+	replica := StartRedis(tb, "--replicaof", "127.0.0.1", strconv.Itoa(master.port))
+	waitFor(tb, 20*time.Second, "the replica in sync", func(ctx context.Context) bool {
+		info, err := replica.Client().Info(ctx, "replication").Result()
+		return err == nil && strings.Contains(info, "master_link_status:up")
+	})
+	return replica
 }
 
 // Client returns a client for the server, closed when the test ends.

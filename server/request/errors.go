@@ -9,6 +9,7 @@ import (
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/document"
 	"github.com/skillarena/arena/server/refusal"
+	"github.com/skillarena/arena/server/submission"
 )
 
 // Error is an error with a safe public message; the cause stays in the log.
@@ -93,6 +94,9 @@ func Fail(err error) error {
 		return refused(r)
 	}
 	switch {
+	case errors.Is(err, submission.ErrUnconfirmed):
+		return &Error{fiber.StatusServiceUnavailable, "unconfirmed",
+			"your submission was recorded, but the database could not yet confirm it is safe: look at your submissions before sending it again", err}
 	case errors.Is(err, contest.ErrNotFound):
 		return NotFound("no such contest")
 	case errors.Is(err, contest.ErrNotEnded):

@@ -87,8 +87,9 @@ func SplitID(sid string) (cid string, n int64, ok bool) {
 
 // Store keeps submissions in Redis.
 type Store struct {
-	rdb redis.UniversalClient
-	now func() time.Time
+	rdb      redis.UniversalClient
+	now      func() time.Time
+	replicas replicas
 }
 
 // NewStore returns a store on rdb.
