@@ -58,6 +58,12 @@ func StartRedis(tb testing.TB, args ...string) *Redis {
 	return r
 }
 
+// FreeAddr returns a loopback address with a port free at the moment.
+func FreeAddr(tb testing.TB) string {
+	tb.Helper()
+	return "127.0.0.1:" + strconv.Itoa(freePort(tb))
+}
+
 func freePort(tb testing.TB) int {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
