@@ -6,10 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/testenv"
 )
 
 // BenchmarkIntegrationSubmitToVerdict measures the time from POST to a
@@ -132,3 +134,39 @@ func median(d []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BenchmarkIntegrationBlobStores compares the blob stores a contest can
+// run on: submit-to-verdict one at a time, and the throughput of a burst
+// of 12 at once from three contestants, with blobs in the local directory
+// and in an S3 bucket (versitygw on loopback).
+// Run: go test ./internal/e2e -run '^$' -bench BlobStores -benchtime 10x
+func BenchmarkIntegrationBlobStores(b *testing.B) {
+	for _, store := range []string{"dir", "s3"} {
+		b.Run(store, func(b *testing.B) {
+			var extra []string
+			if store == "s3" {
+				extra = []string{"--blobs", testenv.StartS3(b).URL("arena")}
+			}
+			p := startPlatform(b, extra...)
+			tokens := []string{p.login("alice"), p.login("bob"), p.login("carol")}
+			submitHello(b, p, tokens[0]) // packages unpacked, sandboxes warm
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				lat = append(lat, submitHello(b, p, tokens[0]))
+			}
+			reportLatency(b, lat)
+			const burst = 12
+			start := time.Now()
+			var wg sync.WaitGroup
+			for i := range burst {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					submitHello(b, p, tokens[i%len(tokens)])
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(burst/time.Since(start).Seconds(), "burst-verdicts/s")
+		})
+	}
+}
