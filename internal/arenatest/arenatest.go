@@ -51,6 +51,8 @@ type Fixture struct {
 	App    *fiber.App
 	Tokens map[string]string
 	Redis  *redis.Client
+	// Server is the redis-server behind Redis, for tests that kill it.
+	Server *testenv.Redis
 	users  []string
 
 	Accounts       *account.Store
@@ -81,7 +83,8 @@ const limitWindow = 24 * time.Hour
 func base(t *testing.T, clock func() time.Time, users []account.User, certificates bool, loginLimit int64) *Fixture {
 	t.Helper()
 	ctx := context.Background()
-	rdb := testenv.StartRedis(t).Client()
+	server := testenv.StartRedis(t)
+	rdb := server.Client()
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +93,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &Fixture{Tokens: map[string]string{}, Redis: rdb, Accounts: account.NewStore(rdb), Contests: contest.NewStore(rdb),
+	f := &Fixture{Tokens: map[string]string{}, Redis: rdb, Server: server, Accounts: account.NewStore(rdb), Contests: contest.NewStore(rdb),
 		Subs: submission.NewStore(rdb), Board: scoreboard.NewStore(rdb), Audit: audit.New(rdb),
 		Clarifications: clarification.NewStore(rdb), Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()),
 		Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock,

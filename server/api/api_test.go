@@ -271,3 +271,28 @@ func TestIntegrationSubmitContestLimits(t *testing.T) {
 		t.Fatalf("within the interval: %d %q", st, msg)
 	}
 }
+
+// TestIntegrationRedisDown: while Redis is down, the API and the pages
+// answer 503 with Retry-After and a message, not 500.
+func TestIntegrationRedisDown(t *testing.T) {
+	f := newFixture(t, time.Now())
+	f.Server.Kill()
+	for _, tc := range []struct {
+		method, path, user string
+		header             []string
+	}{
+		{"GET", "/api/contests/run/scoreboard", "", nil},
+		{"GET", "/api/contests/run/submissions", "ann", nil},
+		{"POST", "/api/auth/login", "", nil},
+		{"GET", "/contests/run/board", "", []string{"Accept", "text/html"}},
+	} {
+		body := ""
+		if tc.path == "/api/auth/login" {
+			body = `{"username":"ann","password":"` + testPassword + `"}`
+		}
+		st, b, hdr := f.Call(t, tc.method, tc.path, tc.user, body, tc.header...)
+		if st != 503 || hdr.Get("Retry-After") == "" || !strings.Contains(string(b), "try again") && !strings.Contains(string(b), "再试") {
+			t.Errorf("%s %s with Redis down: %d Retry-After %q: %.200s", tc.method, tc.path, st, hdr.Get("Retry-After"), b)
+		}
+	}
+}

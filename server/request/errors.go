@@ -2,8 +2,12 @@ package request
 
 import (
 	"errors"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
@@ -45,9 +49,36 @@ func TooMany(msg string) error {
 	return &Error{fiber.StatusTooManyRequests, "rate_limited", msg, nil}
 }
 
-// Internal answers 500 and keeps cause for the log.
+// Internal answers 500 and keeps cause for the log; while the store is
+// down or failing over, 503 (sent with Retry-After).
 func Internal(cause error) error {
+	if storeDown(cause) {
+		return &Error{fiber.StatusServiceUnavailable, "unavailable", "the service is briefly unavailable; try again in a few seconds", cause}
+	}
 	return &Error{fiber.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged", cause}
+}
+
+// RetryAfter is the Retry-After of a 503, in seconds.
+const RetryAfter = "5"
+
+// storeDown reports whether err says Redis cannot be reached or cannot
+// take writes now (a failover, a restart loading its data), as opposed to
+// a fault in SkillArena.
+func storeDown(err error) bool {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ne), errors.Is(err, redis.ErrPoolTimeout), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	}
+	for _, prefix := range []string{"LOADING", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"} {
+		if redis.HasErrorPrefix(err, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // CSRF is the answer to a cookie-authenticated write without the CSRF token.

@@ -3,8 +3,12 @@ package request
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
@@ -29,6 +33,10 @@ func TestFailTranslatesServiceErrors(t *testing.T) {
 		{clarification.ErrNotFound, 404, "not_found", "no such clarification"},
 		{Conflict("as it is"), 409, "conflict", "as it is"},
 		{errors.New("redis: connection refused"), 500, "internal", "something went wrong"},
+		{fmt.Errorf("load contest: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), 503, "unavailable", "the service is briefly unavailable"},
+		{fmt.Errorf("read board: %w", io.EOF), 503, "unavailable", "the service is briefly unavailable"},
+		{fmt.Errorf("submit: %w", redis.ErrPoolTimeout), 503, "unavailable", "the service is briefly unavailable"},
+		{redis.ErrClosed, 500, "internal", "something went wrong"},
 	} {
 		var e *Error
 		if !errors.As(Fail(tc.err), &e) {

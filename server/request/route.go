@@ -119,6 +119,9 @@ func (cfg AppConfig) handleError(c *fiber.Ctx, err error) error {
 	if e.Status >= 500 {
 		cfg.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	if e.Status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, RetryAfter)
+	}
 	if cfg.ErrorPage != nil && WantsHTML(c) {
 		return cfg.ErrorPage(c, e)
 	}

@@ -331,7 +331,7 @@ func (s *Site) explain(l string, err error) (msg, detail string) {
 	if !errors.As(err, &ae) {
 		return s.UI.T(l, "error.internal"), ""
 	}
-	if ae.Status >= 500 {
+	if ae.Status >= 500 && ae.Status != fiber.StatusServiceUnavailable { // 503s say only what is safe
 		return s.UI.T(l, "error.internal"), ""
 	}
 	key := "error." + ae.Code
