@@ -143,6 +143,14 @@ func TestIntegrationAuth(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("malformed JSON: %d", resp.StatusCode)
 	}
+	// Login CSRF: another site's form, or its script, does not log a visitor in.
+	form := "username=ann&password=" + testPassword
+	if resp := f.Request(t, "POST", "/api/auth/login", "", "application/x-www-form-urlencoded", strings.NewReader(form)); resp.StatusCode != 415 {
+		t.Fatalf("form-encoded login: %d, want 415", resp.StatusCode)
+	}
+	if st, _, _ := f.Call(t, "POST", "/api/auth/login", "", `{"username":"ann","password":"`+testPassword+`"}`, "Sec-Fetch-Site", "cross-site"); st != 403 {
+		t.Fatalf("cross-site login: %d, want 403", st)
+	}
 	// The per-user limit (5 failures a minute here) stops guessing, even
 	// with the right password; other users are not affected.
 	var codes []int

@@ -18,7 +18,17 @@ type loginResponse struct {
 	Role  account.Role `json:"role"`
 }
 
+// login takes JSON only: a form another site posts (login CSRF, logging a
+// visitor in as someone else) cannot be JSON without the browser asking
+// this server first, and a browser's cross-site request is refused as well.
 func (s *server) login(c *fiber.Ctx) error {
+	if !c.Is("json") {
+		return &request.Error{Status: fiber.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "send the login as JSON {username, password} with Content-Type: application/json"}
+	}
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		return request.Forbidden("logging in from another site is not allowed")
+	}
 	var req loginRequest
 	if err := c.BodyParser(&req); err != nil {
 		return request.BadRequest("body must be JSON {username, password}")

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/frontend"
@@ -372,10 +373,21 @@ func seeOther(c *fiber.Ctx, path, ok string) error {
 	return c.Redirect(path, fiber.StatusSeeOther)
 }
 
-// localPath accepts only a path on this site, for ?next= redirects.
+// localPath accepts only a path on this site, for ?next= redirects; else "/".
+// Browsers drop tabs and newlines from a URL and read a backslash as a
+// slash, so "/\t/evil.example" would leave the site: those are refused,
+// also where percent-escaped.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
+	}
+	for _, form := range []string{p, u.Path} {
+		if !strings.HasPrefix(form, "/") || strings.HasPrefix(form, "//") || strings.ContainsFunc(form, func(r rune) bool {
+			return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r)
+		}) {
+			return "/"
+		}
 	}
 	return p
 }
