@@ -185,7 +185,7 @@ func (s *Store) List(ctx context.Context, cid, user string, jury bool) ([]Clarif
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			return nil, fmt.Errorf("decode clarification of %s: %w", cid, err)
 		}
-		if c.VisibleTo(user, jury) {
+		if c, ok := c.For(user, jury); ok {
 			out = append(out, c)
 		}
 	}

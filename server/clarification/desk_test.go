@@ -77,3 +77,35 @@ func TestIntegrationAskLimits(t *testing.T) {
 		t.Errorf("%d clarifications stored, want the 5 asked within the limits", len(list))
 	}
 }
+
+// TestIntegrationAnswerToAllIsAnonymous: an answer sent to everyone does
+// not name the asker or the judge to other contestants; the asker and the
+// jury still see both.
+func TestIntegrationAnswerToAllIsAnonymous(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(testenv.StartRedis(t).Client())
+	q, err := s.Ask(ctx, "run", "ann", "", "is the input sorted?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Answer(ctx, "run", q.ID, "jury", "yes, ascending", true); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user           string
+		jury           bool
+		from, answerer string
+	}{
+		{"ben", false, "", ""},
+		{"ann", false, "ann", ""},
+		{"jury", true, "ann", "jury"},
+	} {
+		list, err := s.List(ctx, "run", tc.user, tc.jury)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Answer != "yes, ascending" || list[0].From != tc.from || list[0].AnsweredBy != tc.answerer {
+			t.Errorf("%s sees %+v, want from %q answered by %q", tc.user, list, tc.from, tc.answerer)
+		}
+	}
+}

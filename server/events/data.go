@@ -142,6 +142,22 @@ func (c Clarification) VisibleTo(user string, jury bool) bool {
 	return jury || c.Public || c.From == user
 }
 
+// For is what user may see of c, if anything: an answer sent to everyone
+// does not name who asked, nor does any answer name the judge, except to
+// the jury.
+func (c Clarification) For(user string, jury bool) (Clarification, bool) {
+	if !c.VisibleTo(user, jury) {
+		return Clarification{}, false
+	}
+	if !jury {
+		if c.From != user {
+			c.From = ""
+		}
+		c.AnsweredBy = ""
+	}
+	return c, true
+}
+
 // ClarificationData is the data of a clarification event.
 type ClarificationData struct {
 	Clarification Clarification `json:"clarification"`

@@ -54,7 +54,8 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 		if err != nil {
 			return request.Fail(err)
 		}
-		if !cl.VisibleTo(u.Username, jury) {
+		cl, ok := cl.For(u.Username, jury)
+		if !ok {
 			return request.NotFound("no such clarification")
 		}
 		if c.Query("public") == "1" && !cl.Public {
