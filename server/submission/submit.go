@@ -44,7 +44,8 @@ var refusals = map[string]error{
 // usageLua defines usage(own, first, from, to): how many attempts the
 // contestant made in all (own, the challenge's attempts key, and KEYS[first]
 // onwards, the other challenges'), how many on the challenge from from to to
-// (seconds from the start, to excluded), and whether one solved it. Every
+// (seconds from the start, to excluded), and whether one solved it (by
+// its public score where it has one). Every
 // submission counts, a system error too: what a submission causes is its
 // own verdict, and the platform's rare faults are rejudged; none may be a
 // free attempt.
@@ -55,8 +56,14 @@ local function usage(own, first, from, to)
   for _, v in ipairs(redis.call('HVALS', own)) do
     local a = cjson.decode(v)
     if a.t >= from and a.t < to then inWindow = inWindow + 1 end
-    if a.s == DONE and (a.o == ACCEPTED or type(a.mx) == 'number' and a.mx > 0 and a.sc >= a.mx) then
-      solved = true
+    if a.s == DONE then
+      -- With public and private scores, only the public one decides: a
+      -- refusal must not tell the contestant their private score.
+      if type(a.ps) == 'number' then
+        if a.mx > 0 and a.ps >= a.mx then solved = true end
+      elseif a.o == ACCEPTED or type(a.mx) == 'number' and a.mx > 0 and a.sc >= a.mx then
+        solved = true
+      end
     end
   end
   return total, inWindow, solved

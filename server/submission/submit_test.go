@@ -114,6 +114,18 @@ func TestIntegrationLimits(t *testing.T) {
 	if _, err := s.Apply(ctx, job, sub, verdict.Result{Outcome: verdict.Accepted, Score: 100, MaxScore: 100}); err != nil {
 		t.Fatal(err)
 	}
+	// A prediction with a full private score but a partial public one.
+	psub, err := s.Submit(ctx, mk("p", 12, Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job, err = s.Take(ctx, "w", time.Minute, time.Second); err != nil || job == nil {
+		t.Fatalf("take: %v %v", job, err)
+	}
+	public := 60.0
+	if _, err := s.Apply(ctx, job, psub, verdict.Result{Outcome: verdict.Accepted, Score: 100, MaxScore: 100, PublicScore: &public}); err != nil {
+		t.Fatal(err)
+	}
 	gap := Limits{MinInterval: time.Hour}
 	tests := []struct {
 		name string
@@ -122,9 +134,10 @@ func TestIntegrationLimits(t *testing.T) {
 	}{
 		{"closed after accept", mk("a", 20, Limits{ClosedAfterAccept: true}), ErrSolved},
 		{"open on another challenge", mk("b", 20, Limits{ClosedAfterAccept: true}), nil},
+		{"open while the public score is partial", mk("p", 20, Limits{ClosedAfterAccept: true}), nil},
 		{"window before the attempt", mk("a", 20, Limits{PerChallengePerDay: 1, WindowStart: 11, WindowEnd: 100}), nil},
 		{"window with the attempt", mk("a", 20, Limits{PerChallengePerDay: 1, WindowStart: 0, WindowEnd: 100}), ErrDailyLimit},
-		{"total", mk("b", 20, Limits{Total: 1, Challenges: []string{"a", "b"}}), ErrTotalLimit},
+		{"total", mk("b", 20, Limits{Total: 2, Challenges: []string{"a", "b", "p"}}), ErrTotalLimit},
 		{"no interval yet", mk("b", 20, gap), nil},
 	}
 	for _, tt := range tests {
