@@ -71,8 +71,10 @@ type Fixture struct {
 	Site           *web.Site
 	Log            *slog.Logger
 	Now            func() time.Time
-	// SubmitRate, LoginRate and LoginAddrRate are the rate limits.
-	SubmitRate, LoginRate, LoginAddrRate *ratelimit.Limiter
+	// SubmitRate and LoginAddrRate are the rate limits; LoginRate spaces
+	// out a username's failed logins (1 s after the fifth, doubling).
+	SubmitRate, LoginAddrRate *ratelimit.Limiter
+	LoginRate                 *ratelimit.Backoff
 }
 
 // limitWindow is the rate limiters' window in tests: windows are fixed, so a
@@ -97,7 +99,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 		Subs: submission.NewStore(rdb), Board: scoreboard.NewStore(rdb), Audit: audit.New(rdb),
 		Clarifications: clarification.NewStore(rdb), Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()),
 		Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock,
-		SubmitRate: ratelimit.New(rdb, "submit", 3, limitWindow), LoginRate: ratelimit.New(rdb, "login", loginLimit, limitWindow),
+		SubmitRate: ratelimit.New(rdb, "submit", 3, limitWindow), LoginRate: ratelimit.NewBackoff(rdb, "login", loginLimit, time.Second, time.Minute, limitWindow),
 		LoginAddrRate: ratelimit.New(rdb, "login-addr", max(20, loginLimit), limitWindow)}
 	for _, u := range users {
 		if err := f.Accounts.Put(ctx, u, Password); err != nil {

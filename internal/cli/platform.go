@@ -26,6 +26,7 @@ import (
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
 	"github.com/skillarena/arena/server/submission"
 	"github.com/skillarena/arena/server/web"
@@ -57,9 +58,10 @@ type serveFlags struct {
 	addr          string
 	maxSubmission int
 	submitPerMin  int64
-	loginPerMin   int64
+	loginFree     int64
 	loginAddrMin  int64
 	asksPerHour   int64
+	proxies       string
 	sessionTTL    time.Duration
 	secureCookies bool
 }
@@ -68,8 +70,9 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "HTTP listen address")
 	fs.IntVar(&f.maxSubmission, "max-submission-bytes", 256<<10, "largest submission accepted, in bytes")
 	fs.Int64Var(&f.submitPerMin, "submit-per-minute", 12, "submissions per contestant per minute (0: unlimited)")
-	fs.Int64Var(&f.loginPerMin, "login-failures-per-minute", 10, "failed logins allowed per username per minute")
+	fs.Int64Var(&f.loginFree, "login-failures", 5, "failed logins per username before each further attempt waits (1 s, doubling, up to 5 min; 0: no wait)")
 	fs.Int64Var(&f.loginAddrMin, "login-failures-per-address", 50, "failed logins allowed per client address per minute")
+	fs.StringVar(&f.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client")
 	fs.Int64Var(&f.asksPerHour, "questions-per-hour", clarification.AsksPerHour, "clarification questions per contestant per contest and hour (0: unlimited)")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
@@ -135,6 +138,10 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	if err != nil {
 		return err
 	}
+	proxies, err := request.ParseProxies(f.proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	hub := events.NewHub(st.rdb, env.Log)
 	defer hub.Close()
 	clars := clarification.NewStore(st.rdb)
@@ -146,7 +153,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 		Limits: api.Limits{
 			MaxSubmissionBytes: f.maxSubmission,
 			Submit:             ratelimit.New(st.rdb, "submit", f.submitPerMin, time.Minute),
-			Login:              ratelimit.New(st.rdb, "login", f.loginPerMin, time.Minute),
+			Login:              ratelimit.NewBackoff(st.rdb, "login", f.loginFree, time.Second, 5*time.Minute, time.Hour),
 			LoginAddr:          ratelimit.New(st.rdb, "login-addr", f.loginAddrMin, time.Minute),
 			SessionTTL:         f.sessionTTL,
 		},
@@ -155,7 +162,8 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 			defer cancel()
 			return st.rdb.Ping(c).Err()
 		},
-		SecureCookies: f.secureCookies,
+		SecureCookies:  f.secureCookies,
+		TrustedProxies: proxies,
 	}.Services()
 	d.Pages = web.New(web.Deps{UI: ui, Sessions: d.Sessions, Judging: d.Judging, Admin: d.Admin, Certificates: d.Certificates,
 		Clarifications: d.Clarifications, Accounts: d.Accounts, Contests: d.Contests, Submissions: d.Submissions,

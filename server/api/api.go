@@ -29,10 +29,10 @@ import (
 type Limits struct {
 	// MaxSubmissionBytes caps one submitted file or text.
 	MaxSubmissionBytes int
-	// Submit limits submissions per contestant; Login and LoginAddr limit
-	// failed logins per username and per client address.
+	// Submit limits submissions per contestant; Login spaces out failed
+	// logins per username, LoginAddr limits them per client address.
 	Submit    *ratelimit.Limiter
-	Login     *ratelimit.Limiter
+	Login     *ratelimit.Backoff
 	LoginAddr *ratelimit.Limiter
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
@@ -77,7 +77,10 @@ type Deps struct {
 	Ready func() error
 	// SecureCookies marks cookies Secure (serve behind HTTPS).
 	SecureCookies bool
-	Now           func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for the limits per address.
+	TrustedProxies request.Proxies
+	Now            func() time.Time
 }
 
 type server struct{ Deps }
@@ -103,7 +106,8 @@ func (d Deps) Services() Deps {
 func New(d Deps) *fiber.App {
 	d = d.Services()
 	s := &server{d}
-	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log}
+	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log,
+		TrustedProxies: d.TrustedProxies}
 	if d.Pages != nil {
 		cfg.ErrorPage = d.Pages.ErrorPage
 	}

@@ -151,8 +151,8 @@ func TestIntegrationAuth(t *testing.T) {
 	if st, _, _ := f.Call(t, "POST", "/api/auth/login", "", `{"username":"ann","password":"`+testPassword+`"}`, "Sec-Fetch-Site", "cross-site"); st != 403 {
 		t.Fatalf("cross-site login: %d, want 403", st)
 	}
-	// The per-user limit (5 failures a minute here) stops guessing, even
-	// with the right password; other users are not affected.
+	// The per-user backoff (free for 5 failures here) holds off the next
+	// attempt, even with the right password; other users are not affected.
 	var codes []int
 	for i := 0; i < 5; i++ {
 		codes = append(codes, login("ben", "guess"))
@@ -160,6 +160,14 @@ func TestIntegrationAuth(t *testing.T) {
 	codes = append(codes, login("ben", testPassword), login("ann", testPassword))
 	if codes[4] != 401 || codes[5] != 429 || codes[6] != 200 {
 		t.Fatalf("login statuses %v: want 401 x5, then 429 for ben, 200 for ann", codes)
+	}
+	// The guesser only delays ben: after the wait (1 s here) his password works.
+	time.Sleep(1100 * time.Millisecond)
+	if st := login("ben", testPassword); st != 200 {
+		t.Fatalf("ben after the wait: %d, want 200", st)
+	}
+	if st := login("ben", "guess"); st != 401 {
+		t.Fatalf("a guess after ben's login: %d, want 401 (his login starts the count over)", st)
 	}
 
 	// A bad Bearer token is refused, not treated as anonymous.

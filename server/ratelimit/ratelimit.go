@@ -1,9 +1,11 @@
-// Package ratelimit counts actions per key in fixed windows, shared by every
-// serve replica through Redis.
+// Package ratelimit counts actions per key in fixed windows (Limiter) and
+// spaces out repeated attempts (Backoff), shared by every serve replica
+// through Redis.
 //
 // Redis keys:
 //
 //	arena:rl:{name}:{key}:{window}   STRING  counter; expires after the window
+//	arena:rl:backoff:{name}:{key}    HASH    n (attempts), until (Unix ms the next may come)
 package ratelimit
 
 import (

@@ -27,8 +27,9 @@ const (
 // Sessions logs users in and out and finds who is asking.
 type Sessions struct {
 	Accounts *account.Store
-	// Login and LoginAddr limit failed logins per username and per client address.
-	Login     *ratelimit.Limiter
+	// Login spaces out a username's failed logins; LoginAddr limits failed
+	// logins per client address.
+	Login     *ratelimit.Backoff
 	LoginAddr *ratelimit.Limiter
 	// TTL is how long a login token lives.
 	TTL time.Duration
@@ -89,35 +90,34 @@ func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User,
 	ctx := c.UserContext()
 	// Only failures count: a contest hall behind one address logs in at once.
 	// The username's attempt is counted before hashing, so concurrent guesses
-	// cannot all pass the check; a right password takes it back.
-	over, wait, err := s.LoginAddr.Exceeded(ctx, c.IP())
-	if err == nil && !over {
-		var n int64
-		n, wait, err = s.Login.Hit(ctx, username)
-		over = s.Login.Max > 0 && n > s.Login.Max
-	}
+	// cannot all pass; past the free ones each waits longer, but none is
+	// locked out, so the holder still gets in after the wait.
+	over, wait, err := s.LoginAddr.Exceeded(ctx, ClientIP(c))
 	if err != nil {
 		return account.User{}, "", Internal(err)
 	}
 	if over {
-		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
+		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins from your address; try again in %d s", seconds(wait)))
+	}
+	if wait, err = s.Login.Attempt(ctx, username); err != nil {
+		return account.User{}, "", Internal(err)
+	}
+	if wait > 0 {
+		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins for %s; try again in %d s", username, seconds(wait)))
 	}
 	u, err := s.Accounts.Authenticate(ctx, username, password)
-	if errors.Is(err, account.ErrBadCredentials) {
-		if _, _, err := s.LoginAddr.Hit(ctx, c.IP()); err != nil {
+	switch {
+	case errors.Is(err, account.ErrBadCredentials):
+		if _, _, err := s.LoginAddr.Hit(ctx, ClientIP(c)); err != nil {
 			return account.User{}, "", Internal(err)
 		}
 		return account.User{}, "", Unauthorized("wrong username or password")
-	}
-	if err == nil || errors.Is(err, account.ErrBusy) {
-		if uerr := s.Login.Undo(ctx, username); uerr != nil {
-			return account.User{}, "", Internal(uerr)
-		}
-	}
-	if errors.Is(err, account.ErrBusy) {
+	case errors.Is(err, account.ErrBusy):
 		return account.User{}, "", TooMany("the server is busy logging others in; try again in a few seconds")
+	case err != nil:
+		return account.User{}, "", Internal(err)
 	}
-	if err != nil {
+	if err := s.Login.Reset(ctx, username); err != nil {
 		return account.User{}, "", Internal(err)
 	}
 	token, err := s.Accounts.IssueToken(ctx, u.Username, s.TTL)
@@ -131,6 +131,9 @@ func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.Secure})
 	return u, token, nil
 }
+
+// seconds rounds a wait up to whole seconds, as a message says it.
+func seconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
 
 // LogOut revokes token, if any, and clears the session cookie.
 func (s *Sessions) LogOut(c *fiber.Ctx, token string) error {

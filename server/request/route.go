@@ -87,6 +87,9 @@ type AppConfig struct {
 	// page; nil answers JSON to everyone.
 	ErrorPage func(c *fiber.Ctx, e *Error) error
 	Log       *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see ClientIP).
+	TrustedProxies Proxies
 }
 
 // NewApp makes the Fiber app every route is mounted on: panics recovered,
@@ -102,7 +105,7 @@ func NewApp(cfg AppConfig) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 	})
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
-	app.Use(securityHeaders, cfg.Sessions.Authenticate)
+	app.Use(cfg.TrustedProxies.findClient, securityHeaders, cfg.Sessions.Authenticate)
 	return app
 }
 
