@@ -40,7 +40,7 @@ var kinds = map[string]kindLoader{
 }
 
 // Categories a challenge may belong to.
-var categories = map[string]bool{"blockchain": true, "ai": true, "data": true}
+var categories = map[string]bool{"blockchain": true, "ai": true, "data": true, "general": true}
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
@@ -172,7 +172,7 @@ func validateSpec(s *Spec, probs *Problems) {
 		probs.add(f, "title", "give title.zh and/or title.en")
 	}
 	if !categories[s.Category] {
-		probs.add(f, "category", "%q is not one of blockchain, ai, data", s.Category)
+		probs.add(f, "category", "%q is not one of blockchain, ai, data, general (warm-ups, practice)", s.Category)
 	}
 	if _, ok := kinds[s.Kind]; !ok {
 		probs.add(f, "kind", "%q is not a supported kind (supported: %s)", s.Kind, strings.Join(kindNames(), ", "))

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -21,6 +22,17 @@ type Env struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Log    *slog.Logger
+	// Program is how the user ran arena (e.g. bin/arena), for the commands
+	// it prints; "arena" when unset.
+	Program string
+}
+
+// program is the command to print for running arena again.
+func (e *Env) program() string {
+	if e.Program == "" {
+		return "arena"
+	}
+	return e.Program
 }
 
 func commands() []command {
@@ -37,10 +49,19 @@ func commands() []command {
 // Main runs the arena command and returns its exit code.
 func Main(args []string) int {
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		Log: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+		Log: slog.New(slog.NewJSONHandler(os.Stderr, nil)), Program: programName(os.Args[0])}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, env, args)
+}
+
+// programName is how to print the running binary: as invoked when that
+// was a path (bin/arena, ./arena), else "arena" (found on PATH).
+func programName(argv0 string) string {
+	if strings.ContainsRune(argv0, os.PathSeparator) {
+		return argv0
+	}
+	return "arena"
 }
 
 // Run runs the command named in args (without the program name).
@@ -72,14 +93,15 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		fs.SetOutput(env.Stderr)
 		run := c.setup(fs)
 		fs.Usage = usageFor(env.Stdout, c, fs)
-		if err := parse(fs, rest, env.Getenv); err != nil {
+		positional, err := parse(fs, rest, env.Getenv)
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
 			fmt.Fprintf(env.Stderr, "arena %s: %v\n", c.name, err)
 			return 2
 		}
-		if err := run(ctx, env, fs.Args()); err != nil {
+		if err := run(ctx, env, positional); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return 0
 			}
@@ -88,8 +110,39 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		}
 		return 0
 	}
+	if group := subcommands(cmds, name); len(group) > 0 {
+		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
+			groupUsage(env.Stdout, name, group)
+			return 0
+		}
+		if len(rest) == 0 {
+			groupUsage(env.Stderr, name, group)
+		} else {
+			fmt.Fprintf(env.Stderr, "arena %s: unknown subcommand %q (see arena %s --help)\n", name, rest[0], name)
+		}
+		return 2
+	}
 	fmt.Fprintf(env.Stderr, "arena: unknown command %q (see arena --help)\n", args[0])
 	return 2
+}
+
+// subcommands are the commands named "group SOMETHING".
+func subcommands(cmds []command, group string) []command {
+	var out []command
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, group+" ") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func groupUsage(w io.Writer, group string, cmds []command) {
+	fmt.Fprintf(w, "Usage: arena %s SUBCOMMAND [flags]\n\nSubcommands:\n", group)
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'arena %s SUBCOMMAND --help' for its flags.\n", group)
 }
 
 func topUsage(w io.Writer, cmds []command) {

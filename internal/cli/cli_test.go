@@ -27,6 +27,9 @@ func TestHelp(t *testing.T) {
 		{[]string{"judge", "--help"}, 0, []string{"--lease", "ARENA_LEASE"}},
 		{[]string{"submit", "--help"}, 0, []string{"FILE", "--wait", "--contest"}},
 		{[]string{"images", "build", "--help"}, 0, []string{"--mirror", "ARENA_MIRROR"}},
+		{[]string{"challenge", "--help"}, 0, []string{"challenge try", "challenge verify", "challenge import"}},
+		{[]string{"export", "help"}, 0, []string{"export winners"}},
+		{[]string{"images", "-h"}, 0, []string{"images build"}},
 	}
 	for _, tt := range tests {
 		code, out, _ := run(tt.args...)
@@ -42,7 +45,21 @@ func TestHelp(t *testing.T) {
 	if code, _, stderr := run("frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("unknown command: exit %d, %q", code, stderr)
 	}
+	if code, _, stderr := run("challenge", "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown subcommand "frobnicate"`) {
+		t.Errorf("unknown subcommand: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := run("challenge"); code != 2 || !strings.Contains(stderr, "challenge verify") {
+		t.Errorf("a group alone: exit %d, %q", code, stderr)
+	}
 	if code, _, stderr := run("judge", "--slots", "x"); code != 2 || !strings.Contains(stderr, "slots") {
 		t.Errorf("bad flag value: exit %d, %q", code, stderr)
+	}
+}
+
+func TestProgramName(t *testing.T) {
+	for in, want := range map[string]string{"bin/arena": "bin/arena", "./arena": "./arena", "/usr/local/bin/arena": "/usr/local/bin/arena", "arena": "arena", "": "arena"} {
+		if got := programName(in); got != want {
+			t.Errorf("programName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -23,8 +24,10 @@ func envName(flagName string) string {
 }
 
 // parse applies ARENA_* environment variables as defaults, then the
-// command line, so a flag given explicitly wins.
-func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+// command line, so a flag given explicitly wins. Flags may come before,
+// between or after the arguments ("challenge try DIR FILE --language go");
+// everything after "--" is an argument. It returns the arguments.
+func parse(fs *flag.FlagSet, args []string, getenv func(string) string) ([]string, error) {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		if v := getenv(envName(f.Name)); v != "" && err == nil {
@@ -34,9 +37,22 @@ func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 		}
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return fs.Parse(args)
+	var positional, tail []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, tail = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(positional, tail...), nil
+		}
+		positional, args = append(positional, args[0]), args[1:]
+	}
 }
 
 func usageFor(w io.Writer, c command, fs *flag.FlagSet) func() {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"slices"
 	"testing"
 )
 
@@ -25,7 +26,7 @@ func TestParseEnvTwins(t *testing.T) {
 			var jf judgeFlags
 			sf.register(fs)
 			jf.register(fs)
-			err := parse(fs, tt.args, func(k string) string { return tt.env[k] })
+			_, err := parse(fs, tt.args, func(k string) string { return tt.env[k] })
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
@@ -33,6 +34,25 @@ func TestParseEnvTwins(t *testing.T) {
 				t.Fatalf("redis = %q, want %q", sf.redisAddr, tt.want)
 			}
 		})
+	}
+	for _, tt := range []struct {
+		args       []string
+		positional []string
+		slots      int
+	}{
+		{[]string{"a", "b"}, []string{"a", "b"}, 2},
+		{[]string{"--slots", "3", "a", "b"}, []string{"a", "b"}, 3},
+		{[]string{"a", "b", "--slots", "4"}, []string{"a", "b"}, 4},
+		{[]string{"a", "--slots=5", "b"}, []string{"a", "b"}, 5},
+		{[]string{"a", "--", "--slots", "6"}, []string{"a", "--slots", "6"}, 2},
+	} {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		var jf judgeFlags
+		jf.register(fs)
+		got, err := parse(fs, tt.args, func(string) string { return "" })
+		if err != nil || !slices.Equal(got, tt.positional) || jf.slots != tt.slots {
+			t.Errorf("parse(%q) = %q, slots %d, %v; want %q, slots %d", tt.args, got, jf.slots, err, tt.positional, tt.slots)
+		}
 	}
 	if envName("max-submission-bytes") != "ARENA_MAX_SUBMISSION_BYTES" {
 		t.Fatal(envName("max-submission-bytes"))

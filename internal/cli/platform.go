@@ -319,5 +319,7 @@ func printDemo(env *Env, addr, password string) {
 	for _, u := range demo.Users {
 		fmt.Fprintf(env.Stdout, "  %-10s %s\n", u.Username, u.Role)
 	}
-	fmt.Fprintf(env.Stdout, "\nSubmit as alice:\n  arena login --server %s --user alice --password %s\n  arena submit --contest %s --challenge hello --language python3 --wait hello.py\n\n", url, password, demo.ContestID)
+	arena := env.program()
+	fmt.Fprintf(env.Stdout, "\nSubmit as alice:\n  %s login --server %s --user alice --password %s\n  %s submit --contest %s --challenge hello --language python3 --wait hello.py\n\n",
+		arena, url, password, arena, demo.ContestID)
 }
