@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
@@ -78,6 +79,10 @@ type Deps struct {
 	// SecureCookies marks cookies Secure (serve behind HTTPS).
 	SecureCookies bool
 	Now           func() time.Time
+	// Metrics counts requests, logins and websockets (internal/telemetry);
+	// nil counts nothing. It is never served on this app: /metrics has a
+	// listener of its own.
+	Metrics *telemetry.Metrics
 }
 
 type server struct{ Deps }
@@ -94,7 +99,7 @@ func (d Deps) Services() Deps {
 	}
 	if d.Sessions == nil {
 		d.Sessions = &request.Sessions{Accounts: d.Accounts, Login: d.Limits.Login, LoginAddr: d.Limits.LoginAddr,
-			TTL: d.Limits.SessionTTL, Secure: d.SecureCookies, Now: d.Now}
+			TTL: d.Limits.SessionTTL, Secure: d.SecureCookies, Now: d.Now, Metrics: d.Metrics}
 	}
 	return d
 }
@@ -103,7 +108,8 @@ func (d Deps) Services() Deps {
 func New(d Deps) *fiber.App {
 	d = d.Services()
 	s := &server{d}
-	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log}
+	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log,
+		Metrics: d.Metrics}
 	if d.Pages != nil {
 		cfg.ErrorPage = d.Pages.ErrorPage
 	}

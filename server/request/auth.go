@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/ratelimit"
@@ -35,6 +36,8 @@ type Sessions struct {
 	// Secure marks cookies Secure (serve behind HTTPS).
 	Secure bool
 	Now    func() time.Time
+	// Metrics counts login attempts by result; nil counts nothing.
+	Metrics *telemetry.Metrics
 }
 
 // Authenticate resolves a Bearer token or session cookie to a user, if any.
@@ -86,6 +89,13 @@ func SameToken(want, got string) bool {
 // gives the browser the session and CSRF cookies. It returns the user and
 // the new token.
 func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User, string, error) {
+	u, token, result, err := s.logIn(c, username, password)
+	s.Metrics.Login(result)
+	return u, token, err
+}
+
+// logIn is LogIn; it also returns the attempt's result for the metrics.
+func (s *Sessions) logIn(c *fiber.Ctx, username, password string) (account.User, string, string, error) {
 	ctx := c.UserContext()
 	// Only failures count: a contest hall behind one address logs in at once.
 	// The username's attempt is counted before hashing, so concurrent guesses
@@ -97,39 +107,39 @@ func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User,
 		over = s.Login.Max > 0 && n > s.Login.Max
 	}
 	if err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	if over {
-		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
+		return account.User{}, "", telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1))
 	}
 	u, err := s.Accounts.Authenticate(ctx, username, password)
 	if errors.Is(err, account.ErrBadCredentials) {
 		if _, _, err := s.LoginAddr.Hit(ctx, c.IP()); err != nil {
-			return account.User{}, "", Internal(err)
+			return account.User{}, "", telemetry.LoginError, Internal(err)
 		}
-		return account.User{}, "", Unauthorized("wrong username or password")
+		return account.User{}, "", telemetry.LoginWrongPassword, Unauthorized("wrong username or password")
 	}
 	if err == nil || errors.Is(err, account.ErrBusy) {
 		if uerr := s.Login.Undo(ctx, username); uerr != nil {
-			return account.User{}, "", Internal(uerr)
+			return account.User{}, "", telemetry.LoginError, Internal(uerr)
 		}
 	}
 	if errors.Is(err, account.ErrBusy) {
-		return account.User{}, "", TooMany("the server is busy logging others in; try again in a few seconds")
+		return account.User{}, "", telemetry.LoginBusy, TooMany("the server is busy logging others in; try again in a few seconds")
 	}
 	if err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	token, err := s.Accounts.IssueToken(ctx, u.Username, s.TTL)
 	if err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	expires := s.Now().Add(s.TTL)
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.Secure})
 	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: rand.Text(), Path: "/", Expires: expires,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.Secure})
-	return u, token, nil
+	return u, token, telemetry.LoginAccepted, nil
 }
 
 // LogOut revokes token, if any, and clears the session cookie.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/judging"
@@ -87,10 +88,12 @@ type AppConfig struct {
 	// page; nil answers JSON to everyone.
 	ErrorPage func(c *fiber.Ctx, e *Error) error
 	Log       *slog.Logger
+	// Metrics counts every request by route pattern and status; nil counts nothing.
+	Metrics *telemetry.Metrics
 }
 
-// NewApp makes the Fiber app every route is mounted on: panics recovered,
-// security headers, the caller authenticated, and every error answered as
+// NewApp makes the Fiber app every route is mounted on: requests counted,
+// panics recovered, security headers, the caller authenticated, and every error answered as
 // JSON {error: {code, message}} or, for a browser, as a page.
 func NewApp(cfg AppConfig) *fiber.App {
 	app := fiber.New(fiber.Config{
@@ -101,6 +104,7 @@ func NewApp(cfg AppConfig) *fiber.App {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	app.Use(cfg.Metrics.HTTP())
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(securityHeaders, cfg.Sessions.Authenticate)
 	return app
