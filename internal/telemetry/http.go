@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,10 +11,23 @@ import (
 // the app answered itself): raw paths would make a series per URL.
 const Unmatched = "unmatched"
 
+// routeLocal is the Fiber local SetRoute leaves for HTTP.
+const routeLocal = "telemetry.route"
+
+// route is a request's entry of the route table.
+type route struct{ method, pattern string }
+
+// SetRoute records, from the first handler of a route, the route table's
+// method and pattern (e.g. /api/submissions/:sid) the request matched; the
+// middleware cannot tell a route from a prefix middleware by itself.
+func SetRoute(c *fiber.Ctx, method, pattern string) {
+	c.Locals(routeLocal, route{method, pattern})
+}
+
 // HTTP is the Fiber middleware that counts each request by method, route
-// pattern (Fiber's, e.g. /api/submissions/:sid) and status, and observes its
-// latency. It must come first, before the recover middleware: it runs the
-// app's error handler itself, so the status it counts is the one sent.
+// pattern (SetRoute's) and status, and observes its latency. It must come
+// first, before the recover middleware: it runs the app's error handler
+// itself, so the status it counts is the one sent.
 func (m *Metrics) HTTP() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if m == nil {
@@ -26,13 +40,16 @@ func (m *Metrics) HTTP() fiber.Handler {
 				_ = c.SendStatus(fiber.StatusInternalServerError)
 			}
 		}
-		// Fiber reuses the context's strings once the handler returns: the
-		// label values are copied by the vectors before that.
-		route := Unmatched
-		if r := c.Route(); r.Method != "USE" && r.Path != "" {
-			route = r.Path
+		// The route table's strings, not the request's: Fiber reuses those
+		// once the handler returns, and a client picks them.
+		r, ok := c.Locals(routeLocal).(route)
+		if !ok {
+			r = route{"OTHER", Unmatched}
+			if i := slices.Index(fiber.DefaultMethods, c.Method()); i >= 0 {
+				r.method = fiber.DefaultMethods[i]
+			}
 		}
-		m.observeHTTP(c.Method(), route, c.Response().StatusCode(), time.Since(started))
+		m.observeHTTP(r.method, r.pattern, c.Response().StatusCode(), time.Since(started))
 		return nil
 	}
 }

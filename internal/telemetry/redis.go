@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -13,10 +14,14 @@ import (
 // EVAL) and BUSYGROUP (the judges' consumer group exists already).
 var expected = []string{"NOSCRIPT", "BUSYGROUP"}
 
+// handshake are the commands go-redis sends on a new connection and whose
+// failure it tolerates (CLIENT SETINFO on Redis before 7.2, HELLO before 6).
+var handshake = []string{"client", "hello"}
+
 // RedisHook is a go-redis hook that counts failed commands in
 // arena_redis_errors_total by command name: add it with rdb.AddHook. A
 // missing key (redis.Nil), a canceled context and the replies in expected
-// are not counted; dial failures count as command "dial".
+// and the connection handshake are not counted; dial failures count as command "dial".
 func (m *Metrics) RedisHook() redis.Hook { return redisHook{m} }
 
 type redisHook struct{ m *Metrics }
@@ -48,7 +53,8 @@ func (h redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 }
 
 func (h redisHook) count(command string, err error) {
-	if h.m == nil || err == nil || errors.Is(err, redis.Nil) || errors.Is(err, context.Canceled) {
+	if h.m == nil || err == nil || errors.Is(err, redis.Nil) || errors.Is(err, context.Canceled) ||
+		slices.Contains(handshake, command) {
 		return
 	}
 	for _, prefix := range expected {

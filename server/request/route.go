@@ -58,9 +58,12 @@ type Route struct {
 	Handler fiber.Handler
 }
 
-// allow refuses a caller the route's access does not admit.
-func allow(a Access) fiber.Handler {
+// allow refuses a caller the route's access does not admit; it first
+// names r for the metrics (telemetry.SetRoute).
+func allow(r Route) fiber.Handler {
+	a := r.Access
 	return func(c *fiber.Ctx) error {
+		telemetry.SetRoute(c, r.Method, r.Path)
 		u, logged := User(c)
 		if a.Allows(logged, u.Role) {
 			return c.Next()
@@ -75,7 +78,7 @@ func allow(a Access) fiber.Handler {
 // Mount registers routes on app, each behind its access check.
 func Mount(app *fiber.App, routes []Route) {
 	for _, r := range routes {
-		app.Add(r.Method, r.Path, allow(r.Access), r.Handler)
+		app.Add(r.Method, r.Path, allow(r), r.Handler)
 	}
 }
 
