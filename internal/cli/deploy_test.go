@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -258,6 +257,18 @@ func exprsIn(v any, out *[]string) {
 	}
 }
 
+// readDeployFile decodes a file of the repository, YAML or JSON (which YAML reads too), into out.
+func readDeployFile(t *testing.T, name string, out any) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("../..", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, out); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
 // TestMonitoringFiles checks that every metric the Grafana dashboard and the
 // alert rules name is one the arena binary registers, that every alert says
 // what it means, and that the scrape example loads the rules.
@@ -267,13 +278,7 @@ func TestMonitoringFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dashboard any
-	data, err := os.ReadFile("../../deploy/grafana/skillarena.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &dashboard); err != nil {
-		t.Fatalf("deploy/grafana/skillarena.json: %v", err)
-	}
+	readDeployFile(t, "deploy/grafana/skillarena.json", &dashboard)
 	var dashExprs []string
 	exprsIn(dashboard, &dashExprs)
 	if len(dashExprs) < 10 {
@@ -291,13 +296,7 @@ func TestMonitoringFiles(t *testing.T) {
 			} `yaml:"rules"`
 		} `yaml:"groups"`
 	}
-	data, err = os.ReadFile("../../deploy/prometheus/alerts.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(data, &alerts); err != nil {
-		t.Fatalf("deploy/prometheus/alerts.yaml: %v", err)
-	}
+	readDeployFile(t, "deploy/prometheus/alerts.yaml", &alerts)
 	var alertExprs []string
 	for _, g := range alerts.Groups {
 		for _, r := range g.Rules {
@@ -328,13 +327,7 @@ func TestMonitoringFiles(t *testing.T) {
 			JobName string `yaml:"job_name"`
 		} `yaml:"scrape_configs"`
 	}
-	data, err = os.ReadFile("../../deploy/prometheus/prometheus.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(data, &prom); err != nil {
-		t.Fatalf("deploy/prometheus/prometheus.yml: %v", err)
-	}
+	readDeployFile(t, "deploy/prometheus/prometheus.yml", &prom)
 	if !slices.Contains(prom.RuleFiles, "alerts.yaml") || len(prom.ScrapeConfigs) == 0 {
 		t.Errorf("prometheus.yml: rule_files %v, %d scrape configs", prom.RuleFiles, len(prom.ScrapeConfigs))
 	}
