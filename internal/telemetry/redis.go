@@ -5,14 +5,17 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // expected are the error replies SkillArena's code expects and handles, so
-// they are no Redis errors: NOSCRIPT (go-redis then sends the script with
-// EVAL) and BUSYGROUP (the judges' consumer group exists already).
-var expected = []string{"NOSCRIPT", "BUSYGROUP"}
+// they are no Redis errors, as redis.Nil is none: NOSCRIPT (go-redis then
+// sends the script with EVAL), BUSYGROUP (the judges' consumer group exists
+// already), NOGROUP and "no such key" (a stream or group not made yet:
+// events.Log.Since, submission.Store.Queue read it as empty).
+var expected = []string{"NOSCRIPT", "BUSYGROUP", "NOGROUP", "no such key"}
 
 // handshake are the commands go-redis sends on a new connection and whose
 // failure it tolerates (CLIENT SETINFO on Redis before 7.2, HELLO before 6).
@@ -57,10 +60,9 @@ func (h redisHook) count(command string, err error) {
 		slices.Contains(handshake, command) {
 		return
 	}
-	for _, prefix := range expected {
-		if redis.HasErrorPrefix(err, prefix) {
-			return
-		}
+	var reply redis.Error
+	if errors.As(err, &reply) && slices.ContainsFunc(expected, func(e string) bool { return strings.Contains(reply.Error(), e) }) {
+		return
 	}
 	h.m.redisErrors.WithLabelValues(command).Inc()
 }

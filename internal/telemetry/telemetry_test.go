@@ -114,6 +114,7 @@ func TestIntegrationRedisHook(t *testing.T) {
 			_ = rdb.XGroupCreateMkStream(ctx, "q", "g", "0").Err()
 			return rdb.XGroupCreateMkStream(ctx, "q", "g", "0").Err()
 		}, "xgroup", false},
+		{"stream not made yet", func() error { return rdb.XInfoStream(ctx, "none").Err() }, "xinfo", false},
 		{"wrong type in a pipeline", func() error {
 			_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error { p.LLen(ctx, "s"); return nil })
 			return err
