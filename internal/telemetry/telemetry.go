@@ -94,7 +94,7 @@ func New() *Metrics {
 	}, []string{"channel"}), "arena_websocket_events_sent_total")
 	m.eventsDropped = register(m, prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "arena_websocket_events_dropped_total",
-		Help: "Events a websocket listener missed because it fell too far behind (it was dropped and must resume).",
+		Help: "Events not delivered to a websocket listener that fell too far behind (it is dropped and resumes by id).",
 	}), "arena_websocket_events_dropped_total")
 	m.redisErrors = register(m, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "arena_redis_errors_total",
@@ -206,7 +206,8 @@ func (m *Metrics) EventSent(channel string) {
 	}
 }
 
-// EventDropped counts n events a listener missed when the hub dropped it.
+// EventDropped counts n events the hub could not deliver to a listener too
+// far behind (the one that did not fit when it drops the listener: n = 1).
 func (m *Metrics) EventDropped(n int) {
 	if m != nil {
 		m.eventsDropped.Add(float64(n))
