@@ -97,7 +97,7 @@ type metricsFlags struct {
 }
 
 func (f *metricsFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.addr, "metrics-addr", "", "listen address of /metrics for Prometheus, e.g. 127.0.0.1:9180; "+
+	fs.StringVar(&f.addr, "metrics-addr", "", "listen address of /metrics for Prometheus, e.g. 127.0.0.1:9180 (serve), 127.0.0.1:9181 (judge); "+
 		"a listener of its own, kept off the contestants' network (empty: no metrics)")
 }
 
