@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -67,6 +68,8 @@ type Config struct {
 	Slots int
 	// Lease is how long a job stays with a worker that stops renewing it.
 	Lease time.Duration
+	// Metrics observes each grading's time by kind and outcome; nil observes nothing.
+	Metrics *telemetry.Metrics
 }
 
 // Worker grades submissions.
@@ -195,7 +198,13 @@ func (w *Worker) grade(ctx context.Context, sub submission.Submission) (verdict.
 	if err != nil {
 		return verdict.Result{}, err
 	}
+	started := time.Now()
 	res, err := w.grader.Grade(ctx, pkg, sub.Language, source)
+	outcome := string(res.Outcome)
+	if err != nil || ctx.Err() != nil {
+		outcome = telemetry.GradeFailed
+	}
+	w.cfg.Metrics.Graded(pkg.Spec.Kind, outcome, time.Since(started))
 	if err != nil {
 		return verdict.Result{}, err
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -215,5 +217,57 @@ func TestHandleLeaseLost(t *testing.T) {
 	}
 	if len(q.applied) != 0 || q.heartbeats == 0 {
 		t.Errorf("applied %+v after %d heartbeats", q.applied, q.heartbeats)
+	}
+}
+
+type kindPackages string
+
+func (k kindPackages) Get(context.Context, string) (*challenges.Package, error) {
+	return &challenges.Package{Spec: challenges.Spec{ID: "sum", Kind: string(k)}}, nil
+}
+
+// TestHandleMetrics checks that each grading is observed by kind and
+// outcome, a platform error as failed.
+func TestHandleMetrics(t *testing.T) {
+	sub := submission.Submission{ID: "c1-1", Contest: "c1", Challenge: "sum", Language: "python3", Blob: "src", MaxScore: 50}
+	m := telemetry.New()
+	for _, g := range []graderFunc{
+		func(context.Context, []byte) (verdict.Result, error) {
+			return verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100}, nil
+		},
+		func(context.Context, []byte) (verdict.Result, error) {
+			return verdict.Result{}, errors.New("docker engine gone")
+		},
+	} {
+		q := &fakeQueue{subs: map[string]submission.Submission{"c1-1": sub}}
+		w := New(Config{ID: "w1", Lease: time.Minute, Metrics: m}, q, fakeChallenges{"c1/sum": {Package: "pkg", Points: 50}},
+			fakeBlobs{"src": []byte("print(1)")}, kindPackages(challenges.KindProgram), g, slog.New(slog.DiscardHandler))
+		_ = w.handle(context.Background(), &submission.Job{SID: "c1-1", Deliveries: 1})
+	}
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]uint64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "arena_grading_duration_seconds" {
+			continue
+		}
+		for _, s := range mf.GetMetric() {
+			var kind, outcome string
+			for _, l := range s.GetLabel() {
+				switch l.GetName() {
+				case "kind":
+					kind = l.GetValue()
+				case "outcome":
+					outcome = l.GetValue()
+				}
+			}
+			got[kind+"/"+outcome] = s.GetHistogram().GetSampleCount()
+		}
+	}
+	want := map[string]uint64{"program/wrong_answer": 1, "program/" + telemetry.GradeFailed: 1}
+	if !maps.Equal(got, want) {
+		t.Errorf("gradings observed %v, want %v", got, want)
 	}
 }

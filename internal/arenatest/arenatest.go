@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/frontend"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/account"
@@ -71,6 +72,9 @@ type Fixture struct {
 	Site           *web.Site
 	Log            *slog.Logger
 	Now            func() time.Time
+	// Metrics counts the fixture's Redis errors, logins and applied
+	// results; tests hand it to the app to count its requests.
+	Metrics *telemetry.Metrics
 	// SubmitRate and LoginAddrRate are the rate limits; LoginRate spaces
 	// out a username's failed logins (1 s after the fifth, doubling).
 	SubmitRate, LoginAddrRate *ratelimit.Limiter
@@ -100,7 +104,9 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 		Clarifications: clarification.NewStore(rdb), Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()),
 		Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock,
 		SubmitRate: ratelimit.New(rdb, "submit", 3, limitWindow), LoginRate: ratelimit.NewBackoff(rdb, "login", loginLimit, time.Second, time.Minute, limitWindow),
-		LoginAddrRate: ratelimit.New(rdb, "login-addr", max(20, loginLimit), limitWindow)}
+		LoginAddrRate: ratelimit.New(rdb, "login-addr", max(20, loginLimit), limitWindow), Metrics: telemetry.New()}
+	rdb.AddHook(f.Metrics.RedisHook())
+	f.Subs.CountResults(f.Metrics)
 	for _, u := range users {
 		if err := f.Accounts.Put(ctx, u, Password); err != nil {
 			t.Fatal(err)
@@ -114,7 +120,8 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 	}
 	f.Judging = &judging.Service{Contests: f.Contests, Submissions: f.Subs, Blobs: blobs, Audit: f.Audit,
 		Certificates: f.Certificates, Rate: f.SubmitRate, MaxBytes: MaxSubmissionBytes, Now: f.Now}
-	f.Sessions = &request.Sessions{Accounts: f.Accounts, Login: f.LoginRate, LoginAddr: f.LoginAddrRate, TTL: time.Hour, Now: f.Now}
+	f.Sessions = &request.Sessions{Accounts: f.Accounts, Login: f.LoginRate, LoginAddr: f.LoginAddrRate, TTL: time.Hour, Now: f.Now,
+		Metrics: f.Metrics}
 	f.Site = web.New(web.Deps{UI: ui, Sessions: f.Sessions, Judging: f.Judging, Admin: f.Admin, Certificates: f.Certificates,
 		Clarifications: f.Clarifications, Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board,
 		Events: f.Events, Blobs: blobs, Audit: f.Audit, Log: f.Log, Now: f.Now})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	recipes "github.com/skillarena/arena/deploy/images"
+	"github.com/skillarena/arena/internal/telemetry"
 )
 
 // deployContainer is one container of a deployment file: its image, the
@@ -193,5 +195,140 @@ func checkArenaCommand(t *testing.T, c deployContainer) {
 		if !known {
 			t.Errorf("%s: arena %s has no flag read from %s", c.where, cmd.name, name)
 		}
+	}
+}
+
+// metricToken finds the metric names of a PromQL expression (its quoted
+// label values taken out first): SkillArena's, the Go runtime's, the process's.
+var (
+	quoted      = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	metricToken = regexp.MustCompile(`(?:^|[^a-zA-Z0-9_:])((?:arena|go|process)_[a-zA-Z0-9_:]*)`)
+)
+
+// unknownMetrics are the metric names expr uses that known lacks; a
+// histogram's _bucket, _count and _sum series count as its base name.
+func unknownMetrics(expr string, known []string) []string {
+	var out []string
+	for _, m := range metricToken.FindAllStringSubmatch(quoted.ReplaceAllString(expr, `""`), -1) {
+		name := m[1]
+		base := name
+		for _, suffix := range []string{"_bucket", "_count", "_sum"} {
+			base = strings.TrimSuffix(base, suffix)
+		}
+		if !slices.Contains(known, name) && !slices.Contains(known, base) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func TestUnknownMetrics(t *testing.T) {
+	known := []string{"arena_http_requests_total", "arena_grading_duration_seconds", "go_goroutines"}
+	for _, tc := range []struct {
+		expr string
+		want []string
+	}{
+		{`sum(rate(arena_http_requests_total{status=~"5.."}[5m]))`, nil},
+		{`histogram_quantile(0.95, sum by (le) (rate(arena_grading_duration_seconds_bucket[5m])))`, nil},
+		{`go_goroutines + arena_no_such_metric`, []string{"arena_no_such_metric"}},
+		{`arena_http_requests_total{route="arena_not_a_metric"}`, nil},
+		{`arena_http_request_total`, []string{"arena_http_request_total"}},
+	} {
+		if got := unknownMetrics(tc.expr, known); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: unknown %v, want %v", tc.expr, got, tc.want)
+		}
+	}
+}
+
+// exprsIn collects every "expr" string of a decoded JSON or YAML document.
+func exprsIn(v any, out *[]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "expr" {
+				*out = append(*out, s)
+			}
+			exprsIn(x, out)
+		}
+	case []any:
+		for _, x := range v {
+			exprsIn(x, out)
+		}
+	}
+}
+
+// readDeployFile decodes a file of the repository, YAML or JSON (which YAML reads too), into out.
+func readDeployFile(t *testing.T, name string, out any) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("../..", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, out); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// TestMonitoringFiles checks that every metric the Grafana dashboard and the
+// alert rules name is one the arena binary registers, that every alert says
+// what it means, and that the scrape example loads the rules.
+func TestMonitoringFiles(t *testing.T) {
+	known, err := telemetry.New().Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dashboard any
+	readDeployFile(t, "deploy/grafana/skillarena.json", &dashboard)
+	var dashExprs []string
+	exprsIn(dashboard, &dashExprs)
+	if len(dashExprs) < 10 {
+		t.Errorf("the dashboard has %d queries", len(dashExprs))
+	}
+
+	var alerts struct {
+		Groups []struct {
+			Name  string `yaml:"name"`
+			Rules []struct {
+				Alert       string            `yaml:"alert"`
+				Expr        string            `yaml:"expr"`
+				Labels      map[string]string `yaml:"labels"`
+				Annotations map[string]string `yaml:"annotations"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	readDeployFile(t, "deploy/prometheus/alerts.yaml", &alerts)
+	var alertExprs []string
+	for _, g := range alerts.Groups {
+		for _, r := range g.Rules {
+			alertExprs = append(alertExprs, r.Expr)
+			if r.Alert == "" || r.Expr == "" || r.Labels["severity"] == "" || r.Annotations["summary"] == "" {
+				t.Errorf("alerts.yaml: rule %q lacks a name, expr, severity or summary", r.Alert)
+			}
+		}
+	}
+	// What the alerts must watch, by the metric each needs.
+	for _, metric := range []string{"arena_queue_oldest_job_age_seconds", "arena_judges_online", "arena_http_requests_total",
+		"arena_redis_errors_total", "arena_websocket_events_dropped_total"} {
+		if !slices.ContainsFunc(alertExprs, func(e string) bool { return strings.Contains(e, metric) }) {
+			t.Errorf("no alert watches %s", metric)
+		}
+	}
+	for file, exprs := range map[string][]string{"deploy/grafana/skillarena.json": dashExprs, "deploy/prometheus/alerts.yaml": alertExprs} {
+		for _, e := range exprs {
+			if u := unknownMetrics(e, known); len(u) > 0 {
+				t.Errorf("%s: %q names %v, which the arena binary does not register", file, e, u)
+			}
+		}
+	}
+
+	var prom struct {
+		RuleFiles     []string `yaml:"rule_files"`
+		ScrapeConfigs []struct {
+			JobName string `yaml:"job_name"`
+		} `yaml:"scrape_configs"`
+	}
+	readDeployFile(t, "deploy/prometheus/prometheus.yml", &prom)
+	if !slices.Contains(prom.RuleFiles, "alerts.yaml") || len(prom.ScrapeConfigs) == 0 {
+		t.Errorf("prometheus.yml: rule_files %v, %d scrape configs", prom.RuleFiles, len(prom.ScrapeConfigs))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/internal/demo"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/judge"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/grader"
@@ -93,6 +94,42 @@ func (f *judgeFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.pool, "sandbox-pool", container.DefaultPoolPerKey, "sandbox containers kept started per image and limits, each for one submission (0: start each on demand)")
 }
 
+// metricsFlags say where a process serves its /metrics.
+type metricsFlags struct {
+	addr string
+}
+
+func (f *metricsFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "metrics-addr", "", "listen address of /metrics for Prometheus, e.g. 127.0.0.1:9180 (serve), 127.0.0.1:9181 (judge); "+
+		"a listener of its own, kept off the contestants' network (empty: no metrics)")
+}
+
+// startMetrics makes the process's metrics, counts st's Redis errors and
+// results in them and serves them on f.addr until ctx is done. Without an
+// address it returns nil: nothing is counted. ready, if set, gets the address.
+func startMetrics(ctx context.Context, env *Env, st *stores, f metricsFlags, ready func(addr string)) (*telemetry.Metrics, error) {
+	if f.addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", f.addr, err)
+	}
+	m := telemetry.New()
+	st.rdb.AddHook(m.RedisHook())
+	st.submissions.CountResults(m)
+	go func() {
+		if err := m.Serve(ctx, ln, env.Log); err != nil {
+			env.Log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	env.Log.Info("serving metrics", "addr", ln.Addr().String(), "path", telemetry.Path)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return m, nil
+}
+
 // stores are the Redis-backed stores shared by serve and judge.
 type stores struct {
 	rdb         *redis.Client
@@ -132,8 +169,9 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 	return st, nil
 }
 
-// serveHTTP runs the HTTP server until ctx is done. ready is closed once it listens.
-func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready func(addr string)) error {
+// serveHTTP runs the HTTP server until ctx is done. ready is called once it
+// listens. m (nil: none) counts its requests and reads the queue at each scrape.
+func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, m *telemetry.Metrics, ready func(addr string)) error {
 	ui, err := frontend.New()
 	if err != nil {
 		return err
@@ -141,6 +179,11 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	proxies, err := request.ParseProxies(f.proxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if m != nil {
+		if err := m.WatchQueue(st.submissions); err != nil {
+			return err
+		}
 	}
 	hub := events.NewHub(st.rdb, env.Log)
 	defer hub.Close()
@@ -164,6 +207,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 		},
 		SecureCookies:  f.secureCookies,
 		TrustedProxies: proxies,
+		Metrics:        m,
 	}.Services()
 	d.Pages = web.New(web.Deps{UI: ui, Sessions: d.Sessions, Judging: d.Judging, Admin: d.Admin, Certificates: d.Certificates,
 		Clarifications: d.Clarifications, Accounts: d.Accounts, Contests: d.Contests, Submissions: d.Submissions,
@@ -191,7 +235,8 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 	return nil
 }
 
-func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeFlags) error {
+// runJudge runs a judge worker until ctx is done; m (nil: none) observes its grading.
+func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeFlags, m *telemetry.Metrics) error {
 	if f.slots < 1 {
 		return fmt.Errorf("--slots must be at least 1, got %d", f.slots)
 	}
@@ -209,7 +254,7 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 		env.Log.Info("removed old sandbox containers", "count", n)
 	}
 	pkgs := judge.NewPackages(st.blobs, filepath.Join(sf.dataDir, "packages"))
-	w := judge.New(judge.Config{ID: f.id, Slots: f.slots, Lease: f.lease},
+	w := judge.New(judge.Config{ID: f.id, Slots: f.slots, Lease: f.lease, Metrics: m},
 		st.submissions, judge.ContestChallenges(st.contests), st.blobs, pkgs, grader.New(sb), env.Log)
 	return w.Run(ctx)
 }
@@ -230,10 +275,18 @@ func serveCommand() command {
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			var sf storeFlags
 			var f serveFlags
+			var mf metricsFlags
 			sf.register(fs)
 			f.register(fs)
+			mf.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
-				return withStores(ctx, sf, func(st *stores) error { return serveHTTP(ctx, env, st, f, nil) })
+				return withStores(ctx, sf, func(st *stores) error {
+					m, err := startMetrics(ctx, env, st, mf, nil)
+					if err != nil {
+						return err
+					}
+					return serveHTTP(ctx, env, st, f, m, nil)
+				})
 			}
 		},
 	}
@@ -245,10 +298,18 @@ func judgeCommand() command {
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			var sf storeFlags
 			var f judgeFlags
+			var mf metricsFlags
 			sf.register(fs)
 			f.register(fs)
+			mf.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
-				return withStores(ctx, sf, func(st *stores) error { return runJudge(ctx, env, st, sf, f) })
+				return withStores(ctx, sf, func(st *stores) error {
+					m, err := startMetrics(ctx, env, st, mf, nil)
+					if err != nil {
+						return err
+					}
+					return runJudge(ctx, env, st, sf, f, m)
+				})
 			}
 		},
 	}
@@ -261,9 +322,11 @@ func upCommand() command {
 			var sf storeFlags
 			var f serveFlags
 			var jf judgeFlags
+			var mf metricsFlags
 			sf.register(fs)
 			f.register(fs)
 			jf.register(fs)
+			mf.register(fs)
 			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
@@ -280,18 +343,22 @@ func upCommand() command {
 				}
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
+				m, err := startMetrics(ctx, env, st, mf, nil)
+				if err != nil {
+					return err
+				}
 				var wg sync.WaitGroup
 				var judgeErr error
 				if jf.slots > 0 {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						if judgeErr = runJudge(ctx, env, st, sf, jf); judgeErr != nil && !errors.Is(judgeErr, context.Canceled) {
+						if judgeErr = runJudge(ctx, env, st, sf, jf, m); judgeErr != nil && !errors.Is(judgeErr, context.Canceled) {
 							cancel()
 						}
 					}()
 				}
-				err = serveHTTP(ctx, env, st, f, func(addr string) {
+				err = serveHTTP(ctx, env, st, f, m, func(addr string) {
 					if *withDemo {
 						printDemo(env, addr, *demoPassword)
 					}

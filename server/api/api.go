@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/blob"
@@ -81,6 +82,10 @@ type Deps struct {
 	// the client, for the limits per address.
 	TrustedProxies request.Proxies
 	Now            func() time.Time
+	// Metrics counts requests, logins and websockets (internal/telemetry);
+	// nil counts nothing. It is never served on this app: /metrics has a
+	// listener of its own.
+	Metrics *telemetry.Metrics
 }
 
 type server struct{ Deps }
@@ -97,7 +102,7 @@ func (d Deps) Services() Deps {
 	}
 	if d.Sessions == nil {
 		d.Sessions = &request.Sessions{Accounts: d.Accounts, Login: d.Limits.Login, LoginAddr: d.Limits.LoginAddr,
-			TTL: d.Limits.SessionTTL, Secure: d.SecureCookies, Now: d.Now}
+			TTL: d.Limits.SessionTTL, Secure: d.SecureCookies, Now: d.Now, Metrics: d.Metrics}
 	}
 	return d
 }
@@ -107,7 +112,7 @@ func New(d Deps) *fiber.App {
 	d = d.Services()
 	s := &server{d}
 	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log,
-		TrustedProxies: d.TrustedProxies}
+		TrustedProxies: d.TrustedProxies, Metrics: d.Metrics}
 	if d.Pages != nil {
 		cfg.ErrorPage = d.Pages.ErrorPage
 	}

@@ -34,7 +34,7 @@ func serve(t *testing.T, f *arenatest.Fixture) *fixture {
 	return &fixture{f.Serve(t, New(Deps{Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board,
 		Admin: f.Admin, Audit: f.Audit, Certificates: f.Certificates, Clarifications: f.Clarifications, Events: f.Events,
 		Hub: f.Hub, Blobs: f.Blobs, Judging: f.Judging, Sessions: f.Sessions, Pages: f.Site, Log: f.Log, Now: f.Now,
-		Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}}))}
+		Metrics: f.Metrics, Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}}))}
 }
 
 func TestIntegrationRoutes(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/ratelimit"
@@ -36,6 +37,8 @@ type Sessions struct {
 	// Secure marks cookies Secure (serve behind HTTPS).
 	Secure bool
 	Now    func() time.Time
+	// Metrics counts login attempts by result; nil counts nothing.
+	Metrics *telemetry.Metrics
 }
 
 // Authenticate resolves a Bearer token or session cookie to a user, if any.
@@ -87,6 +90,13 @@ func SameToken(want, got string) bool {
 // gives the browser the session and CSRF cookies. It returns the user and
 // the new token.
 func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User, string, error) {
+	u, token, result, err := s.logIn(c, username, password)
+	s.Metrics.Login(result)
+	return u, token, err
+}
+
+// logIn is LogIn; it also returns the attempt's result for the metrics.
+func (s *Sessions) logIn(c *fiber.Ctx, username, password string) (account.User, string, string, error) {
 	ctx := c.UserContext()
 	// Only failures count: a contest hall behind one address logs in at once.
 	// The username's attempt is counted before hashing, so concurrent guesses
@@ -94,42 +104,42 @@ func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User,
 	// locked out, so the holder still gets in after the wait.
 	over, wait, err := s.LoginAddr.Exceeded(ctx, ClientIP(c))
 	if err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	if over {
-		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins from your address; try again in %d s", seconds(wait)))
+		return account.User{}, "", telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins from your address; try again in %d s", seconds(wait)))
 	}
 	if wait, err = s.Login.Attempt(ctx, username); err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	if wait > 0 {
-		return account.User{}, "", TooMany(fmt.Sprintf("too many failed logins for %s; try again in %d s", username, seconds(wait)))
+		return account.User{}, "", telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins for %s; try again in %d s", username, seconds(wait)))
 	}
 	u, err := s.Accounts.Authenticate(ctx, username, password)
 	switch {
 	case errors.Is(err, account.ErrBadCredentials):
 		if _, _, err := s.LoginAddr.Hit(ctx, ClientIP(c)); err != nil {
-			return account.User{}, "", Internal(err)
+			return account.User{}, "", telemetry.LoginError, Internal(err)
 		}
-		return account.User{}, "", Unauthorized("wrong username or password")
+		return account.User{}, "", telemetry.LoginWrongPassword, Unauthorized("wrong username or password")
 	case errors.Is(err, account.ErrBusy):
-		return account.User{}, "", TooMany("the server is busy logging others in; try again in a few seconds")
+		return account.User{}, "", telemetry.LoginBusy, TooMany("the server is busy logging others in; try again in a few seconds")
 	case err != nil:
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	if err := s.Login.Reset(ctx, username); err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	token, err := s.Accounts.IssueToken(ctx, u.Username, s.TTL)
 	if err != nil {
-		return account.User{}, "", Internal(err)
+		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
 	expires := s.Now().Add(s.TTL)
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.Secure})
 	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: rand.Text(), Path: "/", Expires: expires,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.Secure})
-	return u, token, nil
+	return u, token, telemetry.LoginAccepted, nil
 }
 
 // seconds rounds a wait up to whole seconds, as a message says it.

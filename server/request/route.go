@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/judging"
@@ -57,9 +58,12 @@ type Route struct {
 	Handler fiber.Handler
 }
 
-// allow refuses a caller the route's access does not admit.
-func allow(a Access) fiber.Handler {
+// allow refuses a caller the route's access does not admit; it first
+// names r for the metrics (telemetry.SetRoute).
+func allow(r Route) fiber.Handler {
+	a := r.Access
 	return func(c *fiber.Ctx) error {
+		telemetry.SetRoute(c, r.Method, r.Path)
 		u, logged := User(c)
 		if a.Allows(logged, u.Role) {
 			return c.Next()
@@ -74,7 +78,7 @@ func allow(a Access) fiber.Handler {
 // Mount registers routes on app, each behind its access check.
 func Mount(app *fiber.App, routes []Route) {
 	for _, r := range routes {
-		app.Add(r.Method, r.Path, allow(r.Access), r.Handler)
+		app.Add(r.Method, r.Path, allow(r), r.Handler)
 	}
 }
 
@@ -90,10 +94,12 @@ type AppConfig struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (see ClientIP).
 	TrustedProxies Proxies
+	// Metrics counts every request by route pattern and status; nil counts nothing.
+	Metrics *telemetry.Metrics
 }
 
-// NewApp makes the Fiber app every route is mounted on: panics recovered,
-// security headers, the caller authenticated, and every error answered as
+// NewApp makes the Fiber app every route is mounted on: requests counted,
+// panics recovered, security headers, the caller authenticated, and every error answered as
 // JSON {error: {code, message}} or, for a browser, as a page.
 func NewApp(cfg AppConfig) *fiber.App {
 	app := fiber.New(fiber.Config{
@@ -104,6 +110,7 @@ func NewApp(cfg AppConfig) *fiber.App {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	app.Use(cfg.Metrics.HTTP())
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(cfg.TrustedProxies.findClient, securityHeaders, cfg.Sessions.Authenticate)
 	return app

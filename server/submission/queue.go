@@ -238,6 +238,9 @@ func (s *Store) Apply(ctx context.Context, job *Job, sub Submission, res verdict
 	if err != nil {
 		return false, fmt.Errorf("apply result of %s: %w", sub.ID, err)
 	}
+	if n == 1 {
+		s.metrics.Judged(string(res.Outcome))
+	}
 	return n == 1, nil
 }
 
@@ -321,6 +324,9 @@ const onlineWithin = 30 * time.Second
 
 // Workers lists the judge workers seen recently.
 func (s *Store) Workers(ctx context.Context) ([]Worker, error) {
+	if _, ok, err := s.group(ctx); err != nil || !ok {
+		return []Worker{}, err
+	}
 	cs, err := s.rdb.XInfoConsumers(ctx, JobsKey, Group).Result()
 	if err != nil {
 		if strings.Contains(err.Error(), "NOGROUP") || strings.Contains(err.Error(), "no such key") {

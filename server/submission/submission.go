@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/scoreboard"
@@ -90,6 +91,8 @@ type Store struct {
 	rdb      redis.UniversalClient
 	now      func() time.Time
 	replicas replicas
+	// metrics counts applied results by outcome; nil counts nothing.
+	metrics *telemetry.Metrics
 }
 
 // NewStore returns a store on rdb.
