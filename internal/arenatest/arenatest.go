@@ -79,7 +79,13 @@ type Fixture struct {
 	// out a username's failed logins (1 s after the fifth, doubling).
 	SubmitRate, LoginAddrRate *ratelimit.Limiter
 	LoginRate                 *ratelimit.Backoff
+	// VerifyRate limits certificate verifications per address, WrongCodeRate
+	// the wrong verification codes (WrongCodes of them).
+	VerifyRate, WrongCodeRate *ratelimit.Limiter
 }
+
+// WrongCodes is how many wrong verification codes an address may send in tests.
+const WrongCodes = 5
 
 // limitWindow is the rate limiters' window in tests: windows are fixed, so a
 // minute-long one could roll over in the middle of a test and reset a count.
@@ -104,7 +110,8 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 		Clarifications: clarification.NewStore(rdb), Events: events.NewLog(rdb), Hub: events.NewHub(rdb, slog.Default()),
 		Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock,
 		SubmitRate: ratelimit.New(rdb, "submit", 3, limitWindow), LoginRate: ratelimit.NewBackoff(rdb, "login", loginLimit, time.Second, time.Minute, limitWindow),
-		LoginAddrRate: ratelimit.New(rdb, "login-addr", max(20, loginLimit), limitWindow), Metrics: telemetry.New()}
+		LoginAddrRate: ratelimit.New(rdb, "login-addr", max(20, loginLimit), limitWindow), Metrics: telemetry.New(),
+		VerifyRate: ratelimit.New(rdb, "verify-addr", 1000, limitWindow), WrongCodeRate: ratelimit.New(rdb, "verify-code", WrongCodes, limitWindow)}
 	rdb.AddHook(f.Metrics.RedisHook())
 	f.Subs.CountResults(f.Metrics)
 	for _, u := range users {
@@ -116,7 +123,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 	f.Admin = &contest.Admin{Contests: f.Contests, Board: f.Board, Audit: f.Audit, Now: f.Now}
 	if certificates {
 		f.Certificates = certificate.New(certificate.Config{Redis: rdb, Contests: f.Contests, Board: f.Board, Accounts: f.Accounts,
-			Audit: f.Audit, KeyDir: t.TempDir()})
+			Audit: f.Audit, KeyDir: t.TempDir(), Lookups: f.VerifyRate, WrongCodes: f.WrongCodeRate})
 	}
 	f.Judging = &judging.Service{Contests: f.Contests, Submissions: f.Subs, Blobs: blobs, Audit: f.Audit,
 		Certificates: f.Certificates, Rate: f.SubmitRate, MaxBytes: MaxSubmissionBytes, Now: f.Now}

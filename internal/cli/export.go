@@ -29,7 +29,7 @@ func exportWinnersCommand() command {
 			all := fs.Bool("all", false, "list every ranked participant, not only winners")
 			lng := fs.String("lang", "zh", "header language: zh or en")
 			split := fs.String("split", "", "pdf: also write one PDF per certificate into this directory")
-			baseURL := fs.String("base-url", "http://127.0.0.1:8080", "pdf: the server's public address, for the QR codes")
+			baseURL := fs.String("base-url", "http://127.0.0.1:8080", "the server's public address, for the verification links (QR codes, the list's verification_url)")
 			font := fs.String("cert-font", "", "pdf: a .ttf/.ttc font with Chinese glyphs (default: found among the installed fonts)")
 			return func(ctx context.Context, env *Env, args []string) error {
 				if len(args) > 0 {
@@ -97,6 +97,7 @@ func writeExport(ctx context.Context, svc *certificate.Service, w io.Writer, o e
 		if err != nil {
 			return 0, err
 		}
+		list.Link(o.baseURL)
 		switch o.format {
 		case "xlsx":
 			err = list.WriteXLSX(w, o.lang)

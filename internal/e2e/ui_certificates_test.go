@@ -65,8 +65,10 @@ func certContestYAML(pkg string, now time.Time) string {
 // overrides bob's level with a reason (opening the form from the
 // keyboard), finalizes after the confirmation step and reads the issued
 // numbers; a national number in the wrong format is refused with what is
-// wrong. A visitor on a phone opens /verify/{number}: valid; after the
-// organizer revokes it: revoked, with the reason.
+// wrong. A visitor on a phone opens /verify/{number}: valid, no holder,
+// and a form for the verification code; with the code the review page
+// shows, the holder masked. After the organizer revokes it: revoked, and
+// the reason with the code.
 func TestIntegrationUICertificates(t *testing.T) {
 	p := startPlatform(t)
 	org := p.login("organizer")
@@ -209,20 +211,37 @@ func TestIntegrationUICertificates(t *testing.T) {
 	clickThrough(t, ctx, "send the right number", row+` .agency-form button[type=submit]`,
 		`new URLSearchParams(location.search).get('ok') === 'cert_agency' && document.querySelector('`+row+` td.agency').textContent === '`+national+`'`)
 
-	// A visitor on a phone checks the certificate.
+	// The certificate's verification code, as the review page prints it.
+	code := eval[string](t, ctx, `document.querySelector('`+row+` .cert-code').textContent`)
+	if len(code) != 23 || strings.Count(code, "-") != 3 {
+		t.Fatalf("verification code on the review: %q", code)
+	}
+
+	// A visitor on a phone checks the certificate: by number alone only
+	// whether it holds; with the code, the holder.
 	visitor := newBrowserContext(t, ctx)
 	step(t, visitor, "verify on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(p.URL+"/verify/"+aliceNo),
-		chromedp.WaitVisible(`#verify-status`),
+		chromedp.WaitVisible(`#verify-code-form`),
 	)
 	got := eval[map[string]string](t, visitor, `({ status: document.getElementById('verify-status').dataset.status,
+		verdict: document.getElementById('verify-verdict').textContent, holder: String(document.getElementById('verify-holder')),
+		text: document.body.innerText })`)
+	if got["status"] != "valid" || got["verdict"] != "证书有效" || got["holder"] != "null" || strings.Contains(got["text"], "A***e") ||
+		strings.Contains(got["text"], "三级/高级工") || strings.Contains(got["text"], national) || strings.Contains(got["text"], "Alice") {
+		t.Fatalf("verification page by number: %v", got)
+	}
+	shot(t, visitor, "verify-number")
+	step(t, visitor, "type the code", chromedp.SendKeys(`#verify-code`, strings.ToLower(code)), chromedp.Submit(`#verify-code`),
+		chromedp.WaitVisible(`#verify-holder`))
+	got = eval[map[string]string](t, visitor, `({ status: document.getElementById('verify-status').dataset.status,
 		verdict: document.getElementById('verify-verdict').textContent, holder: document.getElementById('verify-holder').textContent,
 		level: document.getElementById('verify-level').textContent, award: document.getElementById('verify-award').textContent,
 		text: document.body.innerText })`)
 	if got["status"] != "valid" || got["verdict"] != "证书有效" || got["holder"] != "A***e" || got["level"] != "三级/高级工" || got["award"] != "金牌" ||
 		!strings.Contains(got["text"], national) || !strings.Contains(got["text"], "市级竞赛") || strings.Contains(got["text"], "Alice") {
-		t.Fatalf("verification page: %v", got)
+		t.Fatalf("verification page with the code: %v", got)
 	}
 	if wide := eval[bool](t, visitor, `document.documentElement.scrollWidth > window.innerWidth`); wide {
 		t.Error("the verification page scrolls sideways on a phone")
@@ -238,13 +257,18 @@ func TestIntegrationUICertificates(t *testing.T) {
 	)
 	clickThrough(t, ctx, "revoke", row+` .revoke-form button[type=submit]`,
 		`new URLSearchParams(location.search).get('ok') === 'cert_revoked' && document.querySelector('`+row+`.revoked .revoke-reason') !== null`)
-	step(t, visitor, "verify again", chromedp.Navigate(p.URL+"/verify/"+aliceNo), chromedp.WaitVisible(`#verify-revoked`))
+	step(t, visitor, "verify by number again", chromedp.Navigate(p.URL+"/verify/"+aliceNo), chromedp.WaitVisible(`#verify-revoked`))
+	if got := eval[string](t, visitor, `document.getElementById('verify-status').dataset.status + ' | ' + document.getElementById('verify-status').innerText`); !strings.HasPrefix(got, "revoked | ") ||
+		!strings.Contains(got, "证书已撤销") || strings.Contains(got, "result withdrawn after appeal") {
+		t.Fatalf("revoked certificate by number: %q", got)
+	}
+	step(t, visitor, "verify with the code again", chromedp.Navigate(p.URL+"/verify/"+aliceNo+"?code="+code), chromedp.WaitVisible(`#verify-revoked`))
 	if got := eval[string](t, visitor, `document.getElementById('verify-status').dataset.status + ' | ' + document.getElementById('verify-status').innerText`); !strings.HasPrefix(got, "revoked | ") ||
 		!strings.Contains(got, "证书已撤销") || !strings.Contains(got, "result withdrawn after appeal") {
-		t.Fatalf("revoked certificate: %q", got)
+		t.Fatalf("revoked certificate with the code: %q", got)
 	}
 	shot(t, visitor, "verify-revoked")
-	step(t, visitor, "in English", chromedp.Navigate(p.URL+"/verify/"+aliceNo+"?lang=en"), chromedp.WaitVisible(`#verify-revoked`))
+	step(t, visitor, "in English", chromedp.Navigate(p.URL+"/verify/"+aliceNo+"?lang=en&code="+code), chromedp.WaitVisible(`#verify-revoked`))
 	if got := eval[string](t, visitor, `document.getElementById('verify-verdict').textContent`); got != "Revoked" {
 		t.Fatalf("revoked, in English: %q", got)
 	}
@@ -255,7 +279,7 @@ func TestIntegrationUICertificates(t *testing.T) {
 		Status  string
 		Revoked struct{ Reason string }
 	}
-	if st := p.do("GET", "/api/certificates/"+aliceNo, "", "", nil, &v); st != 200 || v.Status != "revoked" || v.Revoked.Reason != "result withdrawn after appeal" {
+	if st := p.do("GET", "/api/certificates/"+aliceNo+"?code="+code, "", "", nil, &v); st != 200 || v.Status != "revoked" || v.Revoked.Reason != "result withdrawn after appeal" {
 		b, _ := json.Marshal(v)
 		t.Fatalf("GET /api/certificates/%s: %d %s", aliceNo, st, b)
 	}

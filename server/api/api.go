@@ -193,7 +193,7 @@ func (s *server) routes() []Route {
 		{post, "/api/contests/:cid/announcements", Jury, "Announce {challenge, text} to everyone", s.announce},
 
 		{get, "/api/certificates/keys", Public, "The public keys that sign certificates (Ed25519)", s.publicKeys},
-		{get, "/api/certificates/:number", Public, "Verify a certificate: masked holder, level, contest, date, signature, revocation", s.verifyCertificate},
+		{get, "/api/certificates/:number", Public, "Verify a certificate: valid/revoked/invalid; with ?code= the masked holder, level, contest, date (rate limited per address)", s.verifyCertificate},
 		{get, "/api/certificates/:number/record", User, "The signed record, for arena certificate verify (holder or organizer)", s.certificateRecord},
 		{get, "/api/certificates/:number/pdf", User, "The certificate as PDF (holder or organizer)", s.certificatePDF},
 		{post, "/api/certificates/:number/revoke", Organizer, "Revoke a certificate {reason}", s.revokeCertificate},

@@ -30,17 +30,19 @@ func (s *server) publicKeys(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"keys": keys})
 }
 
-// verifyCertificate shows anyone a certificate by number: the holder
-// masked, and whether the signature holds and the certificate is revoked.
+// verifyCertificate shows anyone whether a certificate by number holds
+// (valid, revoked, or failing its signature); with ?code= its verification
+// code, also the masked holder and what it says. Rate limited per address.
 func (s *server) verifyCertificate(c *fiber.Ctx) error {
 	svc, err := s.certs()
 	if err != nil {
 		return err
 	}
-	v, err := svc.Verify(c.UserContext(), c.Params("number"))
+	v, err := svc.Verify(c.UserContext(), certificate.Lookup{Number: c.Params("number"), Code: c.Query("code"), Client: request.ClientIP(c)})
 	if err != nil {
 		return request.Fail(err)
 	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(v)
 }
 
@@ -58,6 +60,10 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 	u, _ := request.User(c)
 	if u.Role != account.Organizer && u.Username != r.Holder.Username {
 		return nil, nil, request.NotFound(certificate.ErrNotFound.Error())
+	}
+	// Certificates issued before verification codes get theirs now.
+	if r, err = svc.Issued(c.UserContext(), r.Number); err != nil {
+		return nil, nil, request.Fail(err)
 	}
 	return svc, r, nil
 }
@@ -137,7 +143,7 @@ func (s *server) setAgencyNumber(c *fiber.Ctx) error {
 	if _, err := svc.SetAgencyNumber(c.UserContext(), c.Params("number"), req.AgencyNumber, u.Username, req.Reason); err != nil {
 		return request.Fail(err)
 	}
-	v, err := svc.Verify(c.UserContext(), c.Params("number"))
+	v, err := svc.Full(c.UserContext(), c.Params("number"))
 	if err != nil {
 		return request.Fail(err)
 	}

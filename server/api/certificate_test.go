@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/skillarena/arena/internal/arenatest"
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/document"
@@ -48,18 +49,6 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	expect("POST", "/api/contests/fin/certificates/finalize", "org", `{}`, 409, "finalized")
 	expect("GET", "/api/contest/fin/certificates", "org", "", 404)
 
-	// Anyone may verify; the holder is masked.
-	expect("GET", "/api/certificates/"+annNo, "", "", 200, `"status":"valid"`, `"signature_valid":true`, `"name":"安*"`, `"id_number":"110105********1239"`, `"level_name":"三级/高级工"`)
-	expect("GET", "/api/certificates/nope", "", "", 404, "not_found")
-	st, page, _ := f.Call(t, "GET", "/verify/"+annNo, "", "", "Accept", "text/html")
-	if st != 200 || !strings.Contains(string(page), "证书有效") || !strings.Contains(string(page), "安*") || strings.Contains(string(page), "110105199003071239") {
-		t.Fatalf("verify page: %d %s", st, page)
-	}
-	st, page, _ = f.Call(t, "GET", "/verify/nope?lang=en", "", "", "Accept", "text/html")
-	if st != 404 || !strings.Contains(string(page), "No certificate has this number") {
-		t.Fatalf("verify page of an unknown number: %d %s", st, page)
-	}
-
 	// The holder (and organizers) get the signed record; it checks offline with the published keys.
 	expect("GET", "/api/certificates/"+annNo+"/record", "", "", 401)
 	expect("GET", "/api/certificates/"+annNo+"/record", "ben", "", 404)
@@ -77,6 +66,71 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	if err := certificate.VerifyRecord(r, pubs...); !errors.Is(err, certificate.ErrBadSignature) {
 		t.Fatalf("tampered record: %v", err)
 	}
+	if len(r.Code) != certificate.CodeLength {
+		t.Fatalf("the record has no verification code: %s", rec)
+	}
+	annCode := r.Code
+
+	// Anyone may verify. By number alone, or with a wrong code, only
+	// whether it holds; with the code, the holder masked. Name, ID number
+	// and score never show unmasked; masked only with the code.
+	holder := []string{"安娜", "安*", "110105199003071239", "110105********1239", `"total"`, "100.00", "三级/高级工", "数据竞赛", `"holder"`}
+	page := func(path string) (int, string) {
+		st, b, _ := f.Call(t, "GET", path, "", "", "Accept", "text/html")
+		return st, string(b)
+	}
+	api := func(path string) (int, string) {
+		st, b, _ := f.Call(t, "GET", path, "", "")
+		return st, string(b)
+	}
+	for _, tc := range []struct {
+		name   string
+		get    func(string) (int, string)
+		path   string
+		want   []string
+		hidden []string
+	}{
+		{"API, number alone", api, "/api/certificates/" + annNo, []string{`"status":"valid"`, `"signature_valid":true`, `"scope":"status"`}, holder},
+		{"API, wrong code", api, "/api/certificates/" + annNo + "?code=0000000000000000000A", []string{`"status":"valid"`, `"scope":"status"`}, holder},
+		{"API, another certificate's code", api, "/api/certificates/" + benNo + "?code=" + annCode, []string{`"scope":"status"`}, holder},
+		{"API, the code", api, "/api/certificates/" + annNo + "?code=" + annCode, []string{`"scope":"full"`, `"name":"安*"`,
+			`"id_number":"110105********1239"`, `"level_name":"三级/高级工"`}, []string{"安娜", "110105199003071239", `"total"`, annCode}},
+		{"page, number alone", page, "/verify/" + annNo, []string{`data-status="valid"`, "证书有效", `data-scope="status"`, `id="verify-code-form"`}, holder},
+		{"page, wrong code", page, "/verify/" + annNo + "?code=0000000000000000000B", []string{`data-status="valid"`, `id="verify-code-wrong"`}, holder},
+		{"page, the code", page, "/verify/" + annNo + "?code=" + certificate.FormatCode(annCode), []string{`data-scope="full"`, "安*",
+			"110105********1239", "三级/高级工", "数据竞赛"}, []string{"安娜", "110105199003071239", "100.00", `id="verify-code-wrong"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, body := tc.get(tc.path)
+			if st != 200 {
+				t.Fatalf("%s: %d %.300s", tc.path, st, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s lacks %q: %.2000s", tc.path, w, body)
+				}
+			}
+			for _, h := range tc.hidden {
+				if strings.Contains(body, h) {
+					t.Errorf("%s shows %q", tc.path, h)
+				}
+			}
+		})
+	}
+	expect("GET", "/api/certificates/nope", "", "", 404, "not_found")
+	if st, body := page("/verify/nope?lang=en"); st != 404 || !strings.Contains(body, "No certificate has this number") {
+		t.Fatalf("verify page of an unknown number: %d %s", st, body)
+	}
+	// Three wrong codes above; the address may send arenatest.WrongCodes.
+	for i := 3; i < arenatest.WrongCodes; i++ {
+		expect("GET", "/api/certificates/"+annNo+"?code=0000000000000000000C", "", "", 200, `"scope":"status"`)
+	}
+	expect("GET", "/api/certificates/"+annNo+"?code=0000000000000000000D", "", "", 429, "rate_limited")
+	expect("GET", "/api/certificates/"+annNo+"?code="+annCode, "", "", 429, "rate_limited")
+	if st, body := page("/verify/" + annNo + "?code=" + annCode); st != 429 || strings.Contains(body, "安*") {
+		t.Fatalf("verify page past the limit: %d", st)
+	}
+	expect("GET", "/api/certificates/"+annNo, "", "", 200, `"scope":"status"`)
 
 	// Exports.
 	st, csvBody, hdr := f.Call(t, "GET", "/api/contests/fin/winners", "org", "")
@@ -86,7 +140,8 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	}
 	expect("GET", "/api/contests/fin/winners", "ann", "", 403)
 	expect("GET", "/api/contests/fin/winners?format=doc", "org", "", 400, "format")
-	expect("GET", "/api/contests/fin/winners?format=json&lang=en", "org", "", 200, `"final":true`, `"number":"`+annNo+`"`)
+	expect("GET", "/api/contests/fin/winners?format=json&lang=en", "org", "", 200, `"final":true`, `"number":"`+annNo+`"`,
+		`"verification_code":"`+annCode+`"`, `"verification_url":"http://example.com/verify/`+annNo+`?code=`+annCode+`"`)
 	st, x, hdr := f.Call(t, "GET", "/api/contests/fin/winners?format=xlsx", "org", "")
 	if st != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("XLSX export: %d", st)
@@ -120,7 +175,10 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 		`"agency_number":"S000044010001245001234"`, `"signature_valid":true`)
 	expect("POST", "/api/certificates/"+benNo+"/revoke", "ann", `{"reason":"x"}`, 403)
 	expect("POST", "/api/certificates/"+benNo+"/revoke", "org", `{"reason":"appeal lost"}`, 200, "appeal lost")
-	expect("GET", "/api/certificates/"+benNo, "", "", 200, `"status":"revoked"`, `"reason":"appeal lost"`)
+	st, b, _ = f.Call(t, "GET", "/api/certificates/"+benNo, "", "")
+	if st != 200 || !strings.Contains(string(b), `"status":"revoked"`) || strings.Contains(string(b), "appeal lost") {
+		t.Fatalf("revoked, by number alone: %d %s", st, b)
+	}
 	expect("GET", "/api/certificates/"+benNo+"/pdf", "ben", "", 409, "revoked")
 	expect("GET", "/api/contests/fin/audit", "org", "", 200, "certificate.finalize", "certificate.revoke", "certificate.override", "jury decision")
 }

@@ -50,6 +50,7 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 	if err != nil {
 		return request.Fail(err)
 	}
+	list.Link(c.BaseURL())
 	s.Log.Info("winner list exported", "by", who.Username, "contest", cid, "rows", len(list.Winners), "format", format)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if format == "json" {

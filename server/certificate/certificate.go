@@ -3,7 +3,10 @@
 // rules (package rules) give, keeps the organizers' overrides and imported
 // part scores, finalizes — locking the results and issuing one signed
 // record per winner — and verifies, revokes and exports those records (CSV,
-// XLSX, JSON, PDF with a QR code to the verification page).
+// XLSX, JSON, PDF with a QR code to the verification page). Each record
+// carries a verification code (code.go): by number alone the public
+// verification says only whether a certificate holds; with the code, what
+// it says of its holder.
 //
 // Records are signed with Ed25519. The private key is created on first use
 // in the key directory (under the data dir); its public half is published
@@ -14,7 +17,7 @@
 //	arena:{cid}:cert:overrides        HASH    username -> override JSON (status, award, level, reason, by, at)
 //	arena:{cid}:cert:scores:{part}    HASH    username -> imported score of an imported part
 //	arena:{cid}:cert:final            STRING  the finalized review JSON; its presence locks the results
-//	arena:{cid}:cert:records          HASH    certificate number -> record JSON (signed fields, signature, revocation)
+//	arena:{cid}:cert:records          HASH    certificate number -> record JSON (signed fields with the verification code, signature, revocation)
 //	arena:certificates                HASH    certificate number -> contest id (looking numbers up)
 //	arena:certificates:holder:{hash}  SET     numbers issued to one person (hash: SHA-256 of the ID number)
 //	arena:certificates:keys           HASH    key id -> Ed25519 public key (base64)
@@ -34,6 +37,7 @@ import (
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/document"
+	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -79,6 +83,10 @@ type Config struct {
 	FontPath string
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
+	// Lookups limits public verifications per client address, WrongCodes
+	// the verification codes that do not match; nil: the defaults
+	// (DefaultLookupsPerMinute, DefaultWrongCodesPerHour).
+	Lookups, WrongCodes *ratelimit.Limiter
 }
 
 // Service reviews, issues, verifies and exports certificates.
@@ -91,6 +99,8 @@ type Service struct {
 	keys     *Keys
 	fontPath string
 	now      func() time.Time
+	// lookups and wrongCodes limit public verifications per client address.
+	lookups, wrongCodes *ratelimit.Limiter
 
 	fontMu sync.Mutex
 	font   *document.Font
@@ -102,8 +112,9 @@ func New(c Config) *Service {
 	if now == nil {
 		now = time.Now
 	}
+	lookups, wrongCodes := verifyLimits(c)
 	return &Service{rdb: c.Redis, contests: c.Contests, board: c.Board, accounts: c.Accounts, audit: c.Audit,
-		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, now: now}
+		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, now: now, lookups: lookups, wrongCodes: wrongCodes}
 }
 
 // Keys returns the service's signing keys.

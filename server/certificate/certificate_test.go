@@ -36,6 +36,8 @@ type fixture struct {
 	audit *audit.Log
 	keys  string
 	now   time.Time
+	// cfg is what svc was made of.
+	cfg Config
 }
 
 var people = []account.User{
@@ -65,8 +67,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	contests, board := contest.NewStore(rdb), scoreboard.NewStore(rdb)
 	f.admin = &contest.Admin{Contests: contests, Board: board, Audit: f.audit, Now: func() time.Time { return f.now }}
-	f.svc = New(Config{Redis: rdb, Contests: contests, Board: board, Accounts: accounts, Audit: f.audit,
-		KeyDir: f.keys, Now: func() time.Time { return f.now }})
+	f.cfg = Config{Redis: rdb, Contests: contests, Board: board, Accounts: accounts, Audit: f.audit,
+		KeyDir: f.keys, Now: func() time.Time { return f.now }}
+	f.svc = New(f.cfg)
 	return f
 }
 
@@ -309,14 +312,14 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 	}
 
 	// Verification: masked holder and a signature that holds.
-	v, err := f.svc.Verify(ctx, "bc-2025-0001")
+	v, err := f.svc.Full(ctx, "bc-2025-0001")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Status != StatusValid || !v.SignatureValid || v.Holder.Name != "本*明" || v.Holder.IDNumber != "440304********4568" || v.LevelName != "二级/技师" || v.ContestTitle != "区块链应用操作员职业技能竞赛" {
 		t.Fatalf("verification: %+v", v)
 	}
-	if _, err := f.svc.Verify(ctx, "bc-2025-9999"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.svc.Full(ctx, "bc-2025-9999"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown number: %v", err)
 	}
 
@@ -351,7 +354,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 	// Tampered in Redis: the verification page says so.
 	raw, _ := f.rdb.HGet(ctx, recordsKey("bc"), "bc-2025-0003").Result()
 	f.rdb.HSet(ctx, recordsKey("bc"), "bc-2025-0003", strings.Replace(raw, `"rank":3`, `"rank":1`, 1))
-	if v, err := f.svc.Verify(ctx, "bc-2025-0003"); err != nil || v.Status != StatusInvalid || v.SignatureValid {
+	if v, err := f.svc.Full(ctx, "bc-2025-0003"); err != nil || v.Status != StatusInvalid || v.SignatureValid {
 		t.Fatalf("tampered record in Redis: %+v %v", v, err)
 	}
 	f.rdb.HSet(ctx, recordsKey("bc"), "bc-2025-0003", raw)
@@ -374,7 +377,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 	if _, err := f.svc.Revoke(ctx, "bc-2025-0004", "org", "twice"); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("second revoke: %v", err)
 	}
-	v, _ = f.svc.Verify(ctx, "bc-2025-0004")
+	v, _ = f.svc.Full(ctx, "bc-2025-0004")
 	if v.Status != StatusRevoked || !v.SignatureValid || v.Revoked == nil || v.Revoked.Reason != "identity fraud" || v.Revoked.By != "" {
 		t.Fatalf("revoked: %+v", v)
 	}

@@ -33,9 +33,13 @@ type Winner struct {
 	Number         string      `json:"number,omitempty"`
 	AgencyNumber   string      `json:"agency_number,omitempty"`
 	Revoked        bool        `json:"revoked,omitempty"`
-	Phone          string      `json:"phone,omitempty"`
-	Email          string      `json:"email,omitempty"`
-	Username       string      `json:"username"`
+	// Code is the certificate's verification code, VerifyURL the link that
+	// shows the holder (see WinnerList.Link); none for a revoked one.
+	Code      string `json:"verification_code,omitempty"`
+	VerifyURL string `json:"verification_url,omitempty"`
+	Phone     string `json:"phone,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Username  string `json:"username"`
 }
 
 // WinnerList is a contest's winners (or, with all, everyone ranked).
@@ -50,7 +54,8 @@ type WinnerList struct {
 
 // Winners returns contest cid's winner list with full personal data (for
 // organizer exports only): those with an award or a certificate level, in
-// standings order, or with all every eligible participant.
+// standings order, or with all every eligible participant. Once finalized,
+// each row has its certificate's verification code (Link adds the links).
 func (s *Service) Winners(ctx context.Context, cid string, all bool) (*WinnerList, error) {
 	ct, err := s.contestWithRules(ctx, cid)
 	if err != nil {
@@ -100,10 +105,23 @@ func (s *Service) Winners(ctx context.Context, cid string, all bool) (*WinnerLis
 		}
 		if r, ok := recs[e.Number]; ok {
 			w.AgencyNumber, w.Revoked = r.AgencyNumber, r.Revoked != nil
+			if r.Revoked == nil {
+				w.Code = r.Code
+			}
 		}
 		out.Winners = append(out.Winners, w)
 	}
 	return out, nil
+}
+
+// Link sets every certificate's verification link under base, the
+// server's public address.
+func (l *WinnerList) Link(base string) {
+	for i, w := range l.Winners {
+		if w.Number != "" && w.Code != "" {
+			l.Winners[i].VerifyURL = VerifyURL(base, w.Number, w.Code)
+		}
+	}
 }
 
 // Column is one column of the winner list.
@@ -153,6 +171,8 @@ func (l *WinnerList) Columns() []Column {
 		text("证书等级", "certificate_level", func(w Winner) string { return w.Level.String() }),
 		text("证书编号", "certificate_number", func(w Winner) string { return w.Number }),
 		text("全国统一编号", "agency_number", func(w Winner) string { return w.AgencyNumber }),
+		text("验证码", "verification_code", func(w Winner) string { return w.Code }),
+		text("验证网址", "verification_url", func(w Winner) string { return w.VerifyURL }),
 		text("状态", "status", func(w Winner) string {
 			if w.Revoked {
 				return "已撤销 revoked"

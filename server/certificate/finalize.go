@@ -31,7 +31,7 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 		return nil, nil, err
 	} else if done {
 		// Index the records again, in case indexing failed after they were stored.
-		if recs, err := s.Records(ctx, cid); err == nil {
+		if recs, err := s.stored(ctx, cid); err == nil {
 			_ = s.index(ctx, cid, recs)
 		}
 		return nil, nil, ErrFinalized
@@ -126,7 +126,7 @@ func (s *Service) newRecord(ct *contest.Contest, e *Entry, issued time.Time, seq
 		Contest: ct.ID, ContestTitle: title, Tier: ct.Tier,
 		Occupation: rs.Occupation, OccupationCode: rs.OccupationCode, WorkType: rs.WorkType,
 		Level: e.Level, Award: e.Award, AwardTitle: e.AwardTitle, Rank: e.Rank, Total: e.Total, Holder: h,
-		Issued: issued.Format(time.DateOnly), Issuer: rs.Issuer, Parts: e.PartScores}}
+		Issued: issued.Format(time.DateOnly), Issuer: rs.Issuer, Parts: e.PartScores, Code: NewCode()}}
 	if ct.Title.En != "" && ct.Title.En != title {
 		r.ContestTitleEn = ct.Title.En
 	}
@@ -198,8 +198,19 @@ func (s *Service) Record(ctx context.Context, number string) (*Record, error) {
 	return &r, nil
 }
 
-// Records returns contest cid's certificates in issue order.
+// Records returns contest cid's certificates in issue order, each
+// unrevoked one with its verification code (given now to those issued
+// before codes, see withCodes).
 func (s *Service) Records(ctx context.Context, cid string) ([]Record, error) {
+	recs, err := s.stored(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	return s.withCodes(ctx, recs)
+}
+
+// stored returns contest cid's certificates in issue order, as stored.
+func (s *Service) stored(ctx context.Context, cid string) ([]Record, error) {
 	m, err := s.rdb.HGetAll(ctx, recordsKey(cid)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read certificates of %s: %w", cid, err)

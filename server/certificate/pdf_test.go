@@ -24,6 +24,7 @@ func sampleRecords() []Record {
 	a.Number, a.Level, a.Award, a.AwardTitle, a.Rank, a.Total = "bc-2025-0001", rules.Level2, "gold", "金牌", 1, 94
 	a.Holder = Holder{Username: "ben", Name: "本杰明", IDNumber: "440304200002294568"}
 	a.AgencyNumber = "S000044010001245001234"
+	a.Code = "7K2QD0M1ABCDEFGHJKMN"
 	b.Number, b.Award, b.AwardTitle, b.Rank, b.Total = "bc-2025-0002", "bronze", "铜牌", 3, 85
 	b.Holder = Holder{Username: "dan", Name: "丹尼尔", IDNumber: "320102199506150043"}
 	return []Record{{Signed: a}, {Signed: b}}
@@ -71,7 +72,7 @@ func TestIntegrationPDFRenders(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{"职业技能等级证书", "荣誉证书", "本杰明", "丹尼尔", "bc-2025-0001", "bc-2025-0002", "440304200002294568",
-		"二级/技师", "金牌", "省级一类竞赛", "2025年6月2日", "S000044010001245001234", "扫码验证"} {
+		"二级/技师", "金牌", "省级一类竞赛", "2025年6月2日", "S000044010001245001234", "扫码验证", "7K2QD-0M1AB-CDEFG-HJKMN"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)
 		}
@@ -79,6 +80,10 @@ func TestIntegrationPDFRenders(t *testing.T) {
 	// No character is lost where a sentence wraps.
 	if flat := strings.Join(strings.Fields(text), ""); !strings.Contains(flat, "获得第1名，荣获金牌。经审核，准予晋升二级/技师职业技能等级。") {
 		t.Errorf("the sentence lost characters:\n%s", flat)
+	}
+	// The QR code's link (also the page's link annotation) carries the code.
+	if !bytes.Contains(buf.Bytes(), []byte("https://arena.example.org/verify/bc-2025-0001?code=7K2QD0M1ABCDEFGHJKMN")) {
+		t.Error("the PDF does not link to the verification page with the code")
 	}
 	if n := strings.Count(text, "\f"); n != 2 {
 		t.Errorf("%d pages, want 2", n)

@@ -13,9 +13,15 @@ import (
 )
 
 // VerifyURL is the verification page of certificate number under base,
-// the server's public address.
-func VerifyURL(base, number string) string {
-	return strings.TrimRight(base, "/") + "/verify/" + url.PathEscape(number)
+// the server's public address; with its verification code, the page shows
+// the holder (the link of the QR code), without it only whether the
+// certificate holds.
+func VerifyURL(base, number, code string) string {
+	u := strings.TrimRight(base, "/") + "/verify/" + url.PathEscape(number)
+	if code != "" {
+		u += "?code=" + url.QueryEscape(code)
+	}
+	return u
 }
 
 // PDFOptions say how to print certificates.
@@ -27,8 +33,8 @@ type PDFOptions struct {
 
 // WritePDF prints the records as certificates, one A4 landscape page each,
 // into one PDF (laid out by server/document): the holder, the contest,
-// place, award and level, the number, and a QR code to the verification
-// page.
+// place, award and level, the number and verification code, and a QR code
+// to the verification page with the code.
 func WritePDF(w io.Writer, recs []Record, opt PDFOptions) error {
 	if opt.Font == nil {
 		return document.ErrNoFont
@@ -57,7 +63,10 @@ func title(recs []Record) string {
 // certificatePage is what the certificate of r says.
 func certificatePage(r Record, baseURL string) document.CertificatePage {
 	p := document.CertificatePage{Heading: "荣誉证书", HeadingEn: "Certificate of Award", Name: r.Holder.Name,
-		Issuer: r.Issuer, Date: chineseDate(r.Issued), Link: VerifyURL(baseURL, r.Number), Number: r.Number}
+		Issuer: r.Issuer, Date: chineseDate(r.Issued), Link: VerifyURL(baseURL, r.Number, r.Code), Number: r.Number}
+	if r.Code != "" {
+		p.Code = "验证码 " + FormatCode(r.Code)
+	}
 	if r.Level != rules.NoLevel {
 		p.Heading, p.HeadingEn = "职业技能等级证书", "Vocational Skill Level Certificate"
 	}

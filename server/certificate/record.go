@@ -87,6 +87,10 @@ type Signed struct {
 	// Issued is the date of issue, YYYY-MM-DD (China Standard Time).
 	Issued string `json:"issued"`
 	Issuer string `json:"issuer,omitempty"`
+	// Code is the verification code (see code.go): with it the public
+	// verification shows the holder. Records of version 1 have none; empty,
+	// it is left out of the signed JSON, so their signatures still hold.
+	Code string `json:"code,omitempty"`
 }
 
 // Revocation says a certificate no longer holds, and why.
@@ -105,8 +109,9 @@ type Record struct {
 	Revoked   *Revocation `json:"revoked,omitempty"`
 }
 
-// recordVersion is the version of the signed layout.
-const recordVersion = 1
+// recordVersion is the version of the signed layout: 2 carries a
+// verification code; 1, records issued before codes, has none.
+const recordVersion = 2
 
 // payload is the exact bytes signed: a domain tag and the signed fields as JSON.
 func payload(s Signed) ([]byte, error) {
@@ -159,28 +164,33 @@ func (s *Service) verify(ctx context.Context, r Record) (bool, error) {
 	return VerifyRecord(r, pub) == nil, nil
 }
 
-// Verification is what anyone may learn about a certificate by its number.
+// Verification is what a verification shows of a certificate. By its
+// number alone (Scope "status") only Number, Status, SignatureValid, KeyID
+// and the date of a revocation are set; with its verification code (Scope
+// "full") also the masked holder and what the certificate says.
 type Verification struct {
-	Number       string `json:"number"`
-	AgencyNumber string `json:"agency_number,omitempty"`
+	Number string `json:"number"`
 	// Status is valid, revoked, or invalid (the signature does not hold).
-	Status         string      `json:"status"`
-	SignatureValid bool        `json:"signature_valid"`
-	Holder         Holder      `json:"holder"`
+	Status         string `json:"status"`
+	SignatureValid bool   `json:"signature_valid"`
+	// Scope is ScopeStatus or ScopeFull.
+	Scope          string      `json:"scope"`
+	AgencyNumber   string      `json:"agency_number,omitempty"`
+	Holder         *Holder     `json:"holder,omitempty"`
 	Level          rules.Level `json:"level,omitempty"`
 	LevelName      string      `json:"level_name,omitempty"`
 	Award          string      `json:"award,omitempty"`
 	AwardTitle     string      `json:"award_title,omitempty"`
 	Rank           int         `json:"rank,omitempty"`
-	Contest        string      `json:"contest"`
-	ContestTitle   string      `json:"contest_title"`
+	Contest        string      `json:"contest,omitempty"`
+	ContestTitle   string      `json:"contest_title,omitempty"`
 	ContestTitleEn string      `json:"contest_title_en,omitempty"`
-	Tier           rules.Tier  `json:"tier"`
-	TierName       string      `json:"tier_name"`
-	Occupation     string      `json:"occupation"`
+	Tier           rules.Tier  `json:"tier,omitempty"`
+	TierName       string      `json:"tier_name,omitempty"`
+	Occupation     string      `json:"occupation,omitempty"`
 	OccupationCode string      `json:"occupation_code,omitempty"`
 	WorkType       string      `json:"work_type,omitempty"`
-	Issued         string      `json:"issued"`
+	Issued         string      `json:"issued,omitempty"`
 	Issuer         string      `json:"issuer,omitempty"`
 	Revoked        *Revocation `json:"revoked,omitempty"`
 	KeyID          string      `json:"key_id"`
@@ -193,32 +203,54 @@ const (
 	StatusInvalid = "invalid"
 )
 
-// Verify looks a certificate up by number and checks it: the holder comes
-// back masked.
-func (s *Service) Verify(ctx context.Context, number string) (*Verification, error) {
+// Scopes of a verification: what it shows.
+const (
+	// ScopeStatus: the number alone (or a wrong code): valid, revoked or invalid, nothing of the holder.
+	ScopeStatus = "status"
+	// ScopeFull: the right code: the masked holder and what the certificate says.
+	ScopeFull = "full"
+)
+
+// Full looks a certificate up by number and shows all a verification may
+// show (the holder masked), without asking for its code: for organizers
+// and the holder, never for the public page (see Verify).
+func (s *Service) Full(ctx context.Context, number string) (*Verification, error) {
 	r, err := s.Record(ctx, number)
 	if err != nil {
 		return nil, err
 	}
+	return s.verification(ctx, r, true)
+}
+
+// verification is what r shows: with full, the masked holder and what the
+// certificate says; otherwise only whether it holds.
+func (s *Service) verification(ctx context.Context, r *Record, full bool) (*Verification, error) {
 	ok, err := s.verify(ctx, *r)
 	if err != nil {
 		return nil, err
 	}
-	h := r.Holder.Masked()
-	h.Username, h.Phone, h.Email = "", "", ""
-	v := &Verification{Number: r.Number, AgencyNumber: r.AgencyNumber, SignatureValid: ok, Holder: h,
-		Level: r.Level, LevelName: r.Level.String(), Award: r.Award, AwardTitle: r.AwardTitle, Rank: r.Rank,
-		Contest: r.Contest, ContestTitle: r.ContestTitle, ContestTitleEn: r.ContestTitleEn, Tier: r.Tier, TierName: r.Tier.In("zh"),
-		Occupation: r.Occupation, OccupationCode: r.OccupationCode, WorkType: r.WorkType,
-		Issued: r.Issued, Issuer: r.Issuer, KeyID: r.KeyID}
+	v := &Verification{Number: r.Number, SignatureValid: ok, Scope: ScopeStatus, KeyID: r.KeyID}
 	switch {
 	case !ok:
 		v.Status = StatusInvalid
 	case r.Revoked != nil:
 		v.Status = StatusRevoked
-		v.Revoked = &Revocation{At: r.Revoked.At, Reason: r.Revoked.Reason}
+		// The reason may name the holder: only with the code.
+		v.Revoked = &Revocation{At: r.Revoked.At}
 	default:
 		v.Status = StatusValid
+	}
+	if !full {
+		return v, nil
+	}
+	h := r.Holder.Masked()
+	h.Username, h.Phone, h.Email = "", "", ""
+	v.Scope, v.AgencyNumber, v.Holder = ScopeFull, r.AgencyNumber, &h
+	v.Level, v.LevelName, v.Award, v.AwardTitle, v.Rank = r.Level, r.Level.String(), r.Award, r.AwardTitle, r.Rank
+	v.Contest, v.ContestTitle, v.ContestTitleEn, v.Tier, v.TierName = r.Contest, r.ContestTitle, r.ContestTitleEn, r.Tier, r.Tier.In("zh")
+	v.Occupation, v.OccupationCode, v.WorkType, v.Issued, v.Issuer = r.Occupation, r.OccupationCode, r.WorkType, r.Issued, r.Issuer
+	if v.Revoked != nil {
+		v.Revoked.Reason = r.Revoked.Reason
 	}
 	return v, nil
 }

@@ -26,6 +26,8 @@ type CertificatePage struct {
 	Issuer, Date string
 	// Link is the verification page, drawn as a QR code above Number.
 	Link, Number string
+	// Code, when set, is printed under Number: the verification code, with its label.
+	Code string
 }
 
 // PDFInfo is the PDF's own metadata.
@@ -149,6 +151,10 @@ func page(pdf *fpdf.Fpdf, p CertificatePage) error {
 	pdf.CellFormat(48, 5, "扫码验证 Scan to verify", "", 2, "C", false, 0, "")
 	pdf.SetXY(w-66, 164)
 	pdf.CellFormat(48, 5, p.Number, "", 0, "C", false, 0, "")
+	if p.Code != "" {
+		pdf.SetXY(w-76, 169)
+		pdf.CellFormat(68, 5, p.Code, "", 0, "C", false, 0, "")
+	}
 	pdf.LinkString(w-60, 122, 36, 36, p.Link)
 	return pdf.Error()
 }

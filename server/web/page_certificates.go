@@ -49,9 +49,12 @@ type certRow struct {
 // certRecord is an issued certificate as the page lists it.
 type certRecord struct {
 	Number, Name, IDNumber, Username, Award, Level, AgencyNumber, Issued string
-	Rank                                                                 int
-	Revoked                                                              *certificate.Revocation
-	RevokedOn                                                            string
+	// Code is the verification code, printed in groups; VerifyLink the
+	// verification page with it (the holder shown).
+	Code, VerifyLink string
+	Rank             int
+	Revoked          *certificate.Revocation
+	RevokedOn        string
 }
 
 // certPart is one part of the total.
@@ -183,7 +186,11 @@ func (s *Site) certificatesPage(c *fiber.Ctx) error {
 		for _, r := range recs {
 			h := r.Holder.Masked()
 			cr := certRecord{Number: r.Number, Name: h.Name, IDNumber: h.IDNumber, Username: r.Holder.Username,
-				Level: r.Level.In(p.Lang), AgencyNumber: r.AgencyNumber, Issued: r.Issued, Rank: r.Rank, Revoked: r.Revoked}
+				Level: r.Level.In(p.Lang), AgencyNumber: r.AgencyNumber, Issued: r.Issued, Rank: r.Rank, Revoked: r.Revoked,
+				VerifyLink: certificate.VerifyURL("", r.Number, r.Code)}
+			if r.Code != "" {
+				cr.Code = certificate.FormatCode(r.Code)
+			}
 			if r.Award != "" {
 				cr.Award = s.awardTitle(&rs, r.Award, r.AwardTitle, p.Lang)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/scoreboard"
@@ -152,18 +153,47 @@ func TestIntegrationCertificatePages(t *testing.T) {
 	body = f.certPage(t, page, "org", "en", 200)
 	mustContain(t, "after revoking", body, national, "appeal upheld", "revoked")
 
-	// The public verification page.
-	body = f.certPage(t, "/verify/"+annNo, "", "zh", 200)
-	mustContain(t, "verify valid", body, `data-status="valid"`, "证书有效", "安*", "110105********1239", "三级/高级工", "金牌", "数据竞赛", "市级竞赛", national, "核验通过")
-	if strings.Contains(body, "110105199003071239") || strings.Contains(body, "安娜") {
-		t.Error("the verification page shows the holder unmasked")
+	// The organizers see each certificate's verification code, and link to
+	// its verification page with it.
+	codes := map[string]string{}
+	for _, m := range regexp.MustCompile(`href="/verify/([^"?]+)\?code=([0-9A-Z]+)" class="verify-link"`).FindAllStringSubmatch(body, -1) {
+		codes[m[1]] = m[2]
 	}
-	body = f.certPage(t, "/verify/"+annNo, "", "en", 200)
+	annCode, benCode := codes[annNo], codes[benNo]
+	if len(annCode) != certificate.CodeLength || len(benCode) != certificate.CodeLength {
+		t.Fatalf("verification links: %v", codes)
+	}
+	mustContain(t, "codes on the review", body, `<code class="cert-code"`, certificate.FormatCode(annCode))
+
+	// The public verification page: by number alone whether it holds, and a
+	// form for the code; with the code, the holder masked.
+	// The language switch keeps the page's query, the code with it.
+	langSwitch := regexp.MustCompile(`id="lang-switch" href="[^"]*"`)
+	hidden := func(where, body string, what ...string) {
+		t.Helper()
+		body = langSwitch.ReplaceAllString(body, "")
+		for _, w := range what {
+			if strings.Contains(body, w) {
+				t.Errorf("%s shows %q", where, w)
+			}
+		}
+	}
+	body = f.certPage(t, "/verify/"+annNo, "", "zh", 200)
+	mustContain(t, "verify by number", body, `data-status="valid"`, "证书有效", `data-scope="status"`, `id="verify-code-form"`, `name="code"`, "核验通过")
+	hidden("verify by number", body, "安娜", "安*", "110105", "三级/高级工", "金牌", "数据竞赛", national)
+	body = f.certPage(t, "/verify/"+annNo+"?code="+annCode, "", "zh", 200)
+	mustContain(t, "verify valid", body, `data-status="valid"`, "证书有效", "安*", "110105********1239", "三级/高级工", "金牌", "数据竞赛", "市级竞赛", national, "核验通过")
+	hidden("verify valid", body, "110105199003071239", "安娜", `id="verify-code-form"`, annCode)
+	body = f.certPage(t, "/verify/"+annNo+"?code="+annCode, "", "en", 200)
 	mustContain(t, "verify valid (en)", body, "Valid certificate", "Data contest", "Gold", "Level 3 (Senior Worker)", "city")
+	body = f.certPage(t, "/verify/"+annNo+"?code="+benCode, "", "en", 200)
+	mustContain(t, "verify, wrong code (en)", body, `data-scope="status"`, `id="verify-code-wrong"`, "This code is not the certificate&#39;s", `name="lang" value="en"`)
+	hidden("verify, wrong code", body, "Data contest", "Gold", "110105", benCode)
 	body = f.certPage(t, "/verify/"+benNo, "", "zh", 200)
-	mustContain(t, "verify revoked", body, `data-status="revoked"`, "证书已撤销", "appeal upheld")
-	body = f.certPage(t, "/verify/"+benNo, "", "en", 200)
-	mustContain(t, "verify revoked (en)", body, "Revoked", "appeal upheld")
+	mustContain(t, "verify revoked", body, `data-status="revoked"`, "证书已撤销", `id="verify-revoked"`)
+	hidden("verify revoked", body, "appeal upheld", "本*明")
+	body = f.certPage(t, "/verify/"+benNo+"?code="+strings.ToLower(certificate.FormatCode(benCode)), "", "en", 200)
+	mustContain(t, "verify revoked (en)", body, "Revoked", "appeal upheld", "本*明")
 	body = f.certPage(t, "/verify/nope", "", "en", 404)
 	mustContain(t, "verify unknown", body, `data-status="unknown"`, "No certificate has this number")
 
@@ -177,7 +207,7 @@ func TestIntegrationCertificatePages(t *testing.T) {
 	if err := f.Redis.HSet(ctx, key, annNo, strings.Replace(raw, `"rank":1`, `"rank":2`, 1)).Err(); err != nil {
 		t.Fatal(err)
 	}
-	body = f.certPage(t, "/verify/"+annNo, "", "zh", 200)
+	body = f.certPage(t, "/verify/"+annNo+"?code="+annCode, "", "zh", 200)
 	mustContain(t, "verify tampered", body, `data-status="invalid"`, "证书无效：签名不符", "无效：记录与签名不符")
 	body = f.certPage(t, "/verify/"+annNo, "", "en", 200)
 	mustContain(t, "verify tampered (en)", body, "Invalid: the signature does not hold")

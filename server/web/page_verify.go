@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/certificate"
@@ -16,6 +17,9 @@ type verifyPageData struct {
 	// certificate has that number.
 	Number string
 	V      *certificate.Verification
+	// Full: the right code came, V shows the holder. CodeWrong: a code
+	// came that is not this certificate's.
+	Full, CodeWrong bool
 	// What the verification says, in the page's language.
 	Level, Award, ContestTitle, Tier string
 	// WorkType is the 工种 when it differs from the occupation.
@@ -25,20 +29,30 @@ type verifyPageData struct {
 }
 
 // verifyPage is the public verification page of a certificate, the page the
-// QR code on every certificate leads to: whether the certificate is valid,
-// revoked (and why) or fails its signature, with the holder masked. An
-// unknown number answers 404 with a page that says so.
+// QR code on every certificate leads to (/verify/{number}?code=...). By
+// number alone it says whether the certificate is valid, revoked or fails
+// its signature, and asks for the verification code printed on it; with the
+// code, also the masked holder, the level, the contest and a revocation's
+// reason. A wrong code shows what the number alone shows. Rate limited per
+// address (certificate.Service.Verify). An unknown number answers 404 with
+// a page that says so.
 func (s *Site) verifyPage(c *fiber.Ctx) error {
 	svc, err := s.certs()
 	if err != nil {
 		return err
 	}
 	d := verifyPageData{page: s.newPage(c, "verify.title"), Number: c.Params("number")}
-	d.V, err = svc.Verify(c.UserContext(), d.Number)
+	code := strings.TrimSpace(c.Query("code"))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	d.V, err = svc.Verify(c.UserContext(), certificate.Lookup{Number: d.Number, Code: code, Client: request.ClientIP(c)})
 	if err != nil && !errors.Is(err, certificate.ErrNotFound) {
 		return request.Fail(err)
 	}
 	if v := d.V; v != nil {
+		d.Full = v.Scope == certificate.ScopeFull
+		d.CodeWrong = code != "" && !d.Full
+	}
+	if v := d.V; v != nil && d.Full {
 		l := d.Lang
 		d.Level = v.Level.In(l)
 		d.Award = v.AwardTitle
@@ -54,14 +68,14 @@ func (s *Site) verifyPage(c *fiber.Ctx) error {
 			d.ContestTitle = v.ContestTitleEn
 		}
 		d.Tier = v.Tier.In(l)
-		if v.Revoked != nil {
-			d.RevokedOn = v.Revoked.At.In(certificate.Zone()).Format("2006-01-02")
-		}
 		if v.WorkType != "" && v.WorkType != v.Occupation {
 			d.WorkType = v.WorkType
 		}
-	} else {
+	}
+	if v := d.V; v == nil {
 		c.Status(fiber.StatusNotFound)
+	} else if v.Revoked != nil {
+		d.RevokedOn = v.Revoked.At.In(certificate.Zone()).Format("2006-01-02")
 	}
 	return s.render(c, "verify", d)
 }
