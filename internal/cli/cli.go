@@ -40,7 +40,7 @@ func commands() []command {
 		serveCommand(), judgeCommand(), upCommand(),
 		loginCommand(), submitCommand(),
 		imagesBuildCommand(), contestLoadCommand(),
-		usersImportCommand(),
+		usersImportCommand(), usersPasswordCommand(), usersDisableCommand(),
 		certificateVerifyCommand(), exportWinnersCommand(),
 		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),
 	}

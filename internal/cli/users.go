@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -118,4 +119,76 @@ func importUsers(ctx context.Context, env *Env, rdb *redis.Client, data []byte, 
 	}
 	fmt.Fprintf(to, "imported %d contestant(s), %s; %s\n", len(res.Entries), where, msg)
 	return err
+}
+
+// withAccounts runs fn with the accounts on the Redis at addr.
+func withAccounts(ctx context.Context, addr string, fn func(*account.Store) error) error {
+	rdb, err := newRedis(addr)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	return fn(account.NewStore(rdb))
+}
+
+func usersPasswordCommand() command {
+	return command{
+		name: "users password", usage: "USERNAME",
+		summary: "give a user a new password (generated and printed, or read from stdin); ends their sessions and API tokens",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			redisAddr := fs.String("redis", "127.0.0.1:6379", redisHelp)
+			fromStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input instead of generating one")
+			return func(ctx context.Context, env *Env, args []string) error {
+				if len(args) != 1 {
+					return errors.New("give exactly one USERNAME")
+				}
+				pw, err := roster.GeneratePassword()
+				if err != nil {
+					return err
+				}
+				if *fromStdin {
+					line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+					if err != nil && !errors.Is(err, io.EOF) {
+						return fmt.Errorf("read the password: %w", err)
+					}
+					pw = strings.TrimRight(line, "\r\n")
+				}
+				err = withAccounts(ctx, *redisAddr, func(a *account.Store) error { return a.SetPassword(ctx, args[0], pw) })
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				if !*fromStdin {
+					fmt.Fprintf(env.Stdout, "%s\t%s\n", args[0], pw)
+				}
+				fmt.Fprintf(env.Stderr, "new password for %s; their sessions and API tokens are ended\n", args[0])
+				return nil
+			}
+		},
+	}
+}
+
+func usersDisableCommand() command {
+	return command{
+		name: "users disable", usage: "USERNAME",
+		summary: "disable a user: no more logins, every session and API token ended (--enable undoes it)",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			redisAddr := fs.String("redis", "127.0.0.1:6379", redisHelp)
+			enable := fs.Bool("enable", false, "enable the user again")
+			return func(ctx context.Context, env *Env, args []string) error {
+				if len(args) != 1 {
+					return errors.New("give exactly one USERNAME")
+				}
+				err := withAccounts(ctx, *redisAddr, func(a *account.Store) error { return a.SetDisabled(ctx, args[0], !*enable) })
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				state := "disabled; their sessions and API tokens are ended"
+				if *enable {
+					state = "enabled"
+				}
+				fmt.Fprintf(env.Stderr, "%s is %s\n", args[0], state)
+				return nil
+			}
+		},
+	}
 }

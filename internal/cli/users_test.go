@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -92,5 +93,51 @@ func TestIntegrationUsersImportCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.csv")); !os.IsNotExist(err) {
 		t.Fatalf("a failed import left its empty slips file: %v", err)
+	}
+}
+
+// TestIntegrationUsersPasswordAndDisable: the commands an organizer uses
+// when a password leaks or an account must stop.
+func TestIntegrationUsersPasswordAndDisable(t *testing.T) {
+	ctx := context.Background()
+	r := testenv.StartRedis(t)
+	accounts := account.NewStore(r.Client())
+	if err := accounts.Put(ctx, account.User{Username: "ann", Role: account.Contestant}, "old password"); err != nil {
+		t.Fatal(err)
+	}
+	run := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+			Getenv: func(string) string { return "" }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		return Run(ctx, env, append(args, "--redis", r.Addr)), out.String(), errb.String()
+	}
+	code, out, errs := run("", "users", "password", "ann")
+	name, pw, ok := strings.Cut(strings.TrimSpace(out), "\t")
+	if code != 0 || !ok || name != "ann" || len(pw) < 12 {
+		t.Fatalf("users password: exit %d, %q %q", code, out, errs)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann", pw); err != nil {
+		t.Fatalf("the printed password: %v", err)
+	}
+	if code, _, errs := run("chosen password\n", "users", "password", "ann", "--password-stdin"); code != 0 {
+		t.Fatalf("--password-stdin: exit %d, %s", code, errs)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann", "chosen password"); err != nil {
+		t.Fatalf("the password from stdin: %v", err)
+	}
+	if code, _, errs := run("", "users", "password", "nobody"); code != 1 || !strings.Contains(errs, "nobody") {
+		t.Fatalf("unknown user: exit %d, %s", code, errs)
+	}
+	if code, _, errs := run("", "users", "disable", "ann"); code != 0 {
+		t.Fatalf("users disable: exit %d, %s", code, errs)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann", "chosen password"); !errors.Is(err, account.ErrDisabled) {
+		t.Fatalf("disabled: %v", err)
+	}
+	if code, _, errs := run("", "users", "disable", "ann", "--enable"); code != 0 {
+		t.Fatalf("--enable: exit %d, %s", code, errs)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann", "chosen password"); err != nil {
+		t.Fatalf("enabled again: %v", err)
 	}
 }

@@ -34,6 +34,7 @@ const (
 	LoginWrongPassword = "wrong_password"
 	LoginRateLimited   = "rate_limited"
 	LoginBusy          = "busy"
+	LoginDisabled      = "disabled"
 	LoginError         = "error"
 )
 

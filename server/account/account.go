@@ -22,7 +22,8 @@
 //
 //	arena:users              SET     usernames
 //	arena:user:{name}        HASH    name, display, organization, team, role, password (argon2id),
-//	                                 idnumber, phone, email, gender, idtype, category, level, promoted
+//	                                 idnumber, phone, email, gender, idtype, category, level, promoted,
+//	                                 disabled ("1": may not log in; every token ended)
 //	arena:idnumbers          HASH    ID number -> username (each ID number belongs to one account)
 //	arena:token:{sha256}     HASH    user, id, kind, label, created, expires, used (unix ms;
 //	                                 expires 0: never); the key expires with the token
@@ -65,6 +66,7 @@ var (
 	ErrBadCredentials = errors.New("wrong username or password")
 	ErrNoToken        = errors.New("token unknown or expired")
 	ErrNotFound       = errors.New("user not found")
+	ErrDisabled       = errors.New("this account is disabled")
 )
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
@@ -97,6 +99,9 @@ type User struct {
 	Category string `json:"-"`
 	Level    int    `json:"-"`
 	Promoted string `json:"-"`
+
+	// Disabled accounts may not log in, and their tokens are gone.
+	Disabled bool `json:"-"`
 }
 
 // Store keeps accounts in Redis.
@@ -370,7 +375,8 @@ func fromHash(m map[string]string) User {
 	level, _ := strconv.Atoi(m["level"])
 	return User{Username: m["name"], Name: m["display"], Organization: m["organization"], Team: m["team"],
 		Role: Role(m["role"]), IDNumber: m["idnumber"], Phone: m["phone"], Email: m["email"],
-		Gender: m["gender"], IDType: m["idtype"], Category: m["category"], Level: level, Promoted: m["promoted"]}
+		Gender: m["gender"], IDType: m["idtype"], Category: m["category"], Level: level, Promoted: m["promoted"],
+		Disabled: m["disabled"] == "1"}
 }
 
 func (s *Store) get(ctx context.Context, username string) (User, string, error) {
@@ -439,5 +445,40 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if !ok {
 		return User{}, ErrBadCredentials
 	}
+	if u.Disabled {
+		return User{}, ErrDisabled
+	}
 	return u, nil
+}
+
+// SetPassword gives username a new password and ends every session and
+// API token of the account: whoever knew the old one is out.
+func (s *Store) SetPassword(ctx context.Context, username, password string) error {
+	u, err := s.Get(ctx, username)
+	if err != nil {
+		return err
+	}
+	if err := s.validate(&u, password); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return fmt.Errorf("hash password of %s: %w", username, err)
+	}
+	return s.endTokens(ctx, username, func(p redis.Pipeliner) { p.HSet(ctx, userKey(username), "password", hash) })
+}
+
+// SetDisabled disables username (ending every session and API token) or
+// enables it again.
+func (s *Store) SetDisabled(ctx context.Context, username string, disabled bool) error {
+	if _, err := s.Get(ctx, username); err != nil {
+		return err
+	}
+	if !disabled {
+		if err := s.rdb.HDel(ctx, userKey(username), "disabled").Err(); err != nil {
+			return fmt.Errorf("enable %s: %w", username, err)
+		}
+		return nil
+	}
+	return s.endTokens(ctx, username, func(p redis.Pipeliner) { p.HSet(ctx, userKey(username), "disabled", "1") })
 }

@@ -198,7 +198,7 @@ func (s *Store) Lookup(ctx context.Context, token string) (User, error) {
 		}
 	}
 	u, err := s.Get(ctx, info.User)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) || err == nil && u.Disabled {
 		return User{}, ErrNoToken
 	}
 	return u, err
@@ -293,6 +293,38 @@ func overCap(live []liveToken, kind TokenKind) ([]liveToken, error) {
 		return same[MaxSessions-1:], nil
 	}
 	return nil, nil
+}
+
+// endTokens deletes every token of username in one transaction with the
+// writes change makes, so no token outlives the change; a token issued
+// meanwhile makes it start again.
+func (s *Store) endTokens(ctx context.Context, username string, change func(redis.Pipeliner)) error {
+	index := userTokensKey(username)
+	end := func(tx *redis.Tx) error {
+		hashes, err := tx.HVals(ctx, index).Result()
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			change(p)
+			for _, h := range hashes {
+				p.Del(ctx, tokenHashKey(h))
+			}
+			p.Del(ctx, index)
+			return nil
+		})
+		return err
+	}
+	var err error
+	for range 100 {
+		if err = s.rdb.Watch(ctx, end, index); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("end the tokens of %s: %w", username, err)
+	}
+	return nil
 }
 
 // Revoke deletes a token.

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -77,5 +78,72 @@ func TestIntegrationTokenCaps(t *testing.T) {
 	}
 	if count[SessionToken] != MaxSessions || count[APIToken] != MaxAPITokens {
 		t.Fatalf("tokens listed: %v, want %d sessions and %d API tokens", count, MaxSessions, MaxAPITokens)
+	}
+}
+
+// TestIntegrationTokensEndWithTheAccount: a new password or disabling the
+// account ends every session and API token; a disabled account cannot log
+// in until enabled again.
+func TestIntegrationTokensEndWithTheAccount(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(testenv.StartRedis(t).Client())
+	if err := s.Put(ctx, User{Username: "ann", Role: Contestant}, "old password"); err != nil {
+		t.Fatal(err)
+	}
+	issue := func() []string {
+		t.Helper()
+		session, err := s.IssueToken(ctx, "ann", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		api, _, err := s.IssueAPIToken(ctx, "ann", "ci", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []string{session, api}
+	}
+	ended := func(when string, tokens []string) {
+		t.Helper()
+		for _, tok := range tokens {
+			if _, err := s.Lookup(ctx, tok); !errors.Is(err, ErrNoToken) {
+				t.Errorf("%s: token still works (%v)", when, err)
+			}
+		}
+		if list, err := s.Tokens(ctx, "ann"); err != nil || len(list) != 0 {
+			t.Errorf("%s: tokens listed %v, %v", when, list, err)
+		}
+	}
+
+	tokens := issue()
+	if err := s.SetPassword(ctx, "ann", "new password"); err != nil {
+		t.Fatal(err)
+	}
+	ended("after the new password", tokens)
+	if _, err := s.Authenticate(ctx, "ann", "old password"); !errors.Is(err, ErrBadCredentials) {
+		t.Errorf("old password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "ann", "new password"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+	if err := s.SetPassword(ctx, "ann", "short"); err == nil {
+		t.Error("a 5-character password was taken")
+	}
+	if err := s.SetPassword(ctx, "nobody", "long enough"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown user: %v", err)
+	}
+
+	tokens = issue()
+	if err := s.SetDisabled(ctx, "ann", true); err != nil {
+		t.Fatal(err)
+	}
+	ended("after disabling", tokens)
+	if _, err := s.Authenticate(ctx, "ann", "new password"); !errors.Is(err, ErrDisabled) {
+		t.Errorf("disabled login: %v, want ErrDisabled", err)
+	}
+	if err := s.SetDisabled(ctx, "ann", false); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.Authenticate(ctx, "ann", "new password"); err != nil || u.Disabled {
+		t.Errorf("enabled again: %+v %v", u, err)
 	}
 }

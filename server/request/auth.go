@@ -122,6 +122,8 @@ func (s *Sessions) logIn(c *fiber.Ctx, username, password string) (account.User,
 			return account.User{}, "", telemetry.LoginError, Internal(err)
 		}
 		return account.User{}, "", telemetry.LoginWrongPassword, Unauthorized("wrong username or password")
+	case errors.Is(err, account.ErrDisabled):
+		return account.User{}, "", telemetry.LoginDisabled, Forbidden("this account is disabled: ask the organizers")
 	case errors.Is(err, account.ErrBusy):
 		return account.User{}, "", telemetry.LoginBusy, TooMany("the server is busy logging others in; try again in a few seconds")
 	case err != nil:
