@@ -27,7 +27,8 @@ func commands() []command {
 	return []command{
 		serveCommand(), judgeCommand(), upCommand(),
 		loginCommand(), submitCommand(),
-		imagesBuildCommand(), contestLoadCommand(),
+		imagesBuildCommand(), imagesSaveCommand(), imagesLoadCommand(), imagesCheckCommand(),
+		contestLoadCommand(),
 		usersImportCommand(),
 		certificateVerifyCommand(), exportWinnersCommand(),
 		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),

@@ -348,6 +348,9 @@ func readBundle(r io.Reader, each func(*tar.Header, io.Reader) error) (Manifest,
 	}
 	tr := tar.NewReader(src)
 	hdr, err := tr.Next()
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return m, damaged(err)
+	}
 	if err != nil || hdr.Name != bundleManifestName {
 		return m, fmt.Errorf("not a SkillArena image bundle: it does not start with %s (save one with arena images save)", bundleManifestName)
 	}
