@@ -330,6 +330,7 @@ func readBundle(r io.Reader, each func(*tar.Header, io.Reader) error) (Manifest,
 		return m, fmt.Errorf("not a SkillArena image bundle (%d bytes)", len(magic))
 	}
 	var src io.Reader = br
+	compressed := true
 	switch {
 	case bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
@@ -345,8 +346,19 @@ func readBundle(r io.Reader, each func(*tar.Header, io.Reader) error) (Manifest,
 		}
 		defer gz.Close()
 		src = gz
+	default:
+		compressed = false
 	}
-	tr := tar.NewReader(src)
+	// A tar stream starts with a header block carrying the ustar magic.
+	ts := bufio.NewReaderSize(src, 64<<10)
+	head, err := ts.Peek(512)
+	if len(head) < 262 || string(head[257:262]) != "ustar" {
+		if compressed && errors.Is(err, io.ErrUnexpectedEOF) {
+			return m, damaged(err)
+		}
+		return m, fmt.Errorf("not a SkillArena image bundle: not a tar stream (save one with arena images save)")
+	}
+	tr := tar.NewReader(ts)
 	hdr, err := tr.Next()
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return m, damaged(err)

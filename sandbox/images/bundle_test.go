@@ -122,6 +122,7 @@ func TestBundleBroken(t *testing.T) {
 		{"empty", nil, "not a SkillArena image bundle"},
 		{"three bytes", plain[:3], "not a SkillArena image bundle"},
 		{"foreign bytes", bytes.Repeat([]byte{0xde, 0xad}, 4096), "not a SkillArena image bundle"},
+		{"short text", []byte("not a bundle, some text"), "not a SkillArena image bundle"},
 		{"foreign tar", plainTar.Bytes(), "not a SkillArena image bundle"},
 		{"bare docker save", docker, "not a SkillArena image bundle"},
 		{"cut in the manifest", plain[:600], "truncated"},
