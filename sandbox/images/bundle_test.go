@@ -19,7 +19,7 @@ func dockerTar(t *testing.T, refs ...string) []byte {
 	tw := tar.NewWriter(&buf)
 	for _, f := range []struct {
 		name, link string
-		data []byte
+		data       []byte
 	}{
 		{"blobs/sha256/c", "", []byte(`{"config":{}}`)},
 		{"blobs/sha256/l", "", bytes.Repeat([]byte("layer data "), 20000)},
