@@ -39,7 +39,8 @@ func commands() []command {
 	return []command{
 		serveCommand(), judgeCommand(), upCommand(),
 		loginCommand(), submitCommand(),
-		imagesBuildCommand(), contestLoadCommand(),
+		imagesBuildCommand(), imagesSaveCommand(), imagesLoadCommand(), imagesCheckCommand(),
+		contestLoadCommand(),
 		usersImportCommand(), usersPasswordCommand(), usersDisableCommand(),
 		certificateVerifyCommand(), exportWinnersCommand(),
 		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),

@@ -245,6 +245,7 @@ func runJudge(ctx context.Context, env *Env, st *stores, sf storeFlags, f judgeF
 		return fmt.Errorf("Docker engine (start it with deploy/setup.sh): %w", err)
 	}
 	defer sb.Close()
+	checkJudgeImages(ctx, env)
 	sb.Labels = map[string]string{container.WorkerLabel: f.id}
 	sb.UsePool(container.PoolConfig{PerKey: f.pool})
 	// What a crashed judge left behind on this engine; well above any wall timeout.

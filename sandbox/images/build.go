@@ -136,6 +136,16 @@ func selectRecipes(only []string) ([]Recipe, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build images: %w", err)
 	}
+	out, err := pick(all, only)
+	if err != nil {
+		return nil, fmt.Errorf("build images: %w", err)
+	}
+	return out, nil
+}
+
+// pick returns the recipes of all named in only (with or without
+// ":latest"), in that order, or all of them when only is empty.
+func pick(all []Recipe, only []string) ([]Recipe, error) {
 	if len(only) == 0 {
 		return all, nil
 	}
@@ -153,7 +163,7 @@ func selectRecipes(only []string) ([]Recipe, error) {
 			for i, r := range all {
 				names[i] = r.Name
 			}
-			return nil, fmt.Errorf("build images: no recipe for %q (known: %s)", name, strings.Join(names, ", "))
+			return nil, fmt.Errorf("no recipe for %q (known: %s)", name, strings.Join(names, ", "))
 		}
 		out = append(out, r)
 	}
