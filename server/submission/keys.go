@@ -18,5 +18,10 @@ func rejudgesKey(cid string) string     { return "arena:{" + cid + "}:rejudges" 
 // JobsKey is the judging queue, shared by every contest.
 const JobsKey = "arena:jobs"
 
+// judgesKey maps each judge worker to when it last asked for a job (Unix
+// ms): the consumer group's idle time resets only when a job is delivered
+// (Redis 7.0), so a waiting judge would look gone.
+const judgesKey = "arena:judges"
+
 // Group is the consumer group of judge workers.
 const Group = "judges"

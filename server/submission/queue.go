@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ func (s *Store) EnsureGroup(ctx context.Context) error {
 // Take returns the next job for worker: first one whose lease has expired,
 // else a new one, waiting up to block. It returns (nil, nil) when there is none.
 func (s *Store) Take(ctx context.Context, worker string, lease, block time.Duration) (*Job, error) {
+	if err := s.rdb.HSet(ctx, judgesKey, worker, s.now().UnixMilli()).Err(); err != nil {
+		return nil, fmt.Errorf("note judge %s: %w", worker, err)
+	}
 	claimed, _, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
 		Stream: JobsKey, Group: Group, Consumer: worker, MinIdle: lease, Start: "0-0", Count: 1,
 	}).Result()
@@ -322,6 +326,9 @@ type Worker struct {
 // longer is gone.
 const onlineWithin = 30 * time.Second
 
+// forgetAfter is when a silent worker's last-seen entry is dropped.
+const forgetAfter = 24 * time.Hour
+
 // Workers lists the judge workers seen recently.
 func (s *Store) Workers(ctx context.Context) ([]Worker, error) {
 	if _, ok, err := s.group(ctx); err != nil || !ok {
@@ -334,12 +341,44 @@ func (s *Store) Workers(ctx context.Context) ([]Worker, error) {
 		}
 		return nil, fmt.Errorf("list judge workers: %w", err)
 	}
-	out := []Worker{}
+	seen, err := s.rdb.HGetAll(ctx, judgesKey).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list judge workers: %w", err)
+	}
+	// A worker is known by its own last request, and by the jobs it holds:
+	// the group lists a consumer only once a job was delivered to it.
+	now := s.now()
+	idle := map[string]time.Duration{}
+	for name, v := range seen {
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+			idle[name] = max(now.Sub(time.UnixMilli(ms)), 0)
+		}
+	}
+	pending := map[string]int64{}
 	for _, c := range cs {
-		if c.Idle > onlineWithin && c.Pending == 0 {
+		pending[c.Name] = c.Pending
+		if d, ok := idle[c.Name]; !ok || c.Idle < d {
+			idle[c.Name] = c.Idle
+		}
+	}
+	out := []Worker{}
+	var gone []string
+	for name, d := range idle {
+		jobs := pending[name]
+		if d > onlineWithin && jobs == 0 {
+			if _, ok := seen[name]; ok && d > forgetAfter {
+				gone = append(gone, name)
+			}
 			continue
 		}
-		out = append(out, Worker{Name: c.Name, Jobs: c.Pending, IdleMS: c.Idle.Milliseconds(), Busy: c.Pending > 0})
+		out = append(out, Worker{Name: name, Jobs: jobs, IdleMS: d.Milliseconds(), Busy: jobs > 0})
+	}
+	slices.SortFunc(out, func(a, b Worker) int { return strings.Compare(a.Name, b.Name) })
+	if len(gone) > 0 {
+		// Workers gone for long: their entries would only grow the hash.
+		if err := s.rdb.HDel(ctx, judgesKey, gone...).Err(); err != nil {
+			return nil, fmt.Errorf("forget judge workers: %w", err)
+		}
 	}
 	return out, nil
 }

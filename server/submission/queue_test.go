@@ -3,6 +3,7 @@ package submission
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -191,5 +192,55 @@ func TestIntegrationSystemErrorIsNoFreeAttempt(t *testing.T) {
 	}
 	if c := b.Rows[0].Challenges["hello"]; c.Attempts != 2 {
 		t.Errorf("cell %+v, want 2 attempts", c)
+	}
+}
+
+// TestIntegrationWorkersOnline: a judge waiting for jobs is online by its
+// own last request, whatever the consumer group's idle time says; one
+// silent for longer than onlineWithin, holding nothing, is not.
+func TestIntegrationWorkersOnline(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(testenv.StartRedis(t).Client())
+	if err := s.EnsureGroup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	s.now = func() time.Time { return clock }
+	for _, w := range []string{"judge-a", "judge-b"} {
+		if job, err := s.Take(ctx, w, time.Minute, 10*time.Millisecond); err != nil || job != nil {
+			t.Fatalf("take on an empty queue: %v %v", job, err)
+		}
+	}
+	names := func() []string {
+		ws, err := s.Workers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, w := range ws {
+			if w.Busy || w.Jobs != 0 {
+				t.Errorf("%s busy with nothing queued: %+v", w.Name, w)
+			}
+			out = append(out, w.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := names(); !slices.Equal(got, []string{"judge-a", "judge-b"}) {
+		t.Fatalf("online: %v, want both", got)
+	}
+	seen, err := s.rdb.HGet(ctx, judgesKey, "judge-a").Int64()
+	if err != nil || seen != clock.UnixMilli() {
+		t.Fatalf("judge-a last seen %d (%v), want %d", seen, err, clock.UnixMilli())
+	}
+	clock = clock.Add(onlineWithin + time.Second)
+	if got := names(); len(got) != 0 {
+		t.Fatalf("online after %v of silence: %v", onlineWithin, got)
+	}
+	if _, err := s.Take(ctx, "judge-b", time.Minute, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); !slices.Equal(got, []string{"judge-b"}) {
+		t.Fatalf("online: %v, want judge-b, who asked again", got)
 	}
 }

@@ -12,6 +12,7 @@
 //	arena:{cid}:rejudges               ZSET    rid -> created (unix ms)
 //	scoreboard.AttemptsKey             HASH    sid -> events.Attempt JSON (see scoreboard.RecomputeLua)
 //	arena:jobs                         STREAM  fields: sid, gen[, rejudge]; consumer group "judges"
+//	arena:judges                       HASH    judge worker -> last asked for a job (Unix ms)
 //
 // The key functions are in keys.go. The scripts take every key they touch
 // in KEYS; those that recompute the board pass scoreboard.RecomputeKeys first.
