@@ -27,10 +27,14 @@ func (s *Site) homePage(c *fiber.Ctx) error {
 	if err != nil {
 		return request.Internal(err)
 	}
+	d := homePageData{page: s.newPage(c, "home.title")} // also remembers ?lang=
 	if len(cs) == 1 {
-		return c.Redirect("/contests/"+cs[0].ID, fiber.StatusFound)
+		to := "/contests/" + cs[0].ID
+		if c.Query("lang") != "" {
+			to += "?lang=" + d.Lang
+		}
+		return c.Redirect(to, fiber.StatusFound)
 	}
-	d := homePageData{page: s.newPage(c, "home.title")}
 	now := s.Now()
 	for _, ct := range cs {
 		d.Contests = append(d.Contests, homeContest{ID: ct.ID, Title: ct.Title.In(d.Lang), State: ct.StateAt(now), Start: ct.Start, End: ct.End})

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -231,5 +232,21 @@ func TestIntegrationLoginForm(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no session cookie after the form login")
+	}
+}
+
+// TestIntegrationHomeKeepsTheLanguage: with one contest the home page goes
+// straight to it, in the language asked for.
+func TestIntegrationHomeKeepsTheLanguage(t *testing.T) {
+	f := newFixture(t, time.Now())
+	if err := f.Redis.SRem(context.Background(), "arena:contests", "old", "soon").Err(); err != nil {
+		t.Fatal(err)
+	}
+	status, _, hdr := f.page(t, "/", "", "en")
+	if status != http.StatusFound || hdr.Get("Location") != "/contests/run?lang=en" {
+		t.Fatalf("/?lang=en: %d to %q, want /contests/run?lang=en", status, hdr.Get("Location"))
+	}
+	if !strings.Contains(hdr.Get("Set-Cookie"), "arena_lang=en") {
+		t.Errorf("the choice is not remembered: Set-Cookie %q", hdr.Get("Set-Cookie"))
 	}
 }
