@@ -250,3 +250,26 @@ func TestIntegrationHomeKeepsTheLanguage(t *testing.T) {
 		t.Errorf("the choice is not remembered: Set-Cookie %q", hdr.Get("Set-Cookie"))
 	}
 }
+
+// TestIntegrationLongSourceCollapsed: a long source is folded behind a
+// summary with its line count; a short one is shown as it is.
+func TestIntegrationLongSourceCollapsed(t *testing.T) {
+	f := newFixture(t, time.Now())
+	short := f.Submit(t, "ann", "print(1)\n")
+	long := f.Submit(t, "ann", strings.Repeat("x=1\n", 200))
+	for _, tc := range []struct {
+		sid    string
+		folded bool
+	}{{short, false}, {long, true}} {
+		status, body, _ := f.page(t, "/submissions/"+tc.sid, "jury", "en")
+		if status != 200 {
+			t.Fatalf("%s: %d", tc.sid, status)
+		}
+		if got := strings.Contains(body, `<details class="long-source">`); got != tc.folded {
+			t.Errorf("%s: folded %v, want %v", tc.sid, got, tc.folded)
+		}
+		if tc.folded && !strings.Contains(body, "Show the whole source (lines) · 200") {
+			t.Errorf("%s: the summary does not give the 200 lines", tc.sid)
+		}
+	}
+}
