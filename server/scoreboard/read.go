@@ -26,6 +26,7 @@ type snapshot struct {
 	board  *Board
 	keys   map[string]float64 // sort key per contestant
 	params Params
+	enc    *Encoded // made on the first Encoded call, under the entry's lock
 }
 
 type cacheEntry struct {
@@ -55,6 +56,16 @@ func (c *cache) entry(cid string, v View) *cacheEntry {
 // Read returns the board of contest cid in view v. The returned board is
 // shared between readers: do not modify it.
 func (s *Store) Read(ctx context.Context, cid string, v View) (*Board, error) {
+	snap, err := s.current(ctx, cid, v, false)
+	if err != nil {
+		return nil, err
+	}
+	return snap.board, nil
+}
+
+// current returns the snapshot of contest cid in view v at the log's last
+// event, encoding it first when encode is set (see Encoded).
+func (s *Store) current(ctx context.Context, cid string, v View, encode bool) (*snapshot, error) {
 	last, err := events.NewLog(s.rdb).Last(ctx, cid)
 	if err != nil {
 		return nil, err
@@ -62,21 +73,28 @@ func (s *Store) Read(ctx context.Context, cid string, v View) (*Board, error) {
 	e := s.cache.entry(cid, v)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.snap != nil && e.snap.board.EventID == last {
-		return e.snap.board, nil
-	}
-	if e.snap != nil {
-		if snap, ok := s.catchUp(ctx, cid, v, e.snap); ok {
-			e.snap = snap
-			return snap.board, nil
+	if e.snap == nil || e.snap.board.EventID != last {
+		snap, ok := (*snapshot)(nil), false
+		if e.snap != nil {
+			snap, ok = s.catchUp(ctx, cid, v, e.snap)
 		}
+		if !ok {
+			if snap, err = s.build(ctx, cid, v); err != nil {
+				return nil, err
+			}
+		}
+		e.snap = snap
 	}
-	snap, err := s.build(ctx, cid, v)
-	if err != nil {
-		return nil, err
+	if encode && e.snap.enc == nil {
+		// Under the entry's lock: concurrent requests for a new event wait
+		// for one encoding instead of each making their own.
+		enc, err := encodeBoard(e.snap.board)
+		if err != nil {
+			return nil, err
+		}
+		e.snap.enc = enc
 	}
-	e.snap = snap
-	return snap.board, nil
+	return e.snap, nil
 }
 
 // catchUp applies the rows of the events after the snapshot's; ok is false
