@@ -1,6 +1,8 @@
 package loadtest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,7 +141,7 @@ type fetched struct {
 	status int
 	bytes  int // body bytes as sent (compressed, when it was)
 	etag   string
-	body   []byte // decompressed only when asked
+	body   []byte // decompressed
 }
 
 // fetch GETs path with the given headers and reads the whole body.
@@ -160,10 +162,20 @@ func fetch(ctx context.Context, t *Target, path string, header ...string) (fetch
 	if err != nil {
 		return fetched{}, fmt.Errorf("read %s: %w", path, err)
 	}
+	n := len(body)
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return fetched{}, fmt.Errorf("read %s: %w", path, err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			return fetched{}, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
 	if resp.StatusCode != 200 && resp.StatusCode != 304 {
 		return fetched{}, fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
-	return fetched{status: resp.StatusCode, bytes: len(body), etag: resp.Header.Get("ETag"), body: body}, nil
+	return fetched{status: resp.StatusCode, bytes: n, etag: resp.Header.Get("ETag"), body: body}, nil
 }
 
 // load is what clients hitting the server for a while did.

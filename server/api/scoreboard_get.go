@@ -43,6 +43,11 @@ func (s *server) getScoreboard(c *fiber.Ctx) error {
 		return request.Internal(err)
 	}
 	c.Set(fiber.HeaderETag, boardETag(view, enc.EventID, gz))
+	// While a newer board is being encoded, the previous one comes back:
+	// it may be the one the client holds.
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, boardETag(view, enc.EventID, false)) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	if gz {
 		c.Set(fiber.HeaderContentEncoding, "gzip")

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/events"
@@ -32,6 +33,8 @@ type snapshot struct {
 type cacheEntry struct {
 	mu   sync.Mutex // one refresh at a time; readers of a current snapshot do not wait on Redis
 	snap *snapshot
+	// enc is the newest encoding, read without the lock (see Encoded).
+	enc atomic.Pointer[Encoded]
 }
 
 type cache struct {
@@ -56,23 +59,29 @@ func (c *cache) entry(cid string, v View) *cacheEntry {
 // Read returns the board of contest cid in view v. The returned board is
 // shared between readers: do not modify it.
 func (s *Store) Read(ctx context.Context, cid string, v View) (*Board, error) {
-	snap, err := s.current(ctx, cid, v, false)
+	last, err := events.NewLog(s.rdb).Last(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.current(ctx, cid, v, last, false)
 	if err != nil {
 		return nil, err
 	}
 	return snap.board, nil
 }
 
-// current returns the snapshot of contest cid in view v at the log's last
-// event, encoding it first when encode is set (see Encoded).
-func (s *Store) current(ctx context.Context, cid string, v View, encode bool) (*snapshot, error) {
-	last, err := events.NewLog(s.rdb).Last(ctx, cid)
-	if err != nil {
-		return nil, err
-	}
+// current returns the snapshot of contest cid in view v at event last
+// (the log's last), encoding it first when encode is set (see Encoded).
+func (s *Store) current(ctx context.Context, cid string, v View, last string, encode bool) (*snapshot, error) {
 	e := s.cache.entry(cid, v)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return s.refresh(ctx, e, cid, v, last, encode)
+}
+
+// refresh brings e up to event last; the caller holds e.mu.
+func (s *Store) refresh(ctx context.Context, e *cacheEntry, cid string, v View, last string, encode bool) (*snapshot, error) {
+	var err error
 	if e.snap == nil || e.snap.board.EventID != last {
 		snap, ok := (*snapshot)(nil), false
 		if e.snap != nil {
@@ -93,6 +102,7 @@ func (s *Store) current(ctx context.Context, cid string, v View, encode bool) (*
 			return nil, err
 		}
 		e.snap.enc = enc
+		e.enc.Store(enc)
 	}
 	return e.snap, nil
 }
