@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/skillarena/arena/server/events"
 )
@@ -22,22 +23,29 @@ type Encoded struct {
 	EventID string
 	JSON    []byte
 	Gzip    []byte
+	made    time.Time
 }
 
 // Encoded returns the board of contest cid in view v, encoded, at the log's
 // last event. One request encodes a new version while the others that come
 // meanwhile get the previous encoding, a consistent board at its own
-// (older) event id, rather than queueing behind it: under a stream of
-// verdicts, readers never wait for an encoding, and a board is encoded at
-// most once per event. Only the first request for a board waits. The
-// returned value is shared between readers: do not modify it.
+// (older) event id, rather than queueing behind it; and while requests
+// overlap, an encoding younger than encodeGap is not replaced. So a board
+// is encoded at most once per event, readers never wait for an encoding
+// (only the first request for a board does), and under a stream of
+// verdicts a busy board costs at most one encoding per encodeGap per view.
+// A lone request always gets the last event's board. The returned value is
+// shared between readers: do not modify it.
 func (s *Store) Encoded(ctx context.Context, cid string, v View) (*Encoded, error) {
 	last, err := events.NewLog(s.rdb).Last(ctx, cid)
 	if err != nil {
 		return nil, err
 	}
 	e := s.cache.entry(cid, v)
-	if enc := e.enc.Load(); enc != nil && enc.EventID == last {
+	busy := e.inflight.Add(1) > 1
+	defer e.inflight.Add(-1)
+	enc := e.enc.Load()
+	if enc != nil && (enc.EventID == last || busy && time.Since(enc.made) < encodeGap) {
 		return enc, nil
 	}
 	if !e.mu.TryLock() {
@@ -54,13 +62,17 @@ func (s *Store) Encoded(ctx context.Context, cid string, v View) (*Encoded, erro
 	return snap.enc, nil
 }
 
+// encodeGap is how long a busy board's encoding stands before a newer
+// event replaces it: the live feed brings viewers the events after it.
+const encodeGap = time.Second
+
 // gzipLevel trades size for speed: a 5,000-row board (2 MB of JSON here)
 // is encoded again after every event. Level 3 takes about 60 ms for it and
 // gives 216 KB; level 1, 28 ms and 284 KB; level 6, 90 ms and 191 KB
 // (encoding the JSON itself takes about 60 ms).
 const gzipLevel = 3
 
-func encodeBoard(b *Board) (*Encoded, error) {
+func encodeBoard(b *Board, now time.Time) (*Encoded, error) {
 	raw, err := json.Marshal(b)
 	if err != nil {
 		return nil, fmt.Errorf("encode board of %s: %w", b.Contest, err)
@@ -77,5 +89,5 @@ func encodeBoard(b *Board) (*Encoded, error) {
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("compress board of %s: %w", b.Contest, err)
 	}
-	return &Encoded{Contest: b.Contest, View: b.View, EventID: b.EventID, JSON: raw, Gzip: gz.Bytes()}, nil
+	return &Encoded{Contest: b.Contest, View: b.View, EventID: b.EventID, JSON: raw, Gzip: gz.Bytes(), made: now}, nil
 }

@@ -55,3 +55,32 @@ func TestIntegrationEncoded(t *testing.T) {
 		t.Fatal("enrolling appended no event")
 	}
 }
+
+// TestIntegrationEncodedBusy: while other requests are under way, a board
+// encoded less than encodeGap ago stands for newer events; a lone request
+// gets the newest.
+func TestIntegrationEncodedBusy(t *testing.T) {
+	ctx := context.Background()
+	rdb := testenv.StartRedis(t).Client()
+	board := scoreboard.NewStore(rdb)
+	if err := board.Enroll(ctx, "c", scoreboard.Contestant{ID: "ann", Name: "Ann"}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := board.Encoded(ctx, "c", scoreboard.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := board.Enroll(ctx, "c", scoreboard.Contestant{ID: "ben", Name: "Ben"}); err != nil {
+		t.Fatal(err)
+	}
+	done := scoreboard.HoldRequest(board, "c", scoreboard.Public)
+	busy, err := board.Encoded(ctx, "c", scoreboard.Public)
+	done()
+	if err != nil || busy != old {
+		t.Fatalf("busy: got the board at %s, want the one at %s (%v)", busy.EventID, old.EventID, err)
+	}
+	fresh, err := board.Encoded(ctx, "c", scoreboard.Public)
+	if err != nil || fresh.EventID == old.EventID || !bytes.Contains(fresh.JSON, []byte(`"Ben"`)) {
+		t.Fatalf("alone: got the board at %s, want a newer one than %s (%v)", fresh.EventID, old.EventID, err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/events"
@@ -33,8 +34,10 @@ type snapshot struct {
 type cacheEntry struct {
 	mu   sync.Mutex // one refresh at a time; readers of a current snapshot do not wait on Redis
 	snap *snapshot
-	// enc is the newest encoding, read without the lock (see Encoded).
-	enc atomic.Pointer[Encoded]
+	// enc is the newest encoding, read without the lock, and inflight the
+	// Encoded calls under way (see Encoded).
+	enc      atomic.Pointer[Encoded]
+	inflight atomic.Int32
 }
 
 type cache struct {
@@ -97,7 +100,7 @@ func (s *Store) refresh(ctx context.Context, e *cacheEntry, cid string, v View, 
 	if encode && e.snap.enc == nil {
 		// Under the entry's lock: concurrent requests for a new event wait
 		// for one encoding instead of each making their own.
-		enc, err := encodeBoard(e.snap.board)
+		enc, err := encodeBoard(e.snap.board, time.Now())
 		if err != nil {
 			return nil, err
 		}
