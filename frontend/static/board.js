@@ -299,6 +299,25 @@ async function load() {
   return b.event_id;
 }
 
+// olderID reports whether event id a comes before b ("ms-seq").
+function olderID(a, b) {
+  const [am, as] = String(a).split('-').map(Number);
+  const [bm, bs] = String(b).split('-').map(Number);
+  return am < bm || (am === bm && (as || 0) < (bs || 0));
+}
+
+// loadSince loads the board until it includes event id: while the server
+// encodes a busy board anew it may answer with the one before, which must
+// not stand for a reset's.
+async function loadSince(id) {
+  let got = await load();
+  for (let i = 0; i < 20 && id && olderID(got, id); i++) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    got = await load();
+  }
+  return got;
+}
+
 async function start() {
   for (;;) {
     try {
@@ -318,7 +337,7 @@ start().then((since) => live({
   onEvent(ev) {
     if (ev.type === 'row') applyLive(ev.data);
   },
-  onReset: () => load().catch(() => undefined),
+  onReset: (ev) => loadSince(ev.id).catch(() => undefined),
 }));
 
 // Projector: fullscreen and auto-scroll.
