@@ -219,8 +219,13 @@ function place(row) {
 // Live rows wait for the next frame, so a burst (a rejudge, the reveal)
 // re-ranks and redraws once.
 let queued = [];
-function applyLive(row) {
+// Live rows that came while the board was being fetched: a board older
+// than them must not undo them.
+let loading = 0;
+let during = [];
+function applyLive(row, id) {
   if (!row.challenges) row.challenges = {};
+  if (loading) during.push({ id, row });
   queued.push(row);
   if (queued.length === 1) requestAnimationFrame(flush);
 }
@@ -276,9 +281,20 @@ function showCount() {
   count.textContent = tr('board.count', rows.length);
 }
 
-// load fetches the board (revalidated by its ETag) and draws it; it returns
-// the event id to resume the live feed from.
+// load fetches the board (revalidated by its ETag) and draws it, with the
+// live rows that came meanwhile and are newer; it returns the event id to
+// resume the live feed from.
 async function load() {
+  loading++;
+  try {
+    return await fetchAndDraw();
+  } finally {
+    loading--;
+    if (!loading) during = [];
+  }
+}
+
+async function fetchAndDraw() {
   const [resp, ct] = await Promise.all([
     fetch(src, { credentials: 'same-origin' }),
     fetch(`/api/contests/${encodeURIComponent(contest)}`, { credentials: 'same-origin' }).then((r) => r.json()),
@@ -291,6 +307,12 @@ async function load() {
   rows = b.rows || [];
   for (const r of rows) if (!r.challenges) r.challenges = {};
   reindex();
+  for (const { id, row } of during) {
+    if (olderID(b.event_id, id)) {
+      place(row);
+      reindex();
+    }
+  }
   showCount();
   render(true);
   // For measuring: when the first rows were drawn, from the navigation's start.
@@ -335,7 +357,7 @@ start().then((since) => live({
   since,
   view: view === 'public' ? 'public' : '',
   onEvent(ev) {
-    if (ev.type === 'row') applyLive(ev.data);
+    if (ev.type === 'row') applyLive(ev.data, ev.id);
   },
   onReset: (ev) => loadSince(ev.id).catch(() => undefined),
 }));
