@@ -1,23 +1,74 @@
-// The live board: applies each row pushed over the websocket, re-ranks with
-// an animation, follows the reveal, and has the projector's fullscreen and
-// auto-scroll. A reset reloads the rows from the API in place.
+// The live board. The page carries no rows: this module fetches the board's
+// JSON (the page preloads it; the server encodes it once per event, gzipped,
+// with an ETag) and draws only the rows in sight, so 5,000 contestants cost
+// the browser about as much as 50. Two spacers stand for the rows above and
+// below the window. It applies each row pushed over the websocket, re-ranks
+// with an animation, follows the reveal, and has the projector's fullscreen
+// and auto-scroll. A reset reloads the board in place.
 import { live } from './live.js';
 import { tr } from './i18n.js';
 
 const board = document.getElementById('board');
 const tbody = document.getElementById('board-rows');
+const above = document.getElementById('board-above');
+const below = document.getElementById('board-below');
+const count = document.getElementById('board-count');
 const banner = document.getElementById('frozen-banner');
 const contest = board.dataset.contest;
 const view = board.dataset.view;
+const src = board.dataset.src;
 const icpc = board.dataset.scoring === 'icpc';
 const slugs = [...board.querySelectorAll('th.challenge')].map((th) => th.dataset.slug);
 let revealing = board.dataset.revealing === '1';
+
+// The board: rows in order, the position of each contestant, and the
+// earliest solve time of each challenge (its first solvers).
+let rows = [];
+const pos = new Map();
+let firstAt = {};
+
+// The window: rendered rows by contestant, the height of one row (measured
+// once rows are drawn; 0 until then) and how many rows to draw beyond sight.
+const drawn = new Map();
+let rowH = 0;
+const overscan = 10;
+const initialRows = 40;
 
 function formatScore(n) {
   return String(Math.round(n * 100) / 100);
 }
 
-function fillCell(td, c) {
+// key orders rows as the server does: total desc (to 1/100 point; ICPC:
+// solved), then penalty asc (ICPC only), then the earlier time.
+function before(a, b) {
+  const ta = Math.round(a.total * 100);
+  const tb = Math.round(b.total * 100);
+  if (ta !== tb) return ta > tb;
+  if (icpc && (a.penalty || 0) !== (b.penalty || 0)) return (a.penalty || 0) < (b.penalty || 0);
+  if (a.time !== b.time) return a.time < b.time;
+  return a.contestant.name < b.contestant.name;
+}
+
+function sameKey(a, b) {
+  return Math.round(a.total * 100) === Math.round(b.total * 100) && a.time === b.time
+    && (!icpc || (a.penalty || 0) === (b.penalty || 0));
+}
+
+// reindex recomputes positions and ranks (equal keys share one) and the
+// first solvers, after rows changed.
+function reindex() {
+  pos.clear();
+  firstAt = {};
+  rows.forEach((r, i) => {
+    pos.set(r.contestant.id, i);
+    r.rank = i > 0 && sameKey(rows[i - 1], r) ? rows[i - 1].rank : i + 1;
+    for (const [slug, c] of Object.entries(r.challenges || {})) {
+      if (c.solved && (firstAt[slug] === undefined || c.time < firstAt[slug])) firstAt[slug] = c.time;
+    }
+  });
+}
+
+function fillCell(td, c, slug) {
   td.replaceChildren();
   td.className = 'cell';
   if (!c || c.attempts === 0) return;
@@ -25,7 +76,8 @@ function fillCell(td, c) {
   else if (c.solved) td.classList.add('solved');
   else if (c.score > 0) td.classList.add('partial');
   else td.classList.add('tried');
-  td.dataset.t = c.time || 0;
+  const first = c.solved && c.pending === 0 && c.time === firstAt[slug];
+  if (first) td.classList.add('first');
   const score = document.createElement('span');
   score.className = 'score';
   if (c.pending > 0) {
@@ -40,34 +92,16 @@ function fillCell(td, c) {
   const text = c.pending > 0 ? tr('board.cell_pending') : c.solved ? tr('board.cell_solved') : '';
   sr.textContent = `${text} · ${tr('board.tries', c.attempts)}`;
   td.append(score, tries, sr);
-}
-
-// markFirst marks, for each challenge, the earliest solve (ties share it),
-// as the server does when it builds a board: rows pushed live do not carry it.
-function markFirst() {
-  for (const slug of slugs) {
-    const solved = [...tbody.querySelectorAll(`td.cell.solved[data-slug="${CSS.escape(slug)}"]`)];
-    const first = Math.min(...solved.map((td) => Number(td.dataset.t)));
-    for (const td of tbody.querySelectorAll(`td.cell[data-slug="${CSS.escape(slug)}"]`)) {
-      const want = td.classList.contains('solved') && Number(td.dataset.t) === first;
-      if (td.classList.contains('first') === want) continue;
-      td.classList.toggle('first', want);
-      if (want) {
-        const sr = document.createElement('span');
-        sr.className = 'sr first-sr';
-        sr.textContent = tr('board.first');
-        td.append(sr);
-      } else {
-        td.querySelector('.first-sr')?.remove();
-      }
-    }
+  if (first) {
+    const f = document.createElement('span');
+    f.className = 'sr first-sr';
+    f.textContent = tr('board.first');
+    td.append(f);
   }
 }
 
-function rowFor(id) {
-  let tr0 = tbody.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
-  if (tr0) return tr0;
-  tr0 = document.createElement('tr');
+function newRow(id) {
+  const tr0 = document.createElement('tr');
   tr0.dataset.id = id;
   const cols = ['rank', 'who', 'org', 'total'];
   if (icpc) cols.push('penalty');
@@ -82,104 +116,269 @@ function rowFor(id) {
     td.dataset.slug = slug;
     tr0.append(td);
   }
-  tbody.append(tr0);
   return tr0;
 }
 
-function applyRow(row, highlight = true) {
-  const tr0 = rowFor(row.contestant.id);
-  tr0.dataset.total = row.total;
-  tr0.dataset.penalty = row.penalty || 0;
-  tr0.dataset.time = row.time;
+function fillRow(tr0, row) {
+  tr0.querySelector('.rank').textContent = row.rank;
   tr0.querySelector('.who').textContent = row.contestant.name;
-  tr0.querySelector('.org').textContent = row.contestant.organization;
+  tr0.querySelector('.org').textContent = row.contestant.organization || '';
   tr0.querySelector('.total').textContent = formatScore(row.total);
   const pen = tr0.querySelector('.penalty');
   if (pen) pen.textContent = row.penalty || 0;
-  for (const td of tr0.querySelectorAll('td.cell')) fillCell(td, (row.challenges || {})[td.dataset.slug]);
-  if (highlight) {
-    tr0.classList.remove('changed');
-    void tr0.offsetWidth; // restart the highlight animation
-    tr0.classList.add('changed');
-  }
-  return tr0;
+  for (const td of tr0.querySelectorAll('td.cell')) fillCell(td, (row.challenges || {})[td.dataset.slug], td.dataset.slug);
+  tr0.dataset.total = row.total;
 }
 
-const num = (tr0, key) => Number(tr0.dataset[key] || 0);
+// rowsTop is where the first row would be, in page coordinates.
+function rowsTop() {
+  return above.getBoundingClientRect().top + window.scrollY;
+}
 
-// Same order as the server: total desc, then penalty asc (icpc), then the
-// earlier time; equal keys share a rank.
-function rerank() {
-  const rows = [...tbody.children];
-  const before = new Map(rows.map((r) => [r, r.getBoundingClientRect().top]));
-  rows.sort((a, b) => num(b, 'total') - num(a, 'total') || num(a, 'penalty') - num(b, 'penalty')
-    || num(a, 'time') - num(b, 'time')
-    || a.querySelector('.who').textContent.localeCompare(b.querySelector('.who').textContent));
-  rows.forEach((r, i) => {
-    const prev = rows[i - 1];
-    const same = prev && num(prev, 'total') === num(r, 'total') && num(prev, 'penalty') === num(r, 'penalty')
-      && num(prev, 'time') === num(r, 'time');
-    const rank = same ? prev.querySelector('.rank').textContent : String(i + 1);
-    if (r.querySelector('.rank').textContent !== rank) r.querySelector('.rank').textContent = rank;
-  });
-  tbody.append(...rows);
-  markFirst();
-  for (const r of rows) {
-    const dy = before.get(r) - r.getBoundingClientRect().top;
-    if (dy) r.animate([{ transform: `translateY(${dy}px)` }, { transform: 'none' }], { duration: 600, easing: 'ease-out' });
+// render draws the rows in sight (and a few beyond). Rows already drawn are
+// kept; refill redraws their contents too (after the board changed).
+function render(refill = false) {
+  let first = 0;
+  let last = Math.min(rows.length, initialRows);
+  if (rowH > 0) {
+    const top = window.scrollY - rowsTop();
+    first = Math.max(0, Math.floor(top / rowH) - overscan);
+    last = Math.min(rows.length, Math.ceil((top + window.innerHeight) / rowH) + overscan);
+    first = Math.min(first, Math.max(0, last - 1));
   }
+  const want = [];
+  const keep = new Set();
+  for (let i = first; i < last; i++) {
+    const row = rows[i];
+    const id = row.contestant.id;
+    let tr0 = drawn.get(id);
+    if (!tr0) {
+      tr0 = newRow(id);
+      drawn.set(id, tr0);
+      fillRow(tr0, row);
+      tr0.row = row;
+    } else if (refill || tr0.row !== row) {
+      fillRow(tr0, row);
+      tr0.row = row;
+    }
+    tr0.classList.toggle('even', i % 2 === 1);
+    keep.add(id);
+    want.push(tr0);
+  }
+  for (const [id, tr0] of drawn) {
+    if (!keep.has(id)) {
+      tr0.remove();
+      drawn.delete(id);
+    }
+  }
+  const cur = tbody.children;
+  if (cur.length !== want.length || want.some((r, i) => cur[i] !== r)) tbody.replaceChildren(...want);
+  if (rowH === 0 && want.length > 0) {
+    rowH = tbody.getBoundingClientRect().height / want.length;
+    if (rowH > 0) {
+      render();
+      return;
+    }
+  }
+  const h = rowH || 0;
+  above.style.height = `${first * h}px`;
+  below.style.height = `${Math.max(0, rows.length - last) * h}px`;
+}
+
+let frame = 0;
+function scheduleRender() {
+  if (!frame) frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+window.addEventListener('scroll', scheduleRender, { passive: true });
+window.addEventListener('resize', () => {
+  rowH = 0;
+  scheduleRender();
+});
+
+// place moves row (new or changed) to where it belongs and returns its
+// position before (-1: new) and after.
+function place(row) {
+  const id = row.contestant.id;
+  let from = pos.has(id) ? pos.get(id) : -1;
+  if (from >= 0) rows.splice(from, 1);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(rows[mid], row)) lo = mid + 1;
+    else hi = mid;
+  }
+  rows.splice(lo, 0, row);
+  if (from < 0) from = rows.length - 1;
+  return [from, lo];
+}
+
+// Live rows wait for the next frame, so a burst (a rejudge, the reveal)
+// re-ranks and redraws once.
+let queued = [];
+// Live rows that came while the board was being fetched: a board older
+// than them must not undo them.
+let loading = 0;
+let during = [];
+function applyLive(row, id) {
+  if (!row.challenges) row.challenges = {};
+  if (loading) during.push({ id, row });
+  queued.push(row);
+  if (queued.length === 1) requestAnimationFrame(flush);
+}
+
+function flush() {
+  const batch = queued;
+  queued = [];
+  // Rows in sight before the change, by contestant, for the animation.
+  const was = new Map([...drawn.keys()].map((id) => [id, pos.get(id)]));
+  let last = null;
+  for (const row of batch) {
+    place(row);
+    last = row;
+  }
+  reindex();
+  showCount();
+  render(true);
+  const max = window.innerHeight;
+  for (const [id, tr0] of drawn) {
+    const now = pos.get(id);
+    const old = was.has(id) ? was.get(id) : now;
+    const dy = Math.max(-max, Math.min(max, (old - now) * rowH));
+    if (dy) tr0.animate([{ transform: `translateY(${dy}px)` }, { transform: 'none' }], { duration: 600, easing: 'ease-out' });
+  }
+  for (const row of batch) highlight(row.contestant.id);
+  if (last) follow(last.contestant.id);
+}
+
+function highlight(id) {
+  const tr0 = drawn.get(id);
+  if (!tr0) return;
+  tr0.classList.remove('changed');
+  void tr0.offsetWidth; // restart the highlight animation
+  tr0.classList.add('changed');
 }
 
 // During the reveal every open board shows where the revealed result lands.
-function follow(tr0) {
-  if (!revealing) return;
-  tr0.classList.add('revealed');
-  setTimeout(() => tr0.classList.remove('revealed'), 4000);
+function follow(id) {
+  if (!revealing || !rowH) return;
   pauseScroll(8000);
-  tr0.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  const top = rowsTop() + pos.get(id) * rowH - window.innerHeight / 2 + rowH / 2;
+  window.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
+  const mark = () => {
+    const tr0 = drawn.get(id);
+    if (!tr0) return;
+    tr0.classList.add('revealed');
+    setTimeout(() => tr0.classList.remove('revealed'), 4000);
+  };
+  setTimeout(mark, 400); // once the smooth scroll has drawn the row
 }
 
-async function reload() {
-  const q = view === 'public' ? '?view=public' : '';
-  const [b, ct] = await Promise.all([
-    fetch(`/api/contests/${encodeURIComponent(contest)}/scoreboard${q}`, { credentials: 'same-origin' }).then((r) => r.json()),
+function showCount() {
+  count.textContent = tr('board.count', rows.length);
+}
+
+// load fetches the board (revalidated by its ETag) and draws it, with the
+// live rows that came meanwhile and are newer; it returns the event id to
+// resume the live feed from.
+async function load() {
+  loading++;
+  try {
+    return await fetchAndDraw();
+  } finally {
+    loading--;
+    if (!loading) during = [];
+  }
+}
+
+async function fetchAndDraw() {
+  const [resp, ct] = await Promise.all([
+    fetch(src, { credentials: 'same-origin' }),
     fetch(`/api/contests/${encodeURIComponent(contest)}`, { credentials: 'same-origin' }).then((r) => r.json()),
   ]);
+  if (!resp.ok) throw new Error(`board: ${resp.status}`);
+  const b = await resp.json();
   revealing = Boolean(ct.revealing);
   board.dataset.revealing = revealing ? '1' : '';
   banner.hidden = !b.frozen;
-  const keep = new Set();
-  for (const row of b.rows || []) keep.add(applyRow(row, false));
-  for (const r of [...tbody.children]) if (!keep.has(r)) r.remove();
-  rerank();
+  rows = b.rows || [];
+  for (const r of rows) if (!r.challenges) r.challenges = {};
+  reindex();
+  for (const { id, row } of during) {
+    if (olderID(b.event_id, id)) {
+      place(row);
+      reindex();
+    }
+  }
+  showCount();
+  render(true);
+  // For measuring: when the first rows were drawn, from the navigation's start.
+  if (!performance.getEntriesByName('board:first-rows').length) performance.mark('board:first-rows');
+  board.dataset.event = b.event_id;
   return b.event_id;
 }
 
-live({
+// olderID reports whether event id a comes before b ("ms-seq").
+function olderID(a, b) {
+  const [am, as] = String(a).split('-').map(Number);
+  const [bm, bs] = String(b).split('-').map(Number);
+  return am < bm || (am === bm && (as || 0) < (bs || 0));
+}
+
+// loadSince loads the board until it includes event id: while the server
+// encodes a busy board anew it may answer with the one before, which must
+// not stand for a reset's.
+async function loadSince(id) {
+  let got = await load();
+  for (let i = 0; i < 20 && id && olderID(got, id); i++) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    got = await load();
+  }
+  return got;
+}
+
+async function start() {
+  for (;;) {
+    try {
+      return await load();
+    } catch {
+      count.textContent = count.dataset.failed;
+      await new Promise((ok) => setTimeout(ok, 3000));
+    }
+  }
+}
+
+start().then((since) => live({
   contest,
   channel: 'board',
-  since: board.dataset.event,
+  since,
   view: view === 'public' ? 'public' : '',
   onEvent(ev) {
-    if (ev.type !== 'row') return;
-    const tr0 = applyRow(ev.data);
-    rerank();
-    follow(tr0);
+    if (ev.type === 'row') applyLive(ev.data, ev.id);
   },
-  onReset: () => reload().catch(() => undefined),
-});
+  onReset: (ev) => loadSince(ev.id).catch(() => undefined),
+}));
 
 // Projector: fullscreen and auto-scroll.
 const fsButton = document.getElementById('fullscreen');
 const fsLabel = fsButton.textContent;
 function toggleFullscreen() {
   if (document.fullscreenElement) document.exitFullscreen();
-  else document.documentElement.requestFullscreen().catch(() => document.body.classList.toggle('projector'));
+  else document.documentElement.requestFullscreen().catch(() => setProjector(!document.body.classList.contains('projector')));
+}
+// setProjector switches the big type on and off; rows change height.
+function setProjector(on) {
+  document.body.classList.toggle('projector', on);
+  rowH = 0;
+  render();
 }
 fsButton.addEventListener('click', toggleFullscreen);
 document.addEventListener('fullscreenchange', () => {
   const on = Boolean(document.fullscreenElement);
-  document.body.classList.toggle('projector', on);
+  setProjector(on);
   fsButton.textContent = on ? tr('js.exit_fullscreen') : fsLabel;
   if (on) setScroll(true);
 });

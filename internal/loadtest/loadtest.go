@@ -70,6 +70,8 @@ func Scenarios() []Scenario {
 			Goal: "≤ 20 s, ≤ 1 GiB growth", Timeout: 5 * time.Minute, Run: wrongLoginsScenario},
 		{Name: "import", What: fmt.Sprintf("import %d contestants (arena users import)", importSize),
 			Goal: "≤ 30 s", Timeout: 10 * time.Minute, Run: importScenario},
+		{Name: "board-page", What: boardPageWhat, Goal: "≥ 100 pages/s at 32 viewers", Timeout: 5 * time.Minute, Run: boardPageScenario},
+		{Name: "board-json", What: boardJSONWhat, Goal: "gzip; ETag → 304; encoded once per event", Timeout: 5 * time.Minute, Run: boardJSONScenario},
 	}
 }
 

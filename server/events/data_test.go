@@ -149,7 +149,8 @@ func TestIntegrationEvents(t *testing.T) {
 	for _, ev := range evs {
 		types = append(types, ev.Type)
 	}
-	want := []string{events.TypeReset, events.TypeSubmission, events.TypeJudging, events.TypeVerdict,
+	// The enrolment appends a reset (new rows), then the new rules another.
+	want := []string{events.TypeReset, events.TypeReset, events.TypeSubmission, events.TypeJudging, events.TypeVerdict,
 		events.TypeVerdict, events.TypeReveal, events.TypeClarification}
 	if d := cmp.Diff(want, types); d != "" {
 		t.Fatalf("event types (-want +got):\n%s", d)
@@ -157,6 +158,7 @@ func TestIntegrationEvents(t *testing.T) {
 	if _, err := events.Decode[events.ResetData](evs[0]); err != nil {
 		t.Error(err)
 	}
+	evs = evs[1:]
 	ann := events.Contestant{ID: "ann", Name: "Ann", Organization: "X"}
 	cell := func(score float64, pending int, solved bool) events.Row {
 		return events.Row{Contestant: ann, Total: score, Time: 1200 * int64(min(1, int(score))),

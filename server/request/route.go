@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
@@ -99,8 +100,10 @@ type AppConfig struct {
 }
 
 // NewApp makes the Fiber app every route is mounted on: requests counted,
-// panics recovered, security headers, the caller authenticated, and every error answered as
-// JSON {error: {code, message}} or, for a browser, as a page.
+// panics recovered, security headers, the caller authenticated, and every
+// error answered as JSON {error: {code, message}} or, for a browser, as a
+// page. Text answers (HTML, JSON, JS, CSS, CSV) are compressed for clients
+// that accept it (see Compress).
 func NewApp(cfg AppConfig) *fiber.App {
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          cfg.handleError,
@@ -111,9 +114,20 @@ func NewApp(cfg AppConfig) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 	})
 	app.Use(cfg.Metrics.HTTP())
-	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(recover.New(recover.Config{EnableStackTrace: false}), Compress())
 	app.Use(cfg.TrustedProxies.findClient, securityHeaders, cfg.Sessions.Authenticate)
 	return app
+}
+
+// Compress compresses answers with brotli or gzip, as the client accepts,
+// at the fastest level: answers are made per request on a shared machine.
+// Only compressible types are compressed (text, JSON, JavaScript, XML:
+// fasthttp's list), never an answer that already has a Content-Encoding
+// (the board's cached gzip) and never a websocket upgrade.
+func Compress() fiber.Handler {
+	return compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: func(c *fiber.Ctx) bool {
+		return strings.HasPrefix(c.Path(), "/ws/") || c.Get(fiber.HeaderUpgrade) != ""
+	}})
 }
 
 func (cfg AppConfig) handleError(c *fiber.Ctx, err error) error {

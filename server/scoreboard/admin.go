@@ -128,14 +128,20 @@ func (s *Store) RecomputeAll(ctx context.Context, cid string) error {
 				}
 			}
 		}
-		pl.XAdd(ctx, &redis.XAddArgs{Stream: events.Key(cid), MaxLen: events.MaxLen, Approx: true,
-			Values: []any{"type", events.TypeReset, "data", reset}})
+		pl.XAdd(ctx, resetArgs(cid, reset))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("rank contestants of %s: %w", cid, err)
 	}
 	return nil
+}
+
+// resetArgs appends a reset event with data (events.ResetData, encoded) to
+// contest cid's log: clients and caches reload the board.
+func resetArgs(cid string, data string) *redis.XAddArgs {
+	return &redis.XAddArgs{Stream: events.Key(cid), MaxLen: events.MaxLen, Approx: true,
+		Values: []any{"type", events.TypeReset, "data", data}}
 }
 
 // revealScript reveals one frozen cell if it is still frozen.

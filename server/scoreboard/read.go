@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/events"
@@ -26,11 +28,16 @@ type snapshot struct {
 	board  *Board
 	keys   map[string]float64 // sort key per contestant
 	params Params
+	enc    *Encoded // made on the first Encoded call, under the entry's lock
 }
 
 type cacheEntry struct {
 	mu   sync.Mutex // one refresh at a time; readers of a current snapshot do not wait on Redis
 	snap *snapshot
+	// enc is the newest encoding, read without the lock, and inflight the
+	// Encoded calls under way (see Encoded).
+	enc      atomic.Pointer[Encoded]
+	inflight atomic.Int32
 }
 
 type cache struct {
@@ -59,24 +66,48 @@ func (s *Store) Read(ctx context.Context, cid string, v View) (*Board, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := s.cache.entry(cid, v)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.snap != nil && e.snap.board.EventID == last {
-		return e.snap.board, nil
-	}
-	if e.snap != nil {
-		if snap, ok := s.catchUp(ctx, cid, v, e.snap); ok {
-			e.snap = snap
-			return snap.board, nil
-		}
-	}
-	snap, err := s.build(ctx, cid, v)
+	snap, err := s.current(ctx, cid, v, last, false)
 	if err != nil {
 		return nil, err
 	}
-	e.snap = snap
 	return snap.board, nil
+}
+
+// current returns the snapshot of contest cid in view v at event last
+// (the log's last), encoding it first when encode is set (see Encoded).
+func (s *Store) current(ctx context.Context, cid string, v View, last string, encode bool) (*snapshot, error) {
+	e := s.cache.entry(cid, v)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return s.refresh(ctx, e, cid, v, last, encode)
+}
+
+// refresh brings e up to event last; the caller holds e.mu.
+func (s *Store) refresh(ctx context.Context, e *cacheEntry, cid string, v View, last string, encode bool) (*snapshot, error) {
+	var err error
+	if e.snap == nil || e.snap.board.EventID != last {
+		snap, ok := (*snapshot)(nil), false
+		if e.snap != nil {
+			snap, ok = s.catchUp(ctx, cid, v, e.snap)
+		}
+		if !ok {
+			if snap, err = s.build(ctx, cid, v); err != nil {
+				return nil, err
+			}
+		}
+		e.snap = snap
+	}
+	if encode && e.snap.enc == nil {
+		// Under the entry's lock: concurrent requests for a new event wait
+		// for one encoding instead of each making their own.
+		enc, err := encodeBoard(e.snap.board, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		e.snap.enc = enc
+		e.enc.Store(enc)
+	}
+	return e.snap, nil
 }
 
 // catchUp applies the rows of the events after the snapshot's; ok is false

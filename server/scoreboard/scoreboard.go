@@ -114,9 +114,19 @@ func NewStore(rdb redis.UniversalClient) *Store {
 	return &Store{rdb: rdb, cache: newCache()}
 }
 
-// Enroll puts contestants on both boards of contest cid with nothing scored yet.
+// Enroll puts contestants on both boards of contest cid with nothing scored
+// yet, and appends a reset event: new rows (and changed names) come with no
+// row event, and every change to a board must append one, since caches and
+// ETags take the last event id for the board's version.
 func (s *Store) Enroll(ctx context.Context, cid string, cs ...Contestant) error {
+	if len(cs) == 0 {
+		return nil
+	}
 	p, err := s.Params(ctx, cid)
+	if err != nil {
+		return err
+	}
+	reset, err := events.Encode(events.ResetData{})
 	if err != nil {
 		return err
 	}
@@ -128,6 +138,7 @@ func (s *Store) Enroll(ctx context.Context, cid string, cs ...Contestant) error 
 				pl.ZAddNX(ctx, BoardKey(cid, v), redis.Z{Score: Key(p.Scoring, 0, 0, 0), Member: c.ID})
 			}
 		}
+		pl.XAdd(ctx, resetArgs(cid, reset))
 		return nil
 	})
 	if err != nil {

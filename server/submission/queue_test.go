@@ -112,7 +112,8 @@ func TestIntegrationQueue(t *testing.T) {
 	for _, e := range evs {
 		types = append(types, e.Type)
 	}
-	if len(types) != 3 || types[0] != "submission" || types[1] != "judging" || types[2] != "verdict" {
+	// The enrolment's reset (new rows) comes first.
+	if len(types) != 4 || types[0] != "reset" || types[1] != "submission" || types[2] != "judging" || types[3] != "verdict" {
 		t.Fatalf("events = %v", types)
 	}
 }
