@@ -2,6 +2,7 @@ package api
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/request"
@@ -33,8 +34,9 @@ func (s *server) getScoreboard(c *fiber.Ctx) error {
 		if err != nil {
 			return request.Internal(err)
 		}
-		if etagMatches(inm, boardETag(view, last, false)) {
-			c.Set(fiber.HeaderETag, boardETag(view, last, gz))
+		frozen := ct.BoardParams().FrozenAt(view, time.Now()) // the board store's clock
+		if etagMatches(inm, boardETag(view, last, frozen, false)) {
+			c.Set(fiber.HeaderETag, boardETag(view, last, frozen, gz))
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 	}
@@ -42,10 +44,10 @@ func (s *server) getScoreboard(c *fiber.Ctx) error {
 	if err != nil {
 		return request.Internal(err)
 	}
-	c.Set(fiber.HeaderETag, boardETag(view, enc.EventID, gz))
+	c.Set(fiber.HeaderETag, boardETag(view, enc.EventID, enc.Frozen, gz))
 	// While a newer board is being encoded, the previous one comes back:
 	// it may be the one the client holds.
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, boardETag(view, enc.EventID, false)) {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, boardETag(view, enc.EventID, enc.Frozen, false)) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -56,10 +58,14 @@ func (s *server) getScoreboard(c *fiber.Ctx) error {
 	return c.Send(enc.JSON)
 }
 
-// boardETag is the strong ETag of a board: format, view and event id, and
-// "-gz" for the gzipped bytes (another representation, so another tag).
-func boardETag(v scoreboard.View, eventID string, gz bool) string {
+// boardETag is the strong ETag of a board: format, view, event id and
+// "-f" once the freeze has begun (which no event marks), and "-gz" for the
+// gzipped bytes (another representation, so another tag).
+func boardETag(v scoreboard.View, eventID string, frozen, gz bool) string {
 	tag := `"board` + boardFormat + "-" + string(v) + "-" + eventID
+	if frozen {
+		tag += "-f"
+	}
 	if gz {
 		tag += "-gz"
 	}

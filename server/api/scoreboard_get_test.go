@@ -38,18 +38,19 @@ func TestAcceptsGzip(t *testing.T) {
 }
 
 func TestETagMatches(t *testing.T) {
-	tag := boardETag(scoreboard.Public, "17-0", false)
+	tag := boardETag(scoreboard.Public, "17-0", false, false)
 	tests := []struct {
 		header string
 		want   bool
 	}{
 		{tag, true},
-		{boardETag(scoreboard.Public, "17-0", true), true},
+		{boardETag(scoreboard.Public, "17-0", false, true), true},
 		{`W/` + tag, true},
-		{`"other", ` + boardETag(scoreboard.Public, "17-0", true), true},
+		{`"other", ` + boardETag(scoreboard.Public, "17-0", false, true), true},
 		{"*", true},
-		{boardETag(scoreboard.Jury, "17-0", false), false},
-		{boardETag(scoreboard.Public, "17-1", false), false},
+		{boardETag(scoreboard.Jury, "17-0", false, false), false},
+		{boardETag(scoreboard.Public, "17-1", false, false), false},
+		{boardETag(scoreboard.Public, "17-0", true, false), false}, // the freeze began since
 		{`"board1-public-17-0-gzip"`, false},
 		{"", false},
 	}

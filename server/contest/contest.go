@@ -105,7 +105,7 @@ func (c *Contest) BoardParams() scoreboard.Params {
 	p := scoreboard.Params{Scoring: c.Scoring, Penalty: c.PenaltyMinutes, Freeze: -1,
 		Unfrozen: c.Unfrozen && !c.Revealing, Final: c.Unfrozen}
 	if c.Freeze != nil {
-		p.Freeze = scoreboard.Elapsed(c.Start, *c.Freeze)
+		p.Freeze, p.FreezeAt = scoreboard.Elapsed(c.Start, *c.Freeze), c.Freeze.UnixMilli()
 	}
 	return p
 }

@@ -23,7 +23,11 @@ type Encoded struct {
 	EventID string
 	JSON    []byte
 	Gzip    []byte
-	made    time.Time
+	// Frozen is the board's frozen flag, which the freeze beginning
+	// changes without an event: part of the version too.
+	Frozen bool
+	params Params
+	made   time.Time
 }
 
 // Encoded returns the board of contest cid in view v, encoded, at the log's
@@ -45,7 +49,7 @@ func (s *Store) Encoded(ctx context.Context, cid string, v View) (*Encoded, erro
 	busy := e.inflight.Add(1) > 1
 	defer e.inflight.Add(-1)
 	enc := e.enc.Load()
-	if enc != nil && (enc.EventID == last || busy && time.Since(enc.made) < encodeGap) {
+	if enc != nil && (enc.EventID == last && enc.Frozen == enc.params.FrozenAt(v, time.Now()) || busy && time.Since(enc.made) < encodeGap) {
 		return enc, nil
 	}
 	if !e.mu.TryLock() {
@@ -89,5 +93,5 @@ func encodeBoard(b *Board, now time.Time) (*Encoded, error) {
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("compress board of %s: %w", b.Contest, err)
 	}
-	return &Encoded{Contest: b.Contest, View: b.View, EventID: b.EventID, JSON: raw, Gzip: gz.Bytes(), made: now}, nil
+	return &Encoded{Contest: b.Contest, View: b.View, EventID: b.EventID, JSON: raw, Gzip: gz.Bytes(), Frozen: b.Frozen, made: now}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/server/events"
@@ -82,5 +83,44 @@ func TestIntegrationEncodedBusy(t *testing.T) {
 	fresh, err := board.Encoded(ctx, "c", scoreboard.Public)
 	if err != nil || fresh.EventID == old.EventID || !bytes.Contains(fresh.JSON, []byte(`"Ben"`)) {
 		t.Fatalf("alone: got the board at %s, want a newer one than %s (%v)", fresh.EventID, old.EventID, err)
+	}
+}
+
+// TestIntegrationFrozenFromTheFreeze: the public board says it is frozen
+// only once the freeze has begun, though no event marks that moment; the
+// jury's never does.
+func TestIntegrationFrozenFromTheFreeze(t *testing.T) {
+	ctx := context.Background()
+	board := scoreboard.NewStore(testenv.StartRedis(t).Client())
+	if err := board.Enroll(ctx, "c", scoreboard.Contestant{ID: "ann", Name: "Ann"}); err != nil {
+		t.Fatal(err)
+	}
+	freezeAt := time.Now().Add(700 * time.Millisecond)
+	p := scoreboard.DefaultParams()
+	p.Freeze, p.FreezeAt = 3600, freezeAt.UnixMilli()
+	if err := board.SetParams(ctx, "c", p); err != nil {
+		t.Fatal(err)
+	}
+	frozen := func(v scoreboard.View) (bool, bool) {
+		t.Helper()
+		b, err := board.Read(ctx, "c", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := board.Encoded(ctx, "c", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Frozen, enc.Frozen && bytes.Contains(enc.JSON, []byte(`"frozen":true`))
+	}
+	if b, e := frozen(scoreboard.Public); b || e {
+		t.Fatalf("before the freeze: frozen %v (encoded %v)", b, e)
+	}
+	time.Sleep(time.Until(freezeAt) + 100*time.Millisecond)
+	if b, e := frozen(scoreboard.Public); !b || !e {
+		t.Fatalf("after the freeze: frozen %v (encoded %v), want both", b, e)
+	}
+	if b, e := frozen(scoreboard.Jury); b || e {
+		t.Fatalf("the jury's board: frozen %v (encoded %v)", b, e)
 	}
 }

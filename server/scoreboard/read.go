@@ -85,7 +85,8 @@ func (s *Store) current(ctx context.Context, cid string, v View, last string, en
 // refresh brings e up to event last; the caller holds e.mu.
 func (s *Store) refresh(ctx context.Context, e *cacheEntry, cid string, v View, last string, encode bool) (*snapshot, error) {
 	var err error
-	if e.snap == nil || e.snap.board.EventID != last {
+	// The freeze beginning changes the board without an event.
+	if e.snap == nil || e.snap.board.EventID != last || e.snap.board.Frozen != e.snap.params.FrozenAt(v, time.Now()) {
 		snap, ok := (*snapshot)(nil), false
 		if e.snap != nil {
 			snap, ok = s.catchUp(ctx, cid, v, e.snap)
@@ -104,6 +105,7 @@ func (s *Store) refresh(ctx context.Context, e *cacheEntry, cid string, v View, 
 		if err != nil {
 			return nil, err
 		}
+		enc.params = e.snap.params
 		e.snap.enc = enc
 		e.enc.Store(enc)
 	}
@@ -126,7 +128,7 @@ func (s *Store) catchUp(ctx context.Context, cid string, v View, old *snapshot) 
 			changed[row.Contestant.ID] = row
 		}
 	}
-	b := &Board{Contest: old.board.Contest, View: v, Scoring: old.board.Scoring, Frozen: old.board.Frozen,
+	b := &Board{Contest: old.board.Contest, View: v, Scoring: old.board.Scoring, Frozen: old.params.FrozenAt(v, time.Now()),
 		EventID: evs[len(evs)-1].ID}
 	// Readers never look at keys, and refreshes hold the entry's lock: the
 	// map moves on to the new snapshot rather than being copied.
@@ -205,7 +207,7 @@ func (s *Store) build(ctx context.Context, cid string, v View) (*snapshot, error
 		}
 	}
 	b := &Board{Contest: cid, View: v, Scoring: pr.Scoring, EventID: "0-0", Rows: make([]Row, 0, len(zs.Val())),
-		Frozen: v == Public && pr.Freeze >= 0 && !pr.Unfrozen}
+		Frozen: pr.FrozenAt(v, time.Now())}
 	if m := last.Val(); len(m) > 0 {
 		b.EventID = m[0].ID
 	}

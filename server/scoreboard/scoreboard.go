@@ -54,10 +54,24 @@ type Params struct {
 	Penalty int64 `json:"penalty"`
 	// Freeze is seconds from the start after which public results stay pending; -1: none.
 	Freeze int64 `json:"freeze"`
+	// FreezeAt is the freeze as a time (Unix ms), when the public board
+	// starts saying it is frozen; 0 (rules stored before it): at once.
+	FreezeAt int64 `json:"freeze_at,omitempty"`
 	// Unfrozen reveals everything on the public board.
 	Unfrozen bool `json:"unfrozen"`
 	// Final switches predictions challenges from public to private scores.
 	Final bool `json:"final"`
+}
+
+// FreezePassed reports whether the freeze has begun at now.
+func (p Params) FreezePassed(now time.Time) bool {
+	return p.Freeze >= 0 && now.UnixMilli() >= p.FreezeAt
+}
+
+// FrozenAt reports whether view v of the board is frozen at now: the
+// public one, from the freeze until everything is revealed.
+func (p Params) FrozenAt(v View, now time.Time) bool {
+	return v == Public && !p.Unfrozen && p.FreezePassed(now)
 }
 
 // DefaultParams are points scoring without a freeze.
