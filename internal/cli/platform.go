@@ -61,6 +61,7 @@ type serveFlags struct {
 	loginAddrMin  int64
 	sessionTTL    time.Duration
 	secureCookies bool
+	sockets       api.SocketLimits
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -71,6 +72,11 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.loginAddrMin, "login-failures-per-address", 50, "failed logins allowed per client address per minute")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	def := api.DefaultSocketLimits()
+	fs.IntVar(&f.sockets.PerAddress, "ws-per-address", def.PerAddress, "websockets of visitors not logged in per client address, an IPv6 /64 counting as one (0: unlimited)")
+	fs.IntVar(&f.sockets.PerUser, "ws-per-user", def.PerUser, "websockets per logged-in account, from any address: a hall behind one NAT is many accounts (0: unlimited)")
+	fs.IntVar(&f.sockets.Total, "ws-total", def.Total, "websockets this server holds in all (0: unlimited; mind the open-file limit)")
+	fs.IntVar(&f.sockets.Replay, "ws-replay", def.Replay, "most events a reconnecting client is replayed (?since=); further behind it reloads (0: unlimited)")
 }
 
 type judgeFlags struct {
@@ -145,6 +151,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, ready fu
 			Login:              ratelimit.New(st.rdb, "login", f.loginPerMin, time.Minute),
 			LoginAddr:          ratelimit.New(st.rdb, "login-addr", f.loginAddrMin, time.Minute),
 			SessionTTL:         f.sessionTTL,
+			Sockets:            f.sockets,
 		},
 		Ready: func() error {
 			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)

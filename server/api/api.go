@@ -36,6 +36,8 @@ type Limits struct {
 	LoginAddr *ratelimit.Limiter
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
+	// Sockets bound the websockets (none when zero).
+	Sockets SocketLimits
 }
 
 // Pages are the server-rendered pages mounted beside the API (server/web).
@@ -80,7 +82,10 @@ type Deps struct {
 	Now           func() time.Time
 }
 
-type server struct{ Deps }
+type server struct {
+	Deps
+	sockets *socketSlots
+}
 
 // Services makes the judging service and the sessions of d from its stores
 // and limits, where d has none yet; the pages get the same ones.
@@ -102,7 +107,10 @@ func (d Deps) Services() Deps {
 // New builds the Fiber app with every route of the API and of d.Pages.
 func New(d Deps) *fiber.App {
 	d = d.Services()
-	s := &server{d}
+	s := &server{Deps: d, sockets: newSocketSlots(d.Limits.Sockets)}
+	if d.Hub != nil {
+		d.Hub.Prepare(prepareFrames)
+	}
 	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log}
 	if d.Pages != nil {
 		cfg.ErrorPage = d.Pages.ErrorPage

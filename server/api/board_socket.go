@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"sync"
 	"time"
 
+	ws "github.com/fasthttp/websocket"
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/clarification"
@@ -19,6 +21,10 @@ const (
 	wsWriteWait  = 10 * time.Second
 	wsPongWait   = 60 * time.Second
 	wsPingPeriod = wsPongWait * 9 / 10
+	// wsReadBuffer is the read buffer of a socket: clients send only pongs
+	// and closes (SetReadLimit 1024). Writes need no buffer of their own:
+	// every message is a prepared frame, written as it is.
+	wsReadBuffer = 256
 )
 
 // boardMessage is what a socket sends: {id, type, data}.
@@ -45,10 +51,16 @@ type listener struct {
 }
 
 // socket streams one channel of a contest's events. A client that passes
-// ?since=EVENT_ID first gets every event after that one.
+// ?since=EVENT_ID first gets every event after that one (at most
+// Limits.Sockets.Replay of them). Sockets are counted against
+// Limits.Sockets before the upgrade.
 func (s *server) socket() fiber.Handler {
 	upgrade := websocket.New(s.serveSocket, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   wsReadBuffer,
+		WriteBufferSize:  wsReadBuffer,
+		// Only a message that is not prepared (none today) takes a buffer, for its write.
+		WriteBufferPool: &sync.Pool{},
 		RecoverHandler: func(conn *websocket.Conn) {
 			if r := recover(); r != nil {
 				s.Log.Error("socket panicked", "panic", r)
@@ -83,6 +95,11 @@ func (s *server) socket() fiber.Handler {
 				return request.BadRequest("since: " + err.Error())
 			}
 		}
+		sl, err := s.sockets.take(c, u.Username, c.IP())
+		if err != nil {
+			return err
+		}
+		c.Locals("slot", sl)
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
 		c.Locals("cid", string([]byte(ct.ID)))
 		c.Locals("since", string([]byte(since)))
@@ -109,6 +126,9 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 	cid, _ := conn.Locals("cid").(string)
 	since, _ := conn.Locals("since").(string)
 	who, _ := conn.Locals("listener").(listener)
+	if sl, ok := conn.Locals("slot").(*slot); ok {
+		defer sl.Close()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -133,39 +153,29 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 		}
 	}()
 
-	last := since
-	send := func(ev events.Event) bool {
-		if last != "" && !events.Less(last, ev.ID) {
-			return true // already sent from the backlog
+	// last is the newest event sent or skipped: the backlog and the live
+	// events may overlap, and nothing is sent twice.
+	var last events.StreamID
+	if since != "" {
+		last, _ = events.ParseID(since)
+	}
+	send := func(it *events.Item) bool {
+		if !last.Less(it.Seq) {
+			return true
 		}
-		last = ev.ID
-		msg, ok := who.message(ev)
-		if !ok {
+		last = it.Seq
+		f, _ := it.Prepared.(*frames)
+		pm := who.frame(f)
+		if pm == nil {
 			return true
 		}
 		_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
-		return conn.WriteJSON(msg) == nil
+		return conn.WritePreparedMessage(pm) == nil
 	}
 
 	if since != "" {
-		for {
-			backlog, err := s.Events.Since(ctx, cid, last, 1000)
-			if errors.Is(err, events.ErrTooOld) {
-				_ = conn.WriteJSON(boardMessage{ID: since, Type: events.TypeReset})
-				return
-			}
-			if err != nil {
-				s.Log.Error("read event backlog", "contest", cid, "err", err)
-				return
-			}
-			for _, ev := range backlog {
-				if !send(ev) {
-					return
-				}
-			}
-			if len(backlog) < 1000 {
-				break
-			}
+		if !s.replay(ctx, conn, cid, since, send) {
+			return
 		}
 	}
 
@@ -175,14 +185,16 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 		select {
 		case <-ctx.Done():
 			return
-		case ev, ok := <-sub.C:
+		case b, ok := <-sub.C:
 			if !ok {
 				// Dropped as too slow, or the server is stopping: the client resumes by id.
 				_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "resume from your last event id"), time.Now().Add(wsWriteWait))
 				return
 			}
-			if !send(ev) {
-				return
+			for i := range b.Items {
+				if !send(&b.Items[i]) {
+					return
+				}
 			}
 		case <-ping.C:
 			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
@@ -192,45 +204,152 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 	}
 }
 
-// message turns a contest event into what this listener may see, if anything.
-// Events it may not see still advance its id.
-func (l listener) message(ev events.Event) (boardMessage, bool) {
+// replay sends the events after since, at most Limits.Sockets.Replay of
+// them: a client further behind gets a reset and reloads its snapshot, as
+// one whose events were trimmed away does. It reports whether the socket
+// goes on.
+func (s *server) replay(ctx context.Context, conn *websocket.Conn, cid, since string, send func(*events.Item) bool) bool {
+	bound := s.Limits.Sockets.Replay
+	page := int64(1000)
+	if bound > 0 {
+		page = int64(bound) + 1
+	}
+	from := since
+	for {
+		backlog, err := s.Events.Since(ctx, cid, from, page)
+		if errors.Is(err, events.ErrTooOld) || err == nil && bound > 0 && len(backlog) > bound {
+			f := newFrames(events.Event{ID: since, Type: events.TypeReset})
+			_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
+			_ = conn.WritePreparedMessage(f.reset)
+			return false
+		}
+		if err != nil {
+			s.Log.Error("read event backlog", "contest", cid, "err", err)
+			return false
+		}
+		for _, ev := range backlog {
+			it := s.Hub.Item(ev)
+			if !send(&it) {
+				return false
+			}
+		}
+		if bound > 0 || int64(len(backlog)) < page {
+			return true
+		}
+		from = backlog[len(backlog)-1].ID
+	}
+}
+
+// frames are what one event becomes on each channel and view, each encoded
+// once as a prepared frame that every socket sending it shares; nil where
+// the event says nothing to that channel or view. The hub makes them
+// (prepareFrames) before fanning the event out, so a socket only picks one.
+type frames struct {
+	// reset is sent on every channel.
+	reset *ws.PreparedMessage
+	// board rows, public and live.
+	boardPublic, boardJury *ws.PreparedMessage
+	// submissions: the jury's message, and its contestant's (the public score).
+	subJury, subOwn *ws.PreparedMessage
+	subOwner        string
+	// clarifications: one message, for those who may see it.
+	clar   *ws.PreparedMessage
+	clarOf events.Clarification
+}
+
+// prepareFrames is the hub's prepare function (events.Hub.Prepare).
+func prepareFrames(ev events.Event) any { return newFrames(ev) }
+
+// newFrames decodes ev once and encodes every message made from it.
+func newFrames(ev events.Event) *frames {
+	f := &frames{}
 	if ev.Type == events.TypeReset {
-		return boardMessage{ID: ev.ID, Type: events.TypeReset}, true
+		f.reset = prepared(ev.ID, events.TypeReset, nil)
+		return f
+	}
+	var d struct {
+		Submission    *events.Submission    `json:"submission"`
+		Clarification *events.Clarification `json:"clarification"`
+		events.Rows
+	}
+	if err := json.Unmarshal(ev.Data, &d); err != nil {
+		return f
+	}
+	f.boardPublic = preparedRow(ev.ID, d.PublicRow)
+	f.boardJury = preparedRow(ev.ID, d.Row)
+	if sub := d.Submission; sub != nil && sub.ID != "" {
+		f.subJury = prepared(ev.ID, ev.Type, sub)
+		f.subOwn, f.subOwner = f.subJury, sub.Contestant
+		if own := sub.ForContestant(); own != *sub {
+			f.subOwn = prepared(ev.ID, ev.Type, own)
+		}
+	}
+	if c := d.Clarification; c != nil && ev.Type == events.TypeClarification {
+		f.clar, f.clarOf = prepared(ev.ID, clarification.TypeClarification, c), *c
+	}
+	return f
+}
+
+// frame is the message this listener gets of an event, if any. Events it
+// may not see still advance its id.
+func (l listener) frame(f *frames) *ws.PreparedMessage {
+	switch {
+	case f == nil:
+		return nil
+	case f.reset != nil:
+		return f.reset
 	}
 	switch l.channel {
 	case "board":
-		row, ok := scoreboard.RowOf(ev, l.view)
-		if !ok {
-			return boardMessage{}, false
+		if l.view == scoreboard.Public {
+			return f.boardPublic
 		}
-		return encoded(ev.ID, "row", row)
+		return f.boardJury
 	case "submissions", "feed":
-		d, err := events.Decode[events.SubmissionData](ev)
-		if err != nil || d.Submission.ID == "" {
-			return boardMessage{}, false
+		if l.jury {
+			return f.subJury
 		}
-		if !l.jury {
-			if d.Submission.Contestant != l.user {
-				return boardMessage{}, false
-			}
-			d.Submission = d.Submission.ForContestant()
+		if f.subOwner != l.user {
+			return nil
 		}
-		return encoded(ev.ID, ev.Type, d.Submission)
+		return f.subOwn
 	case "clarifications":
-		d, err := events.Decode[events.ClarificationData](ev)
-		if err != nil || ev.Type != events.TypeClarification || !d.Clarification.VisibleTo(l.user, l.jury) {
-			return boardMessage{}, false
+		if f.clar != nil && f.clarOf.VisibleTo(l.user, l.jury) {
+			return f.clar
 		}
-		return encoded(ev.ID, clarification.TypeClarification, d.Clarification)
 	}
-	return boardMessage{}, false
+	return nil
 }
 
-func encoded(id, typ string, v any) (boardMessage, bool) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return boardMessage{}, false
+// preparedRow is a board row message; rows always carry their challenges.
+func preparedRow(id string, r *events.Row) *ws.PreparedMessage {
+	if r == nil {
+		return nil
 	}
-	return boardMessage{ID: id, Type: typ, Data: data}, true
+	if r.Challenges == nil {
+		r.Challenges = map[string]events.Cell{}
+	}
+	return prepared(id, "row", r)
+}
+
+// prepared encodes {id, type, data} as a text frame, as WriteJSON did (with
+// its newline); nil when v cannot be encoded.
+func prepared(id, typ string, v any) *ws.PreparedMessage {
+	msg := boardMessage{ID: id, Type: typ}
+	if v != nil {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil
+		}
+		msg.Data = data
+	}
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return nil
+	}
+	pm, err := ws.NewPreparedMessage(ws.TextMessage, append(b, '\n'))
+	if err != nil {
+		return nil
+	}
+	return pm
 }

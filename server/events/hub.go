@@ -11,41 +11,91 @@ import (
 
 // Hub tails the event logs of the contests that have listeners and fans
 // each event out to them. One tailer per contest per replica, however many
-// clients listen.
+// clients listen; each event is decoded and prepared once (Prepare), and every
+// listener gets the same pointer, so a listener's cost is a channel send and
+// its own write.
 type Hub struct {
 	rdb redis.UniversalClient
 	log *slog.Logger
 
 	mu      sync.Mutex
+	prepare func(Event) any
 	tailers map[string]*tailer
 }
 
 type tailer struct {
+	cid    string
 	cancel context.CancelFunc
 	subs   map[*Subscription]struct{}
+}
+
+// Item is one event as the hub fans it out.
+type Item struct {
+	Event
+	// Seq is the event's id, parsed.
+	Seq StreamID
+	// Prepared is what the hub's prepare function made of the event, shared
+	// by every listener; nil without one.
+	Prepared any
+}
+
+// Batch is the events of one read of a contest's log, oldest first: a
+// burst (a rejudge) is one batch, so it takes one slot of a listener's buffer.
+type Batch struct {
+	Items []Item
 }
 
 // Subscription receives a contest's events until closed. C is closed when the
 // subscriber falls too far behind or the hub stops; the client must then
 // reconnect and resume by id.
 type Subscription struct {
-	C   <-chan Event
-	c   chan Event
+	C   <-chan *Batch
+	c   chan *Batch
 	hub *Hub
 	cid string
 }
 
-// SubscriptionBuffer is how many events a slow listener may lag before it is dropped.
-const SubscriptionBuffer = 256
+// SubscriptionBuffer is how many batches a slow listener may lag before it is
+// dropped. Batches are shared pointers, so the buffer costs 8 bytes a slot.
+const SubscriptionBuffer = 16
+
+// readCount is the most events one batch holds.
+const readCount = 500
 
 // NewHub returns a hub on rdb.
 func NewHub(rdb redis.UniversalClient, log *slog.Logger) *Hub {
 	return &Hub{rdb: rdb, log: log, tailers: map[string]*tailer{}}
 }
 
+// Prepare sets what the hub makes of each event before fanning it out, once
+// for all its listeners (Item.Prepared): the websocket layer encodes its
+// frames there. Contests tailed already keep the function they started with.
+func (h *Hub) Prepare(f func(Event) any) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.prepare = f
+}
+
+// Item returns ev as the hub would fan it out: parsed and prepared.
+func (h *Hub) Item(ev Event) Item {
+	h.mu.Lock()
+	prepare := h.prepare
+	h.mu.Unlock()
+	return item(ev, prepare)
+}
+
+func item(ev Event, prepare func(Event) any) Item {
+	seq, _ := ParseID(ev.ID)
+	it := Item{Event: ev, Seq: seq}
+	if prepare != nil {
+		it.Prepared = prepare(ev)
+	}
+	return it
+}
+
 // Subscribe starts receiving events of contest cid appended from now on.
 func (h *Hub) Subscribe(ctx context.Context, cid string) (*Subscription, error) {
-	c := make(chan Event, SubscriptionBuffer)
+	c := make(chan *Batch, SubscriptionBuffer)
 	s := &Subscription{C: c, c: c, hub: h, cid: cid}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -56,9 +106,9 @@ func (h *Hub) Subscribe(ctx context.Context, cid string) (*Subscription, error) 
 			return nil, err
 		}
 		tctx, cancel := context.WithCancel(context.Background())
-		t = &tailer{cancel: cancel, subs: map[*Subscription]struct{}{}}
+		t = &tailer{cid: cid, cancel: cancel, subs: map[*Subscription]struct{}{}}
 		h.tailers[cid] = t
-		go h.tail(tctx, cid, last, t)
+		go h.tail(tctx, cid, last, t, h.prepare)
 	}
 	t.subs[s] = struct{}{}
 	return s, nil
@@ -83,10 +133,10 @@ func (s *Subscription) Close() {
 	}
 }
 
-func (h *Hub) tail(ctx context.Context, cid, last string, t *tailer) {
+func (h *Hub) tail(ctx context.Context, cid, last string, t *tailer, prepare func(Event) any) {
 	for ctx.Err() == nil {
 		res, err := h.rdb.XRead(ctx, &redis.XReadArgs{
-			Streams: []string{Key(cid), last}, Count: 500, Block: 5 * time.Second,
+			Streams: []string{Key(cid), last}, Count: readCount, Block: 5 * time.Second,
 		}).Result()
 		if err == redis.Nil {
 			continue
@@ -100,25 +150,34 @@ func (h *Hub) tail(ctx context.Context, cid, last string, t *tailer) {
 			continue
 		}
 		for _, st := range res {
-			for _, m := range st.Messages {
-				last = m.ID
-				h.broadcast(t, fromMessage(m))
+			if len(st.Messages) == 0 {
+				continue
 			}
+			b := &Batch{Items: make([]Item, len(st.Messages))}
+			for i, m := range st.Messages {
+				b.Items[i] = item(fromMessage(m), prepare)
+			}
+			last = st.Messages[len(st.Messages)-1].ID
+			h.broadcast(t, b)
 		}
 	}
 }
 
-func (h *Hub) broadcast(t *tailer, ev Event) {
+func (h *Hub) broadcast(t *tailer, b *Batch) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range t.subs {
 		select {
-		case s.c <- ev:
+		case s.c <- b:
 		default:
 			// Too slow: drop it so it cannot hold up anyone else.
 			delete(t.subs, s)
 			close(s.c)
 		}
+	}
+	if len(t.subs) == 0 && h.tailers[t.cid] == t {
+		t.cancel()
+		delete(h.tailers, t.cid)
 	}
 }
 
