@@ -85,6 +85,7 @@ type Deps struct {
 type server struct {
 	Deps
 	sockets *socketSlots
+	pool    *socketPool
 }
 
 // Services makes the judging service and the sessions of d from its stores
@@ -107,7 +108,7 @@ func (d Deps) Services() Deps {
 // New builds the Fiber app with every route of the API and of d.Pages.
 func New(d Deps) *fiber.App {
 	d = d.Services()
-	s := &server{Deps: d, sockets: newSocketSlots(d.Limits.Sockets)}
+	s := &server{Deps: d, sockets: newSocketSlots(d.Limits.Sockets), pool: newSocketPool()}
 	if d.Hub != nil {
 		d.Hub.Prepare(prepareFrames)
 	}
@@ -116,6 +117,10 @@ func New(d Deps) *fiber.App {
 		cfg.ErrorPage = d.Pages.ErrorPage
 	}
 	app := request.NewApp(cfg)
+	app.Hooks().OnShutdown(func() error {
+		s.pool.close()
+		return nil
+	})
 	request.Mount(app, mounted(s.routes()))
 	if d.Pages != nil {
 		request.Mount(app, d.Pages.Routes())

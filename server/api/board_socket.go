@@ -132,74 +132,40 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	sub, err := s.Hub.Subscribe(ctx, cid)
-	if err != nil {
-		s.Log.Error("subscribe to events", "contest", cid, "err", err)
-		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "try again"), time.Now().Add(wsWriteWait))
-		return
-	}
-	defer sub.Close()
-
-	// Reader: answers pongs and notices the client leaving.
-	conn.SetReadLimit(1024)
-	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
-	go func() {
-		defer cancel()
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				return
-			}
-		}
-	}()
-
-	// last is the newest event sent or skipped: the backlog and the live
-	// events may overlap, and nothing is sent twice.
+	// The newest event sent or skipped: the replay and the live events may
+	// overlap, and nothing is sent twice.
 	var last events.StreamID
 	if since != "" {
 		last, _ = events.ParseID(since)
 	}
-	send := func(it *events.Item) bool {
-		if !last.Less(it.Seq) {
-			return true
-		}
-		last = it.Seq
-		f, _ := it.Prepared.(*frames)
-		pm := who.frame(f)
-		if pm == nil {
-			return true
-		}
-		_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
-		return conn.WritePreparedMessage(pm) == nil
+	sock := s.pool.add(conn, who, last)
+	defer sock.end()
+	if err := s.Hub.Listen(ctx, cid, sock); err != nil {
+		s.Log.Error("subscribe to events", "contest", cid, "err", err)
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "try again"), time.Now().Add(wsWriteWait))
+		return
 	}
+	defer s.Hub.Unlisten(cid, sock)
 
+	// Live events wait in the socket while the handler replays the backlog.
 	if since != "" {
-		if !s.replay(ctx, conn, cid, since, send) {
+		sock.writing.Lock()
+		ok := s.replay(ctx, conn, cid, since, func(it *events.Item) bool { return sock.send(it, wsWriteWait) == nil })
+		sock.writing.Unlock()
+		if !ok {
 			return
 		}
 	}
+	sock.release()
 
-	ping := time.NewTicker(wsPingPeriod)
-	defer ping.Stop()
+	// The handler is the socket's reader: it answers pongs and notices the
+	// client leaving; the pool writes.
+	conn.SetReadLimit(1024)
+	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
 	for {
-		select {
-		case <-ctx.Done():
+		if _, _, err := conn.ReadMessage(); err != nil {
 			return
-		case b, ok := <-sub.C:
-			if !ok {
-				// Dropped as too slow, or the server is stopping: the client resumes by id.
-				_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "resume from your last event id"), time.Now().Add(wsWriteWait))
-				return
-			}
-			for i := range b.Items {
-				if !send(&b.Items[i]) {
-					return
-				}
-			}
-		case <-ping.C:
-			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
-				return
-			}
 		}
 	}
 }

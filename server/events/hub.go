@@ -26,7 +26,18 @@ type Hub struct {
 type tailer struct {
 	cid    string
 	cancel context.CancelFunc
-	subs   map[*Subscription]struct{}
+	subs   map[Listener]struct{}
+}
+
+// Listener receives a contest's batches from the hub. The hub calls it
+// with its lock held: neither method may block or call the hub.
+type Listener interface {
+	// Deliver hands over a batch; false means the listener is too far
+	// behind, and the hub drops it.
+	Deliver(*Batch) bool
+	// Dropped is called once when the hub lets the listener go (too slow,
+	// or the hub stops), never after Unlisten.
+	Dropped()
 }
 
 // Item is one event as the hub fans it out.
@@ -45,15 +56,28 @@ type Batch struct {
 	Items []Item
 }
 
-// Subscription receives a contest's events until closed. C is closed when the
-// subscriber falls too far behind or the hub stops; the client must then
-// reconnect and resume by id.
+// Subscription receives a contest's events on a channel until closed. C is
+// closed when the subscriber falls too far behind or the hub stops; the
+// client must then reconnect and resume by id.
 type Subscription struct {
 	C   <-chan *Batch
 	c   chan *Batch
 	hub *Hub
 	cid string
 }
+
+// Deliver queues b unless the channel is full.
+func (s *Subscription) Deliver(b *Batch) bool {
+	select {
+	case s.c <- b:
+		return true
+	default:
+		return false
+	}
+}
+
+// Dropped closes C.
+func (s *Subscription) Dropped() { close(s.c) }
 
 // SubscriptionBuffer is how many batches a slow listener may lag before it is
 // dropped. Batches are shared pointers, so the buffer costs 8 bytes a slot.
@@ -97,40 +121,53 @@ func item(ev Event, prepare func(Event) any) Item {
 func (h *Hub) Subscribe(ctx context.Context, cid string) (*Subscription, error) {
 	c := make(chan *Batch, SubscriptionBuffer)
 	s := &Subscription{C: c, c: c, hub: h, cid: cid}
+	if err := h.Listen(ctx, cid, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the subscription.
+func (s *Subscription) Close() {
+	if s.hub.Unlisten(s.cid, s) {
+		close(s.c)
+	}
+}
+
+// Listen starts handing l the events of contest cid appended from now on.
+func (h *Hub) Listen(ctx context.Context, cid string, l Listener) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t, ok := h.tailers[cid]
 	if !ok {
 		last, err := NewLog(h.rdb).Last(ctx, cid)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		tctx, cancel := context.WithCancel(context.Background())
-		t = &tailer{cid: cid, cancel: cancel, subs: map[*Subscription]struct{}{}}
+		t = &tailer{cid: cid, cancel: cancel, subs: map[Listener]struct{}{}}
 		h.tailers[cid] = t
 		go h.tail(tctx, cid, last, t, h.prepare)
 	}
-	t.subs[s] = struct{}{}
-	return s, nil
+	t.subs[l] = struct{}{}
+	return nil
 }
 
-// Close stops the subscription.
-func (s *Subscription) Close() {
-	h := s.hub
+// Unlisten stops l and reports whether it was listening (not dropped).
+func (h *Hub) Unlisten(cid string, l Listener) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	t, ok := h.tailers[s.cid]
+	t, ok := h.tailers[cid]
 	if !ok {
-		return
+		return false
 	}
-	if _, ok := t.subs[s]; ok {
-		delete(t.subs, s)
-		close(s.c)
-	}
+	_, listening := t.subs[l]
+	delete(t.subs, l)
 	if len(t.subs) == 0 {
 		t.cancel()
-		delete(h.tailers, s.cid)
+		delete(h.tailers, cid)
 	}
+	return listening
 }
 
 func (h *Hub) tail(ctx context.Context, cid, last string, t *tailer, prepare func(Event) any) {
@@ -166,13 +203,11 @@ func (h *Hub) tail(ctx context.Context, cid, last string, t *tailer, prepare fun
 func (h *Hub) broadcast(t *tailer, b *Batch) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range t.subs {
-		select {
-		case s.c <- b:
-		default:
+	for l := range t.subs {
+		if !l.Deliver(b) {
 			// Too slow: drop it so it cannot hold up anyone else.
-			delete(t.subs, s)
-			close(s.c)
+			delete(t.subs, l)
+			l.Dropped()
 		}
 	}
 	if len(t.subs) == 0 && h.tailers[t.cid] == t {
@@ -187,8 +222,8 @@ func (h *Hub) Close() {
 	defer h.mu.Unlock()
 	for cid, t := range h.tailers {
 		t.cancel()
-		for s := range t.subs {
-			close(s.c)
+		for l := range t.subs {
+			l.Dropped()
 		}
 		delete(h.tailers, cid)
 	}
