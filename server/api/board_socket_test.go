@@ -206,3 +206,37 @@ func TestIntegrationReplayBound(t *testing.T) {
 		}
 	}
 }
+
+// TestSocketBound: a socket holds at most a buffer of pending batches;
+// the hub drops it at the next one.
+func TestSocketBound(t *testing.T) {
+	p := &socketPool{socks: map[*socket]struct{}{}, stop: make(chan struct{})}
+	s := &socket{pool: p, held: true} // held: nothing is written meanwhile
+	b := &events.Batch{}
+	for i := range events.SubscriptionBuffer {
+		if !s.Deliver(b) {
+			t.Fatalf("batch %d refused", i+1)
+		}
+	}
+	if s.Deliver(b) {
+		t.Fatal("a socket a buffer behind took one more batch")
+	}
+	if len(p.ready) != 0 {
+		t.Fatal("a held socket was handed to the writers")
+	}
+}
+
+// TestIntegrationSocketDropped: when the hub lets a socket go (here: the
+// server stopping), the client is told to resume from its last event id.
+func TestIntegrationSocketDropped(t *testing.T) {
+	f := newFixture(t, time.Now())
+	base := listen(t, f)
+	c, _, _ := dialAs(t, f, base, "board", "", "127.0.0.2")
+	time.Sleep(200 * time.Millisecond) // listening
+	f.Hub.Close()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := c.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Fatalf("got %v, want close 1013 (try again later)", err)
+	}
+}
