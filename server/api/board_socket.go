@@ -21,10 +21,11 @@ const (
 	wsWriteWait  = 10 * time.Second
 	wsPongWait   = 60 * time.Second
 	wsPingPeriod = wsPongWait * 9 / 10
-	// wsReadBuffer is the read buffer of a socket: clients send only pongs
-	// and closes (SetReadLimit 1024). Writes need no buffer of their own:
-	// every message is a prepared frame, written as it is.
-	wsReadBuffer = 256
+	// wsBuffer is a socket's read buffer: clients send only pongs and
+	// closes (SetReadLimit 1024). Writes need no buffer of their own: every
+	// message is a prepared frame, written as it is; one that is not would
+	// borrow this size from the pool for its write.
+	wsBuffer = 256
 )
 
 // boardMessage is what a socket sends: {id, type, data}.
@@ -57,10 +58,9 @@ type listener struct {
 func (s *server) socket() fiber.Handler {
 	upgrade := websocket.New(s.serveSocket, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   wsReadBuffer,
-		WriteBufferSize:  wsReadBuffer,
-		// Only a message that is not prepared (none today) takes a buffer, for its write.
-		WriteBufferPool: &sync.Pool{},
+		ReadBufferSize:   wsBuffer,
+		WriteBufferSize:  wsBuffer,
+		WriteBufferPool:  &sync.Pool{},
 		RecoverHandler: func(conn *websocket.Conn) {
 			if r := recover(); r != nil {
 				s.Log.Error("socket panicked", "panic", r)
