@@ -41,7 +41,13 @@ func boardSockets(ctx context.Context, t *Target) (string, bool, error) {
 	if err := seedCity(ctx, rdb); err != nil {
 		return "", false, err
 	}
-	url := "ws" + strings.TrimPrefix(t.URL, "http") + "/ws/contests/" + wsContest + "/board"
+	// Viewers resume from the newest event, as the board page does from its
+	// snapshot: a handler that subscribes late still sends every event.
+	from, err := events.NewLog(rdb).Last(ctx, wsContest)
+	if err != nil {
+		return "", false, err
+	}
+	url := "ws" + strings.TrimPrefix(t.URL, "http") + "/ws/contests/" + wsContest + "/board?since=" + from
 	f, err := t.measure(ctx, t.PID, url, "row", func(ctx context.Context) (int, error) { return gradeSome(ctx, rdb) })
 	if err != nil {
 		return "", false, err

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	ws "github.com/fasthttp/websocket"
-	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/valyala/fasthttp"
 )
 
 const (
@@ -56,23 +56,23 @@ type listener struct {
 // Limits.Sockets.Replay of them). Sockets are counted against
 // Limits.Sockets before the upgrade.
 func (s *server) socket() fiber.Handler {
-	upgrade := websocket.New(s.serveSocket, websocket.Config{
+	// The upgrade is fasthttp/websocket's own, not gofiber/contrib/websocket's:
+	// that one copies every request's locals, parameters, headers and
+	// cookies into maps each socket keeps (about 2 KB); the handler gets
+	// what it needs from the closure instead.
+	up := ws.FastHTTPUpgrader{
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   wsBuffer,
 		WriteBufferSize:  wsBuffer,
 		WriteBufferPool:  &sync.Pool{},
-		RecoverHandler: func(conn *websocket.Conn) {
-			if r := recover(); r != nil {
-				s.Log.Error("socket panicked", "panic", r)
-			}
-		},
-	})
+		CheckOrigin:      func(*fasthttp.RequestCtx) bool { return true }, // sameOrigin did
+	}
 	return func(c *fiber.Ctx) error {
 		channel := c.Params("channel")
 		if !channels[channel] {
 			return request.NotFound("no channel " + channel + " (board, submissions, feed, clarifications)")
 		}
-		if !websocket.IsWebSocketUpgrade(c) {
+		if !ws.FastHTTPIsWebSocketUpgrade(c.Context()) {
 			return &request.Error{Status: fiber.StatusUpgradeRequired, Code: "upgrade_required", Message: "this is a websocket endpoint"}
 		}
 		if err := sameOrigin(c); err != nil {
@@ -99,12 +99,25 @@ func (s *server) socket() fiber.Handler {
 		if err != nil {
 			return err
 		}
+		// Kept in the request's locals, the slot goes back when fasthttp lets
+		// the request go: at once if the upgrade fails, else after the socket.
 		c.Locals("slot", sl)
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
-		c.Locals("cid", string([]byte(ct.ID)))
-		c.Locals("since", string([]byte(since)))
-		c.Locals("listener", listener{user: string([]byte(u.Username)), jury: request.IsJury(u), channel: string([]byte(channel)), view: request.BoardView(c)})
-		return upgrade(c)
+		cid, since := string([]byte(ct.ID)), string([]byte(since))
+		who := listener{user: string([]byte(u.Username)), jury: request.IsJury(u), channel: string([]byte(channel)), view: request.BoardView(c)}
+		err = up.Upgrade(c.Context(), func(conn *ws.Conn) {
+			defer sl.Close()
+			defer func() {
+				if r := recover(); r != nil {
+					s.Log.Error("socket panicked", "panic", r)
+				}
+			}()
+			s.serveSocket(conn, cid, since, who)
+		})
+		if err != nil {
+			return &request.Error{Status: fiber.StatusBadRequest, Code: "bad_handshake", Message: "websocket handshake: " + err.Error()}
+		}
+		return nil
 	}
 }
 
@@ -122,13 +135,8 @@ func sameOrigin(c *fiber.Ctx) error {
 	return nil
 }
 
-func (s *server) serveSocket(conn *websocket.Conn) {
-	cid, _ := conn.Locals("cid").(string)
-	since, _ := conn.Locals("since").(string)
-	who, _ := conn.Locals("listener").(listener)
-	if sl, ok := conn.Locals("slot").(*slot); ok {
-		defer sl.Close()
-	}
+// serveSocket streams cid's events to who on conn, from since if given.
+func (s *server) serveSocket(conn *ws.Conn, cid, since string, who listener) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -142,7 +150,7 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 	defer sock.end()
 	if err := s.Hub.Listen(ctx, cid, sock); err != nil {
 		s.Log.Error("subscribe to events", "contest", cid, "err", err)
-		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "try again"), time.Now().Add(wsWriteWait))
+		_ = conn.WriteControl(ws.CloseMessage, ws.FormatCloseMessage(ws.CloseInternalServerErr, "try again"), time.Now().Add(wsWriteWait))
 		return
 	}
 	defer s.Hub.Unlisten(cid, sock)
@@ -174,7 +182,7 @@ func (s *server) serveSocket(conn *websocket.Conn) {
 // them: a client further behind gets a reset and reloads its snapshot, as
 // one whose events were trimmed away does. It reports whether the socket
 // goes on.
-func (s *server) replay(ctx context.Context, conn *websocket.Conn, cid, since string, send func(*events.Item) bool) bool {
+func (s *server) replay(ctx context.Context, conn *ws.Conn, cid, since string, send func(*events.Item) bool) bool {
 	bound := s.Limits.Sockets.Replay
 	page := int64(1000)
 	if bound > 0 {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	ws "github.com/fasthttp/websocket"
-	"github.com/gofiber/contrib/websocket"
 	"github.com/skillarena/arena/server/events"
 )
 
@@ -54,7 +53,7 @@ func (p *socketPool) close() {
 // socket is one websocket as the pool sees it; it is the hub's listener.
 type socket struct {
 	pool *socketPool
-	conn *websocket.Conn
+	conn *ws.Conn
 	who  listener
 
 	mu      sync.Mutex
@@ -69,7 +68,7 @@ type socket struct {
 	writing sync.Mutex
 }
 
-func (p *socketPool) add(conn *websocket.Conn, who listener, last events.StreamID) *socket {
+func (p *socketPool) add(conn *ws.Conn, who listener, last events.StreamID) *socket {
 	s := &socket{pool: p, conn: conn, who: who, last: last, held: true}
 	p.mu.Lock()
 	p.socks[s] = struct{}{}
