@@ -17,6 +17,8 @@ import (
 const (
 	// socketWriters is how many sockets are written to at once.
 	socketWriters = 64
+	// writeChunk is how many ready sockets a writer takes at once.
+	writeChunk = 16
 	// wsPoolWriteWait bounds one write from the pool. A viewer whose
 	// kernel buffer stays full that long is far behind: it is closed and
 	// resumes by id, having cost one writer this long at most.
@@ -157,6 +159,7 @@ func (s *socket) send(it *events.Item, wait time.Duration) error {
 
 // write is one writer: it takes a ready socket and sends all it has.
 func (p *socketPool) write() {
+	chunk := make([]*socket, 0, writeChunk)
 	for {
 		p.mu.Lock()
 		for len(p.ready) == 0 {
@@ -168,11 +171,16 @@ func (p *socketPool) write() {
 			}
 			p.wake.Wait()
 		}
-		s := p.ready[0]
-		p.ready[0] = nil
-		p.ready = p.ready[1:]
+		// A few at a time: one lock for several sockets, while the others
+		// stay for the other writers.
+		n := min(len(p.ready), writeChunk)
+		chunk = append(chunk[:0], p.ready[:n]...)
+		clear(p.ready[:n])
+		p.ready = p.ready[n:]
 		p.mu.Unlock()
-		s.flush()
+		for _, s := range chunk {
+			s.flush()
+		}
 	}
 }
 
