@@ -58,3 +58,20 @@ func TestParseEnvTwins(t *testing.T) {
 		t.Fatal(envName("max-submission-bytes"))
 	}
 }
+
+func TestSocketTotalFor(t *testing.T) {
+	for _, tt := range []struct {
+		want  int
+		files uint64
+		total int
+	}{
+		{20000, 1 << 20, 20000},
+		{20000, 21000, 20000},
+		{20000, 20000, 19000},
+		{20000, 1024, 512},
+	} {
+		if got := socketTotalFor(tt.want, tt.files); got != tt.total {
+			t.Errorf("socketTotalFor(%d, %d) = %d, want %d", tt.want, tt.files, got, tt.total)
+		}
+	}
+}

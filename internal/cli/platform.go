@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -65,6 +66,7 @@ type serveFlags struct {
 	proxies       string
 	sessionTTL    time.Duration
 	secureCookies bool
+	sockets       api.SocketLimits
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -77,6 +79,32 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.asksPerHour, "questions-per-hour", clarification.AsksPerHour, "clarification questions per contestant per contest and hour (0: unlimited)")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	def := api.DefaultSocketLimits()
+	def.Total = socketTotal(def.Total)
+	fs.IntVar(&f.sockets.PerAddress, "ws-per-address", def.PerAddress, "websockets of visitors not logged in per client address, an IPv6 /64 counting as one (0: unlimited)")
+	fs.IntVar(&f.sockets.PerUser, "ws-per-user", def.PerUser, "websockets per logged-in account, from any address: a hall behind one NAT is many accounts (0: unlimited)")
+	fs.IntVar(&f.sockets.Total, "ws-total", def.Total, "websockets this server holds in all (0: unlimited; mind the open-file limit)")
+	fs.IntVar(&f.sockets.Replay, "ws-replay", def.Replay, "most events a reconnecting client is replayed (?since=); further behind it reloads (0: unlimited)")
+}
+
+// socketTotal is the default cap on a server's websockets: want, or less
+// where the open-file limit (Go raises it to the hard limit at start) would
+// not hold them with 1,000 descriptors to spare for HTTP, Redis and files.
+func socketTotal(want int) int {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return want
+	}
+	return socketTotalFor(want, l.Cur)
+}
+
+// socketTotalFor is socketTotal under an open-file limit of files; a small
+// limit keeps half its descriptors for the rest.
+func socketTotalFor(want int, files uint64) int {
+	if files >= uint64(want)+1000 {
+		return want
+	}
+	return max(int(files)-1000, int(files)/2)
 }
 
 type judgeFlags struct {
@@ -199,6 +227,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, m *telem
 			Login:              ratelimit.NewBackoff(st.rdb, "login", f.loginFree, time.Second, 5*time.Minute, time.Hour),
 			LoginAddr:          ratelimit.New(st.rdb, "login-addr", f.loginAddrMin, time.Minute),
 			SessionTTL:         f.sessionTTL,
+			Sockets:            f.sockets,
 		},
 		Ready: func() error {
 			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -37,6 +37,8 @@ type Config struct {
 	// MaxRSS stops a scenario (and kills a server it started) when the
 	// server's resident memory passes it, in bytes.
 	MaxRSS int64
+	// Viewers is how many websockets the websocket rows open (0: 10,000).
+	Viewers int
 	// Dir holds the scenarios' files (lists, login slips, Redis data).
 	Dir string
 	Log *slog.Logger
@@ -72,6 +74,8 @@ func Scenarios() []Scenario {
 			Goal: "≤ 30 s", Timeout: 10 * time.Minute, Run: importScenario},
 		{Name: "board-page", What: boardPageWhat, Goal: "≥ 100 pages/s at 32 viewers", Timeout: 5 * time.Minute, Run: boardPageScenario},
 		{Name: "board-json", What: boardJSONWhat, Goal: "gzip; ETag → 304; encoded once per event", Timeout: 5 * time.Minute, Run: boardJSONScenario},
+		{Name: "ws", What: "board websockets, a verdict to every viewer (-viewers)", Goal: "p99 ≤ 1.5 × bare, every viewer every event, ≤ 20 KB per socket", Timeout: 10 * time.Minute, Run: boardSockets},
+		{Name: "bare", What: "bare websocket broadcaster, same viewers (the floor)", Goal: "every viewer every event", Timeout: 5 * time.Minute, Run: bareSockets},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,12 +28,14 @@ type Target struct {
 	Redis string
 	Arena string
 	// Dir is this scenario's own directory.
-	Dir    string
-	Client *http.Client
-	maxRSS int64
-	log    *slog.Logger
-	mu     sync.Mutex // guards procs: the memory watch may kill them
-	procs  []*exec.Cmd
+	Dir string
+	// Viewers is how many websockets the websocket rows open (0: their default).
+	Viewers int
+	Client  *http.Client
+	maxRSS  int64
+	log     *slog.Logger
+	mu      sync.Mutex // guards procs: the memory watch may kill them
+	procs   []*exec.Cmd
 }
 
 // openTarget returns cfg's running server, or starts redis-server and arena
@@ -43,7 +46,7 @@ func openTarget(ctx context.Context, cfg Config, name string) (*Target, error) {
 		return nil, fmt.Errorf("scenario directory: %w", err)
 	}
 	t := &Target{URL: strings.TrimSuffix(cfg.Server, "/"), PID: cfg.ServerPID, Redis: cfg.Redis, Arena: cfg.Arena,
-		Dir: dir, maxRSS: cfg.MaxRSS, log: cfg.Log,
+		Dir: dir, Viewers: cfg.Viewers, maxRSS: cfg.MaxRSS, log: cfg.Log,
 		Client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, DisableCompression: true}}}
 	if t.URL != "" {
 		return t, nil
@@ -65,7 +68,15 @@ func freePort() (int, error) {
 }
 
 func (t *Target) spawn(name string, args ...string) (*exec.Cmd, error) {
+	return t.spawnEnv(nil, name, args...)
+}
+
+// spawnEnv starts name with env added to this process's environment.
+func (t *Target) spawnEnv(env []string, name string, args ...string) (*exec.Cmd, error) {
 	cmd := exec.Command(name, args...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	logf, err := os.Create(filepath.Join(t.Dir, filepath.Base(name)+".log"))
 	if err != nil {
 		return nil, fmt.Errorf("log of %s: %w", name, err)
@@ -154,6 +165,17 @@ func (t *Target) Close() {
 	t.procs = nil
 }
 
+// kill kills one process the target started.
+func (t *Target) kill(cmd *exec.Cmd) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i := slices.Index(t.procs, cmd); i >= 0 {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		t.procs = slices.Delete(t.procs, i, i+1)
+	}
+}
+
 // started reports whether the target runs a server this tool started.
 func (t *Target) started() bool {
 	t.mu.Lock()
@@ -162,11 +184,14 @@ func (t *Target) started() bool {
 }
 
 // RSS returns the server's resident memory in bytes (VmRSS).
-func (t *Target) RSS() (int64, error) {
-	if t.PID == 0 {
+func (t *Target) RSS() (int64, error) { return rssOf(t.PID) }
+
+// rssOf returns the resident memory of process pid in bytes (VmRSS); 0 for pid 0.
+func rssOf(pid int) (int64, error) {
+	if pid == 0 {
 		return 0, nil
 	}
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", t.PID))
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, fmt.Errorf("server memory: %w", err)
 	}
@@ -180,7 +205,7 @@ func (t *Target) RSS() (int64, error) {
 			return kb << 10, nil
 		}
 	}
-	return 0, fmt.Errorf("server memory: no VmRSS in /proc/%d/status", t.PID)
+	return 0, fmt.Errorf("server memory: no VmRSS in /proc/%d/status", pid)
 }
 
 // Memory follows the server's resident memory while a scenario runs.
@@ -198,8 +223,11 @@ type Memory struct {
 
 // Watch samples the server's memory every 10 ms until Stop; cancel is called
 // when it passes the ceiling.
-func (t *Target) Watch(cancel func()) (*Memory, error) {
-	base, err := t.RSS()
+func (t *Target) Watch(cancel func()) (*Memory, error) { return t.WatchPID(t.PID, cancel) }
+
+// WatchPID is Watch on process pid, one the target started or the server.
+func (t *Target) WatchPID(pid int, cancel func()) (*Memory, error) {
+	base, err := rssOf(pid)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +243,7 @@ func (t *Target) Watch(cancel func()) (*Memory, error) {
 				return
 			case <-tick.C:
 			}
-			rss, err := t.RSS()
+			rss, err := rssOf(pid)
 			if err != nil {
 				return // the server is gone; the scenario sees why
 			}

@@ -37,6 +37,8 @@ type Limits struct {
 	LoginAddr *ratelimit.Limiter
 	// SessionTTL is how long a login token lives.
 	SessionTTL time.Duration
+	// Sockets bound the websockets (none when zero).
+	Sockets SocketLimits
 }
 
 // Pages are the server-rendered pages mounted beside the API (server/web).
@@ -88,7 +90,11 @@ type Deps struct {
 	Metrics *telemetry.Metrics
 }
 
-type server struct{ Deps }
+type server struct {
+	Deps
+	sockets *socketSlots
+	pool    *socketPool
+}
 
 // Services makes the judging service and the sessions of d from its stores
 // and limits, where d has none yet; the pages get the same ones.
@@ -110,13 +116,20 @@ func (d Deps) Services() Deps {
 // New builds the Fiber app with every route of the API and of d.Pages.
 func New(d Deps) *fiber.App {
 	d = d.Services()
-	s := &server{d}
+	s := &server{Deps: d, sockets: newSocketSlots(d.Limits.Sockets), pool: newSocketPool(d.Metrics)}
+	if d.Hub != nil {
+		d.Hub.Prepare(prepareFrames)
+	}
 	cfg := request.AppConfig{Sessions: d.Sessions, BodyLimit: d.Limits.MaxSubmissionBytes + 1<<20, Log: d.Log,
 		TrustedProxies: d.TrustedProxies, Metrics: d.Metrics}
 	if d.Pages != nil {
 		cfg.ErrorPage = d.Pages.ErrorPage
 	}
 	app := request.NewApp(cfg)
+	app.Hooks().OnShutdown(func() error {
+		s.pool.close()
+		return nil
+	})
 	request.Mount(app, mounted(s.routes()))
 	if d.Pages != nil {
 		request.Mount(app, d.Pages.Routes())

@@ -30,11 +30,16 @@ func newFixture(t *testing.T, now time.Time) *fixture { return serve(t, arenates
 // "fin" with certificate rules in which ann beat ben.
 func certFixture(t *testing.T) *fixture { return serve(t, arenatest.NewCertificates(t)) }
 
-func serve(t *testing.T, f *arenatest.Fixture) *fixture {
+// serve is the app on f's stores; sockets, if given, bound its websockets.
+func serve(t *testing.T, f *arenatest.Fixture, sockets ...SocketLimits) *fixture {
+	limits := Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}
+	if len(sockets) > 0 {
+		limits.Sockets = sockets[0]
+	}
 	return &fixture{f.Serve(t, New(Deps{Accounts: f.Accounts, Contests: f.Contests, Submissions: f.Subs, Board: f.Board,
 		Admin: f.Admin, Audit: f.Audit, Certificates: f.Certificates, Clarifications: f.Clarifications, Events: f.Events,
 		Hub: f.Hub, Blobs: f.Blobs, Judging: f.Judging, Sessions: f.Sessions, Pages: f.Site, Log: f.Log, Now: f.Now,
-		Metrics: f.Metrics, Limits: Limits{MaxSubmissionBytes: arenatest.MaxSubmissionBytes}}))}
+		Metrics: f.Metrics, Limits: limits}))}
 }
 
 func TestIntegrationRoutes(t *testing.T) {

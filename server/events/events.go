@@ -127,5 +127,10 @@ func ParseID(id string) (StreamID, error) {
 func Less(a, b string) bool {
 	x, _ := ParseID(a)
 	y, _ := ParseID(b)
-	return x.MS < y.MS || x.MS == y.MS && x.Seq < y.Seq
+	return x.Less(y)
+}
+
+// Less reports whether id comes before o.
+func (id StreamID) Less(o StreamID) bool {
+	return id.MS < o.MS || id.MS == o.MS && id.Seq < o.Seq
 }

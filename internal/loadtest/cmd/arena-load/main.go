@@ -24,6 +24,7 @@ func main() {
 	flag.IntVar(&cfg.ServerPID, "server-pid", 0, "process id of the running server, for its memory")
 	flag.StringVar(&cfg.Redis, "redis", "", "Redis address of the running server")
 	maxRSS := flag.Int64("max-rss-mib", 6144, "stop a scenario, killing a server it started, when the server's memory passes this")
+	flag.IntVar(&cfg.Viewers, "viewers", 10000, "websockets the ws and bare rows open (1000, 5000, 10000)")
 	keep := flag.Bool("keep", false, "keep the scenarios' directory (logs, lists, login slips)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: arena-load [flags] [scenario...]\n\nscenarios:\n")
@@ -34,6 +35,9 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if loadtest.ServeBareIfAsked(context.Background(), slog.Default()) {
+		return
+	}
 	cfg.Only = flag.Args()
 	cfg.MaxRSS = *maxRSS << 20
 	cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
