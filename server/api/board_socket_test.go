@@ -186,10 +186,14 @@ func TestIntegrationSocketLimits(t *testing.T) {
 func TestIntegrationReplayBound(t *testing.T) {
 	f := serve(t, arenatest.New(t, time.Now()), SocketLimits{Replay: 2})
 	base := listen(t, f)
+	setup, err := f.Events.Last(context.Background(), "run") // enrolment's reset
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, code := range []string{"print(1)", "print(2)", "print(3)"} {
 		f.Submit(t, "ann", code)
 	}
-	evs, err := f.Events.Since(context.Background(), "run", "0-0", 100)
+	evs, err := f.Events.Since(context.Background(), "run", setup, 100)
 	if err != nil || len(evs) != 3 {
 		t.Fatalf("events: %d, %v; want the 3 submissions", len(evs), err)
 	}
@@ -202,9 +206,9 @@ func TestIntegrationReplayBound(t *testing.T) {
 		}
 		return m
 	}
-	far, _, _ := dialAs(t, f, base, "board?since=0-0", "", "127.0.0.2")
-	if m := read(far); m.Type != events.TypeReset || m.ID != "0-0" {
-		t.Fatalf("3 events behind: %+v, want a reset naming 0-0", m)
+	far, _, _ := dialAs(t, f, base, "board?since="+setup, "", "127.0.0.2")
+	if m := read(far); m.Type != events.TypeReset || m.ID != setup {
+		t.Fatalf("3 events behind: %+v, want a reset naming %s", m, setup)
 	}
 	near, _, _ := dialAs(t, f, base, "board?since="+evs[0].ID, "", "127.0.0.2")
 	for _, ev := range evs[1:] {
