@@ -134,27 +134,45 @@ const maxPerHash = 4
 
 // Compare scores a against b and finds the fragments they share.
 func Compare(a, b *Doc) Match {
+	m := score(a, b)
+	m.Fragments = fragments(a, b)
+	return m
+}
+
+// score is Compare without the fragments: cheap enough for every pair.
+func score(a, b *Doc) Match {
 	m := Match{Fragments: []Fragment{}}
 	if len(a.byHash) == 0 || len(b.byHash) == 0 {
 		return m
 	}
+	shared := 0
+	for h := range a.byHash {
+		if _, ok := b.byHash[h]; ok {
+			shared++
+		}
+	}
+	m.Score = float64(shared) / float64(min(len(a.byHash), len(b.byHash)))
+	m.Jaccard = float64(shared) / float64(len(a.byHash)+len(b.byHash)-shared)
+	return m
+}
+
+// fragments chains the positions of the fingerprints a and b share into
+// stretches of code, widened to the tokens that match around them.
+func fragments(a, b *Doc) []Fragment {
+	out := []Fragment{}
 	type pair struct{ a, b int }
 	var pairs []pair
-	shared := 0
 	for h, pa := range a.byHash {
 		pb, ok := b.byHash[h]
 		if !ok {
 			continue
 		}
-		shared++
 		for _, x := range pa[:min(len(pa), maxPerHash)] {
 			for _, y := range pb[:min(len(pb), maxPerHash)] {
 				pairs = append(pairs, pair{x, y})
 			}
 		}
 	}
-	m.Score = float64(shared) / float64(min(len(a.byHash), len(b.byHash)))
-	m.Jaccard = float64(shared) / float64(len(a.byHash)+len(b.byHash)-shared)
 	// Chain the matched positions into fragments: a run goes on while both
 	// sides move forward by at most a k-gram and a window.
 	slices.SortFunc(pairs, func(x, y pair) int {
@@ -166,18 +184,25 @@ func Compare(a, b *Doc) Match {
 	gap := 2*max(a.k, b.k) + 1
 	type run struct{ a0, b0, a1, b1 int }
 	var runs []run
+	var open []int // the runs a later pair may still extend
 	for _, p := range pairs {
 		joined := false
-		for i := range runs {
+		kept := open[:0]
+		for _, i := range open {
 			r := &runs[i]
-			if p.a > r.a1 && p.a-r.a1 <= gap && p.b > r.b1 && p.b-r.b1 <= gap {
+			if p.a-r.a1 > gap {
+				continue // closed: the pairs come in order of a
+			}
+			kept = append(kept, i)
+			if !joined && p.a > r.a1 && p.b > r.b1 && p.b-r.b1 <= gap {
 				r.a1, r.b1 = p.a, p.b
 				joined = true
-				break
 			}
 		}
+		open = kept
 		if !joined {
 			runs = append(runs, run{p.a, p.b, p.a, p.b})
+			open = append(open, len(runs)-1)
 		}
 	}
 	// The longest runs first, then by position; runs inside a longer one
@@ -208,10 +233,10 @@ func Compare(a, b *Doc) Match {
 			a1, b1 = a1+1, b1+1
 		}
 		f := Fragment{A: Lines{a.Tokens[r.a0].Line, a.Tokens[a1].Line}, B: Lines{b.Tokens[r.b0].Line, b.Tokens[b1].Line}}
-		if n := len(m.Fragments); n > 0 && m.Fragments[n-1] == f {
+		if n := len(out); n > 0 && out[n-1] == f {
 			continue
 		}
-		m.Fragments = append(m.Fragments, f)
+		out = append(out, f)
 	}
-	return m
+	return out
 }

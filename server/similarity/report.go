@@ -30,25 +30,30 @@ func Report(sources []Source, o Options) []Pair {
 	for i, s := range sources {
 		docs[i] = NewDoc(s.Language, s.Text, o)
 	}
-	out := []Pair{}
+	type found struct {
+		Pair
+		i, j int
+	}
+	var all []found
 	for i := range sources {
 		for j := i + 1; j < len(sources); j++ {
 			a, b := sources[i], sources[j]
 			if a.Contestant == b.Contestant || a.Language != b.Language {
 				continue
 			}
-			m := Compare(docs[i], docs[j])
-			if m.Score >= o.MinScore {
-				out = append(out, Pair{A: a, B: b, Match: m})
+			if m := score(docs[i], docs[j]); m.Score >= o.MinScore {
+				all = append(all, found{Pair{A: a, B: b, Match: m}, i, j})
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(x, y Pair) int {
+	slices.SortStableFunc(all, func(x, y found) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(y.Jaccard, x.Jaccard),
 			cmp.Compare(x.A.Submission, y.A.Submission), cmp.Compare(x.B.Submission, y.B.Submission))
 	})
-	if len(out) > o.MaxPairs {
-		out = out[:o.MaxPairs]
+	out := make([]Pair, 0, min(len(all), o.MaxPairs))
+	for _, f := range all[:min(len(all), o.MaxPairs)] {
+		f.Fragments = fragments(docs[f.i], docs[f.j]) // only for the pairs kept
+		out = append(out, f.Pair)
 	}
 	return out
 }
