@@ -198,6 +198,7 @@ func (s *server) routes() []Route {
 		{get, "/api/contests/:cid/rejudges/:rid", Jury, "A rejudge and what it would change", s.getRejudge},
 		{post, "/api/contests/:cid/rejudges/:rid/apply", Jury, "Apply a rejudge's changes", s.finishRejudge(true)},
 		{post, "/api/contests/:cid/rejudges/:rid/cancel", Jury, "Drop a rejudge", s.finishRejudge(false)},
+		{get, "/api/contests/:cid/similarity", Jury, "Similarity of the contestants' last submissions per language to ?challenge=: pairs, best first, with matching line ranges", s.getSimilarity},
 		{get, "/api/queue", Jury, "The judging queue: waiting and graded jobs, by worker", s.judgingQueue},
 
 		{get, "/api/contests/:cid/clarifications", User, "Clarifications you may see", s.listClarifications},

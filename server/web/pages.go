@@ -105,6 +105,8 @@ func (s *Site) routes() []route {
 		{get, "/contests/:cid/rejudges/:rid", jury, "Rejudge page: what would change", s.rejudgePage},
 		{post, "/contests/:cid/rejudges/:rid/apply", jury, "Apply a rejudge from the form", s.rejudgeFinishForm(true)},
 		{post, "/contests/:cid/rejudges/:rid/cancel", jury, "Cancel a rejudge from the form", s.rejudgeFinishForm(false)},
+		{get, "/contests/:cid/similarity", jury, "Similarity page: pairs of contestants whose last submissions to ?challenge= look alike", s.similarityPage},
+		{get, "/contests/:cid/similarity/:a/:b", jury, "Two submissions side by side, the fragments they share highlighted", s.similarPairPage},
 		{get, "/contests/:cid/admin", organizer, "Contest dashboard: state, queue, times, freeze and reveal", s.adminPage},
 		{post, "/contests/:cid/admin/times", organizer, "Change the contest's times from the form", s.timesForm},
 		{post, "/contests/:cid/admin/reveal", organizer, "Reveal the next frozen result from the form", s.revealForm},

@@ -16,7 +16,7 @@ import (
 )
 
 // keyRE matches what an untranslated key would look like in a page's text.
-var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|js)\.[a-z_]+\b`)
+var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|sim|js)\.[a-z_]+\b`)
 
 var (
 	i18nScriptRE = regexp.MustCompile(`(?s)<script type="application/json" id="i18n">.*?</script>`)
@@ -78,6 +78,9 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/run/submissions?challenge=hello&outcome=accepted", []string{"jury"}},
 		{"/submissions/" + sid, []string{"ann", "jury"}},
 		{"/contests/run/clarifications", []string{"ann", "jury"}},
+		{"/contests/run/similarity", []string{"jury", "org"}},
+		{"/contests/run/similarity?challenge=hello", []string{"jury"}},
+		{"/contests/run/similarity/" + sid + "/" + sid, []string{"jury"}},
 		{"/contests/run/admin", []string{"org"}},
 		{"/contests/old/admin", []string{"org"}},
 		{"/contests/run/import", []string{"org"}},

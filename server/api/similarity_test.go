@@ -1,0 +1,62 @@
+package api
+
+import (
+	"testing"
+	"time"
+)
+
+const (
+	// solution and its copy with renamed names, other comments and blank lines.
+	solution = "import sys\n\ndef solve(nums):\n    # running best\n    best = 0\n    total = 0\n    for v in sorted(nums):\n        total += v\n        if total > best:\n            best = total\n    return best\n\nprint(solve([int(x) for x in sys.stdin.read().split()]))\n"
+	copied   = "import sys\ndef answer(xs):\n    result = 0\n    acc = 0  # sum\n\n    for item in sorted(xs):\n        acc += item\n        if acc > result:\n            result = acc\n    return result\n\n\nprint(answer([int(t) for t in sys.stdin.read().split()]))\n"
+	other    = "n = int(input())\nprint(n * (n + 1) // 2)\n"
+)
+
+// TestIntegrationSimilarity: the jury gets the report over each
+// contestant's last submission, the copy paired with its fragments; a
+// contestant is refused; an unknown challenge is a bad request.
+func TestIntegrationSimilarity(t *testing.T) {
+	f := newFixture(t, time.Now())
+	a := f.Submit(t, "ann", solution)
+	f.Submit(t, "ben", other)
+	b := f.Submit(t, "ben", copied) // ben's last
+	type side struct{ Contestant, Submission, Language string }
+	var r struct {
+		Compared, Limit int
+		Truncated       bool
+		Pairs           []struct {
+			A, B      side
+			Score     float64
+			Fragments []struct {
+				A [2]int `json:"a_lines"`
+				B [2]int `json:"b_lines"`
+			}
+		}
+	}
+	if st := f.JSON(t, "GET", "/api/contests/run/similarity?challenge=hello", "jury", "", &r); st != 200 {
+		t.Fatalf("jury: %d", st)
+	}
+	if r.Compared != 2 || r.Limit == 0 || r.Truncated || len(r.Pairs) != 1 {
+		t.Fatalf("report %+v: want ann's and ben's last compared, one pair", r)
+	}
+	p := r.Pairs[0]
+	if p.A.Submission != b || p.B.Submission != a || p.A.Contestant != "ben" || p.A.Language != "python3" || p.Score < 0.8 {
+		t.Fatalf("pair %+v: want ben's %s with ann's %s", p, b, a)
+	}
+	if len(p.Fragments) == 0 || p.Fragments[0].A[0] > 3 || p.Fragments[0].B[1] < 11 {
+		t.Errorf("fragments %+v", p.Fragments)
+	}
+	for _, tc := range []struct {
+		user, query string
+		status      int
+	}{
+		{"ann", "?challenge=hello", 403},
+		{"org", "?challenge=hello", 200},
+		{"jury", "?challenge=nope", 400},
+		{"jury", "", 400},
+	} {
+		if st := f.JSON(t, "GET", "/api/contests/run/similarity"+tc.query, tc.user, "", nil); st != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.user, tc.query, st, tc.status)
+		}
+	}
+}
