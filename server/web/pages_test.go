@@ -276,3 +276,13 @@ func TestIntegrationLongSourceCollapsed(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationBoardHeadsAreTitles: the board's columns are headed by
+// the challenges' titles, their slugs only in a tooltip.
+func TestIntegrationBoardHeadsAreTitles(t *testing.T) {
+	f := newFixture(t, time.Now())
+	status, body, _ := f.page(t, "/contests/run/board", "", "en")
+	if status != 200 || !strings.Contains(body, `<span class="challenge-title" title="hello">Hello</span>`) {
+		t.Fatalf("board: %d, no title heading the hello column", status)
+	}
+}
