@@ -31,18 +31,28 @@ type replicas struct {
 }
 
 // replicaCount returns how many replicas the master has, asking it at most
-// every replicaCheck. When it cannot tell, it keeps its last answer: the
-// write that follows reports a Redis that is down.
+// every replicaCheck; one caller asks while the others go on with the last
+// answer. When it cannot tell, it keeps its last answer: the write that
+// follows reports a Redis that is down.
 func (s *Store) replicaCount(ctx context.Context) int {
 	r := &s.replicas
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if now := time.Now(); now.Sub(r.checked) >= replicaCheck {
-		if info, err := s.rdb.Info(ctx, "replication").Result(); err == nil {
-			r.n, r.checked = connectedReplicas(info), now
-		}
+	n, now := r.n, time.Now()
+	ask := now.Sub(r.checked) >= replicaCheck
+	if ask {
+		r.checked = now
 	}
-	return r.n
+	r.mu.Unlock()
+	if !ask {
+		return n
+	}
+	if info, err := s.rdb.Info(ctx, "replication").Result(); err == nil {
+		n = connectedReplicas(info)
+		r.mu.Lock()
+		r.n = n
+		r.mu.Unlock()
+	}
+	return n
 }
 
 // connectedReplicas reads connected_slaves from INFO replication.

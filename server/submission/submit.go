@@ -168,13 +168,13 @@ func (s *Store) runSubmit(ctx context.Context, n New, sub Submission, num int64,
 		"id", sub.ID, "contest", n.Contest, "challenge", n.Challenge, "contestant", n.Contestant,
 		"language", n.Language, "blob", n.Blob, "file_name", n.FileName, "submitted_at", sub.SubmittedAt.UnixMilli(),
 		"elapsed", n.Elapsed, "max_score", n.MaxScore, "status", string(Queued), "gen", 1}
-	run := s.runReplicated
-	if check {
-		run = func(ctx context.Context, sc *redis.Script, keys []string, args ...any) *redis.Cmd {
-			return sc.Run(ctx, s.rdb, keys, args...)
-		}
+	var cmd *redis.Cmd
+	if check { // writes nothing: no replica need hold it
+		cmd = submitScript.Run(ctx, s.rdb, keys, args...)
+	} else {
+		cmd = s.runReplicated(ctx, submitScript, keys, args...)
 	}
-	res, err := run(ctx, submitScript, keys, args...).StringSlice()
+	res, err := cmd.StringSlice()
 	if err != nil {
 		return "", fmt.Errorf("record submission %s: %w", sub.ID, err)
 	}
