@@ -120,7 +120,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 		}
 		f.users = append(f.users, u.Username)
 	}
-	f.Admin = &contest.Admin{Contests: f.Contests, Board: f.Board, Audit: f.Audit, Now: f.Now}
+	f.Admin = &contest.Admin{Contests: f.Contests, Accounts: f.Accounts, Board: f.Board, Audit: f.Audit, Now: f.Now}
 	if certificates {
 		f.Certificates = certificate.New(certificate.Config{Redis: rdb, Contests: f.Contests, Board: f.Board, Accounts: f.Accounts,
 			Audit: f.Audit, KeyDir: t.TempDir(), Lookups: f.VerifyRate, WrongCodes: f.WrongCodeRate})
@@ -136,22 +136,28 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 }
 
 // New is a running contest "run", a finished one "old" and one not
-// started "soon", and one user per role: org, jury, ann and ben
-// (contestants of all three) and outsider (of none).
+// started "soon", staffed by org (organizer) and jury (judge); a running
+// contest "other" staffed by org2 and jury2; admin; and ann and ben
+// (contestants of all four) and outsider (of none).
 func New(t *testing.T, now time.Time) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := base(t, func() time.Time { return now }, []account.User{
 		{Username: "org", Role: account.Organizer}, {Username: "jury", Role: account.Judge},
+		{Username: "org2", Role: account.Organizer}, {Username: "jury2", Role: account.Judge},
+		{Username: "admin", Role: account.Admin},
 		{Username: "ann", Name: "Ann", Role: account.Contestant}, {Username: "ben", Name: "Ben", Role: account.Contestant},
 		{Username: "outsider", Role: account.Contestant},
 	}, false, 5)
+	staff := contest.Staff{Organizers: []string{"org"}, Judges: []string{"jury"}}
 	ch := contest.Challenge{Slug: "hello", Title: challenges.Text{En: "Hello"}, Category: "data", Kind: "program",
 		Points: 100, Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}
 	for _, ct := range []*contest.Contest{
-		{ID: "run", Title: challenges.Text{En: "Running"}, Start: now.Add(-time.Hour), End: now.Add(time.Hour), Challenges: []contest.Challenge{ch}},
-		{ID: "old", Title: challenges.Text{En: "Old"}, Start: now.Add(-3 * time.Hour), End: now.Add(-2 * time.Hour), Challenges: []contest.Challenge{ch}},
-		{ID: "soon", Title: challenges.Text{En: "Soon"}, Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Challenges: []contest.Challenge{ch}},
+		{ID: "run", Title: challenges.Text{En: "Running"}, Start: now.Add(-time.Hour), End: now.Add(time.Hour), Challenges: []contest.Challenge{ch}, Staff: staff},
+		{ID: "old", Title: challenges.Text{En: "Old"}, Start: now.Add(-3 * time.Hour), End: now.Add(-2 * time.Hour), Challenges: []contest.Challenge{ch}, Staff: staff},
+		{ID: "soon", Title: challenges.Text{En: "Soon"}, Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Challenges: []contest.Challenge{ch}, Staff: staff},
+		{ID: "other", Title: challenges.Text{En: "Other"}, Start: now.Add(-time.Hour), End: now.Add(time.Hour), Challenges: []contest.Challenge{ch},
+			Staff: contest.Staff{Organizers: []string{"org2"}, Judges: []string{"jury2"}}},
 	} {
 		if err := f.Contests.Put(ctx, ct); err != nil {
 			t.Fatal(err)
@@ -181,7 +187,8 @@ func NewCertificates(t *testing.T) *Fixture {
 		Tier: "city", Challenges: []contest.Challenge{{Slug: "hello", Title: challenges.Text{En: "Hello"}, Kind: "program", Points: 100,
 			Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}},
 		Certificates: &rules.Rules{Occupation: "大数据工程技术人员", OccupationCode: "2-02-38-03", Issuer: "组委会",
-			Levels: []rules.Promotion{{Level: rules.Level3, Placing: rules.Placing{TopN: 1}}}}}
+			Levels: []rules.Promotion{{Level: rules.Level3, Placing: rules.Placing{TopN: 1}}}},
+		Staff: contest.Staff{Organizers: []string{"org"}}}
 	if err := f.Admin.Save(ctx, ct, "org", "contest.create", "test"); err != nil {
 		t.Fatal(err)
 	}

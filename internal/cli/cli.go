@@ -41,7 +41,7 @@ func commands() []command {
 		loginCommand(), submitCommand(),
 		imagesBuildCommand(), imagesSaveCommand(), imagesLoadCommand(), imagesCheckCommand(),
 		contestLoadCommand(),
-		usersImportCommand(), usersPasswordCommand(), usersDisableCommand(),
+		usersImportCommand(), usersAddCommand(), usersPasswordCommand(), usersDisableCommand(),
 		certificateVerifyCommand(), exportWinnersCommand(),
 		challengeTryCommand(), challengeVerifyCommand(), challengeImportCommand(),
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 )
 
@@ -18,7 +19,7 @@ func contestLoadCommand() command {
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			var sf storeFlags
 			sf.register(fs)
-			who := fs.String("as", "organizer", "username recorded in the audit log")
+			who := fs.String("as", "admin", "username recorded in the audit log (the command acts as an admin: it runs where Redis is reachable)")
 			return func(ctx context.Context, env *Env, args []string) error {
 				if len(args) != 1 {
 					return errors.New("give exactly one contest.yaml")
@@ -46,7 +47,7 @@ func contestLoadCommand() command {
 					}
 					return contest.FromPackage(ctx, st.blobs, os.DirFS(dir))
 				}
-				c, err := st.admin.Load(ctx, data, resolve, contest.AccountLookup(st.accounts), *who)
+				c, err := st.admin.Load(ctx, data, resolve, contest.AccountLookup(st.accounts), account.User{Username: *who, Role: account.Admin})
 				if err != nil {
 					return err
 				}

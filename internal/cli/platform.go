@@ -192,7 +192,7 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 		submissions: submission.NewStore(rdb), board: scoreboard.NewStore(rdb), blobs: blobs,
 		audit: audit.New(rdb),
 	}
-	st.admin = &contest.Admin{Contests: st.contests, Board: st.board, Audit: st.audit}
+	st.admin = &contest.Admin{Contests: st.contests, Accounts: st.accounts, Board: st.board, Audit: st.audit}
 	st.certs = newCertificateService(st, f.dataDir)
 	return st, nil
 }

@@ -131,6 +131,40 @@ func withAccounts(ctx context.Context, addr string, fn func(*account.Store) erro
 	return fn(account.NewStore(rdb))
 }
 
+func usersAddCommand() command {
+	return command{
+		name: "users add", usage: "USERNAME",
+		summary: "create an admin, organizer or judge account (--role); its generated password is printed once (contestants come by users import)",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
+			redisAddr := fs.String("redis", "127.0.0.1:6379", redisHelp)
+			role := fs.String("role", "", "admin, organizer or judge")
+			name := fs.String("name", "", "the name shown (default: the username)")
+			org := fs.String("organization", "", "the organization shown")
+			return func(ctx context.Context, env *Env, args []string) error {
+				if len(args) != 1 {
+					return errors.New("give exactly one USERNAME")
+				}
+				r := account.Role(*role)
+				if !r.Staff() {
+					return fmt.Errorf("--role %q: give admin, organizer or judge (contestants come by arena users import)", *role)
+				}
+				pw, err := roster.GeneratePassword()
+				if err != nil {
+					return err
+				}
+				u := account.User{Username: args[0], Name: *name, Organization: *org, Role: r}
+				err = withAccounts(ctx, *redisAddr, func(a *account.Store) error { return a.CreateAll(ctx, []account.User{u}, []string{pw}) })
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				fmt.Fprintf(env.Stdout, "%s\t%s\n", args[0], pw)
+				fmt.Fprintf(env.Stderr, "%s account %s created; list it in a contest's organizers or judges to give it work there\n", r, args[0])
+				return nil
+			}
+		},
+	}
+}
+
 func usersPasswordCommand() command {
 	return command{
 		name: "users password", usage: "USERNAME",

@@ -141,3 +141,38 @@ func TestIntegrationUsersPasswordAndDisable(t *testing.T) {
 		t.Fatalf("enabled again: %v", err)
 	}
 }
+
+// TestIntegrationUsersAdd: the first admin of a platform comes from the
+// host; contestants do not.
+func TestIntegrationUsersAdd(t *testing.T) {
+	ctx := context.Background()
+	r := testenv.StartRedis(t)
+	accounts := account.NewStore(r.Client())
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+			Getenv: func(string) string { return "" }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		return Run(ctx, env, append(args, "--redis", r.Addr)), out.String(), errb.String()
+	}
+	code, out, errs := run("users", "add", "root", "--role", "admin", "--name", "Platform admin")
+	name, pw, ok := strings.Cut(strings.TrimSpace(out), "\t")
+	if code != 0 || !ok || name != "root" {
+		t.Fatalf("users add: exit %d, %q %q", code, out, errs)
+	}
+	u, err := accounts.Authenticate(ctx, "root", pw)
+	if err != nil || u.Role != account.Admin || u.Name != "Platform admin" {
+		t.Fatalf("the new admin: %+v %v", u, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"users", "add", "root", "--role", "judge"}, "already taken"},
+		{[]string{"users", "add", "ann", "--role", "contestant"}, "users import"},
+		{[]string{"users", "add", "ann"}, "--role"},
+	} {
+		if code, _, errs := run(tc.args...); code == 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, %q, want it to name %q", tc.args, code, errs, tc.want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ const ContestID = "demo"
 
 // Users are the demo accounts.
 var Users = []account.User{
+	{Username: "admin", Name: "Admin", Role: account.Admin},
 	{Username: "organizer", Name: "Organizer", Role: account.Organizer},
 	{Username: "judge", Name: "Judge", Role: account.Judge},
 	{Username: "alice", Name: "Alice", Organization: "Shenzhen Polytechnic", Role: account.Contestant},
@@ -50,6 +51,7 @@ func Load(ctx context.Context, d Deps, password string, now time.Time) (*contest
 		Start:               now.Add(-5 * time.Minute).Truncate(time.Minute).UTC(),
 		End:                 now.Add(6 * time.Hour).Truncate(time.Minute).UTC(),
 		AttemptsAfterAccept: true,
+		Staff:               contest.Staff{Organizers: []string{"organizer"}, Judges: []string{"judge"}},
 	}
 	freeze := ct.End.Add(-time.Hour) // the last hour is frozen, as at a real final
 	ct.Freeze = &freeze

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
@@ -69,7 +70,7 @@ func seedCity(ctx context.Context, rdb *redis.Client) error {
 		ct.Challenges = append(ct.Challenges, contest.Challenge{Slug: slug, Title: challenges.Text{En: slug}, Category: "data",
 			Kind: "program", Points: 100, Languages: []string{"python3"}, Package: strings.Repeat("a", 64)})
 	}
-	admin := &contest.Admin{Contests: contest.NewStore(rdb), Board: scoreboard.NewStore(rdb), Audit: audit.New(rdb), Now: time.Now}
+	admin := &contest.Admin{Contests: contest.NewStore(rdb), Accounts: account.NewStore(rdb), Board: scoreboard.NewStore(rdb), Audit: audit.New(rdb), Now: time.Now}
 	if err := admin.Save(ctx, ct, "arena-load", "contest.create", "load test"); err != nil {
 		return fmt.Errorf("create the contest: %w", err)
 	}

@@ -48,18 +48,23 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Role is what a user may do.
+// Role is what a user may do. Admins act in every contest; organizers and
+// judges only in the contests that list them as staff (contest.Contest).
 type Role string
 
 // Roles.
 const (
+	Admin      Role = "admin"
 	Organizer  Role = "organizer"
 	Judge      Role = "judge"
 	Contestant Role = "contestant"
 )
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == Organizer || r == Judge || r == Contestant }
+func (r Role) Valid() bool { return r == Admin || r == Organizer || r == Judge || r == Contestant }
+
+// Staff reports whether r may be a contest's staff: an admin, organizer or judge.
+func (r Role) Staff() bool { return r == Admin || r == Organizer || r == Judge }
 
 // Errors callers map to HTTP statuses.
 var (

@@ -130,9 +130,9 @@ func New(d Deps) *fiber.App {
 		s.pool.close()
 		return nil
 	})
-	request.Mount(app, mounted(s.routes()))
+	request.Mount(app, s.scope, mounted(s.routes()))
 	if d.Pages != nil {
-		request.Mount(app, d.Pages.Routes())
+		request.Mount(app, s.scope, d.Pages.Routes())
 	}
 	app.Use("/api", func(c *fiber.Ctx) error { return request.NotFound("no such API route") })
 	return app
@@ -145,6 +145,7 @@ const (
 	Contestant = request.Contestant
 	Jury       = request.Jury
 	Organizer  = request.Organizer
+	Admin      = request.Admin
 )
 
 // Route is one entry of the route table (a request.Route of this package,
@@ -175,11 +176,12 @@ func (s *server) routes() []Route {
 		{post, "/api/tokens", User, "Create a named API token {label, days}; shown once", s.createToken},
 		{del, "/api/tokens/:id", User, "Revoke an API token", s.revokeToken},
 		{get, "/api/users", Jury, "List users, personal data masked (?contest=)", s.listUsers},
+		{post, "/api/users", Admin, "Create an admin, organizer or judge account {username, name, organization, role}; its password is shown once", s.createStaffAccount},
 		{get, "/api/users/export", Organizer, "Export users with full personal data (csv, xlsx, json)", s.exportUsers},
 		{post, "/api/users/import", Organizer, "Import contestants from CSV/XLSX (dry_run to preview)", s.importUsers},
 
 		{get, "/api/contests", Public, "List contests", s.listContests},
-		{put, "/api/contests", Organizer, "Create or update a contest from contest.yaml (body)", s.loadContest},
+		{put, "/api/contests", Organizer, "Create (admins) or update (its organizers) a contest from contest.yaml (body); only admins change its staff", s.loadContest},
 		{post, "/api/packages", Organizer, "Upload a challenge package (.tar.gz) to name in contest.yaml", s.uploadPackage},
 		{get, "/api/contests/:cid", Public, "One contest", s.getContest},
 		{get, "/api/contests/:cid/challenges", User, "The contest's challenges", s.listChallenges},
@@ -187,6 +189,8 @@ func (s *server) routes() []Route {
 		{patch, "/api/contests/:cid/times", Organizer, "Change start, end or freeze {start, end, freeze, clear_freeze, reason}", s.setContestTimes},
 		{post, "/api/contests/:cid/unfreeze", Organizer, "Reveal the whole public board (after the end)", s.unfreezeContest},
 		{post, "/api/contests/:cid/reveal", Organizer, "Reveal the next frozen result, lowest ranked first", s.revealNext},
+		{get, "/api/contests/:cid/staff", Organizer, "The contest's organizers and judges", s.getStaff},
+		{put, "/api/contests/:cid/staff", Admin, "Replace the contest's staff {organizers, judges, reason}; audited", s.setStaff},
 		{get, "/api/contests/:cid/audit", Organizer, "The contest's audit log", s.contestAudit},
 
 		{post, "/api/contests/:cid/submissions", Contestant, "Submit: multipart challenge, language, file or code", s.createSubmission},

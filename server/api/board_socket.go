@@ -86,7 +86,7 @@ func (s *server) socket() fiber.Handler {
 		if channel != "board" && !logged {
 			return request.Unauthorized("log in first")
 		}
-		if channel == "feed" && !request.IsJury(u) {
+		if channel == "feed" && !ct.IsJury(u) {
 			return request.Forbidden("the submission feed is for the jury")
 		}
 		since := c.Query("since")
@@ -104,7 +104,7 @@ func (s *server) socket() fiber.Handler {
 		c.Locals("slot", sl)
 		// Fiber reuses its buffers after the handler returns: copy before the upgrade.
 		cid, since := string([]byte(ct.ID)), string([]byte(since))
-		who := listener{user: string([]byte(u.Username)), jury: request.IsJury(u), channel: string([]byte(channel)), view: request.BoardView(c)}
+		who := listener{user: string([]byte(u.Username)), jury: ct.IsJury(u), channel: string([]byte(channel)), view: request.BoardView(c, ct)}
 		err = up.Upgrade(c.Context(), func(conn *ws.Conn) {
 			defer sl.Close()
 			defer func() {

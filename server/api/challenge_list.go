@@ -24,7 +24,7 @@ func (s *server) listChallenges(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := request.User(c)
-	if !request.IsJury(u) && ct.StateAt(s.Now()) == contest.NotStarted {
+	if !ct.IsJury(u) && ct.StateAt(s.Now()) == contest.NotStarted {
 		return request.Forbidden("the contest has not started yet")
 	}
 	out := make([]challengeView, len(ct.Challenges))

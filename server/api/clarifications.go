@@ -80,7 +80,7 @@ func (s *server) listClarifications(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := request.User(c)
-	list, err := s.Clarifications.List(c.UserContext(), ct.ID, u.Username, request.IsJury(u))
+	list, err := s.Clarifications.List(c.UserContext(), ct.ID, u.Username, ct.IsJury(u))
 	if err != nil {
 		return request.Internal(err)
 	}

@@ -95,7 +95,7 @@ func (s *server) uploadPackage(c *fiber.Ctx) error {
 // body); packages are named by the hashes uploadPackage returned.
 func (s *server) loadContest(c *fiber.Ctx) error {
 	u, _ := request.User(c)
-	ct, err := s.Admin.Load(c.UserContext(), c.Body(), contest.Uploads{Blobs: s.Blobs}.Resolve, contest.AccountLookup(s.Accounts), u.Username)
+	ct, err := s.Admin.Load(c.UserContext(), c.Body(), contest.Uploads{Blobs: s.Blobs}.Resolve, contest.AccountLookup(s.Accounts), u)
 	if err != nil {
 		return request.Fail(err)
 	}

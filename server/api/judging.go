@@ -58,9 +58,22 @@ func (s *server) overrideSubmission(c *fiber.Ctx) error {
 }
 
 func (s *server) judgingQueue(c *fiber.Ctx) error {
-	q, err := s.Submissions.Queue(c.UserContext(), 500)
+	all, err := s.Submissions.Queue(c.UserContext(), 500)
 	if err != nil {
 		return request.Internal(err)
+	}
+	juries := map[string]bool{}
+	q := []submission.QueueEntry{}
+	for _, e := range all {
+		on, seen := juries[e.Contest]
+		if !seen {
+			ct, err := s.Contests.Get(c.UserContext(), e.Contest)
+			on = err == nil && request.OnJury(c, ct)
+			juries[e.Contest] = on
+		}
+		if on {
+			q = append(q, e)
+		}
 	}
 	w, err := s.Submissions.Workers(c.UserContext())
 	if err != nil {
@@ -78,7 +91,7 @@ func (s *server) listSubmissions(c *fiber.Ctx) error {
 	}
 	u, _ := request.User(c)
 	f := submission.Filter{Challenge: c.Query("challenge"), Contestant: c.Query("contestant"), Outcome: c.Query("outcome")}
-	if !request.IsJury(u) {
+	if !ct.IsJury(u) {
 		f.Contestant = u.Username
 	}
 	subs, err := s.Submissions.List(c.UserContext(), ct.ID, f, 500, 20000)
@@ -93,7 +106,7 @@ func (s *server) listSubmissions(c *fiber.Ctx) error {
 
 // getSource sends a submission's file to its contestant or the jury.
 func (s *server) getSource(c *fiber.Ctx) error {
-	sub, err := request.VisibleSubmission(c, s.Judging)
+	sub, _, err := request.VisibleSubmission(c, s.Judging)
 	if err != nil {
 		return err
 	}

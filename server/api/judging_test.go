@@ -200,8 +200,25 @@ func TestIntegrationContestAdmin(t *testing.T) {
 	}
 	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	yaml := "id: city\ntitle: {zh: 市赛}\nstart: " + start + "\nend: " + end + "\nscoring: icpc\nchallenges:\n  - package: " + up.Package + "\n    points: 50\ncontestants: [ann]\n"
-	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml, &cv); st != 200 || cv.ID != "city" || cv.Scoring != "icpc" {
+	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml, nil); st != 403 {
+		t.Fatalf("an organizer creating a contest: %d, want 403 (admins create contests)", st)
+	}
+	staffed := yaml + "organizers: [org]\njudges: [jury]\n"
+	if st := f.JSON(t, "PUT", "/api/contests", "admin", staffed, &cv); st != 200 || cv.ID != "city" || cv.Scoring != "icpc" {
 		t.Fatalf("load: %d %+v", st, cv)
+	}
+	// Its organizer reloads it; the staff, left out, stays.
+	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml, nil); st != 200 {
+		t.Fatalf("its organizer reloading: %d", st)
+	}
+	var staff struct{ Organizers, Judges []string }
+	if f.JSON(t, "GET", "/api/contests/city/staff", "org", "", &staff); len(staff.Organizers) != 1 || len(staff.Judges) != 1 || staff.Judges[0] != "jury" {
+		t.Fatalf("staff after a reload without it: %+v", staff)
+	}
+	for user, want := range map[string]int{"org": 403, "org2": 403} {
+		if st := f.JSON(t, "PUT", "/api/contests", user, yaml+"organizers: [org, org2]\n", nil); st != want {
+			t.Errorf("%s changing the staff by contest.yaml: %d, want %d", user, st, want)
+		}
 	}
 	// ann is registered by the file: she may submit to city.
 	body, ctype = arenatest.MultipartBody(map[string]string{"challenge": "hello", "language": "python3"}, "print(1)")
@@ -213,8 +230,11 @@ func TestIntegrationContestAdmin(t *testing.T) {
 		{strings.Replace(yaml, "scoring: icpc", "scoring: elo", 1), "scoring"},
 		{strings.Replace(yaml, up.Package, "sha256:"+strings.Repeat("0", 64), 1), "challenges[0].package"},
 		{strings.Replace(yaml, "[ann]", "[org]", 1), "not a contestant"},
+		{yaml + "organizers: [jury]\n", "organizers[0]: jury is a judge account"},
+		{yaml + "judges: [ann]\n", "judges[0]: ann is a contestant account"},
+		{yaml + "judges: [nobody]\n", "judges[0]: no account"},
 	} {
-		resp := f.Request(t, "PUT", "/api/contests", "org", "application/yaml", strings.NewReader(bad.yaml))
+		resp := f.Request(t, "PUT", "/api/contests", "admin", "application/yaml", strings.NewReader(bad.yaml))
 		b, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 400 || !strings.Contains(string(b), bad.want) {
 			t.Errorf("bad contest.yaml: %d %s, want 400 naming %s", resp.StatusCode, b, bad.want)

@@ -107,7 +107,7 @@ func TestIntegrationMetrics(t *testing.T) {
 		{"arena_http_requests_total", []string{"route", "/api/auth/login", "status", "401"}, 1},
 		{"arena_http_requests_total", []string{"route", telemetry.Unmatched, "status", "404"}, 2}, // /metrics and /api/nosuch
 		{"arena_http_request_duration_seconds", []string{"method", "GET", "route", "/api/contests/:cid"}, 2},
-		{"arena_login_attempts_total", []string{"result", telemetry.LoginAccepted}, 5}, // the fixture's users
+		{"arena_login_attempts_total", []string{"result", telemetry.LoginAccepted}, 8}, // the fixture's users
 		{"arena_login_attempts_total", []string{"result", telemetry.LoginWrongPassword}, 1},
 		{"arena_queue_jobs", nil, 0},
 		{"arena_judges_online", nil, 0},

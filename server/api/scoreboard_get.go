@@ -23,7 +23,7 @@ func (s *server) getScoreboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := request.BoardView(c)
+	view := request.BoardView(c, ct)
 	gz := acceptsGzip(c.Get(fiber.HeaderAcceptEncoding))
 	// The view follows the caller's role: caches keep one answer per
 	// caller and ask again every time.

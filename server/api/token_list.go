@@ -38,15 +38,15 @@ func requestToken(c *fiber.Ctx) string {
 }
 
 // tokenOwner is whose tokens the request is about: the caller, or for an
-// organizer the user named by ?user=.
+// admin the user named by ?user=.
 func (s *server) tokenOwner(c *fiber.Ctx) (string, error) {
 	u, _ := request.User(c)
 	other := c.Query("user")
 	if other == "" || other == u.Username {
 		return u.Username, nil
 	}
-	if u.Role != account.Organizer {
-		return "", request.Forbidden("only organizers may see or revoke other users' tokens")
+	if u.Role != account.Admin {
+		return "", request.Forbidden("only admins may see or revoke other users' tokens")
 	}
 	if _, err := s.Accounts.Get(c.UserContext(), other); errors.Is(err, account.ErrNotFound) {
 		return "", request.NotFound("no user " + other)

@@ -87,7 +87,8 @@ func TestIntegrationTokensAPI(t *testing.T) {
 		{"GET", "/api/tokens?user=ann", "jury", http.StatusForbidden},
 		{"DELETE", "/api/tokens/" + session + "?user=ann", "ben", http.StatusForbidden},
 		{"DELETE", "/api/tokens/" + session, "ben", http.StatusNotFound},
-		{"GET", "/api/tokens?user=nobody", "org", http.StatusNotFound},
+		{"GET", "/api/tokens?user=ann", "org", http.StatusForbidden},
+		{"GET", "/api/tokens?user=nobody", "admin", http.StatusNotFound},
 	} {
 		if got := status(tt.method, tt.path, tt.user, ""); got != tt.want {
 			t.Errorf("%s %s as %q: %d, want %d", tt.method, tt.path, tt.user, got, tt.want)
@@ -108,12 +109,12 @@ func TestIntegrationTokensAPI(t *testing.T) {
 		t.Fatalf("revoke twice: %d", got)
 	}
 
-	// Organizers list and revoke anyone's.
-	bens := list("org", "?user=ben")
+	// Admins list and revoke anyone's.
+	bens := list("admin", "?user=ben")
 	if len(bens) != 1 || bens[0].User != "ben" || bens[0].Current {
 		t.Fatalf("ben's tokens as the organizer sees them: %+v", bens)
 	}
-	if got := status("DELETE", "/api/tokens/"+bens[0].ID+"?user=ben", "org", ""); got != 204 {
+	if got := status("DELETE", "/api/tokens/"+bens[0].ID+"?user=ben", "admin", ""); got != 204 {
 		t.Fatalf("organizer revokes ben's session: %d", got)
 	}
 	if got := status("GET", "/api/users/me", "ben", ""); got != 401 {

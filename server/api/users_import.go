@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/roster"
@@ -37,6 +38,9 @@ func formOrQuery(c *fiber.Ctx, name string) string {
 // clean one answers 201 with the login slips as CSV — the only time the
 // passwords are shown.
 func (s *server) importUsers(c *fiber.Ctx) error {
+	if u, _ := request.User(c); formOrQuery(c, "contest") == "" && u.Role != account.Admin {
+		return request.BadRequest("name the contest to register the contestants for: field contest")
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return request.BadRequest("send the contestant list as multipart field \"file\" (CSV or XLSX)")

@@ -18,11 +18,16 @@ func (s *server) getMe(c *fiber.Ctx) error {
 	return c.JSON(privacy.Masked(u))
 }
 
-// usersOf returns the users of ?contest= (its contestants), or every user.
-func (s *server) usersOf(c *fiber.Ctx) ([]account.User, error) {
+// usersOf returns the users of ?contest= (its contestants; the access
+// check has found the caller on its staff), or for an admin every user
+// when allUsers. Everyone else must name a contest.
+func (s *server) usersOf(c *fiber.Ctx, allUsers bool) ([]account.User, error) {
 	ctx := c.UserContext()
 	cid := c.Query("contest")
 	if cid == "" {
+		if u, _ := request.User(c); !allUsers || u.Role != account.Admin {
+			return nil, request.BadRequest("name the contest whose contestants you want: ?contest=CID")
+		}
 		us, err := s.Accounts.List(ctx)
 		if err != nil {
 			return nil, request.Internal(err)
@@ -48,7 +53,7 @@ func (s *server) usersOf(c *fiber.Ctx) ([]account.User, error) {
 // listUsers lists accounts (?contest=CID: that contest's contestants) with
 // personal data masked.
 func (s *server) listUsers(c *fiber.Ctx) error {
-	us, err := s.usersOf(c)
+	us, err := s.usersOf(c, true)
 	if err != nil {
 		return err
 	}
@@ -59,10 +64,11 @@ func (s *server) listUsers(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// exportUsers is the organizers' export: personal data unmasked, as CSV
-// (UTF-8 with a BOM, the default), XLSX or JSON (?format=). Every export is logged.
+// exportUsers is the organizers' export of ?contest='s contestants:
+// personal data unmasked, as CSV (UTF-8 with a BOM, the default), XLSX or
+// JSON (?format=). It always names a contest, admins' too. Every export is logged.
 func (s *server) exportUsers(c *fiber.Ctx) error {
-	us, err := s.usersOf(c)
+	us, err := s.usersOf(c, false)
 	if err != nil {
 		return err
 	}

@@ -70,11 +70,18 @@ func TestIntegrationUsersImport(t *testing.T) {
 		{"POST", "/api/users/import", "", 401},
 		{"POST", "/api/users/import", "ann", 403},
 		{"POST", "/api/users/import", "jury", 403},
+		{"POST", "/api/users/import", "org2", 403},
 		{"GET", "/api/users/export", "jury", 403},
 		{"GET", "/api/users/export", "ann", 403},
 		{"GET", "/api/users", "ann", 403},
 		{"GET", "/api/users", "", 401},
-		{"GET", "/api/users", "jury", 200},
+		{"GET", "/api/users?contest=run", "jury", 200},
+		{"GET", "/api/users?contest=run", "jury2", 403},
+		{"GET", "/api/users", "jury", 400},
+		{"GET", "/api/users", "admin", 200},
+		{"GET", "/api/users/export?contest=run", "org2", 403},
+		{"GET", "/api/users/export?contest=run", "admin", 200},
+		{"GET", "/api/users/export", "admin", 400},
 		{"GET", "/api/users/me", "", 401},
 	} {
 		var resp *http.Response
@@ -123,7 +130,7 @@ func TestIntegrationUsersImport(t *testing.T) {
 	if resp := upload("org", "", map[string]string{"contest": "nope"}, clean); resp.StatusCode != 404 {
 		t.Fatalf("unknown contest: %s", resp.Status)
 	}
-	if resp := upload("org", "", map[string]string{"prefix": "no way"}, clean); resp.StatusCode != 400 {
+	if resp := upload("org", "", map[string]string{"contest": "run", "prefix": "no way"}, clean); resp.StatusCode != 400 {
 		t.Fatalf("bad prefix: %s", resp.Status)
 	}
 
@@ -179,7 +186,7 @@ func TestIntegrationUsersImport(t *testing.T) {
 	}
 
 	// Importing the same people again is refused row by row.
-	resp = upload("org", "", nil, clean)
+	resp = upload("org", "", map[string]string{"contest": "run"}, clean)
 	_ = json.NewDecoder(resp.Body).Decode(&rejected)
 	if resp.StatusCode != 422 || len(rejected.Problems) != 2 || rejected.Problems[0].Message != "already belongs to user run001" {
 		t.Fatalf("re-import: %s %+v", resp.Status, rejected.Problems)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/refusal"
 	"github.com/skillarena/arena/server/scoreboard"
 )
 
@@ -15,6 +17,9 @@ import (
 // contest and writes every change to the contest's audit log.
 type Admin struct {
 	Contests *Store
+	// Accounts are where staff are looked up; every name on a contest's
+	// staff must be an account of a staff role.
+	Accounts *account.Store
 	Board    *scoreboard.Store
 	Audit    *audit.Log
 	Now      func() time.Time
@@ -67,13 +72,27 @@ func (a *Admin) Enroll(ctx context.Context, cid string, cs ...scoreboard.Contest
 type Lookup func(ctx context.Context, username string) (scoreboard.Contestant, error)
 
 // Load creates or updates the contest a contest.yaml describes and registers
-// its contestants. Loading the same file again updates the contest and keeps
-// every submission. Contestants are looked up first, so a bad list changes
-// nothing.
-func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup Lookup, who string) (*Contest, error) {
+// its contestants, as by: only an admin creates a contest or changes its
+// staff, and only its organizers (or an admin) update it. Loading the same
+// file again updates the contest and keeps every submission. Contestants
+// and staff are looked up first, so a bad list changes nothing.
+func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup Lookup, by account.User) (*Contest, error) {
 	f, err := ParseFile(data)
 	if err != nil {
 		return nil, err
+	}
+	if !idRE.MatchString(f.ID) {
+		return nil, invalid("contest.yaml: id: %q is not a slug (lower-case letters, digits, hyphens)", f.ID)
+	}
+	old, err := a.Contests.Get(ctx, f.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	switch {
+	case old == nil && by.Role != account.Admin:
+		return nil, refusal.Forbiddenf("only an admin creates contests; ask one to create %s and list you among its organizers", f.ID)
+	case old != nil && !old.IsOrganizer(by):
+		return nil, refusal.Forbiddenf("you are not an organizer of contest %s", f.ID)
 	}
 	var enroll []scoreboard.Contestant
 	for i, name := range f.Contestants {
@@ -83,25 +102,93 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 		}
 		enroll = append(enroll, c)
 	}
-	old, err := a.Contests.Get(ctx, f.ID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
 	c, err := f.Build(ctx, resolve, old)
 	if err != nil {
 		return nil, err
+	}
+	if old != nil && !old.Staff.Equal(c.Staff) && by.Role != account.Admin {
+		return nil, refusal.Forbiddenf("only an admin changes a contest's organizers and judges; leave organizers and judges out of contest.yaml to keep them")
+	}
+	if err := a.checkStaff(ctx, c.Staff); err != nil {
+		return nil, invalid("contest.yaml: %v", err)
 	}
 	action := "contest.create"
 	if old != nil {
 		action = "contest.update"
 	}
-	if err := a.Save(ctx, c, who, action, "contest.yaml loaded"); err != nil {
+	if err := a.Save(ctx, c, by.Username, action, "contest.yaml loaded"); err != nil {
 		return nil, err
 	}
 	if err := a.Enroll(ctx, c.ID, enroll...); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// SetStaff replaces contest cid's organizers and judges, as an admin does;
+// the change is audited with who came and went.
+func (a *Admin) SetStaff(ctx context.Context, cid string, st Staff, who, reason string) (*Contest, error) {
+	if reason == "" {
+		return nil, refusal.Invalidf("give a reason for the change of staff")
+	}
+	st = Staff{Organizers: tidy(st.Organizers), Judges: tidy(st.Judges)}
+	if err := a.checkStaff(ctx, st); err != nil {
+		return nil, refusal.Invalidf("%v", err)
+	}
+	c, err := a.Contests.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	c.Staff = st
+	if err := a.Save(ctx, c, who, "contest.staff", reason); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkStaff refuses a staff list naming anyone but existing accounts of a
+// role fit for the place: organizers are organizer or admin accounts,
+// judges any staff account.
+func (a *Admin) checkStaff(ctx context.Context, st Staff) error {
+	for _, list := range []struct {
+		field string
+		names []string
+		fits  func(account.Role) bool
+		want  string
+	}{
+		{"organizers", st.Organizers, func(r account.Role) bool { return r == account.Organizer || r == account.Admin }, "an organizer or admin account"},
+		{"judges", st.Judges, account.Role.Staff, "a judge, organizer or admin account"},
+	} {
+		seen := map[string]bool{}
+		for i, name := range list.names {
+			if seen[name] {
+				return fmt.Errorf("%s[%d]: %q is listed twice", list.field, i, name)
+			}
+			seen[name] = true
+			u, err := a.Accounts.Get(ctx, name)
+			if errors.Is(err, account.ErrNotFound) {
+				return fmt.Errorf("%s[%d]: no account %q", list.field, i, name)
+			}
+			if err != nil {
+				return err
+			}
+			if !list.fits(u.Role) {
+				return fmt.Errorf("%s[%d]: %s is a %s account, not %s", list.field, i, name, u.Role, list.want)
+			}
+		}
+	}
+	return nil
+}
+
+// tidy is names trimmed, without empty ones.
+func tidy(names []string) []string {
+	out := []string{}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Times are the changeable times of a contest; nil leaves one as it is.
@@ -210,6 +297,8 @@ func diff(old, c *Contest) map[string]any {
 	add("unfrozen", old.Unfrozen, c.Unfrozen)
 	add("revealing", old.Revealing, c.Revealing)
 	add("limits", old.Limits, c.Limits)
+	add("organizers", old.Organizers, c.Organizers)
+	add("judges", old.Judges, c.Judges)
 	return d
 }
 

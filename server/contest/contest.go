@@ -20,6 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/scoreboard"
 )
@@ -89,6 +90,38 @@ type Contest struct {
 	Tier rules.Tier `json:"tier,omitempty"`
 	// Certificates are the rules for awards and skill level certificates.
 	Certificates *rules.Rules `json:"certificates,omitempty"`
+	// Staff are the accounts that run and judge the contest.
+	Staff
+}
+
+// Staff are a contest's organizers and judges (usernames). Only admins
+// change them (Admin.SetStaff).
+type Staff struct {
+	// Organizers run the contest: times, reveal, imports, certificates,
+	// exports of personal data; they are on its jury too.
+	Organizers []string `json:"organizers,omitempty"`
+	// Judges judge it: live board, sources, rejudges, overrides, clarifications.
+	Judges []string `json:"judges,omitempty"`
+}
+
+// Equal reports whether s and t list the same people in the same places.
+func (s Staff) Equal(t Staff) bool {
+	same := func(a, b []string) bool {
+		return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+	}
+	return same(s.Organizers, t.Organizers) && same(s.Judges, t.Judges)
+}
+
+// IsOrganizer reports whether u runs c: an admin, or an organizer account
+// c lists among its organizers.
+func (c *Contest) IsOrganizer(u account.User) bool {
+	return u.Role == account.Admin || u.Role == account.Organizer && slices.Contains(c.Organizers, u.Username)
+}
+
+// IsJury reports whether u is on c's jury: its organizers, and the judge
+// and organizer accounts c lists among its judges.
+func (c *Contest) IsJury(u account.User) bool {
+	return c.IsOrganizer(u) || (u.Role == account.Judge || u.Role == account.Organizer) && slices.Contains(c.Judges, u.Username)
 }
 
 // Slugs returns the challenges' slugs in board order.

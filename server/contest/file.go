@@ -36,6 +36,10 @@ type File struct {
 	Tier string `yaml:"tier"`
 	// Certificates are the award and certificate rules (see package rules).
 	Certificates *rules.Rules `yaml:"certificates"`
+	// Organizers and Judges are the contest's staff (usernames); when both
+	// are left out, a reload keeps the staff as it is.
+	Organizers []string `yaml:"organizers"`
+	Judges     []string `yaml:"judges"`
 }
 
 // FileChallenge names a challenge package and, optionally, its points here.
@@ -112,8 +116,12 @@ func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Cont
 		}
 		c.Challenges = append(c.Challenges, ch)
 	}
+	c.Staff = Staff{Organizers: f.Organizers, Judges: f.Judges}
 	if old != nil {
 		c.Unfrozen, c.Revealing = old.Unfrozen, old.Revealing
+		if f.Organizers == nil && f.Judges == nil {
+			c.Staff = old.Staff
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, invalid("contest.yaml: %v", err)

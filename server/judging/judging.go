@@ -50,9 +50,6 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-// IsJury reports whether u is a judge or an organizer.
-func IsJury(u account.User) bool { return u.Role == account.Judge || u.Role == account.Organizer }
-
 // Entry is a submission as a contestant sends it.
 type Entry struct {
 	Contestant string
@@ -226,18 +223,26 @@ func (s *Service) ResultsLocked(ctx context.Context, cid string) error {
 	return nil
 }
 
-// Visible loads submission sid if u may see it: its contestant or the
-// jury. Others get the same answer as for a missing one, so contestants
-// learn nothing of each other's submissions.
-func (s *Service) Visible(ctx context.Context, u account.User, sid string) (submission.Submission, error) {
+// Visible loads submission sid, and its contest, if u may see it: its
+// contestant or the contest's jury. Others get the same answer as for a
+// missing one, so they learn nothing of others' submissions.
+func (s *Service) Visible(ctx context.Context, u account.User, sid string) (submission.Submission, *contest.Contest, error) {
+	missing := refusal.NotFoundf("no submission %s", sid)
 	sub, err := s.Submissions.Get(ctx, sid)
-	if errors.Is(err, submission.ErrNotFound) || err == nil && sub.Contestant != u.Username && !IsJury(u) {
-		return submission.Submission{}, refusal.NotFoundf("no submission %s", sid)
+	if errors.Is(err, submission.ErrNotFound) {
+		return submission.Submission{}, nil, missing
 	}
 	if err != nil {
-		return submission.Submission{}, fmt.Errorf("submission %s: %w", sid, err)
+		return submission.Submission{}, nil, fmt.Errorf("submission %s: %w", sid, err)
 	}
-	return sub, nil
+	ct, err := s.Contests.Get(ctx, sub.Contest)
+	if err != nil {
+		return submission.Submission{}, nil, fmt.Errorf("submission %s: %w", sid, err)
+	}
+	if sub.Contestant != u.Username && !ct.IsJury(u) {
+		return submission.Submission{}, nil, missing
+	}
+	return sub, ct, nil
 }
 
 // ForViewer hides from contestants what they may not see: each test's
@@ -245,7 +250,7 @@ func (s *Service) Visible(ctx context.Context, u account.User, sid string) (subm
 // the private score of a predictions submission before the results are
 // final. Every route and page that shows a submission goes through it.
 func ForViewer(u account.User, ct *contest.Contest, sub submission.Submission) submission.Submission {
-	if IsJury(u) {
+	if ct.IsJury(u) {
 		return sub
 	}
 	tests := make([]verdict.Test, len(sub.Tests))

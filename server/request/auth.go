@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/server/account"
-	"github.com/skillarena/arena/server/judging"
+	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/ratelimit"
 )
 
@@ -164,5 +164,14 @@ func User(c *fiber.Ctx) (account.User, bool) {
 	return u, ok
 }
 
-// IsJury reports whether u is a judge or an organizer (judging.IsJury).
-func IsJury(u account.User) bool { return judging.IsJury(u) }
+// OnJury reports whether the caller is on ct's jury (contest.Contest.IsJury).
+func OnJury(c *fiber.Ctx, ct *contest.Contest) bool {
+	u, ok := User(c)
+	return ok && ct.IsJury(u)
+}
+
+// Organizes reports whether the caller organizes ct (contest.Contest.IsOrganizer).
+func Organizes(c *fiber.Ctx, ct *contest.Contest) bool {
+	u, ok := User(c)
+	return ok && ct.IsOrganizer(u)
+}

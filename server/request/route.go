@@ -20,20 +20,25 @@ import (
 // Access says who may call a route.
 type Access int
 
-// Access levels.
+// Access levels. Jury and Organizer routes that name a contest (see
+// Scope) admit that contest's staff only (contest.Contest.IsJury,
+// IsOrganizer); those that name none admit the accounts of those roles, and
+// their handlers show each caller only the contests they staff.
 const (
 	Public     Access = iota // anyone, logged in or not
 	LoggedIn                 // any logged-in user
 	Contestant               // contestants
-	Jury                     // judges and organizers
-	Organizer                // organizers
+	Jury                     // the contest's jury: its judges and organizers, and admins
+	Organizer                // the contest's organizers, and admins
+	Admin                    // admins
 )
 
 func (a Access) String() string {
-	return [...]string{"public", "user", "contestant", "jury", "organizer"}[a]
+	return [...]string{"public", "user", "contestant", "jury", "organizer", "admin"}[a]
 }
 
-// Allows reports whether a user with role (or nobody, when !logged) may call.
+// Allows reports whether a user with role (or nobody, when !logged) may
+// call, in some contest.
 func (a Access) Allows(logged bool, role account.Role) bool {
 	switch a {
 	case Public:
@@ -43,10 +48,38 @@ func (a Access) Allows(logged bool, role account.Role) bool {
 	case Contestant:
 		return logged && role == account.Contestant
 	case Jury:
-		return logged && (role == account.Judge || role == account.Organizer)
+		return logged && role.Staff()
+	case Organizer:
+		return logged && (role == account.Organizer || role == account.Admin)
 	default:
-		return logged && role == account.Organizer
+		return logged && role == account.Admin
 	}
+}
+
+// AllowsIn reports whether u may call in contest ct.
+func (a Access) AllowsIn(u account.User, ct *contest.Contest) bool {
+	switch a {
+	case Jury:
+		return ct.IsJury(u)
+	case Organizer:
+		return ct.IsOrganizer(u)
+	default:
+		return a.Allows(true, u.Role)
+	}
+}
+
+// Scope finds the contest a request acts in: the :cid contest, the
+// contest of the :sid submission or :number certificate, or ?contest=;
+// nil when it names none. Its errors are answers (NotFound, Internal).
+type Scope func(c *fiber.Ctx) (*contest.Contest, error)
+
+const contestLocal = "arena.contest"
+
+// InContest is the contest the request acts in, as the access check found
+// it (nil before, or when it names none).
+func InContest(c *fiber.Ctx) *contest.Contest {
+	ct, _ := c.Locals(contestLocal).(*contest.Contest)
+	return ct
 }
 
 // Route is one entry of a route table: it registers the handler, feeds
@@ -59,27 +92,45 @@ type Route struct {
 	Handler fiber.Handler
 }
 
-// allow refuses a caller the route's access does not admit; it first
-// names r for the metrics (telemetry.SetRoute).
-func allow(r Route) fiber.Handler {
+// allow refuses a caller the route's access does not admit, in the
+// contest scope finds for Jury and Organizer routes; it first names r for
+// the metrics (telemetry.SetRoute).
+func allow(r Route, scope Scope) fiber.Handler {
 	a := r.Access
 	return func(c *fiber.Ctx) error {
 		telemetry.SetRoute(c, r.Method, r.Path)
 		u, logged := User(c)
-		if a.Allows(logged, u.Role) {
+		if !a.Allows(logged, u.Role) {
+			if !logged {
+				return Unauthorized("log in first")
+			}
+			return Forbidden("your role may not do this")
+		}
+		if a != Jury && a != Organizer || scope == nil {
 			return c.Next()
 		}
-		if !logged {
-			return Unauthorized("log in first")
+		ct, err := scope(c)
+		if err != nil {
+			return err
 		}
-		return Forbidden("your role may not do this")
+		if ct != nil {
+			if !a.AllowsIn(u, ct) {
+				if a == Organizer {
+					return Forbidden("you are not an organizer of contest " + ct.ID)
+				}
+				return Forbidden("you are not on the jury of contest " + ct.ID)
+			}
+			c.Locals(contestLocal, ct)
+		}
+		return c.Next()
 	}
 }
 
-// Mount registers routes on app, each behind its access check.
-func Mount(app *fiber.App, routes []Route) {
+// Mount registers routes on app, each behind its access check in the
+// contest scope finds.
+func Mount(app *fiber.App, scope Scope, routes []Route) {
 	for _, r := range routes {
-		app.Add(r.Method, r.Path, allow(r), r.Handler)
+		app.Add(r.Method, r.Path, allow(r, scope), r.Handler)
 	}
 }
 
@@ -178,8 +229,12 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// Contest loads the contest named by the :cid parameter.
+// Contest loads the contest named by the :cid parameter (the one the
+// access check loaded, if it did).
 func Contest(c *fiber.Ctx, contests *contest.Store) (*contest.Contest, error) {
+	if ct := InContest(c); ct != nil && ct.ID == c.Params("cid") {
+		return ct, nil
+	}
 	ct, err := contests.Get(c.UserContext(), c.Params("cid"))
 	if errors.Is(err, contest.ErrNotFound) {
 		return nil, NotFound("no contest " + c.Params("cid"))
@@ -190,27 +245,23 @@ func Contest(c *fiber.Ctx, contests *contest.Store) (*contest.Contest, error) {
 	return ct, nil
 }
 
-// VisibleSubmission loads the :sid submission if the caller may see it
-// (judging.Service.Visible).
-func VisibleSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, error) {
+// VisibleSubmission loads the :sid submission and its contest if the
+// caller may see it (judging.Service.Visible).
+func VisibleSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, *contest.Contest, error) {
 	u, _ := User(c)
-	sub, err := j.Visible(c.UserContext(), u, c.Params("sid"))
+	sub, ct, err := j.Visible(c.UserContext(), u, c.Params("sid"))
 	if err != nil {
-		return submission.Submission{}, Fail(err)
+		return submission.Submission{}, nil, Fail(err)
 	}
-	return sub, nil
+	return sub, ct, nil
 }
 
 // ShownSubmission is the :sid submission as the caller may see it
 // (judging.ForViewer), and its contest.
 func ShownSubmission(c *fiber.Ctx, j *judging.Service) (submission.Submission, *contest.Contest, error) {
-	sub, err := VisibleSubmission(c, j)
+	sub, ct, err := VisibleSubmission(c, j)
 	if err != nil {
 		return submission.Submission{}, nil, err
-	}
-	ct, err := j.Contests.Get(c.UserContext(), sub.Contest)
-	if err != nil {
-		return submission.Submission{}, nil, Internal(err)
 	}
 	u, _ := User(c)
 	return judging.ForViewer(u, ct, sub), ct, nil
@@ -257,11 +308,10 @@ func SafeFileName(name, fallback string) string {
 	return name
 }
 
-// BoardView is the board a request may see: the jury sees the live board
-// (or the public one with ?view=public), everyone else the public board.
-func BoardView(c *fiber.Ctx) scoreboard.View {
-	u, ok := User(c)
-	if ok && IsJury(u) && c.Query("view") != string(scoreboard.Public) {
+// BoardView is the board of ct a request may see: its jury sees the live
+// board (or the public one with ?view=public), everyone else the public board.
+func BoardView(c *fiber.Ctx, ct *contest.Contest) scoreboard.View {
+	if OnJury(c, ct) && c.Query("view") != string(scoreboard.Public) {
 		return scoreboard.Jury
 	}
 	return scoreboard.Public

@@ -273,6 +273,7 @@ func (s *Store) Ack(ctx context.Context, job *Job) error {
 // QueueEntry is one job in the judging queue.
 type QueueEntry struct {
 	Submission string `json:"submission"`
+	Contest    string `json:"contest"`
 	Rejudge    string `json:"rejudge,omitempty"`
 	// Worker is empty while the job waits.
 	Worker     string `json:"worker,omitempty"`
@@ -301,7 +302,7 @@ func (s *Store) Queue(ctx context.Context, limit int64) ([]QueueEntry, error) {
 	for _, m := range msgs {
 		sid, _ := m.Values["sid"].(string)
 		rj, _ := m.Values["rejudge"].(string)
-		e := QueueEntry{Submission: sid, Rejudge: rj}
+		e := QueueEntry{Submission: sid, Contest: ContestOf(sid), Rejudge: rj}
 		if id, err := events.ParseID(m.ID); err == nil {
 			e.WaitingMS = now - int64(id.MS)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -120,7 +121,7 @@ func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
 			return Submission{}, fmt.Errorf("number submission: %w", err)
 		}
 		num := last + 1
-		sub := Submission{ID: n.Contest + "-" + strconv.FormatInt(num, 10), Contest: n.Contest, Challenge: n.Challenge,
+		sub := Submission{ID: submissionID(n.Contest, num), Contest: n.Contest, Challenge: n.Challenge,
 			Contestant: n.Contestant, Language: n.Language, Status: Queued, MaxScore: n.MaxScore, SubmittedAt: at,
 			Blob: n.Blob, FileName: n.FileName, Elapsed: n.Elapsed, Gen: 1}
 		res, err := s.runSubmit(ctx, n, sub, num, false)
@@ -237,4 +238,15 @@ func (s *Store) Usage(ctx context.Context, cid, user string, slugs []string, slu
 		return Usage{}, fmt.Errorf("count submissions of %s in %s: answer %v", user, cid, r)
 	}
 	return Usage{Total: int(r[0]), InWindow: int(r[1]), Solved: r[2] == 1}, nil
+}
+
+// submissionID is the id of contest cid's num-th submission.
+func submissionID(cid string, num int64) string { return cid + "-" + strconv.FormatInt(num, 10) }
+
+// ContestOf is the contest of the submission with id sid (submissionID).
+func ContestOf(sid string) string {
+	if i := strings.LastIndexByte(sid, '-'); i > 0 {
+		return sid[:i]
+	}
+	return ""
 }

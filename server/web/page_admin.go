@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/request"
 )
@@ -33,6 +34,10 @@ type adminPageData struct {
 	Form     timesFormValues
 	Zone     string
 	Revealed string
+	// Staff is the contest's staff, comma-separated, for the admins' form.
+	Organizers, Judges string
+	// IsAdmin shows the staff form.
+	IsAdmin bool
 }
 
 // adminPage is the organizer's contest dashboard: state and time left, the
@@ -65,8 +70,10 @@ func (s *Site) adminPage(c *fiber.Ctx) error {
 	}
 	q.Busy = len(workers)
 	zone, _ := s.Now().Zone()
+	u, _ := request.User(c)
 	d := adminPageData{page: p, Members: len(members), Queue: q, Zone: zone,
-		Form: timesFormValues{Start: localInput(ct.Start), End: localInput(ct.End)}}
+		Form:       timesFormValues{Start: localInput(ct.Start), End: localInput(ct.End)},
+		Organizers: strings.Join(ct.Organizers, ", "), Judges: strings.Join(ct.Judges, ", "), IsAdmin: u.Role == account.Admin}
 	if ct.Freeze != nil {
 		d.Form.Freeze = localInput(*ct.Freeze)
 	}
@@ -120,6 +127,19 @@ func (s *Site) timesForm(c *fiber.Ctx) error {
 		return s.formFailed(c, request.Fail(err), s.adminPage)
 	}
 	return seeOther(c, "/contests/"+c.Params("cid")+"/admin", "times_saved")
+}
+
+// staffForm replaces the contest's organizers and judges (admins).
+func (s *Site) staffForm(c *fiber.Ctx) error {
+	names := func(field string) []string {
+		return strings.FieldsFunc(c.FormValue(field), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
+	}
+	u, _ := request.User(c)
+	st := contest.Staff{Organizers: names("organizers"), Judges: names("judges")}
+	if _, err := s.Admin.SetStaff(c.UserContext(), c.Params("cid"), st, u.Username, strings.TrimSpace(c.FormValue("reason"))); err != nil {
+		return s.formFailed(c, request.Fail(err), s.adminPage)
+	}
+	return seeOther(c, "/contests/"+c.Params("cid")+"/admin", "staff_saved")
 }
 
 // revealForm reveals the next frozen result; every open board follows

@@ -36,7 +36,7 @@ func (s *Site) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := request.BoardView(c)
+	view := request.BoardView(c, ct)
 	d := boardPageData{page: p, View: view, Scoring: ct.Scoring, Frozen: frozen(ct, view),
 		Source: "/api/contests/" + ct.ID + "/scoreboard"}
 	if view == scoreboard.Public && p.IsJury() {

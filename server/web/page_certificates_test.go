@@ -227,7 +227,8 @@ func TestIntegrationCertificateScoresForm(t *testing.T) {
 			Languages: []string{"python3"}, Package: strings.Repeat("a", 64)}},
 		Certificates: &rules.Rules{Occupation: "区块链应用操作员", OccupationCode: "4-04-05-06", LowestLevel: rules.Level4,
 			Parts:  []rules.Part{{Name: "theory", Title: "理论", Weight: 0.3}, {Name: "practical", Title: "实操", Weight: 0.7, Challenges: []string{"hello"}}},
-			Levels: []rules.Promotion{{Level: rules.Level3, Placing: rules.Placing{TopN: 1}}}}}
+			Levels: []rules.Promotion{{Level: rules.Level3, Placing: rules.Placing{TopN: 1}}}},
+		Staff: contest.Staff{Organizers: []string{"org"}}}
 	if err := admin.Save(ctx, ct, "org", "contest.create", "test"); err != nil {
 		t.Fatal(err)
 	}

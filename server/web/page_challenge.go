@@ -40,7 +40,7 @@ func (s *Site) challengeOf(c *fiber.Ctx, ct *contest.Contest) (contest.Challenge
 		return contest.Challenge{}, request.NotFound("no challenge " + c.Params("slug"))
 	}
 	u, _ := request.User(c)
-	if request.IsJury(u) {
+	if ct.IsJury(u) {
 		return ch, nil
 	}
 	if ct.StateAt(s.Now()) == contest.NotStarted {

@@ -74,7 +74,7 @@ func (s *Site) challengesPage(c *fiber.Ctx) error {
 	}
 	u, _ := request.User(c)
 	d := challengesPageData{page: p}
-	if !request.IsJury(u) && p.Contest.State == contest.NotStarted {
+	if !p.IsJury() && p.Contest.State == contest.NotStarted {
 		d.NotYet = true
 		return s.render(c, "challenges", d)
 	}

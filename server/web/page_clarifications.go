@@ -36,7 +36,7 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := request.User(c)
-	jury := request.IsJury(u)
+	jury := p.IsJury()
 	if jury {
 		p.Title = s.UI.T(p.Lang, "clar.inbox_title")
 	}

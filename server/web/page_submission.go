@@ -27,7 +27,6 @@ type submissionPageData struct {
 // rejudge. ?fragment=detail and ?fragment=row render parts for the live
 // module; a row that does not match the feed's filters is 204.
 func (s *Site) submissionPage(c *fiber.Ctx) error {
-	u, _ := request.User(c)
 	sub, ct, err := request.ShownSubmission(c, s.Judging)
 	if err != nil {
 		return err
@@ -38,7 +37,7 @@ func (s *Site) submissionPage(c *fiber.Ctx) error {
 	switch c.Query("fragment") {
 	case "row":
 		f, _ := filterOf(c)
-		if request.IsJury(u) && !filterMatch(f, d.Sub) {
+		if p.IsJury() && !filterMatch(f, d.Sub) {
 			return c.SendStatus(fiber.StatusNoContent)
 		}
 		return s.render(c, "submission", d)

@@ -49,7 +49,7 @@ func (s *Site) submissionsPage(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := request.User(c)
-	jury := request.IsJury(u)
+	jury := p.IsJury()
 	if jury {
 		p.Title = s.UI.T(p.Lang, "subs.feed_title")
 	}

@@ -80,7 +80,7 @@ func (s *Site) Routes() []request.Route {
 
 func (s *Site) routes() []route {
 	get, post := fiber.MethodGet, fiber.MethodPost
-	public, user, contestant, jury, organizer := request.Public, request.LoggedIn, request.Contestant, request.Jury, request.Organizer
+	public, user, contestant, jury, organizer, admin := request.Public, request.LoggedIn, request.Contestant, request.Jury, request.Organizer, request.Admin
 	return []route{
 		{get, "/verify/:number", public, "Certificate verification page (the QR code's target)", s.verifyPage},
 		{get, "/static/*", public, "Static assets (content-hashed names)", s.static},
@@ -109,6 +109,7 @@ func (s *Site) routes() []route {
 		{get, "/contests/:cid/similarity/:a/:b", jury, "Two submissions side by side, the fragments they share highlighted", s.similarPairPage},
 		{get, "/contests/:cid/admin", organizer, "Contest dashboard: state, queue, times, freeze and reveal", s.adminPage},
 		{post, "/contests/:cid/admin/times", organizer, "Change the contest's times from the form", s.timesForm},
+		{post, "/contests/:cid/admin/staff", admin, "Replace the contest's organizers and judges from the form", s.staffForm},
 		{post, "/contests/:cid/admin/reveal", organizer, "Reveal the next frozen result from the form", s.revealForm},
 		{post, "/contests/:cid/admin/unfreeze", organizer, "Reveal the whole board from the form", s.unfreezeForm},
 		{get, "/contests/:cid/import", organizer, "Contestant import page", s.importPage},
@@ -164,16 +165,19 @@ type page struct {
 	// Event is the last event of the contest when the page was made: live
 	// modules resume from it, so nothing between render and connect is lost.
 	Event string
+	// jury and organizer say whether the user is on the contest's jury and
+	// among its organizers (contest.Contest.IsJury, IsOrganizer).
+	jury, organizer bool
 }
 
 // Common returns the page itself, for templates that pass it on.
 func (p page) Common() page { return p }
 
-// IsJury reports whether the user is a judge or an organizer.
-func (p page) IsJury() bool { return p.User != nil && request.IsJury(*p.User) }
+// IsJury reports whether the user is on the jury of the page's contest.
+func (p page) IsJury() bool { return p.jury }
 
-// IsOrganizer reports whether the user is an organizer.
-func (p page) IsOrganizer() bool { return p.User != nil && p.User.Role == account.Organizer }
+// IsOrganizer reports whether the user organizes the page's contest.
+func (p page) IsOrganizer() bool { return p.organizer }
 
 // IsContestant reports whether the user is a contestant.
 func (p page) IsContestant() bool { return p.User != nil && p.User.Role == account.Contestant }
@@ -259,6 +263,7 @@ func (s *Site) contestPage(c *fiber.Ctx, titleKey, nav string) (*contest.Contest
 func (s *Site) pageOf(c *fiber.Ctx, ct *contest.Contest, titleKey, nav string) page {
 	p := s.newPage(c, titleKey)
 	p.Nav = nav
+	p.jury, p.organizer = request.OnJury(c, ct), request.Organizes(c, ct)
 	now := s.Now()
 	p.Contest = &contestNav{ID: ct.ID, Title: ct.Title.In(p.Lang), State: ct.StateAt(now), Start: ct.Start, End: ct.End,
 		Freeze: ct.Freeze, Frozen: ct.FrozenAt(now) && (!ct.Unfrozen || ct.Revealing), Unfrozen: ct.Unfrozen,

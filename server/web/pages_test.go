@@ -242,7 +242,7 @@ func TestIntegrationLoginForm(t *testing.T) {
 // straight to it, in the language asked for.
 func TestIntegrationHomeKeepsTheLanguage(t *testing.T) {
 	f := newFixture(t, time.Now())
-	if err := f.Redis.SRem(context.Background(), "arena:contests", "old", "soon").Err(); err != nil {
+	if err := f.Redis.SRem(context.Background(), "arena:contests", "old", "soon", "other").Err(); err != nil {
 		t.Fatal(err)
 	}
 	status, _, hdr := f.page(t, "/", "", "en")
@@ -284,5 +284,23 @@ func TestIntegrationBoardHeadsAreTitles(t *testing.T) {
 	status, body, _ := f.page(t, "/contests/run/board", "", "en")
 	if status != 200 || !strings.Contains(body, `<span class="challenge-title" title="hello">Hello</span>`) {
 		t.Fatalf("board: %d, no title heading the hello column", status)
+	}
+}
+
+// TestIntegrationStaffFormForAdmins: the contest dashboard shows admins
+// the staff form with the contest's staff, and its organizers no form.
+func TestIntegrationStaffFormForAdmins(t *testing.T) {
+	f := newFixture(t, time.Now())
+	for user, want := range map[string]bool{"admin": true, "org": false} {
+		status, body, _ := f.page(t, "/contests/run/admin", user, "en")
+		if status != 200 || strings.Contains(body, `id="staff-form"`) != want {
+			t.Fatalf("%s: %d, staff form shown %v, want %v", user, status, !want, want)
+		}
+		if want && (!strings.Contains(body, `name="organizers" value="org"`) || !strings.Contains(body, `name="judges" value="jury"`)) {
+			t.Fatalf("the form lacks the staff: %.3000s", body)
+		}
+	}
+	if status, _, _ := f.page(t, "/contests/run/admin", "org2", "en"); status != 403 {
+		t.Fatalf("the organizer of another contest: %d, want 403", status)
 	}
 }
