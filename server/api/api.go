@@ -17,12 +17,14 @@ import (
 	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
+	"github.com/skillarena/arena/server/clics"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/statement"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -134,6 +136,10 @@ func New(d Deps) *fiber.App {
 	if d.Pages != nil {
 		request.Mount(app, s.scope, d.Pages.Routes())
 	}
+	cl := clics.New(clics.Deps{Contests: d.Contests, Submissions: d.Submissions, Board: d.Board, Clarifications: d.Clarifications,
+		Events: d.Events, Audit: d.Audit, Blobs: d.Blobs, Packages: statement.NewCache(d.Blobs), Log: d.Log, Now: d.Now})
+	request.Mount(app, s.scope, cl.Routes())
+	app.Use(clics.Prefix, clics.NotFound)
 	app.Use("/api", func(c *fiber.Ctx) error { return request.NotFound("no such API route") })
 	return app
 }

@@ -2,6 +2,7 @@ package request
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -47,6 +48,15 @@ type Sessions struct {
 func (s *Sessions) Authenticate(c *fiber.Ctx) error {
 	token, fromCookie := "", false
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		if cred, ok := strings.CutPrefix(h, "Basic "); ok && strings.HasPrefix(c.Path(), BasicPrefix) {
+			u, err := s.basic(c, cred)
+			if err != nil {
+				c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="SkillArena"`)
+				return err
+			}
+			c.Locals(userLocal, u)
+			return c.Next()
+		}
 		t, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return Unauthorized("Authorization header must be 'Bearer TOKEN'")
@@ -81,6 +91,33 @@ func (s *Sessions) Authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// BasicPrefix is where HTTP basic authentication is accepted besides
+// Bearer tokens: the CLICS Contest API, whose clients (the Resolver,
+// contest data servers) log in with it. It is read-only, so a browser
+// that remembers basic credentials cannot change anything with them.
+const BasicPrefix = "/clics"
+
+// basic authenticates "Basic base64(username:password)", where the
+// password is the account's password (checked under the failed-login
+// limits) or one of its API tokens.
+func (s *Sessions) basic(c *fiber.Ctx, cred string) (account.User, error) {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	username, password, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok || username == "" {
+		return account.User{}, Unauthorized("Authorization header must be 'Basic base64(username:password)'")
+	}
+	u, err := s.Accounts.Lookup(c.UserContext(), password)
+	switch {
+	case err == nil && u.Username == username:
+		return u, nil
+	case err != nil && !errors.Is(err, account.ErrNoToken):
+		return account.User{}, Internal(err)
+	}
+	u, result, err := s.checkPassword(c, username, password)
+	s.Metrics.Login(result)
+	return u, err
+}
+
 // SameToken reports whether the CSRF cookie's value want came back as got.
 func SameToken(want, got string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
@@ -97,42 +134,11 @@ func (s *Sessions) LogIn(c *fiber.Ctx, username, password string) (account.User,
 
 // logIn is LogIn; it also returns the attempt's result for the metrics.
 func (s *Sessions) logIn(c *fiber.Ctx, username, password string) (account.User, string, string, error) {
-	ctx := c.UserContext()
-	// Only failures count: a contest hall behind one address logs in at once.
-	// The username's attempt is counted before hashing, so concurrent guesses
-	// cannot all pass; past the free ones each waits longer, but none is
-	// locked out, so the holder still gets in after the wait.
-	over, wait, err := s.LoginAddr.Exceeded(ctx, ClientIP(c))
+	u, result, err := s.checkPassword(c, username, password)
 	if err != nil {
-		return account.User{}, "", telemetry.LoginError, Internal(err)
+		return account.User{}, "", result, err
 	}
-	if over {
-		return account.User{}, "", telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins from your address; try again in %d s", seconds(wait)))
-	}
-	if wait, err = s.Login.Attempt(ctx, username); err != nil {
-		return account.User{}, "", telemetry.LoginError, Internal(err)
-	}
-	if wait > 0 {
-		return account.User{}, "", telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins for %s; try again in %d s", username, seconds(wait)))
-	}
-	u, err := s.Accounts.Authenticate(ctx, username, password)
-	switch {
-	case errors.Is(err, account.ErrBadCredentials):
-		if _, _, err := s.LoginAddr.Hit(ctx, ClientIP(c)); err != nil {
-			return account.User{}, "", telemetry.LoginError, Internal(err)
-		}
-		return account.User{}, "", telemetry.LoginWrongPassword, Unauthorized("wrong username or password")
-	case errors.Is(err, account.ErrDisabled):
-		return account.User{}, "", telemetry.LoginDisabled, Forbidden("this account is disabled: ask the organizers")
-	case errors.Is(err, account.ErrBusy):
-		return account.User{}, "", telemetry.LoginBusy, TooMany("the server is busy logging others in; try again in a few seconds")
-	case err != nil:
-		return account.User{}, "", telemetry.LoginError, Internal(err)
-	}
-	if err := s.Login.Reset(ctx, username); err != nil {
-		return account.User{}, "", telemetry.LoginError, Internal(err)
-	}
-	token, err := s.Accounts.IssueToken(ctx, u.Username, s.TTL)
+	token, err := s.Accounts.IssueToken(c.UserContext(), u.Username, s.TTL)
 	if err != nil {
 		return account.User{}, "", telemetry.LoginError, Internal(err)
 	}
@@ -142,6 +148,47 @@ func (s *Sessions) logIn(c *fiber.Ctx, username, password string) (account.User,
 	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: rand.Text(), Path: "/", Expires: expires,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: s.Secure})
 	return u, token, telemetry.LoginAccepted, nil
+}
+
+// checkPassword checks username and password under the failed-login
+// limits; it returns the user and the attempt's result for the metrics.
+func (s *Sessions) checkPassword(c *fiber.Ctx, username, password string) (account.User, string, error) {
+	ctx := c.UserContext()
+	// Only failures count: a contest hall behind one address logs in at once.
+	// The username's attempt is counted before hashing, so concurrent guesses
+	// cannot all pass; past the free ones each waits longer, but none is
+	// locked out, so the holder still gets in after the wait.
+	over, wait, err := s.LoginAddr.Exceeded(ctx, ClientIP(c))
+	if err != nil {
+		return account.User{}, telemetry.LoginError, Internal(err)
+	}
+	if over {
+		return account.User{}, telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins from your address; try again in %d s", seconds(wait)))
+	}
+	if wait, err = s.Login.Attempt(ctx, username); err != nil {
+		return account.User{}, telemetry.LoginError, Internal(err)
+	}
+	if wait > 0 {
+		return account.User{}, telemetry.LoginRateLimited, TooMany(fmt.Sprintf("too many failed logins for %s; try again in %d s", username, seconds(wait)))
+	}
+	u, err := s.Accounts.Authenticate(ctx, username, password)
+	switch {
+	case errors.Is(err, account.ErrBadCredentials):
+		if _, _, err := s.LoginAddr.Hit(ctx, ClientIP(c)); err != nil {
+			return account.User{}, telemetry.LoginError, Internal(err)
+		}
+		return account.User{}, telemetry.LoginWrongPassword, Unauthorized("wrong username or password")
+	case errors.Is(err, account.ErrDisabled):
+		return account.User{}, telemetry.LoginDisabled, Forbidden("this account is disabled: ask the organizers")
+	case errors.Is(err, account.ErrBusy):
+		return account.User{}, telemetry.LoginBusy, TooMany("the server is busy logging others in; try again in a few seconds")
+	case err != nil:
+		return account.User{}, telemetry.LoginError, Internal(err)
+	}
+	if err := s.Login.Reset(ctx, username); err != nil {
+		return account.User{}, telemetry.LoginError, Internal(err)
+	}
+	return u, telemetry.LoginAccepted, nil
 }
 
 // seconds rounds a wait up to whole seconds, as a message says it.

@@ -178,10 +178,11 @@ func NewApp(cfg AppConfig) *fiber.App {
 // at the fastest level: answers are made per request on a shared machine.
 // Only compressible types are compressed (text, JSON, JavaScript, XML:
 // fasthttp's list), never an answer that already has a Content-Encoding
-// (the board's cached gzip) and never a websocket upgrade.
+// (the board's cached gzip), never a websocket upgrade and never a
+// streamed feed (the CLICS event feed).
 func Compress() fiber.Handler {
 	return compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: func(c *fiber.Ctx) bool {
-		return strings.HasPrefix(c.Path(), "/ws/") || c.Get(fiber.HeaderUpgrade) != ""
+		return strings.HasPrefix(c.Path(), "/ws/") || c.Get(fiber.HeaderUpgrade) != "" || strings.HasSuffix(c.Path(), "/event-feed")
 	}})
 }
 
@@ -200,6 +201,10 @@ func (cfg AppConfig) handleError(c *fiber.Ctx, err error) error {
 	}
 	if e.Status == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, RetryAfter)
+	}
+	if strings.HasPrefix(c.Path(), "/clics") {
+		// The Contest API's error body.
+		return c.Status(e.Status).JSON(fiber.Map{"code": e.Status, "message": e.Message})
 	}
 	if cfg.ErrorPage != nil && WantsHTML(c) {
 		return cfg.ErrorPage(c, e)

@@ -272,3 +272,17 @@ func (s *Store) nextFrozen(ctx context.Context, cid string, slugs []string) (*At
 	}
 	return nil, nil
 }
+
+// Revealed returns the public cells of contest cid revealed one by one, as
+// "{user}/{slug}".
+func (s *Store) Revealed(ctx context.Context, cid string) (map[string]bool, error) {
+	ms, err := s.rdb.SMembers(ctx, revealedKey(cid)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read revealed cells of %s: %w", cid, err)
+	}
+	out := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		out[m] = true
+	}
+	return out, nil
+}
