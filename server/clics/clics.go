@@ -70,8 +70,8 @@ type Deps struct {
 	Blobs          *blob.Store
 	// Packages gives the problems' time limits; without it they are 0.
 	Packages *statement.Cache
-	Log            *slog.Logger
-	Now            func() time.Time
+	Log      *slog.Logger
+	Now      func() time.Time
 	// KeepAlive overrides the feed's keep-alive interval (tests); Poll is
 	// how often a streaming feed looks for new events (default 500 ms).
 	KeepAlive, Poll time.Duration

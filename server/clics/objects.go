@@ -476,6 +476,9 @@ func (a *API) mapSubmission(v view, sub submission.Submission, hidden bool) (Sub
 	var runs []Run
 	var maxRun float64
 	for i, t := range sub.Tests {
+		if t.Outcome == verdict.Skipped {
+			continue
+		}
 		rt := float64(t.CPUTimeMS) / 1000
 		maxRun = max(maxRun, rt)
 		runs = append(runs, Run{ID: fmt.Sprintf("%s-%d", id, i+1), JudgementID: id, Ordinal: i + 1,

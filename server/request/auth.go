@@ -2,8 +2,8 @@ package request
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
