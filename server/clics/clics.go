@@ -135,13 +135,32 @@ type view struct {
 	now   time.Time
 }
 
-// load finds the :cid contest and the caller's view of it.
+// load finds the :cid contest (by its CLICS id, see ident) and the
+// caller's view of it.
 func (a *API) load(c *fiber.Ctx) (view, error) {
 	ct, err := request.Contest(c, a.Contests)
+	if err != nil && ident(c.Params("cid")) == c.Params("cid") && len(c.Params("cid")) == hashedLen {
+		ct, err = a.hashedContest(c)
+	}
 	if err != nil {
 		return view{}, err
 	}
 	return view{ct: ct, staff: request.OnJury(c, ct), now: a.Now()}, nil
+}
+
+// hashedContest finds the contest whose id is too long for a CLICS id by
+// the hash that stands for it.
+func (a *API) hashedContest(c *fiber.Ctx) (*contest.Contest, error) {
+	all, err := a.Contests.List(c.UserContext())
+	if err != nil {
+		return nil, request.Internal(err)
+	}
+	for _, ct := range all {
+		if ident(ct.ID) == c.Params("cid") {
+			return ct, nil
+		}
+	}
+	return nil, request.NotFound("no contest " + c.Params("cid"))
 }
 
 func (a *API) contests(c *fiber.Ctx) error {
@@ -344,6 +363,9 @@ func ident(name string) string {
 	sum := sha256.Sum256([]byte(name))
 	return "h" + hex.EncodeToString(sum[:8])
 }
+
+// hashedLen is the length of an id ident made from a hash.
+const hashedLen = 17
 
 // subNumber is the CLICS id of a submission: its number in the contest.
 func subNumber(sid string) string {

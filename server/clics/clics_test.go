@@ -314,6 +314,35 @@ func TestIntegrationEndpointsMatchSpecification(t *testing.T) {
 	}
 }
 
+// TestIntegrationLongContestID: a contest id longer than a CLICS id is
+// served under the hash that stands for it.
+func TestIntegrationLongContestID(t *testing.T) {
+	cf := newContest(t)
+	ctx := context.Background()
+	ct, _ := cf.Contests.Get(ctx, "cl")
+	ct.ID = "provincial-blockchain-skills-contest-2026-final"
+	if err := cf.Admin.Save(ctx, ct, "admin", "contest.create", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var all []map[string]any
+	cf.get(t, "/clics/contests", "", 200, &all)
+	id := ""
+	for _, c := range all {
+		if c["id"] != "cl" && c["name"] == "Chain cup" {
+			id = c["id"].(string)
+		}
+	}
+	if len(id) == 0 || len(id) > 36 {
+		t.Fatalf("the long contest's CLICS id: %q in %v", id, all)
+	}
+	var got map[string]any
+	cf.get(t, "/clics/contests/"+id, "", 200, &got)
+	if got["id"] != id {
+		t.Errorf("GET /clics/contests/%s: %v", id, got)
+	}
+	cf.get(t, "/clics/contests/h0123456789abcdef/state", "", 404, nil)
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
