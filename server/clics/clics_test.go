@@ -20,7 +20,9 @@ import (
 	"github.com/skillarena/arena/internal/arenatest"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/api"
+	"github.com/skillarena/arena/server/clics"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/scoreboard"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -614,7 +616,9 @@ func openFeed(ctx context.Context, url, token string) (<-chan string, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
@@ -637,4 +641,55 @@ func openFeed(ctx context.Context, url, token string) (<-chan string, error) {
 		}
 	}()
 	return out, nil
+}
+
+// TestIntegrationFeedKeepAliveAndClock: a silent feed sends keep-alive
+// newlines, and sends the state again when the clock passes the freeze,
+// which no log event marks.
+func TestIntegrationFeedKeepAliveAndClock(t *testing.T) {
+	cf := newContest(t)
+	ctx := context.Background()
+	now := time.Now()
+	ct, _ := cf.Contests.Get(ctx, "cl")
+	ct.ID, ct.Start, ct.End = "tick", now.Add(-time.Minute), now.Add(time.Hour)
+	freeze := now.Add(1500 * time.Millisecond)
+	ct.Freeze = &freeze
+	if err := cf.Admin.Save(ctx, ct, "admin", "contest.create", "test"); err != nil {
+		t.Fatal(err)
+	}
+	cl := clics.New(clics.Deps{Contests: cf.Contests, Submissions: cf.Subs, Board: cf.Board, Clarifications: cf.Clarifications,
+		Events: cf.Events, Audit: cf.Audit, Blobs: cf.Blobs, Log: cf.Log, KeepAlive: 300 * time.Millisecond, Poll: 50 * time.Millisecond})
+	app := request.NewApp(request.AppConfig{Sessions: cf.Sessions, Log: cf.Log})
+	request.Mount(app, nil, cl.Routes())
+	ln, err := netListen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.ShutdownWithTimeout(time.Second) })
+	rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	lines, err := openFeed(rctx, "http://"+ln.Addr().String()+"/clics/contests/tick/event-feed", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	blank := 0
+	for l := range lines {
+		switch {
+		case l == "":
+			blank++
+		case strings.Contains(l, `"type":"state"`):
+			states = append(states, l)
+		}
+		if blank > 0 && len(states) >= 2 {
+			break
+		}
+	}
+	if len(states) < 2 || !strings.Contains(states[0], `"frozen":null`) || strings.Contains(states[1], `"frozen":null`) {
+		t.Errorf("states sent: %v, want one before the freeze and one after", states)
+	}
+	if blank == 0 {
+		t.Error("no keep-alive newline")
+	}
 }
