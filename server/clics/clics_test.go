@@ -209,6 +209,39 @@ func (cf *contestFixture) feed(t *testing.T, user, query string) []notification 
 	return out
 }
 
+// integrity checks that every notification refers only to objects the
+// feed sent before it (known: "type/id" of what was sent, kept across a
+// resume), as the specification's referential integrity asks.
+func integrity(t *testing.T, known map[string]bool, lines []notification) {
+	t.Helper()
+	refs := map[string]map[string]string{
+		"submissions":    {"team_id": "teams", "problem_id": "problems", "language_id": "languages"},
+		"judgements":     {"submission_id": "submissions"},
+		"runs":           {"judgement_id": "judgements"},
+		"teams":          {"organization_id": "organizations"},
+		"clarifications": {"from_team_id": "teams", "to_team_id": "teams", "reply_to_id": "clarifications", "problem_id": "problems"},
+	}
+	for _, n := range lines {
+		var data map[string]any
+		_ = json.Unmarshal(n.Data, &data)
+		for prop, typ := range refs[n.Type] {
+			if id, ok := data[prop].(string); ok && !known[typ+"/"+id] {
+				t.Errorf("%s %s refers to %s %s, not sent before it", n.Type, n.Data, typ, id)
+			}
+		}
+		if n.Type == "awards" {
+			for _, id := range data["team_ids"].([]any) {
+				if !known["teams/"+id.(string)] {
+					t.Errorf("award %s names team %s, not sent before it", n.Data, id)
+				}
+			}
+		}
+		if n.ID != nil {
+			known[n.Type+"/"+*n.ID] = true
+		}
+	}
+}
+
 type notification struct {
 	Type  string          `json:"type"`
 	ID    *string         `json:"id"`
@@ -258,6 +291,7 @@ func TestIntegrationEndpointsMatchSpecification(t *testing.T) {
 				}
 			}
 			lines := cf.feed(t, user, "")
+			integrity(t, map[string]bool{}, lines)
 			types := map[string]int{}
 			for _, n := range lines {
 				types[n.Type]++
@@ -473,6 +507,39 @@ func TestIntegrationRoleFiltering(t *testing.T) {
 	}
 }
 
+// TestIntegrationFeedUnfreeze: a public client that read the feed during
+// the freeze and resumes after the organizers unfroze the board gets the
+// judgements it saw unjudged, and nothing it cannot place.
+func TestIntegrationFeedUnfreeze(t *testing.T) {
+	cf := newContest(t)
+	ctx := context.Background()
+	during := cf.feed(t, "", "")
+	known := map[string]bool{}
+	integrity(t, known, during)
+	token := lastToken(during)
+	ct, _ := cf.Contests.Get(ctx, "cl")
+	ct.End = time.Now().Add(-time.Minute)
+	if err := cf.Admin.Save(ctx, ct, "admin", "contest.times", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cf.Admin.Unfreeze(ctx, "cl", "org", "ceremony over"); err != nil {
+		t.Fatal(err)
+	}
+	after := cf.feed(t, "", "&since_token="+token)
+	integrity(t, known, after)
+	n := cf.frozenSub[strings.LastIndex(cf.frozenSub, "-")+1:]
+	thawed, judged := false, false
+	for _, x := range after {
+		judged = judged || x.Type == "judgements" && x.ID != nil && *x.ID == n && strings.Contains(string(x.Data), `"AC"`)
+		thawed = thawed || x.Type == "state" && !strings.Contains(string(x.Data), `"thawed":null`)
+	}
+	if !judged || !thawed {
+		t.Errorf("after the unfreeze the resumed public feed: judgement %v, thawed state %v", judged, thawed)
+	}
+	// Read from the start, the same feed places every judgement after its submission.
+	integrity(t, map[string]bool{}, cf.feed(t, "", ""))
+}
+
 func lastToken(ns []notification) string {
 	token := ""
 	for _, n := range ns {
@@ -534,6 +601,8 @@ func TestIntegrationErrors(t *testing.T) {
 func TestIntegrationFeedResumes(t *testing.T) {
 	cf := newContest(t)
 	first := cf.feed(t, "jury", "")
+	known := map[string]bool{}
+	integrity(t, known, first)
 	token := lastToken(first)
 	if token == "" {
 		t.Fatal("the feed gave no token")
@@ -547,6 +616,7 @@ func TestIntegrationFeedResumes(t *testing.T) {
 	sid := cf.submit(t, "ann", 6000, verdict.WrongAnswer)
 	n := sid[strings.LastIndex(sid, "-")+1:]
 	resumed := cf.feed(t, "jury", "&since_token="+token)
+	integrity(t, known, resumed)
 	got := map[string]string{}
 	for _, x := range resumed {
 		if x.ID != nil && (x.Type == "submissions" || x.Type == "judgements") {

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,11 +152,19 @@ type feeder struct {
 	state     string
 	sent      map[string]string // award id -> its JSON as last sent
 	pending   []notification
+	// maxSub is the highest submission number sent (-1: unknown, on a
+	// resumed feed before its first submission).
+	maxSub int64
+	// visible is whether the public saw results after the freeze when the
+	// feed last looked (nil: unknown, on a resumed feed).
+	visible *bool
 }
 
 func (f *feeder) run(ctx context.Context) error {
+	f.maxSub = -1
 	if f.pos == "" {
-		f.pos = "0-0"
+		f.pos, f.maxSub = "0-0", 0
+		f.visible = ptr(resultsVisible(f.v))
 		if err := f.configuration(ctx); err != nil {
 			return err
 		}
@@ -358,7 +368,7 @@ func (f *feeder) event(ctx context.Context, ev events.Event) error {
 		}
 		return nil
 	case events.TypeReset:
-		return f.reset(ctx)
+		return f.reset(ctx, ev.ID)
 	}
 	return nil
 }
@@ -379,6 +389,9 @@ func (f *feeder) submission(ctx context.Context, typ, sid string) error {
 	}
 	s, j, runs := f.mapSubmission(f.v, sub, hidden(sub))
 	if typ == events.TypeSubmission {
+		if _, n, _ := submission.SplitID(sid); n > f.maxSub {
+			f.maxSub = n
+		}
 		f.add("submissions", s.ID, s)
 		return nil
 	}
@@ -393,9 +406,11 @@ func (f *feeder) submission(ctx context.Context, typ, sid string) error {
 }
 
 // reset follows a change of the contest or its board that no finer event
-// describes (times, contestants, an unfreeze): the configuration again and,
-// for the public, every judgement, which the unfreeze may have revealed.
-func (f *feeder) reset(ctx context.Context) error {
+// describes (times, contestants, an unfreeze): the configuration again
+// and, for the public once results after the freeze became visible (an
+// unfreeze, the end of a reveal, a freeze cleared), the judgements of the
+// submissions already sent, which the client saw unjudged.
+func (f *feeder) reset(ctx context.Context, at string) error {
 	ct, err := f.Contests.Get(ctx, f.v.ct.ID)
 	if err != nil {
 		return err
@@ -407,15 +422,68 @@ func (f *feeder) reset(ctx context.Context) error {
 	if f.v.staff {
 		return nil
 	}
+	was, now := f.visible, resultsVisible(f.v)
+	f.visible = &now
+	if !now || was != nil && *was {
+		return nil
+	}
+	upTo := f.maxSub
+	if upTo < 0 {
+		if upTo, err = f.submissionsBefore(ctx, at); err != nil {
+			return err
+		}
+	}
 	j, err := f.judged(ctx, f.v)
 	if err != nil {
 		return err
 	}
+	sent := func(id string) bool {
+		n, err := strconv.ParseInt(id, 10, 64)
+		return err == nil && n <= upTo
+	}
 	for _, x := range j.judgements {
-		f.add("judgements", x.ID, x)
+		if sent(x.ID) {
+			f.add("judgements", x.ID, x)
+		}
 	}
 	for _, r := range j.runs {
-		f.add("runs", r.ID, r)
+		if sent(r.JudgementID) {
+			f.add("runs", r.ID, r)
+		}
 	}
 	return nil
+}
+
+// resultsVisible reports whether the public sees every result, after the
+// freeze too.
+func resultsVisible(v view) bool {
+	p := v.ct.BoardParams()
+	return v.staff || p.Freeze < 0 || p.Unfrozen
+}
+
+// submissionsBefore is the highest submission number made before log
+// event id: numbers grow in log order, so it is one less than the first
+// submission after id, or the newest when none follows.
+func (f *feeder) submissionsBefore(ctx context.Context, id string) (int64, error) {
+	for pos := id; ; {
+		evs, err := f.Events.Since(ctx, f.v.ct.ID, pos, feedBatch)
+		if err != nil {
+			return 0, err
+		}
+		for _, ev := range evs {
+			if ev.Type != events.TypeSubmission {
+				continue
+			}
+			d, err := events.Decode[events.SubmissionData](ev)
+			if err != nil {
+				return 0, err
+			}
+			_, n, _ := submission.SplitID(d.Submission.ID)
+			return n - 1, nil
+		}
+		if len(evs) < feedBatch {
+			return math.MaxInt64, nil
+		}
+		pos = evs[len(evs)-1].ID
+	}
 }
