@@ -29,6 +29,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -225,6 +226,9 @@ func (a *API) object(c *fiber.Ctx) error {
 		return err
 	}
 	ep, id := c.Params("endpoint"), c.Params("id")
+	if ep == "submissions" || ep == "judgements" || ep == "runs" {
+		return a.judgedObject(c, v, ep, id)
+	}
 	objs, err := a.list(c.UserContext(), v, ep)
 	if err != nil {
 		return err
@@ -239,6 +243,40 @@ func (a *API) object(c *fiber.Ctx) error {
 		}
 	}
 	return request.NotFound(fmt.Sprintf("no %s %q in contest %s", strings.TrimSuffix(ep, "s"), id, v.ct.ID))
+}
+
+// judgedObject answers one submission, judgement or run, reading only its
+// submission.
+func (a *API) judgedObject(c *fiber.Ctx, v view, ep, id string) error {
+	missing := request.NotFound(fmt.Sprintf("no %s %q in contest %s", strings.TrimSuffix(ep, "s"), id, v.ct.ID))
+	num, run, _ := strings.Cut(id, "-")
+	if n, err := strconv.ParseUint(num, 10, 63); err != nil || strconv.FormatUint(n, 10) != num || (run != "") != (ep == "runs") {
+		return missing
+	}
+	sub, err := a.Submissions.Get(c.UserContext(), v.ct.ID+"-"+num)
+	if errors.Is(err, submission.ErrNotFound) {
+		return missing
+	}
+	if err != nil {
+		return request.Internal(err)
+	}
+	hidden, err := a.hider(c.UserContext(), v)
+	if err != nil {
+		return request.Internal(err)
+	}
+	s, j, runs := a.mapSubmission(v, sub, hidden(sub))
+	switch {
+	case ep == "submissions":
+		return c.JSON(s)
+	case ep == "judgements" && j != nil:
+		return c.JSON(j)
+	}
+	for _, r := range runs {
+		if ep == "runs" && r.ID == id {
+			return c.JSON(r)
+		}
+	}
+	return missing
 }
 
 // list is every object of endpoint ep the view may see.
