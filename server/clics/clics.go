@@ -10,7 +10,7 @@
 // board reveals them, questions and private answers are left out, and
 // problems appear once the contest has started.
 //
-// Mapping (docs/architecture.md, "The CLICS Contest API"):
+// Mapping (README, "The CLICS Contest API"):
 //
 //	contest       id = contest id; scoreboard_type pass-fail (icpc) or score (points)
 //	problems      id = challenge slug, label A, B, ... in board order
