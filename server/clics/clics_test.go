@@ -579,10 +579,19 @@ func TestIntegrationErrors(t *testing.T) {
 	} {
 		cf.get(t, tc.path, tc.user, tc.status, nil)
 	}
-	var none []any
+	if _, err := cf.Clarifications.Announce(context.Background(), "soon", "jury", "hello", "Bring your ID card."); err != nil {
+		t.Fatal(err)
+	}
+	var none, clars []map[string]any
 	cf.get(t, "/clics/contests/soon/problems", "", 200, &none)
-	if len(none) != 0 {
-		t.Errorf("the public sees the problems of a contest not started: %v", none)
+	cf.get(t, "/clics/contests/soon/clarifications", "", 200, &clars)
+	if len(none) != 0 || len(clars) != 1 || clars[0]["problem_id"] != nil {
+		t.Errorf("before the start the public sees problems %v and clarifications %v", none, clars)
+	}
+	var staffClars []map[string]any
+	cf.get(t, "/clics/contests/soon/clarifications", "jury", 200, &staffClars)
+	if len(staffClars) != 1 || staffClars[0]["problem_id"] != "hello" {
+		t.Errorf("the staff's clarifications before the start: %v", staffClars)
 	}
 	req := httptest.NewRequest("GET", "/clics/contests/cl/judgements", nil)
 	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("jury:wrong")))

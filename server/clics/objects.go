@@ -511,7 +511,8 @@ func clarificationsOf(v view, c events.Clarification) []Clarification {
 	n := fmt.Sprint(c.ID)
 	msg := func(id, text string, at time.Time) Clarification {
 		m := Clarification{ID: id, Text: text, Time: abstime(at), ContestTime: reltime(at.Sub(ct.Start))}
-		if c.Challenge != "" {
+		// The public sees no problems before the start.
+		if c.Challenge != "" && (v.staff || !v.now.Before(ct.Start)) {
 			m.ProblemID = ptr(ident(c.Challenge))
 		}
 		return m
