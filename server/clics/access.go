@@ -1,6 +1,9 @@
 package clics
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/server/contest"
+)
 
 // Access is what the access endpoint answers.
 type Access struct {
@@ -26,16 +29,16 @@ func (a *API) access(c *fiber.Ctx) error {
 		submission = append(submission, "files")
 	}
 	problem := []string{"id", "label", "name", "ordinal", "time_limit", "test_data_count"}
-	contest := []string{"id", "name", "formal_name", "start_time", "duration", "scoreboard_freeze_duration", "scoreboard_type"}
+	ctProps := []string{"id", "name", "formal_name", "start_time", "duration", "scoreboard_freeze_duration", "scoreboard_type"}
 	judgement := []string{"id", "submission_id", "judgement_type_id", "start_time", "start_contest_time", "end_time", "end_contest_time", "max_run_time"}
-	if v.ct.Scoring == "icpc" {
-		contest = append(contest, "penalty_time")
+	if v.ct.Scoring == contest.ScoringICPC {
+		ctProps = append(ctProps, "penalty_time")
 	} else {
 		problem = append(problem, "max_score")
 		judgement = append(judgement, "score")
 	}
 	return c.JSON(Access{Capabilities: []string{}, Endpoints: []AccessEndpoint{
-		{"contest", contest},
+		{"contest", ctProps},
 		{"judgement-types", []string{"id", "name", "penalty", "solved"}},
 		{"languages", []string{"id", "name", "entry_point_required", "extensions"}},
 		{"problems", problem},

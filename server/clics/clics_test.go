@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -471,6 +472,18 @@ func TestIntegrationRoleFiltering(t *testing.T) {
 			body := cf.get(t, "/clics/contests/cl/submissions/1/files", tc.user, files, nil)
 			if tc.staff && !bytes.HasPrefix(body, []byte("PK")) {
 				t.Errorf("files: not a zip: %q", body[:min(len(body), 20)])
+			}
+			var access struct {
+				Endpoints []struct {
+					Type       string
+					Properties []string
+				}
+			}
+			cf.get(t, "/clics/contests/cl/access", tc.user, 200, &access)
+			for _, e := range access.Endpoints {
+				if e.Type == "submissions" && slices.Contains(e.Properties, "files") != tc.staff {
+					t.Errorf("access lists submissions' %v (staff %v)", e.Properties, tc.staff)
+				}
 			}
 			for _, n := range cf.feed(t, tc.user, "") {
 				if n.Type == "judgements" && n.ID != nil && *n.ID == j["id"] && strings.Contains(string(n.Data), `"AC"`) != tc.staff {
