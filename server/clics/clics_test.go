@@ -63,7 +63,8 @@ func schemas(t *testing.T) func(def string) *jsonschema.Schema {
 // contestFixture is the app with an icpc contest "cl" (frozen an hour
 // ago, running for another hour) in which ann solved hello before the
 // freeze, ben was wrong before it and solved it after; a question from
-// ann answered to her alone, one answered to all, and an announcement.
+// ann answered to her alone, one answered to all, and an announcement;
+// in the points contest "run" ben scored 60, then 100.
 type contestFixture struct {
 	*arenatest.Fixture
 	frozenSub string // ben's accept after the freeze
@@ -98,6 +99,11 @@ func newContest(t *testing.T) *contestFixture {
 	cf.submit(t, "ann", 600, verdict.Accepted)
 	cf.submit(t, "ben", 700, verdict.WrongAnswer)
 	cf.frozenSub = cf.submit(t, "ben", 5000, verdict.Accepted)
+	for _, sc := range []float64{60, 100} {
+		cf.submitTo(t, "run", "ben", 300, verdict.Result{Outcome: verdict.Scored, Score: sc, MaxScore: 100,
+			Tests: []verdict.Test{{Name: "1", Outcome: verdict.Accepted, Score: sc / 2, MaxScore: 50, CPUTimeMS: 7},
+				{Name: "2", Outcome: verdict.WrongAnswer, MaxScore: 50, CPUTimeMS: 9}}})
+	}
 	q, err := f.Clarifications.Ask(ctx, "cl", "ann", "hello", "May input be empty?")
 	if err != nil {
 		t.Fatal(err)
@@ -122,22 +128,28 @@ func newContest(t *testing.T) *contestFixture {
 // after the start, with one test of outcome o; it returns its id.
 func (cf *contestFixture) submit(t *testing.T, user string, elapsed int64, o verdict.Outcome) string {
 	t.Helper()
+	score := 0.0
+	if o == verdict.Accepted {
+		score = 1
+	}
+	return cf.submitTo(t, "cl", user, elapsed, verdict.Result{Outcome: o, Score: score, MaxScore: 1,
+		Tests: []verdict.Test{{Name: "1", Outcome: o, Score: score, MaxScore: 1, CPUTimeMS: 120}}})
+}
+
+// submitTo makes a submission to hello in contest cid and grades it res.
+func (cf *contestFixture) submitTo(t *testing.T, cid, user string, elapsed int64, res verdict.Result) string {
+	t.Helper()
 	ctx := context.Background()
 	hash, err := cf.Blobs.Put(ctx, []byte("print('hi from "+user+"')\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := cf.Subs.Submit(ctx, submission.New{Contest: "cl", Challenge: "hello", Contestant: user, Language: "python3",
-		FileName: "main.py", Blob: hash, MaxScore: 1, Elapsed: elapsed})
+	sub, err := cf.Subs.Submit(ctx, submission.New{Contest: cid, Challenge: "hello", Contestant: user, Language: "python3",
+		FileName: "main.py", Blob: hash, MaxScore: res.MaxScore, Elapsed: elapsed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	score := 0.0
-	if o == verdict.Accepted {
-		score = 1
-	}
-	cf.Grade(t, verdict.Result{Outcome: o, Score: score, MaxScore: 1,
-		Tests: []verdict.Test{{Name: "1", Outcome: o, Score: score, MaxScore: 1, CPUTimeMS: 120}}})
+	cf.Grade(t, res)
 	return sub.ID
 }
 
@@ -192,7 +204,13 @@ func (cf *contestFixture) valid(t *testing.T, def string, body []byte, where str
 // every line against the notification schema.
 func (cf *contestFixture) feed(t *testing.T, user, query string) []notification {
 	t.Helper()
-	body := cf.get(t, "/clics/contests/cl/event-feed?stream=false"+query, user, 200, nil)
+	return cf.feedOf(t, "cl", user, query)
+}
+
+// feedOf reads the event feed of contest cid to the present.
+func (cf *contestFixture) feedOf(t *testing.T, cid, user, query string) []notification {
+	t.Helper()
+	body := cf.get(t, "/clics/contests/"+cid+"/event-feed?stream=false"+query, user, 200, nil)
 	var out []notification
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(nil, 1<<20)
@@ -272,24 +290,28 @@ func TestIntegrationEndpointsMatchSpecification(t *testing.T) {
 			for _, c := range all {
 				cf.valid(t, "contest", c, "/clics/contests")
 			}
-			for path, def := range map[string]string{"": "contest", "/access": "access", "/state": "state", "/scoreboard": "scoreboard"} {
-				cf.valid(t, def, cf.get(t, "/clics/contests/cl"+path, user, 200, nil), path)
-			}
-			for ep, def := range collections {
-				var objs []json.RawMessage
-				cf.get(t, "/clics/contests/cl/"+ep, user, 200, &objs)
-				for _, o := range objs {
-					cf.valid(t, def, o, ep)
-					var id struct{ ID string }
-					_ = json.Unmarshal(o, &id)
-					one := cf.get(t, "/clics/contests/cl/"+ep+"/"+id.ID, user, 200, nil)
-					if !bytes.Equal(bytes.TrimSpace(one), o) {
-						t.Errorf("%s/%s: %s, the collection has %s", ep, id.ID, one, o)
+			// cl scores icpc (pass-fail), run points (score).
+			for _, cid := range []string{"cl", "run"} {
+				for path, def := range map[string]string{"": "contest", "/access": "access", "/state": "state", "/scoreboard": "scoreboard"} {
+					cf.valid(t, def, cf.get(t, "/clics/contests/"+cid+path, user, 200, nil), cid+path)
+				}
+				for ep, def := range collections {
+					var objs []json.RawMessage
+					cf.get(t, "/clics/contests/"+cid+"/"+ep, user, 200, &objs)
+					for _, o := range objs {
+						cf.valid(t, def, o, cid+"/"+ep)
+						var id struct{ ID string }
+						_ = json.Unmarshal(o, &id)
+						one := cf.get(t, "/clics/contests/"+cid+"/"+ep+"/"+id.ID, user, 200, nil)
+						if !bytes.Equal(bytes.TrimSpace(one), o) {
+							t.Errorf("%s/%s/%s: %s, the collection has %s", cid, ep, id.ID, one, o)
+						}
+					}
+					if cid == "cl" && ep != "groups" && len(objs) == 0 || cid == "run" && (ep == "judgements" || ep == "runs") && len(objs) == 0 {
+						t.Errorf("%s/%s: empty", cid, ep)
 					}
 				}
-				if ep != "groups" && len(objs) == 0 {
-					t.Errorf("%s: empty", ep)
-				}
+				integrity(t, map[string]bool{}, cf.feedOf(t, cid, user, ""))
 			}
 			lines := cf.feed(t, user, "")
 			integrity(t, map[string]bool{}, lines)
@@ -317,6 +339,24 @@ func TestIntegrationEndpointsMatchSpecification(t *testing.T) {
 	cf.get(t, "/clics/contests/run", "", 200, &run)
 	if run["scoreboard_type"] != "score" || run["penalty_time"] != nil {
 		t.Errorf("a points contest: %v, want a score scoreboard without penalty_time", run)
+	}
+	var pjs []map[string]any
+	cf.get(t, "/clics/contests/run/judgements", "jury", 200, &pjs)
+	if len(pjs) != 2 || pjs[0]["judgement_type_id"] != "WA" || pjs[0]["score"] != 60.0 ||
+		pjs[1]["judgement_type_id"] != "AC" || pjs[1]["score"] != 100.0 {
+		t.Errorf("points judgements: %v, want WA 60 then AC 100", pjs)
+	}
+	var psb struct {
+		Rows []struct {
+			TeamID   string `json:"team_id"`
+			Score    map[string]any
+			Problems []map[string]any
+		}
+	}
+	cf.get(t, "/clics/contests/run/scoreboard", "", 200, &psb)
+	if len(psb.Rows) == 0 || psb.Rows[0].TeamID != "ben" || psb.Rows[0].Score["score"] != 100.0 || psb.Rows[0].Score["num_solved"] != nil ||
+		psb.Rows[0].Problems[0]["score"] != 100.0 || psb.Rows[0].Problems[0]["time"] != 5.0 {
+		t.Errorf("points scoreboard: %+v", psb.Rows)
 	}
 	var problems []map[string]any
 	cf.get(t, "/clics/contests/cl/problems", "", 200, &problems)
