@@ -62,6 +62,9 @@ func (s *Service) PreviewOverride(ctx context.Context, cid string, req OverrideR
 		was[e.Contestant] = standingOf(e)
 	}
 	req.Reason = ""
+	if req.Status != "" {
+		req.Status = string(o.Status) // 取消资格 -> disqualified
+	}
 	p := &Preview{Contest: cid, Override: req, Changes: []Change{}}
 	for _, e := range after.Entries {
 		now := standingOf(e)
