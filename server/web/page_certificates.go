@@ -351,7 +351,7 @@ func (s *Site) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e ce
 		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_place", e.Rank, rv.Participants)})
 	}
 	if e.Eligible && e.GroupRank > 0 {
-		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_group_place", e.GroupRank, e.GroupSize, m.T(l, "cert.group_"+e.Holder.Category))})
+		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_group_place", m.T(l, "cert.group_"+e.Holder.Category), e.GroupRank, e.GroupSize)})
 	}
 	o := e.Override
 	if a, ok := rs.Award(e.Award); ok && (o == nil || o.Award == nil) {
@@ -466,18 +466,18 @@ func (s *Site) tieNote(l string, rs *rules.Rules, key string, a []string) string
 	others := strings.ReplaceAll(a[5], ",", m.T(l, "cert.list_sep"))
 	if key == "cert.note_tie_all_in" {
 		if a[6] == "" {
-			return m.Tf(l, "cert.note_tie_all_in", place, others, cutoff)
+			return m.Tf(l, "cert.note_tie_all_in", others, place, cutoff)
 		}
 		names := strings.Split(a[6], ",")
 		for i, k := range names {
 			names[i] = s.keyName(l, rs, k)
 		}
-		return m.Tf(l, "cert.note_tie_still", place, others, cutoff, strings.Join(names, m.T(l, "cert.list_sep")))
+		return m.Tf(l, "cert.note_tie_still", others, place, cutoff, strings.Join(names, m.T(l, "cert.list_sep")))
 	}
 	if len(a) < 9 {
 		return rules.Note{Code: rules.NoteCode(strings.TrimPrefix(key, "cert.note_")), Args: a}.String()
 	}
-	return m.Tf(l, key, place, others, cutoff, s.keyName(l, rs, a[6]), a[7], a[8])
+	return m.Tf(l, key, others, place, cutoff, s.keyName(l, rs, a[6]), a[7], a[8])
 }
 
 // keyName names a tie-break key or part in language l.

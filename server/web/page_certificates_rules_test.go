@@ -69,7 +69,7 @@ func TestIntegrationCertificateTiesPreviewAndScoreCheck(t *testing.T) {
 	mustContain(t, "ties (zh)", zh, "与 ben 并列第 1 名，处在金牌（前 1 名）的分界处：实操领先（100 对 60），入选",
 		"与 ann 并列第 1 名，处在金牌（前 1 名）的分界处：实操落后（60 对 100），未入选", "在学生中第 1 名（共 1 名）", "前 1 名，仅学生，组内排名")
 	en := f.certPage(t, page, "org", "en", 200)
-	mustContain(t, "ties (en)", en, "tied at place 1 with ann at the cutoff of Gold (top 1): out, behind on 实操 (60 against 100)", "place 1 of 1 students")
+	mustContain(t, "ties (en)", en, "tied with ann at place 1 at the cutoff of Gold (top 1): out, behind on 实操 (60 against 100)", "among students: place 1 of 1")
 
 	// Preview: disqualifying ann moves ben up; nothing changes yet.
 	st, _, body = f.postForm(t, page+"/overrides/preview", "org", url.Values{"contestant": {"ann"}, "status": {"disqualified"}})
