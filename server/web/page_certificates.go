@@ -410,6 +410,7 @@ var noteKeys = map[rules.NoteCode]string{
 	rules.NoteTop:          "cert.note_top",
 	rules.NoteInterval:     "cert.note_interval",
 	rules.NoteAbsentPart:   "cert.note_absent_part",
+	rules.NoteShort:        "cert.note_short",
 	rules.NoteTieWon:       "cert.note_tie_won",
 	rules.NoteTieLost:      "cert.note_tie_lost",
 	rules.NoteTieAllIn:     "cert.note_tie_all_in",
@@ -439,6 +440,24 @@ func (s *Site) translateNote(l string, rs *rules.Rules, n rules.Note) certNote {
 	case rules.NoteAbsentPart:
 		if len(n.Args) == 1 {
 			return certNote{Text: m.Tf(l, key, s.keyName(l, rs, n.Args[0]))}
+		}
+	case rules.NoteShort:
+		if len(n.Args) == 5 {
+			rule := levelIn(n.Args[1], l)
+			if n.Args[0] == "award" {
+				rule = s.awardTitle(rs, n.Args[1], "", l)
+			}
+			if n.Args[2] == "qualify" {
+				return certNote{Text: m.Tf(l, "cert.note_short_qualify", rule)}
+			}
+			what, got := m.T(l, "cert.total"), n.Args[3]
+			if n.Args[2] != "total" {
+				what = s.keyName(l, rs, n.Args[2])
+			}
+			if got == "absent" {
+				got = m.T(l, "cert.absent")
+			}
+			return certNote{Text: m.Tf(l, key, rule, what, got, n.Args[4])}
 		}
 	case rules.NoteTieWon, rules.NoteTieLost, rules.NoteTieAllIn:
 		if len(n.Args) >= 7 {

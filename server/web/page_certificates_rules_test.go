@@ -27,7 +27,8 @@ func TestIntegrationCertificateTiesPreviewAndScoreCheck(t *testing.T) {
 	rs := ct.Certificates
 	rs.Parts = []rules.Part{{Name: "theory", Title: "理论", Weight: 0.5}, {Name: "practical", Title: "实操", Weight: 0.5, Challenges: []string{"hello"}}}
 	rs.TieBreak = []string{"practical"}
-	rs.Levels = append(rs.Levels, rules.Promotion{Level: rules.Level4, Who: rules.Student, Placing: rules.Placing{TopN: 1}})
+	rs.Levels = append(rs.Levels, rules.Promotion{Level: rules.Level4, Who: rules.Student, Placing: rules.Placing{TopN: 1}},
+		rules.Promotion{Level: rules.Level2, Placing: rules.Placing{TopN: 1}, Minimums: rules.Minimums{MinParts: map[string]float64{"theory": 70}}})
 	if err := f.Admin.Save(ctx, ct, "org", "contest.update", "theory exam added"); err != nil {
 		t.Fatal(err)
 	}
@@ -67,9 +68,10 @@ func TestIntegrationCertificateTiesPreviewAndScoreCheck(t *testing.T) {
 	// ann and ben tie at 80; practical decides gold: ann 100 against 60.
 	zh := f.certPage(t, page, "org", "zh", 200)
 	mustContain(t, "ties (zh)", zh, "与 ben 并列第 1 名，处在金牌（前 1 名）的分界处：实操领先（100 对 60），入选",
-		"与 ann 并列第 1 名，处在金牌（前 1 名）的分界处：实操落后（60 对 100），未入选", "在学生中第 1 名（共 1 名）", "前 1 名，仅学生，组内排名")
+		"与 ann 并列第 1 名，处在金牌（前 1 名）的分界处：实操落后（60 对 100），未入选", "在学生中第 1 名（共 1 名）", "前 1 名，仅学生，组内排名",
+		"名次达到二级/技师的要求，但理论 60 低于最低要求 70")
 	en := f.certPage(t, page, "org", "en", 200)
-	mustContain(t, "ties (en)", en, "tied with ann at place 1 at the cutoff of Gold (top 1): out, behind on 实操 (60 against 100)", "among students: place 1 of 1")
+	mustContain(t, "ties (en)", en, "tied with ann at place 1 at the cutoff of Gold (top 1): out, behind on 实操 (60 against 100)", "among students: place 1 of 1", "placed for Level 2 (Technician), but 理论 60 is below its minimum 70")
 
 	// Preview: disqualifying ann moves ben up; nothing changes yet.
 	st, _, body = f.postForm(t, page+"/overrides/preview", "org", url.Values{"contestant": {"ann"}, "status": {"disqualified"}})
@@ -77,7 +79,7 @@ func TestIntegrationCertificateTiesPreviewAndScoreCheck(t *testing.T) {
 		t.Fatalf("preview: %d %.500s", st, visibleText(body))
 	}
 	mustContain(t, "preview", body, `id="override-preview"`, "调整 ann 的影响预览", "身份: 取消资格",
-		`<tr data-contestant="ben"><th scope="row">本*明 <code>ben</code></th><td class="status">正式选手</td><td class="rank">1</td><td class="award">银牌 → 金牌</td><td class="level">四级/中级工 → 三级/高级工</td>`,
+		`<tr data-contestant="ben"><th scope="row">本*明 <code>ben</code></th><td class="status">正式选手</td><td class="rank">1</td><td class="award">银牌 → 金牌</td><td class="level">四级/中级工 → 二级/技师</td>`,
 		`<td class="status">正式选手 → 取消资格</td>`, `id="preview-apply"`, `name="status" value="disqualified"`)
 	if strings.Contains(body, "安娜") {
 		t.Error("the preview shows a name unmasked")

@@ -214,6 +214,13 @@ func (r *Rules) Compute(es []Entrant, on time.Time) Outcome {
 			if tie != nil {
 				f.Notes = append(f.Notes, tie.note("award", a.Name))
 			}
+			if in && a.Placing.limited() {
+				if n, short := r.shortOf(rk, a.Minimums); short {
+					f.Notes = append(f.Notes, n.on("award", a.Name))
+				} else if a.Qualified && !f.Qualified {
+					f.Notes = append(f.Notes, shortfall{what: "qualify"}.on("award", a.Name))
+				}
+			}
 			if in && r.meets(rk, a.Minimums) && (!a.Qualified || f.Qualified) {
 				f.Award = a.Name
 				break
@@ -307,6 +314,39 @@ func (r *Rules) meets(rk *ranked, m Minimums) bool {
 	return true
 }
 
+// shortfall is the first minimum a contestant misses: what (total or a
+// part's name), their score and the minimum.
+type shortfall struct{ what, got, min string }
+
+// on is the shortfall as a NoteShort on the rule of kind named name.
+func (s shortfall) on(kind, name string) Note {
+	return Note{Code: NoteShort, Args: []string{kind, name, s.what, s.got, s.min}}
+}
+
+// shortOf finds the first minimum of m that rk misses; a part rk was
+// absent from misses any minimum on it.
+func (r *Rules) shortOf(rk *ranked, m Minimums) (shortfall, bool) {
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	if m.MinTotal != nil && rk.total < *m.MinTotal {
+		return shortfall{"total", num(rk.total), num(*m.MinTotal)}, true
+	}
+	for _, p := range r.Parts {
+		min, ok := m.MinParts[p.Name]
+		if !ok {
+			continue
+		}
+		if v, has := rk.parts[p.Name]; !has {
+			return shortfall{p.Name, "absent", num(min)}, true
+		} else if v < min {
+			return shortfall{p.Name, num(v), num(min)}, true
+		}
+	}
+	return shortfall{}, false
+}
+
+// limited reports whether the placing limits places.
+func (p Placing) limited() bool { return p.TopN > 0 || p.TopPercent > 0 }
+
 // promote finds the best promotion rule f meets and the level it leads to.
 func (r *Rules) promote(f *Flag, rk *ranked, cutFor func(Placing, Category) *cutoffs, on time.Time) {
 	if !f.Qualified && len(r.Levels) > 0 && (r.Qualify.MinTotal != nil || len(r.Qualify.MinParts) > 0) {
@@ -324,7 +364,13 @@ func (r *Rules) promote(f *Flag, rk *ranked, cutFor func(Placing, Category) *cut
 		if tie != nil {
 			f.Notes = append(f.Notes, tie.note("level", p.Level.String()))
 		}
-		if !in || !r.meets(rk, p.Minimums) {
+		if !in {
+			continue
+		}
+		if n, short := r.shortOf(rk, p.Minimums); short {
+			if p.Placing.limited() || len(p.Awards) > 0 {
+				f.Notes = append(f.Notes, n.on("level", p.Level.String()))
+			}
 			continue
 		}
 		if f.Target == NoLevel || p.Level < f.Target {

@@ -428,3 +428,26 @@ func TestAbsentPart(t *testing.T) {
 		t.Fatal("an absent part has a score")
 	}
 }
+
+// TestShortNotes: a contestant placed within a rule but short of its
+// minimums (or of the qualifying bar an award asks for) is told which.
+func TestShortNotes(t *testing.T) {
+	r := mustValid(t, &Rules{Occupation: "x", Qualify: Minimums{MinTotal: ptr(75.0)},
+		Awards: []Award{{Name: "gold", Placing: Placing{TopN: 1}, Minimums: Minimums{MinTotal: ptr(95.0)}}, {Name: "merit", Placing: Placing{TopN: 3}, Qualified: true}},
+		Levels: []Promotion{{Level: Level3, Placing: Placing{TopN: 3}, Minimums: Minimums{MinTotal: ptr(85.0)}}}})
+	es := board(90, 80, 70, 60)
+	o := r.Compute(es, contestDay)
+	notes := func(id string) string { return strings.Join(NoteStrings(flagsByID(o)[id].Notes), "; ") }
+	for id, want := range map[string]string{
+		"c1": "placed for award gold but total 90 is below its minimum 95",
+		"c2": "placed for level 三级/高级工 but total 80 is below its minimum 85",
+		"c3": "placed for award merit but below the qualifying bar",
+	} {
+		if got := notes(id); !strings.Contains(got, want) {
+			t.Errorf("%s: notes %q lack %q", id, got, want)
+		}
+	}
+	if got := notes("c4"); strings.Contains(got, "placed for") {
+		t.Errorf("c4 is placed for nothing: %q", got)
+	}
+}

@@ -28,6 +28,10 @@ const (
 	// student or ""), the others (usernames, comma-separated), then the
 	// deciding key with this contestant's and the others' values, or for
 	// tie_all_in the tie-break keys (comma-separated, "" for none).
+	// NoteShort: placed within a rule but short of its minimum; args:
+	// rule kind, rule name, total or a part's name ("qualify": the
+	// qualifying bar), the score ("absent" for 缺考), the minimum.
+	NoteShort    NoteCode = "short"
 	NoteTieWon   NoteCode = "tie_won"
 	NoteTieLost  NoteCode = "tie_lost"
 	NoteTieAllIn NoteCode = "tie_all_in"
@@ -67,6 +71,11 @@ func (n Note) String() string {
 		return fmt.Sprintf("last promoted on %s: at most one promotion in %s months, none now", arg(0), arg(1))
 	case NoteOverride:
 		return fmt.Sprintf("overridden by %s: %s", arg(0), arg(1))
+	case NoteShort:
+		if arg(2) == "qualify" {
+			return fmt.Sprintf("placed for %s %s but below the qualifying bar", arg(0), arg(1))
+		}
+		return fmt.Sprintf("placed for %s %s but %s %s is below its minimum %s", arg(0), arg(1), arg(2), arg(3), arg(4))
 	case NoteAbsentPart:
 		return fmt.Sprintf("absent (缺考) from %s: fails any minimum on it", arg(0))
 	case NoteTieWon, NoteTieLost, NoteTieAllIn:
