@@ -61,6 +61,11 @@ func TestIntegrationCertificatePreviewAndScoreDryRun(t *testing.T) {
 		t.Fatalf("import: %d %v", st, out)
 	}
 	_, b, _ := f.Call(t, "GET", "/api/contests/fin/certificates", "org", "")
+	for _, name := range []string{"安娜", "本杰明"} {
+		if strings.Contains(string(b), name) {
+			t.Errorf("the review shows %q unmasked", name)
+		}
+	}
 	if !strings.Contains(string(b), `"absent":["theory"]`) || !strings.Contains(string(b), `"code":"absent_part"`) {
 		t.Fatalf("ben absent from theory: %s", b)
 	}

@@ -2,8 +2,11 @@ package certificate
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/contest"
 )
 
 // Standing is where a contestant stands for awards and certificates.
@@ -49,6 +52,20 @@ func (s *Service) PreviewOverride(ctx context.Context, cid string, req OverrideR
 	if !s.Final(ct) {
 		return nil, ErrNotFinal
 	}
+	changes, err := s.changes(ctx, ct, o)
+	if err != nil {
+		return nil, err
+	}
+	req.Reason = ""
+	if req.Status != "" {
+		req.Status = string(o.Status) // 取消资格 -> disqualified
+	}
+	p := &Preview{Contest: cid, Override: req, Changes: changes}
+	return p, nil
+}
+
+// changes lists whose results override o would change.
+func (s *Service) changes(ctx context.Context, ct *contest.Contest, o Override) ([]Change, error) {
 	before, err := s.compute(ctx, ct)
 	if err != nil {
 		return nil, err
@@ -61,16 +78,27 @@ func (s *Service) PreviewOverride(ctx context.Context, cid string, req OverrideR
 	for _, e := range before.Entries {
 		was[e.Contestant] = standingOf(e)
 	}
-	req.Reason = ""
-	if req.Status != "" {
-		req.Status = string(o.Status) // 取消资格 -> disqualified
-	}
-	p := &Preview{Contest: cid, Override: req, Changes: []Change{}}
+	out := []Change{}
 	for _, e := range after.Entries {
 		now := standingOf(e)
 		if old := was[e.Contestant]; old != now {
-			p.Changes = append(p.Changes, Change{Contestant: e.Contestant, Name: MaskName(e.Holder.Name), Before: old, After: now})
+			out = append(out, Change{Contestant: e.Contestant, Name: MaskName(e.Holder.Name), Before: old, After: now})
 		}
 	}
-	return p, nil
+	return out, nil
+}
+
+// String says the change for the audit log: "ben: rank 2->1, award silver->gold".
+func (c Change) String() string {
+	var parts []string
+	add := func(what string, a, b any) {
+		if a != b {
+			parts = append(parts, fmt.Sprintf("%s %v->%v", what, a, b))
+		}
+	}
+	add("status", c.Before.Status, c.After.Status)
+	add("rank", c.Before.Rank, c.After.Rank)
+	add("award", c.Before.Award, c.After.Award)
+	add("level", int(c.Before.Level), int(c.After.Level))
+	return c.Contestant + ": " + strings.Join(parts, ", ")
 }

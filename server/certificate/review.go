@@ -338,9 +338,20 @@ func (s *Service) SetOverride(ctx context.Context, cid string, req OverrideReque
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, badInput("reason: say why (it goes into the audit log)")
 	}
-	_, o, err := s.buildOverride(ctx, cid, req, who)
+	ct, o, err := s.buildOverride(ctx, cid, req, who)
 	if err != nil {
 		return nil, err
+	}
+	// The audit log keeps whose results the override moved.
+	var moved []string
+	if s.Final(ct) {
+		changes, err := s.changes(ctx, ct, o)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range changes {
+			moved = append(moved, c.String())
+		}
 	}
 	b, err := json.Marshal(o)
 	if err != nil {
@@ -354,6 +365,9 @@ func (s *Service) SetOverride(ctx context.Context, cid string, req OverrideReque
 		if v != "" {
 			details[k] = v
 		}
+	}
+	if moved != nil {
+		details["changes"] = moved
 	}
 	if err := s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.override", Target: req.Contestant,
 		Reason: req.Reason, Details: details}); err != nil {

@@ -76,6 +76,17 @@ func TestIntegrationStatusPreview(t *testing.T) {
 			t.Errorf("preview %+v: %v", req, err)
 		}
 	}
+	// Applied, the audit log keeps whose results moved.
+	if _, err := f.svc.SetOverride(ctx, "bc", OverrideRequest{Contestant: "ann", Status: "disqualified", Reason: "copied"}, "org"); err != nil {
+		t.Fatal(err)
+	}
+	a := auditActions(t, f.audit, "bc")["certificate.override"]
+	if moved := jsonList(a.Details["changes"]); !strings.Contains(moved, "dan: rank 3->2, award bronze->silver") || !strings.Contains(moved, "ann: status official->disqualified") {
+		t.Fatalf("audit of the override: %+v", a)
+	}
+	if err := f.svc.ClearOverride(ctx, "bc", "ann", "org", "appeal upheld"); err != nil {
+		t.Fatal(err)
+	}
 	// Making guest official (unofficial out of competition) puts them first.
 	p, err = f.svc.PreviewOverride(ctx, "bc", OverrideRequest{Contestant: "guest", Status: "official"}, "org")
 	if err != nil || len(p.Changes) == 0 || p.Changes[0].Contestant != "guest" || p.Changes[0].After.Rank != 1 || p.Changes[0].After.Award != "gold" {
@@ -171,4 +182,14 @@ func TestIntegrationMaskedReview(t *testing.T) {
 			t.Errorf("%s: two masks %q and %q", e.Contestant, e.Name, e.Holder.Name)
 		}
 	}
+}
+
+// jsonList joins a list decoded from JSON.
+func jsonList(v any) string {
+	l, _ := v.([]any)
+	parts := make([]string, len(l))
+	for i, x := range l {
+		parts[i], _ = x.(string)
+	}
+	return strings.Join(parts, "; ")
 }
