@@ -146,6 +146,26 @@ func TestIntegrationUICertificates(t *testing.T) {
 	noUntranslatedCert(t, ctx, "review")
 	shot(t, ctx, "certificates-review")
 
+	// Preview disqualifying alice: bob would move up to gold and 三级; cancel.
+	step(t, ctx, "open alice's override", chromedp.Click(`#c-alice details.override summary`), chromedp.WaitVisible(`#ov-status-alice`),
+		chromedp.SetValue(`#ov-status-alice`, "disqualified"))
+	clickThrough(t, ctx, "preview alice's disqualification", `#c-alice .override-form button.preview-button`,
+		`document.getElementById('override-preview') !== null`)
+	preview := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('#preview-changes tbody tr')].map(tr =>
+		[tr.dataset.contestant, [...tr.querySelectorAll('td')].map(td => td.textContent.trim()).join(' | ')]))`)
+	if len(preview) != 2 || preview["bob"] != "正式选手 | 2 → 1 | 银牌 → 金牌 | — → 三级/高级工" || !strings.HasPrefix(preview["alice"], "正式选手 → 取消资格 | 1 → — | 金牌 → —") {
+		t.Fatalf("the preview of alice's disqualification: %v", preview)
+	}
+	if id := eval[string](t, ctx, `document.activeElement ? document.activeElement.id : ''`); id != "preview-reason" {
+		t.Errorf("focus after the preview is on %q, want the reason", id)
+	}
+	noUntranslatedCert(t, ctx, "override preview")
+	shot(t, ctx, "certificates-preview")
+	step(t, ctx, "leave the preview", chromedp.Navigate(p.URL+page), chromedp.WaitVisible(`#cert-review`))
+	if award := eval[string](t, ctx, `document.querySelector('#c-alice .award').textContent.trim()`); award != "金牌" {
+		t.Fatalf("the preview changed alice's award to %q", award)
+	}
+
 	// Override bob's level, opening his form from the keyboard.
 	step(t, ctx, "open bob's override with the keyboard",
 		chromedp.Focus(`#c-bob details.override summary`),

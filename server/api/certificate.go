@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -181,6 +182,24 @@ func (s *server) overrideCertificate(c *fiber.Ctx) error {
 	return c.JSON(o)
 }
 
+// previewCertificateOverride says whose results an override would change, changing nothing.
+func (s *server) previewCertificateOverride(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	var req certificate.OverrideRequest
+	if err := c.BodyParser(&req); err != nil {
+		return request.BadRequest("body must be JSON {contestant, status, award, level}")
+	}
+	u, _ := request.User(c)
+	p, err := svc.PreviewOverride(c.UserContext(), c.Params("cid"), req, u.Username)
+	if err != nil {
+		return request.Fail(err)
+	}
+	return c.JSON(p)
+}
+
 // clearCertificateOverride removes an override; the reason comes as JSON {reason} or ?reason=.
 func (s *server) clearCertificateOverride(c *fiber.Ctx) error {
 	svc, err := s.certs()
@@ -208,6 +227,14 @@ func (s *server) importPartScores(c *fiber.Ctx) error {
 	data, err := request.Upload(c, "file", 8<<20, "send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
 	if err != nil {
 		return err
+	}
+	if dry, _ := strconv.ParseBool(formOrQuery(c, "dry_run")); dry {
+		chk, err := svc.CheckScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data)
+		if err != nil {
+			return request.Fail(err)
+		}
+		return c.JSON(fiber.Map{"dry_run": true, "ok": chk.OK(), "part": chk.Part, "scores": chk.Scores, "absent": chk.Absent,
+			"rows": chk.Rows, "problems": chk.Problems, "missing": chk.Missing})
 	}
 	u, _ := request.User(c)
 	n, err := svc.ImportScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data, u.Username, c.FormValue("reason"))

@@ -233,12 +233,18 @@ func TestIntegrationContestAdmin(t *testing.T) {
 		{yaml + "organizers: [jury]\n", "organizers[0]: jury is a judge account"},
 		{yaml + "judges: [ann]\n", "judges[0]: ann is a contestant account"},
 		{yaml + "judges: [nobody]\n", "judges[0]: no account"},
+		{yaml + "tier: city\ncertificates:\n  occupation: x\n  unofficial: [ann]\n  disqualified: [ben]\n", `certificates.disqualified[0]: \"ben\" is not a contestant of this contest`},
+		{yaml + "tier: city\ncertificates:\n  occupation: x\n  levels: [{level: 三级, top_n: 1, rank_within: class, who: student}]\n", "certificates.levels[0].rank_within"},
 	} {
 		resp := f.Request(t, "PUT", "/api/contests", "admin", "application/yaml", strings.NewReader(bad.yaml))
 		b, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 400 || !strings.Contains(string(b), bad.want) {
 			t.Errorf("bad contest.yaml: %d %s, want 400 naming %s", resp.StatusCode, b, bad.want)
 		}
+	}
+	// A contestant of the contest may be listed as unofficial.
+	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml+"tier: city\ncertificates:\n  occupation: x\n  unofficial: [ann]\n", nil); st != 200 {
+		t.Fatalf("unofficial contestant: %d", st)
 	}
 	if st := f.JSON(t, "PUT", "/api/contests", "jury", yaml, nil); st != 403 {
 		t.Fatalf("judge loading a contest: %d", st)

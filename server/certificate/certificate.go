@@ -15,7 +15,7 @@
 // Redis keys:
 //
 //	arena:{cid}:cert:overrides        HASH    username -> override JSON (status, award, level, reason, by, at)
-//	arena:{cid}:cert:scores:{part}    HASH    username -> imported score of an imported part
+//	arena:{cid}:cert:scores:{part}    HASH    username -> imported score of an imported part, or "absent" (缺考)
 //	arena:{cid}:cert:final            STRING  the finalized review JSON; its presence locks the results
 //	arena:{cid}:cert:records          HASH    certificate number -> record JSON (signed fields with the verification code, signature, revocation)
 //	arena:certificates                HASH    certificate number -> contest id (looking numbers up)

@@ -159,6 +159,9 @@ func (l *WinnerList) Columns() []Column {
 	}
 	for i, p := range l.Parts {
 		cols = append(cols, Column{Zh: p.Label() + "成绩", En: p.Name, Numeric: true, value: func(w Winner) any {
+			if i < len(w.Parts) && w.Parts[i].Absent {
+				return "缺考"
+			}
 			if i < len(w.Parts) {
 				return w.Parts[i].Score
 			}

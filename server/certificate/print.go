@@ -104,6 +104,10 @@ func certificatePage(r Record, baseURL string) document.CertificatePage {
 	}
 	score := fmt.Sprintf("%.2f", r.Total)
 	for _, part := range r.Parts {
+		if part.Absent {
+			score += fmt.Sprintf("（%s 缺考）", part.Title)
+			continue
+		}
 		score += fmt.Sprintf("（%s %.2f）", part.Title, part.Score)
 	}
 	p.Facts = append(p.Facts, [2]string{"成绩", score}, [2]string{"证书编号", r.Number})

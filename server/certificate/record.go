@@ -63,6 +63,8 @@ type PartScore struct {
 	Name  string  `json:"name"`
 	Title string  `json:"title,omitempty"`
 	Score float64 `json:"score"`
+	// Absent: 缺考, the score counts 0.
+	Absent bool `json:"absent,omitempty"`
 }
 
 // Signed is what a certificate's signature covers.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,7 @@ func (r *Review) Masked() *Review {
 	out.Entries = make([]Entry, len(r.Entries))
 	for i, e := range r.Entries {
 		e.Holder = e.Holder.Masked()
+		e.Name = MaskName(e.Name)
 		out.Entries[i] = e
 	}
 	return &out
@@ -104,6 +106,12 @@ func (s *Service) snapshot(ctx context.Context, cid string) (*Review, error) {
 
 // compute applies the rules to the final jury board of ct.
 func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, error) {
+	return s.computeWith(ctx, ct, nil)
+}
+
+// computeWith applies the rules with the overrides kept and, if given, a
+// further one in place of the contestant's (a preview).
+func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *Override) (*Review, error) {
 	rs := ct.Certificates
 	b, err := s.board.Read(ctx, ct.ID, scoreboard.Jury)
 	if err != nil {
@@ -125,7 +133,10 @@ func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, er
 	if err != nil {
 		return nil, err
 	}
-	imported, err := s.importedScores(ctx, ct.ID, rs)
+	if extra != nil {
+		overrides[extra.Contestant] = *extra
+	}
+	imported, absent, err := s.importedScores(ctx, ct.ID, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +169,10 @@ func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, er
 			e.Parts = map[string]float64{}
 			for _, p := range rs.Parts {
 				if p.Imported() {
+					if absent[p.Name][u.Username] {
+						e.Absent = append(e.Absent, p.Name)
+						continue
+					}
 					if v, ok := imported[p.Name][u.Username]; ok {
 						e.Parts[p.Name] = v
 						e.TookPart = true
@@ -194,7 +209,7 @@ func (s *Service) compute(ctx context.Context, ct *contest.Contest) (*Review, er
 		}
 		e.LevelName, e.CurrentName = e.Level.String(), e.Current.String()
 		for _, p := range rs.Parts {
-			e.PartScores = append(e.PartScores, PartScore{Name: p.Name, Title: p.Label(), Score: e.Parts[p.Name]})
+			e.PartScores = append(e.PartScores, PartScore{Name: p.Name, Title: p.Label(), Score: e.Parts[p.Name], Absent: slices.Contains(e.Flag.Absent, p.Name)})
 		}
 		rv.Entries[i] = e
 	}
@@ -271,31 +286,36 @@ func (s *Service) overrides(ctx context.Context, cid string) (map[string]Overrid
 	return out, nil
 }
 
-// importedScores reads the imported parts' scores, scaled to 100.
-func (s *Service) importedScores(ctx context.Context, cid string, rs *rules.Rules) (map[string]map[string]float64, error) {
-	out := map[string]map[string]float64{}
+// importedScores reads the imported parts' scores, scaled to 100, and who
+// was absent (缺考) from each.
+func (s *Service) importedScores(ctx context.Context, cid string, rs *rules.Rules) (scores map[string]map[string]float64, absent map[string]map[string]bool, err error) {
+	scores, absent = map[string]map[string]float64{}, map[string]map[string]bool{}
 	for _, p := range rs.Parts {
 		if !p.Imported() {
 			continue
 		}
 		m, err := s.rdb.HGetAll(ctx, scoresKey(cid, p.Name)).Result()
 		if err != nil {
-			return nil, fmt.Errorf("read %s scores of %s: %w", p.Name, cid, err)
+			return nil, nil, fmt.Errorf("read %s scores of %s: %w", p.Name, cid, err)
 		}
 		full := p.Max
 		if full == 0 {
 			full = 100
 		}
-		out[p.Name] = map[string]float64{}
+		scores[p.Name], absent[p.Name] = map[string]float64{}, map[string]bool{}
 		for user, raw := range m {
+			if raw == absentValue {
+				absent[p.Name][user] = true
+				continue
+			}
 			v, err := strconv.ParseFloat(raw, 64)
 			if err != nil {
-				return nil, fmt.Errorf("%s score of %s in %s: %w", p.Name, user, cid, err)
+				return nil, nil, fmt.Errorf("%s score of %s in %s: %w", p.Name, user, cid, err)
 			}
-			out[p.Name][user] = v * 100 / full
+			scores[p.Name][user] = v * 100 / full
 		}
 	}
-	return out, nil
+	return scores, absent, nil
 }
 
 // OverrideRequest changes one contestant's flags. Empty fields leave the
@@ -312,62 +332,26 @@ type OverrideRequest struct {
 // merged with any earlier one, and audits it. Overrides are refused once
 // the certificates are finalized.
 func (s *Service) SetOverride(ctx context.Context, cid string, req OverrideRequest, who string) (*Override, error) {
-	ct, err := s.contestWithRules(ctx, cid)
-	if err != nil {
+	if _, err := s.contestWithRules(ctx, cid); err != nil {
 		return nil, err
 	}
-	rs := ct.Certificates
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, badInput("reason: say why (it goes into the audit log)")
 	}
-	if ok, err := s.contests.IsMember(ctx, cid, req.Contestant); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, badInput("contestant: %q does not take part in %s", req.Contestant, cid)
-	}
-	if done, err := s.Finalized(ctx, cid); err != nil {
-		return nil, err
-	} else if done {
-		return nil, ErrFinalized
-	}
-	old, err := s.overrides(ctx, cid)
+	ct, o, err := s.buildOverride(ctx, cid, req, who)
 	if err != nil {
 		return nil, err
 	}
-	o := old[req.Contestant]
-	o.Contestant, o.Reason, o.By, o.At = req.Contestant, req.Reason, who, s.now().UTC()
-	if req.Status != "" {
-		st, err := rules.ParseStatus(req.Status)
+	// The audit log keeps whose results the override moved.
+	var moved []string
+	if s.Final(ct) {
+		changes, err := s.changes(ctx, ct, o)
 		if err != nil {
-			return nil, badInput("status: %v", err)
+			return nil, err
 		}
-		o.Status = st
-	}
-	if req.Award != "" {
-		a := ""
-		if req.Award != "none" {
-			if _, ok := rs.Award(req.Award); !ok {
-				return nil, badInput("award: no award named %q in the contest's rules", req.Award)
-			}
-			a = req.Award
+		for _, c := range changes {
+			moved = append(moved, c.String())
 		}
-		o.Award = &a
-	}
-	if req.Level != "" {
-		l := rules.NoLevel
-		if req.Level != "none" {
-			var err error
-			if l, err = rules.ParseLevel(req.Level); err != nil {
-				return nil, badInput("level: %v", err)
-			}
-			if l > rs.LowestLevel || l < rs.HighestLevel {
-				return nil, badInput("level: %s is outside the occupation's levels %s to %s", l, rs.LowestLevel, rs.HighestLevel)
-			}
-		}
-		o.Level = &l
-	}
-	if req.Status == "" && req.Award == "" && req.Level == "" {
-		return nil, badInput("give status, award or level to change")
 	}
 	b, err := json.Marshal(o)
 	if err != nil {
@@ -382,11 +366,73 @@ func (s *Service) SetOverride(ctx context.Context, cid string, req OverrideReque
 			details[k] = v
 		}
 	}
+	if moved != nil {
+		details["changes"] = moved
+	}
 	if err := s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.override", Target: req.Contestant,
 		Reason: req.Reason, Details: details}); err != nil {
 		return nil, err
 	}
 	return &o, nil
+}
+
+// buildOverride checks req and merges it into the contestant's override.
+func (s *Service) buildOverride(ctx context.Context, cid string, req OverrideRequest, who string) (*contest.Contest, Override, error) {
+	ct, err := s.contestWithRules(ctx, cid)
+	if err != nil {
+		return nil, Override{}, err
+	}
+	rs := ct.Certificates
+	if ok, err := s.contests.IsMember(ctx, cid, req.Contestant); err != nil {
+		return nil, Override{}, err
+	} else if !ok {
+		return nil, Override{}, badInput("contestant: %q does not take part in %s", req.Contestant, cid)
+	}
+	if done, err := s.Finalized(ctx, cid); err != nil {
+		return nil, Override{}, err
+	} else if done {
+		return nil, Override{}, ErrFinalized
+	}
+	old, err := s.overrides(ctx, cid)
+	if err != nil {
+		return nil, Override{}, err
+	}
+	o := old[req.Contestant]
+	o.Contestant, o.Reason, o.By, o.At = req.Contestant, req.Reason, who, s.now().UTC()
+	if req.Status != "" {
+		st, err := rules.ParseStatus(req.Status)
+		if err != nil {
+			return nil, Override{}, badInput("status: %v", err)
+		}
+		o.Status = st
+	}
+	if req.Award != "" {
+		a := ""
+		if req.Award != "none" {
+			if _, ok := rs.Award(req.Award); !ok {
+				return nil, Override{}, badInput("award: no award named %q in the contest's rules", req.Award)
+			}
+			a = req.Award
+		}
+		o.Award = &a
+	}
+	if req.Level != "" {
+		l := rules.NoLevel
+		if req.Level != "none" {
+			var err error
+			if l, err = rules.ParseLevel(req.Level); err != nil {
+				return nil, Override{}, badInput("level: %v", err)
+			}
+			if l > rs.LowestLevel || l < rs.HighestLevel {
+				return nil, Override{}, badInput("level: %s is outside the occupation's levels %s to %s", l, rs.LowestLevel, rs.HighestLevel)
+			}
+		}
+		o.Level = &l
+	}
+	if req.Status == "" && req.Award == "" && req.Level == "" {
+		return nil, Override{}, badInput("give status, award or level to change")
+	}
+	return ct, o, nil
 }
 
 // ClearOverride removes an override, audited.

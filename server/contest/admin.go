@@ -112,6 +112,9 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 	if err := a.checkStaff(ctx, c.Staff); err != nil {
 		return nil, invalid("contest.yaml: %v", err)
 	}
+	if err := a.checkStatusLists(ctx, c, enroll); err != nil {
+		return nil, err
+	}
 	action := "contest.create"
 	if old != nil {
 		action = "contest.update"
@@ -123,6 +126,38 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkStatusLists refuses certificate rules whose unofficial or
+// disqualified lists name anyone who is not a contestant of the contest:
+// registered already, or by this file's contestants list.
+func (a *Admin) checkStatusLists(ctx context.Context, c *Contest, enroll []scoreboard.Contestant) error {
+	rs := c.Certificates
+	if rs == nil || len(rs.Unofficial)+len(rs.Disqualified) == 0 {
+		return nil
+	}
+	members, err := a.Contests.Members(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(members)+len(enroll))
+	for _, m := range members {
+		known[m] = true
+	}
+	for _, e := range enroll {
+		known[e.ID] = true
+	}
+	for _, list := range []struct {
+		field string
+		names []string
+	}{{"unofficial", rs.Unofficial}, {"disqualified", rs.Disqualified}} {
+		for i, name := range list.names {
+			if !known[name] {
+				return invalid("contest.yaml: certificates.%s[%d]: %q is not a contestant of this contest: import the contestants first, or list them under contestants", list.field, i, name)
+			}
+		}
+	}
+	return nil
 }
 
 // SetStaff replaces contest cid's organizers and judges, as an admin does;

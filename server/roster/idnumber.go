@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/text/width"
+
+	"github.com/skillarena/arena/server/certificate/rules"
 )
 
 // idWeights are the GB 11643-1999 weights of the first 17 digits (2^(17-i) mod 11).
@@ -26,6 +28,19 @@ func IDCheckDigit(first17 string) byte {
 		sum += int(first17[i]-'0') * idWeights[i]
 	}
 	return idCheckChars[sum%11]
+}
+
+// IDGender is the gender an 18-character resident ID number (or residence
+// permit number) records in its 17th digit: odd for male, even for female;
+// "" for a number of another form.
+func IDGender(id string) string {
+	if len(id) != 18 || id[16] < '0' || id[16] > '9' {
+		return ""
+	}
+	if (id[16]-'0')%2 == 1 {
+		return rules.Male
+	}
+	return rules.Female
 }
 
 // CheckIDNumber checks a Chinese resident ID number (GB 11643-1999): 18

@@ -316,6 +316,11 @@ func checkRow(sh *Sheet, line int, cell func(Field) string, today time.Time) Row
 		sh.problem(line, FieldIDNumber, "%v", err)
 	} else {
 		row.IDNumber = id
+		if g := IDGender(id); row.Gender != "" && g != row.Gender {
+			parity := map[string]string{rules.Male: "odd", rules.Female: "even"}[g]
+			sh.problem(line, FieldGender, "%s does not match the ID number: its 17th digit %c is %s, for %s",
+				rules.GenderIn(row.Gender, "zh"), id[16], parity, rules.GenderIn(g, "zh"))
+		}
 	}
 	if raw := cell(FieldPhone); raw != "" {
 		if p, ok := normalizePhone(raw); ok {

@@ -57,3 +57,30 @@ func TestParseCertificateColumnProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestParseGenderAgainstIDNumber: the 17th digit of a resident ID is odd for
+// a man and even for a woman; a gender that disagrees is refused.
+func TestParseGenderAgainstIDNumber(t *testing.T) {
+	male := withCheck("11010519900307123")   // 17th digit 3
+	female := withCheck("11010519900307124") // 17th digit 4
+	for _, tc := range []struct {
+		name, row, want string
+	}{
+		{"man", "A," + male + ",男,", ""},
+		{"woman", "B," + female + ",F,", ""},
+		{"no gender", "C," + male + ",,", ""},
+		{"woman with a man's number", "D," + male + ",女,", "line 2: gender: 女 does not match the ID number: its 17th digit 3 is odd, for 男"},
+		{"man with a woman's number", "E," + female + ",male,", "line 2: gender: 男 does not match the ID number: its 17th digit 4 is even, for 女"},
+		{"passports carry no gender", "F,E1234567,女,护照", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sh := Parse([]byte("姓名,身份证号,性别,证件类型\n"+tc.row+"\n"), today)
+			if got := strings.Join(problemStrings(sh), "; "); got != tc.want {
+				t.Fatalf("problems %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if IDGender("E1234567") != "" || IDGender(male) != "male" || IDGender(female) != "female" {
+		t.Fatal("IDGender")
+	}
+}

@@ -27,10 +27,11 @@ type certNote struct {
 	En bool
 }
 
-// certScore is a score that may be missing (an imported part not imported yet).
+// certScore is a score that may be missing (an imported part not imported
+// yet) or absent (缺考).
 type certScore struct {
-	Score float64
-	Has   bool
+	Score       float64
+	Has, Absent bool
 }
 
 // certRow is one contestant of the review, as the page shows them: the
@@ -90,10 +91,37 @@ type certPageData struct {
 	FormStatus, FormAward, FormLevel, FormReason, FormAgency, FormPart string
 	// AgencyProblem says what is wrong with an agency number entered.
 	AgencyProblem string
+	// Preview is what an override would change, shown before it is applied.
+	Preview *certPreview
+	// ScoreCheck is a score file checked without importing it;
+	// ScoreMissing lists whom it leaves out.
+	ScoreCheck   *certificate.ScoreCheck
+	ScoreMissing string
 }
 
-// certFailedLocal carries the name of a failed certificate form to the page.
-const certFailedLocal = "cert_failed"
+// certPreview is an override shown before it is applied: what it asks and
+// whose results it changes.
+type certPreview struct {
+	certificate.OverrideRequest
+	// WhatText says the change asked for, "Status: disqualified".
+	WhatText string
+	Changes  []certChange
+}
+
+// certChange is one contestant's results before and after, each "before →
+// after" where it changes.
+type certChange struct {
+	Contestant, Name           string
+	Status, Rank, Award, Level string
+}
+
+// Locals carrying a failed certificate form's name, an override preview
+// and a checked score file to the page.
+const (
+	certFailedLocal  = "cert_failed"
+	certPreviewLocal = "cert_preview"
+	certCheckLocal   = "cert_check"
+)
 
 // certFailed shows the page again with the failed form open, err above it.
 func (s *Site) certFailed(c *fiber.Ctx, form string, err error) error {
@@ -201,6 +229,12 @@ func (s *Site) certificatesPage(c *fiber.Ctx) error {
 		}
 	} else {
 		d.Confirm = c.Query("confirm") == "finalize" || d.Failed == "finalize"
+		if pv, ok := c.Locals(certPreviewLocal).(*certificate.Preview); ok {
+			d.Preview = s.certPreviewOf(p.Lang, &rs, pv)
+		}
+		if chk, ok := c.Locals(certCheckLocal).(*certificate.ScoreCheck); ok {
+			d.ScoreCheck, d.FormPart, d.ScoreMissing = chk, chk.Part, strings.Join(chk.Missing, s.UI.Messages().T(p.Lang, "cert.list_sep"))
+		}
 	}
 	if c.Query("ok") == "cert_scores" {
 		if n, err := strconv.Atoi(c.Query("scores")); err == nil {
@@ -224,7 +258,7 @@ func (s *Site) describeRules(d *certPageData, ct *contest.Contest) {
 		d.Qualify = s.describeRule(l, rs, rules.Placing{}, rs.Qualify, "", nil, false)
 	}
 	for _, a := range rs.Awards {
-		d.AwardRules = append(d.AwardRules, option{Value: s.awardTitle(rs, a.Name, "", l), Label: s.describeRule(l, rs, a.Placing, a.Minimums, "", nil, a.Qualified)})
+		d.AwardRules = append(d.AwardRules, option{Value: s.awardTitle(rs, a.Name, "", l), Label: s.describeRule(l, rs, a.Placing, a.Minimums, a.Who, nil, a.Qualified)})
 		d.Awards = append(d.Awards, option{Value: a.Name, Label: s.awardTitle(rs, a.Name, "", l)})
 	}
 	for _, p := range rs.Levels {
@@ -271,6 +305,13 @@ func (s *Site) describeRule(l string, rs *rules.Rules, pl rules.Placing, min rul
 	case rules.Student:
 		parts = append(parts, m.T(l, "cert.rule_students"))
 	}
+	if who != "" && (pl.TopN > 0 || pl.TopPercent > 0) {
+		if pl.RankWithin == rules.RankOverall {
+			parts = append(parts, m.T(l, "cert.rule_overall"))
+		} else {
+			parts = append(parts, m.T(l, "cert.rule_in_group"))
+		}
+	}
 	if qualified {
 		parts = append(parts, m.T(l, "cert.rule_qualified"))
 	}
@@ -304,15 +345,18 @@ func (s *Site) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e ce
 	}
 	for _, p := range rv.Parts {
 		v, ok := e.Parts[p.Name]
-		row.Parts = append(row.Parts, certScore{Score: v, Has: ok})
+		row.Parts = append(row.Parts, certScore{Score: v, Has: ok, Absent: slices.Contains(e.Flag.Absent, p.Name)})
 	}
 	if e.Eligible && e.Rank > 0 {
 		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_place", e.Rank, rv.Participants)})
 	}
+	if e.Eligible && e.GroupRank > 0 {
+		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_group_place", m.T(l, "cert.group_"+e.Holder.Category), e.GroupRank, e.GroupSize)})
+	}
 	o := e.Override
 	if a, ok := rs.Award(e.Award); ok && (o == nil || o.Award == nil) {
 		row.Notes = append(row.Notes, certNote{Text: m.Tf(l, "cert.note_award", row.Award,
-			s.describeRule(l, rs, a.Placing, a.Minimums, "", nil, a.Qualified))})
+			s.describeRule(l, rs, a.Placing, a.Minimums, a.Who, nil, a.Qualified))})
 	}
 	if e.Target != rules.NoLevel && (o == nil || o.Level == nil) {
 		// The promotion rules that lead to the target level and may apply to this contestant.
@@ -332,7 +376,7 @@ func (s *Site) certRowOf(l string, rs *rules.Rules, rv *certificate.Review, e ce
 		if n.Code == rules.NoteOverride {
 			continue // the override column says it
 		}
-		row.Notes = append(row.Notes, s.translateNote(l, n))
+		row.Notes = append(row.Notes, s.translateNote(l, rs, n))
 	}
 	if o != nil {
 		if o.Status != "" {
@@ -365,10 +409,16 @@ var noteKeys = map[rules.NoteCode]string{
 	rules.NoteStepUp:       "cert.note_step_up",
 	rules.NoteTop:          "cert.note_top",
 	rules.NoteInterval:     "cert.note_interval",
+	rules.NoteAbsentPart:   "cert.note_absent_part",
+	rules.NoteShort:        "cert.note_short",
+	rules.NoteTieWon:       "cert.note_tie_won",
+	rules.NoteTieLost:      "cert.note_tie_lost",
+	rules.NoteTieAllIn:     "cert.note_tie_all_in",
 }
 
-// translateNote puts a note of package rules into language l.
-func (s *Site) translateNote(l string, n rules.Note) certNote {
+// translateNote puts a note of package rules into language l; rs names
+// parts and awards.
+func (s *Site) translateNote(l string, rs *rules.Rules, n rules.Note) certNote {
 	m := s.UI.Messages()
 	key, ok := noteKeys[n.Code]
 	if !ok {
@@ -387,10 +437,138 @@ func (s *Site) translateNote(l string, n rules.Note) certNote {
 		if len(n.Args) == 2 {
 			return certNote{Text: m.Tf(l, key, n.Args[0], n.Months())}
 		}
+	case rules.NoteAbsentPart:
+		if len(n.Args) == 1 {
+			return certNote{Text: m.Tf(l, key, s.keyName(l, rs, n.Args[0]))}
+		}
+	case rules.NoteShort:
+		if len(n.Args) == 5 {
+			rule := levelIn(n.Args[1], l)
+			if n.Args[0] == "award" {
+				rule = s.awardTitle(rs, n.Args[1], "", l)
+			}
+			if n.Args[2] == "qualify" {
+				return certNote{Text: m.Tf(l, "cert.note_short_qualify", rule)}
+			}
+			what, got := m.T(l, "cert.total"), n.Args[3]
+			if n.Args[2] != "total" {
+				what = s.keyName(l, rs, n.Args[2])
+			}
+			if got == "absent" {
+				got = m.T(l, "cert.absent")
+			}
+			return certNote{Text: m.Tf(l, key, rule, what, got, n.Args[4])}
+		}
+	case rules.NoteTieWon, rules.NoteTieLost, rules.NoteTieAllIn:
+		if len(n.Args) >= 7 {
+			return certNote{Text: s.tieNote(l, rs, key, n.Args)}
+		}
 	default:
 		return certNote{Text: m.T(l, key)}
 	}
 	return certNote{Text: n.String(), En: true}
+}
+
+// tieNote says a tie at a cutoff in language l (see rules.NoteTieWon for the args).
+func (s *Site) tieNote(l string, rs *rules.Rules, key string, a []string) string {
+	m := s.UI.Messages()
+	rule := levelIn(a[1], l)
+	if a[0] == "award" {
+		rule = s.awardTitle(rs, a[1], "", l)
+	}
+	places, _ := strconv.Atoi(a[2])
+	place, _ := strconv.Atoi(a[3])
+	cutoff := m.Tf(l, "cert.tie_cutoff", rule, places)
+	if a[4] != "" {
+		cutoff = m.Tf(l, "cert.tie_cutoff_group", rule, m.T(l, "cert.group_"+a[4]), places)
+	}
+	others := strings.ReplaceAll(a[5], ",", m.T(l, "cert.list_sep"))
+	if key == "cert.note_tie_all_in" {
+		if a[6] == "" {
+			return m.Tf(l, "cert.note_tie_all_in", others, place, cutoff)
+		}
+		names := strings.Split(a[6], ",")
+		for i, k := range names {
+			names[i] = s.keyName(l, rs, k)
+		}
+		return m.Tf(l, "cert.note_tie_still", others, place, cutoff, strings.Join(names, m.T(l, "cert.list_sep")))
+	}
+	if len(a) < 9 {
+		return rules.Note{Code: rules.NoteCode(strings.TrimPrefix(key, "cert.note_")), Args: a}.String()
+	}
+	return m.Tf(l, key, others, place, cutoff, s.keyName(l, rs, a[6]), a[7], a[8])
+}
+
+// keyName names a tie-break key or part in language l.
+func (s *Site) keyName(l string, rs *rules.Rules, k string) string {
+	switch k {
+	case rules.KeyTime:
+		return s.UI.Messages().T(l, "cert.key_time")
+	case rules.KeyBoard:
+		return s.UI.Messages().T(l, "cert.key_board")
+	}
+	if p, ok := rs.Part(k); ok {
+		return p.Label()
+	}
+	return k
+}
+
+// certPreviewOf puts an override's preview into language l.
+func (s *Site) certPreviewOf(l string, rs *rules.Rules, pv *certificate.Preview) *certPreview {
+	m := s.UI.Messages()
+	out := &certPreview{OverrideRequest: pv.Override}
+	o := pv.Override
+	var what []string
+	if o.Status != "" {
+		what = append(what, m.T(l, "cert.status")+": "+m.T(l, "cert.status_"+o.Status))
+	}
+	none := func(v string) string {
+		if v == "" {
+			return "—"
+		}
+		return v
+	}
+	if o.Award != "" {
+		v := m.T(l, "cert.none")
+		if o.Award != "none" {
+			v = s.awardTitle(rs, o.Award, "", l)
+		}
+		what = append(what, m.T(l, "cert.award")+": "+v)
+	}
+	if o.Level != "" {
+		v := m.T(l, "cert.none")
+		if lv, err := rules.ParseLevel(o.Level); err == nil && lv != rules.NoLevel {
+			v = lv.In(l)
+		}
+		what = append(what, m.T(l, "cert.level")+": "+v)
+	}
+	out.WhatText = strings.Join(what, m.T(l, "cert.list_sep"))
+	arrow := func(a, b string) string {
+		if a == b {
+			return a
+		}
+		return a + " → " + b
+	}
+	for _, c := range pv.Changes {
+		rank := func(st certificate.Standing) string {
+			if st.Rank == 0 {
+				return "—"
+			}
+			return strconv.Itoa(st.Rank)
+		}
+		award := func(st certificate.Standing) string {
+			if st.Award == "" {
+				return "—"
+			}
+			return s.awardTitle(rs, st.Award, st.AwardTitle, l)
+		}
+		out.Changes = append(out.Changes, certChange{Contestant: c.Contestant, Name: c.Name,
+			Status: arrow(m.T(l, "cert.status_"+string(c.Before.Status)), m.T(l, "cert.status_"+string(c.After.Status))),
+			Rank:   arrow(rank(c.Before), rank(c.After)),
+			Award:  arrow(award(c.Before), award(c.After)),
+			Level:  arrow(none(c.Before.Level.In(l)), none(c.After.Level.In(l)))})
+	}
+	return out
 }
 
 // levelIn names a level written as Level.String in language l.
@@ -444,6 +622,26 @@ func (s *Site) certOverrideForm(c *fiber.Ctx) error {
 	return seeOther(c, certPath(c.Params("cid"))+"#c-"+c.FormValue("contestant"), "cert_overridden")
 }
 
+// certPreviewForm shows the page with whose results an override would
+// change, and a form to apply it with a reason.
+func (s *Site) certPreviewForm(c *fiber.Ctx) error {
+	var pv *certificate.Preview
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		var req certificate.OverrideRequest
+		if err := c.BodyParser(&req); err != nil {
+			return request.BadRequest("body must be a form {contestant, status, award, level}")
+		}
+		var err error
+		pv, err = svc.PreviewOverride(c.UserContext(), c.Params("cid"), req, who)
+		return err
+	})
+	if err != nil {
+		return s.certFailed(c, "override:"+c.FormValue("contestant"), err)
+	}
+	c.Locals(certPreviewLocal, pv)
+	return s.certificatesPage(c)
+}
+
 // certClearOverrideForm removes an override.
 func (s *Site) certClearOverrideForm(c *fiber.Ctx) error {
 	if !hasReason(c) {
@@ -460,6 +658,22 @@ func (s *Site) certClearOverrideForm(c *fiber.Ctx) error {
 
 // certScoresForm imports an imported part's scores.
 func (s *Site) certScoresForm(c *fiber.Ctx) error {
+	if c.FormValue("dry_run") != "" {
+		var chk *certificate.ScoreCheck
+		err := s.certAction(c, func(svc *certificate.Service, _ string) error {
+			data, err := request.Upload(c, "file", 8<<20, "send the scores as a multipart file field \"file\" (CSV or XLSX), with the field \"part\"")
+			if err != nil {
+				return err
+			}
+			chk, err = svc.CheckScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data)
+			return err
+		})
+		if err != nil {
+			return s.certFailed(c, "scores", err)
+		}
+		c.Locals(certCheckLocal, chk)
+		return s.certificatesPage(c)
+	}
 	if !hasReason(c) {
 		return s.certFailed(c, "scores", errNoReason())
 	}

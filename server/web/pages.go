@@ -117,6 +117,7 @@ func (s *Site) routes() []route {
 		{get, "/contests/:cid/audit", organizer, "Audit log page", s.auditPage},
 		{get, "/contests/:cid/certificates", organizer, "Winner review and certificates: flags and why, overrides, finalize, exports, issued certificates", s.certificatesPage},
 		{post, "/contests/:cid/certificates/overrides", organizer, "Override a contestant's status, award or level from the form", s.certOverrideForm},
+		{post, "/contests/:cid/certificates/overrides/preview", organizer, "Preview from the override form whose results a change would move, with a form to apply it", s.certPreviewForm},
 		{post, "/contests/:cid/certificates/overrides/:contestant/clear", organizer, "Remove an override from the form", s.certClearOverrideForm},
 		{post, "/contests/:cid/certificates/scores", organizer, "Import an imported part's scores from the form", s.certScoresForm},
 		{post, "/contests/:cid/certificates/finalize", organizer, "Finalize from the form, after its confirmation step", s.certFinalizeForm},

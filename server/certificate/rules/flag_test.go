@@ -212,7 +212,8 @@ func TestPromotionLevels(t *testing.T) {
 		{name: "worker top 2", category: Worker, rank: 1, want: Level2},
 		{name: "student top 2", category: Student, rank: 2, want: Level3},
 		{name: "unknown category falls to the general rule", rank: 1, want: Level4},
-		{name: "outside every rule", category: Worker, rank: 3, want: NoLevel},
+		{name: "outside every rule", rules: func(r *Rules) { r.Levels[0].RankWithin = RankOverall }, category: Worker, rank: 3, want: NoLevel},
+		{name: "the only worker is first among workers", category: Worker, rank: 3, want: Level2},
 		{name: "holder of the target steps up", category: Worker, current: Level2, rank: 1, want: Level1, note: "holds 二级/技师: steps up to 一级/高级技师"},
 		{name: "holder of a higher level steps up from it", category: Student, current: Level2, rank: 1, want: Level1},
 		{name: "holder of a lower level gets the target", category: Worker, current: Level4, rank: 1, want: Level2},
@@ -300,5 +301,153 @@ func TestBoardTiesWithoutParts(t *testing.T) {
 	r.TieBreak = []string{KeyTime}
 	if got := who(r.Compute(es, contestDay), func(f Flag) bool { return f.Award == "top2" }); got != "c1,c2" {
 		t.Fatalf("broken by time: %s", got)
+	}
+}
+
+// TestGroupRanking: a rule with who counts places among its group unless
+// it says rank_within: overall; the percent base is the group's size.
+func TestGroupRanking(t *testing.T) {
+	es := board(100, 95, 90, 85, 80, 75, 70, 65)
+	for i, c := range []Category{Worker, Worker, Worker, Student, Worker, Student, Student, Student} {
+		es[i].Category = c
+	}
+	for _, tc := range []struct {
+		name  string
+		rules []Promotion
+		want  string // who reaches Level3, in standings order
+	}{
+		{"students top 2 among students", []Promotion{{Level: Level3, Who: Student, Placing: Placing{TopN: 2}}}, "c4,c6"},
+		{"students top 2 overall", []Promotion{{Level: Level3, Who: Student, Placing: Placing{TopN: 2, RankWithin: RankOverall}}}, ""},
+		{"workers top 50% of workers", []Promotion{{Level: Level3, Who: Worker, Placing: Placing{TopPercent: 50}}}, "c1,c2"},
+		{"explicit group", []Promotion{{Level: Level3, Who: Worker, Placing: Placing{TopN: 3, RankWithin: RankGroup}}}, "c1,c2,c3"},
+		{"no who: everyone", []Promotion{{Level: Level3, Placing: Placing{TopN: 3}}}, "c1,c2,c3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustValid(t, &Rules{Occupation: "x", Awards: []Award{{Name: "gold", Placing: Placing{TopN: 1}}}, Levels: tc.rules})
+			o := r.Compute(es, contestDay)
+			if got := who(o, func(f Flag) bool { return f.Level == Level3 }); got != tc.want {
+				t.Fatalf("promoted %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// Awards by group: each group has its own gold; the group place is on the flag.
+	r := mustValid(t, &Rules{Occupation: "x", Awards: []Award{
+		{Name: "gold-w", Who: Worker, Placing: Placing{TopN: 1}},
+		{Name: "gold-s", Who: Student, Placing: Placing{TopN: 1}},
+	}})
+	f := flagsByID(r.Compute(es, contestDay))
+	if f["c1"].Award != "gold-w" || f["c4"].Award != "gold-s" || f["c2"].Award != "" {
+		t.Fatalf("group awards: c1 %q c4 %q c2 %q", f["c1"].Award, f["c4"].Award, f["c2"].Award)
+	}
+	if f["c6"].GroupRank != 2 || f["c6"].GroupSize != 4 || f["c6"].Rank != 6 {
+		t.Fatalf("c6: group rank %d of %d, rank %d", f["c6"].GroupRank, f["c6"].GroupSize, f["c6"].Rank)
+	}
+}
+
+func TestValidateRankWithin(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"occupation: x\nlevels: [{level: 三级, top_n: 3, who: student, rank_within: class}]", `certificates.levels[0].rank_within: "class" is not one of group, overall`},
+		{"occupation: x\nlevels: [{level: 三级, top_n: 3, rank_within: group}]", "certificates.levels[0].rank_within: group needs who"},
+		{"occupation: x\nawards: [{name: gold, top_n: 1, who: teacher}]", "certificates.awards[0].who:"},
+	} {
+		if err := parse(t, tc.yaml).Validate(nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
+	if err := parse(t, "occupation: x\nlevels: [{level: 三级, top_n: 3, who: student, rank_within: overall}]").Validate(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTieNotes: every tie at a cutoff says who won it and on what.
+func TestTieNotes(t *testing.T) {
+	parts := []Part{{Name: "theory", Weight: 0.5}, {Name: "practical", Weight: 0.5, Challenges: []string{"p"}}}
+	es := []Entrant{
+		{ID: "c1", Name: "A", Parts: map[string]float64{"theory": 90, "practical": 90}, TookPart: true, Time: 50},
+		{ID: "c2", Name: "B", Parts: map[string]float64{"theory": 80, "practical": 80}, TookPart: true, Time: 300},
+		{ID: "c3", Name: "C", Parts: map[string]float64{"theory": 70, "practical": 90}, TookPart: true, Time: 400},
+		{ID: "c4", Name: "D", Parts: map[string]float64{"theory": 80, "practical": 80}, TookPart: true, Time: 200},
+	}
+	notes := func(o Outcome, id string) string { return strings.Join(NoteStrings(flagsByID(o)[id].Notes), "; ") }
+	r := mustValid(t, &Rules{Occupation: "x", Parts: parts, TieBreak: []string{"practical", "time"},
+		Awards: []Award{{Name: "first", Placing: Placing{TopN: 2}}}}, "p")
+	o := r.Compute(es, contestDay)
+	for id, want := range map[string]string{
+		"c3": "tied at place 2 with c4, c2 at the cutoff of award first (top 2): in, ahead on practical (90 against 80)",
+		"c4": "tied at place 2 with c3 at the cutoff of award first (top 2): out, behind on practical (80 against 90)",
+		"c2": "tied at place 2 with c3 at the cutoff of award first (top 2): out, behind on practical (80 against 90)",
+	} {
+		if got := notes(o, id); !strings.Contains(got, want) {
+			t.Errorf("%s: notes %q lack %q", id, got, want)
+		}
+	}
+	if got := notes(o, "c1"); strings.Contains(got, "tied") {
+		t.Errorf("c1 was not tied: %q", got)
+	}
+	// Decided on time, the second key: the values name the times.
+	r.Awards[0].TopN = 3
+	o = r.Compute(es, contestDay)
+	if got, want := notes(o, "c4"), "in, ahead on time (0:03:20 against 0:05:00)"; !strings.Contains(got, want) {
+		t.Errorf("c4: notes %q lack %q", got, want)
+	}
+	// No tie-break: all tied are in, and the note says so.
+	r.TieBreak, r.Awards[0].TopN = nil, 2
+	o = r.Compute(es, contestDay)
+	if got, want := notes(o, "c2"), "tied at place 2 with c3, c4 at the cutoff of award first (top 2): all tied are in (no tie-break)"; !strings.Contains(got, want) {
+		t.Errorf("c2: notes %q lack %q", got, want)
+	}
+	// A level rule's tie is noted with the level.
+	r = mustValid(t, &Rules{Occupation: "x", Parts: parts, TieBreak: []string{"practical"}, Awards: []Award{{Name: "gold", Placing: Placing{TopN: 1}}},
+		Levels: []Promotion{{Level: Level3, Placing: Placing{TopN: 3}}}}, "p")
+	o = r.Compute(es, contestDay)
+	if got, want := notes(o, "c4"), "at the cutoff of level 三级/高级工 (top 3): all tied are in (still tied on practical)"; !strings.Contains(got, want) {
+		t.Errorf("c4: notes %q lack %q", got, want)
+	}
+}
+
+// TestAbsentPart: 缺考 counts 0 in the total and fails a minimum on that
+// part, even a minimum of 0.
+func TestAbsentPart(t *testing.T) {
+	r := mustValid(t, &Rules{Occupation: "x",
+		Parts:   []Part{{Name: "theory", Weight: 0.3}, {Name: "practical", Weight: 0.7, Challenges: []string{"p"}}},
+		Qualify: Minimums{MinParts: map[string]float64{"theory": 0}},
+		Levels:  []Promotion{{Level: Level3, Placing: Placing{TopN: 2}}}}, "p")
+	es := []Entrant{
+		{ID: "away", Parts: map[string]float64{"practical": 100}, Absent: []string{"theory"}, TookPart: true},
+		{ID: "here", Parts: map[string]float64{"theory": 0, "practical": 90}, TookPart: true},
+	}
+	f := flagsByID(r.Compute(es, contestDay))
+	if a := f["away"]; a.Total != 70 || a.Qualified || a.Level != NoLevel || len(a.Absent) != 1 || a.Rank != 1 ||
+		!strings.Contains(strings.Join(NoteStrings(a.Notes), ";"), "absent (缺考) from theory") {
+		t.Fatalf("absent: %+v", a)
+	}
+	if h := f["here"]; !h.Qualified || h.Level != Level3 {
+		t.Fatalf("a score of 0 is not absence: %+v", h)
+	}
+	if _, ok := f["away"].Parts["theory"]; ok {
+		t.Fatal("an absent part has a score")
+	}
+}
+
+// TestShortNotes: a contestant placed within a rule but short of its
+// minimums (or of the qualifying bar an award asks for) is told which.
+func TestShortNotes(t *testing.T) {
+	r := mustValid(t, &Rules{Occupation: "x", Qualify: Minimums{MinTotal: ptr(75.0)},
+		Awards: []Award{{Name: "gold", Placing: Placing{TopN: 1}, Minimums: Minimums{MinTotal: ptr(95.0)}}, {Name: "merit", Placing: Placing{TopN: 3}, Qualified: true}},
+		Levels: []Promotion{{Level: Level3, Placing: Placing{TopN: 3}, Minimums: Minimums{MinTotal: ptr(85.0)}}}})
+	es := board(90, 80, 70, 60)
+	o := r.Compute(es, contestDay)
+	notes := func(id string) string { return strings.Join(NoteStrings(flagsByID(o)[id].Notes), "; ") }
+	for id, want := range map[string]string{
+		"c1": "placed for award gold but total 90 is below its minimum 95",
+		"c2": "placed for level 三级/高级工 but total 80 is below its minimum 85",
+		"c3": "placed for award merit but below the qualifying bar",
+	} {
+		if got := notes(id); !strings.Contains(got, want) {
+			t.Errorf("%s: notes %q lack %q", id, got, want)
+		}
+	}
+	if got := notes("c4"); strings.Contains(got, "placed for") {
+		t.Errorf("c4 is placed for nothing: %q", got)
 	}
 }

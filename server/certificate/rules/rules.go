@@ -105,15 +105,30 @@ type Placing struct {
 	// TieBreak overrides the rules' TieBreak at this cutoff; an empty list
 	// (not a missing one) includes all tied contestants.
 	TieBreak []string `yaml:"tie_break" json:"tie_break"`
+	// RankWithin says where a rule with who counts places: among its group
+	// (group, the default: 学生组 and 职工组 each have their own top N) or
+	// among all participants (overall).
+	RankWithin string `yaml:"rank_within" json:"rank_within,omitempty"`
 }
+
+// Ways of counting places of a rule with who.
+const (
+	RankGroup   = "group"
+	RankOverall = "overall"
+)
+
+// grouped reports whether a rule for who counts places within that group.
+func (p Placing) grouped(who Category) bool { return who != "" && p.RankWithin != RankOverall }
 
 // Award is one award by placing.
 type Award struct {
 	// Name is the award's code: gold, silver, bronze, excellence, or any slug.
 	Name string `yaml:"name" json:"name"`
 	// Title is how the award is printed, e.g. 金牌 or 一等奖.
-	Title    string `yaml:"title" json:"title,omitempty"`
-	TitleEn  string `yaml:"title_en" json:"title_en,omitempty"`
+	Title   string `yaml:"title" json:"title,omitempty"`
+	TitleEn string `yaml:"title_en" json:"title_en,omitempty"`
+	// Who is worker, student, or empty for everyone (a 学生组 award).
+	Who      Category `yaml:"who" json:"who,omitempty"`
 	Placing  `yaml:",inline"`
 	Minimums `yaml:",inline"`
 	// Qualified asks for the rules' Qualify bar too.
@@ -298,7 +313,10 @@ func (r *Rules) Validate(slugs []string) error {
 			return invalid(f+".name", "%q appears twice", a.Name)
 		}
 		seen[a.Name] = true
-		if err := r.validatePlacing(f, a.Placing); err != nil {
+		if a.Who != "" && a.Who != Worker && a.Who != Student {
+			return invalid(f+".who", "%q is not one of worker, student (or leave it out for everyone)", a.Who)
+		}
+		if err := r.validatePlacing(f, a.Placing, a.Who); err != nil {
 			return err
 		}
 		if err := r.validateMinimums(f, a.Minimums); err != nil {
@@ -325,7 +343,7 @@ func (r *Rules) Validate(slugs []string) error {
 		if p.Who != "" && p.Who != Worker && p.Who != Student {
 			return invalid(f+".who", "%q is not one of worker, student (or leave it out for everyone)", p.Who)
 		}
-		if err := r.validatePlacing(f, p.Placing); err != nil {
+		if err := r.validatePlacing(f, p.Placing, p.Who); err != nil {
 			return err
 		}
 		if err := r.validateMinimums(f, p.Minimums); err != nil {
@@ -408,7 +426,16 @@ func (r *Rules) validateKeys(field string, keys []string) error {
 	return nil
 }
 
-func (r *Rules) validatePlacing(field string, p Placing) error {
+func (r *Rules) validatePlacing(field string, p Placing, who Category) error {
+	switch p.RankWithin {
+	case "", RankOverall:
+	case RankGroup:
+		if who == "" {
+			return invalid(field+".rank_within", "group needs who (worker or student): the rule ranks everyone together")
+		}
+	default:
+		return invalid(field+".rank_within", "%q is not one of group, overall", p.RankWithin)
+	}
 	if p.TopN < 0 {
 		return invalid(field+".top_n", "must not be negative")
 	}
