@@ -366,8 +366,8 @@ func upCommand() command {
 				}
 				defer st.rdb.Close()
 				if *withDemo {
-					d := demo.Deps{Accounts: st.accounts, Admin: st.admin, Blobs: st.blobs}
-					if _, err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
+					d := demo.Deps{Accounts: st.accounts, Admin: st.admin, Blobs: st.blobs, Submissions: st.submissions, Certificates: st.certs}
+					if err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
 						return err
 					}
 				}
