@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -411,11 +412,17 @@ func printDemo(env *Env, addr, password string) {
 	}
 	url := "http://" + net.JoinHostPort(host, port)
 	fmt.Fprintf(env.Stdout, "\nSkillArena is running at %s\n", url)
-	fmt.Fprintf(env.Stdout, "Demo contest board: %s/contests/%s/board\n\n", url, demo.ContestID)
+	fmt.Fprintf(env.Stdout, "Demo contest board: %s/contests/%s/board\n", url, demo.ContestID)
+	fmt.Fprintf(env.Stdout, "Finished contest, certificate review (as organizer): %s/contests/%s/certificates\n\n", url, demo.FinalID)
 	fmt.Fprintf(env.Stdout, "Logins (password %q):\n", password)
 	for _, u := range demo.Users {
 		fmt.Fprintf(env.Stdout, "  %-10s %s\n", u.Username, u.Role)
 	}
+	var more []string
+	for _, u := range demo.Finalists {
+		more = append(more, u.Username)
+	}
+	fmt.Fprintf(env.Stdout, "  and the finished contest's contestants %s\n", strings.Join(more, ", "))
 	arena := env.program()
 	fmt.Fprintf(env.Stdout, "\nSubmit as alice:\n  %s login --server %s --user alice --password %s\n  %s submit --contest %s --challenge hello --language python3 --wait hello.py\n\n",
 		arena, url, password, arena, demo.ContestID)
