@@ -17,15 +17,18 @@ import (
 
 // File is contest.yaml, as organizers write it.
 type File struct {
-	ID             string          `yaml:"id"`
-	Title          challenges.Text `yaml:"title"`
-	Start          time.Time       `yaml:"start"`
-	End            time.Time       `yaml:"end"`
-	Freeze         *time.Time      `yaml:"freeze"`
-	Scoring        string          `yaml:"scoring"`
-	PenaltyMinutes int64           `yaml:"penalty_minutes"`
-	Languages      []string        `yaml:"languages"`
-	Submissions    Limits          `yaml:"submissions"`
+	ID     string          `yaml:"id"`
+	Title  challenges.Text `yaml:"title"`
+	Start  time.Time       `yaml:"start"`
+	End    time.Time       `yaml:"end"`
+	Freeze *time.Time      `yaml:"freeze"`
+	// Timezone is where the contest takes place (an IANA name; default
+	// Asia/Shanghai): its pages show times there.
+	Timezone       string   `yaml:"timezone"`
+	Scoring        string   `yaml:"scoring"`
+	PenaltyMinutes int64    `yaml:"penalty_minutes"`
+	Languages      []string `yaml:"languages"`
+	Submissions    Limits   `yaml:"submissions"`
 	// AttemptsAfterAccept defaults to true.
 	AttemptsAfterAccept *bool           `yaml:"attempts_after_accept"`
 	Challenges          []FileChallenge `yaml:"challenges"`
@@ -81,7 +84,7 @@ type Resolver func(ctx context.Context, ref string) (Challenge, error)
 func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Contest, error) {
 	c := &Contest{ID: f.ID, Title: f.Title, Start: f.Start.UTC(), End: f.End.UTC(), Scoring: f.Scoring,
 		PenaltyMinutes: f.PenaltyMinutes, Languages: f.Languages, Limits: f.Submissions, AttemptsAfterAccept: true,
-		Certificates: f.Certificates}
+		Certificates: f.Certificates, Timezone: f.Timezone}
 	if f.Tier != "" {
 		c.Tier, _ = rules.ParseTier(f.Tier)
 	}
