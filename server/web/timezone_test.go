@@ -54,6 +54,11 @@ func TestIntegrationTimesInTheContestZone(t *testing.T) {
 		}
 	}
 
+	var api struct{ Timezone, Start string }
+	if st := f.JSON(t, "GET", "/api/contests/other", "org2", "", &api); st != http.StatusOK || api.Timezone != "Europe/Berlin" || api.Start != "2026-05-01T01:00:00Z" {
+		t.Errorf("GET /api/contests/other: %d %+v, want Europe/Berlin and the start in UTC", st, api)
+	}
+
 	// 05:30 on the form is Berlin's: 03:30 UTC.
 	status, loc, body := f.postForm(t, "/contests/other/admin/times", "org2", url.Values{"start": {"2026-05-01T03:00:00"},
 		"end": {"2026-05-01T05:30:00"}, "reason": {"one more half hour"}})
