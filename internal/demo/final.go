@@ -173,7 +173,7 @@ func loadFinalFile(ctx context.Context, d Deps, contestants []string, now time.T
 	}
 	var b bytes.Buffer
 	err = tmpl.Execute(&b, map[string]string{"ID": FinalID, "Start": start.Format(time.RFC3339), "End": end.Format(time.RFC3339),
-		"Freeze": freeze.Format(time.RFC3339), "Contestants": strings.Join(contestants, ", ")})
+		"Freeze": freeze.Format(time.RFC3339), "Zone": FinalZone, "Contestants": strings.Join(contestants, ", ")})
 	if err != nil {
 		return nil, err
 	}
