@@ -59,7 +59,7 @@ func TestIntegrationDemoFinal(t *testing.T) {
 		!slices.Equal(ct.Staff.Judges, []string{"judge"}) {
 		t.Fatalf("contest %s: state %s, unfrozen %v, staff %+v; want ended, unfrozen, organizer and judge", FinalID, ct.StateAt(now), ct.Unfrozen, ct.Staff)
 	}
-	if loc, _ := time.LoadLocation(FinalZone); ct.Start.In(loc).Hour() != 9 || ct.End.Sub(ct.Start) != 3*time.Hour {
+	if loc, _ := time.LoadLocation(FinalZone); ct.Timezone != FinalZone || ct.Start.In(loc).Hour() != 9 || ct.End.Sub(ct.Start) != 3*time.Hour {
 		t.Fatalf("schedule %s to %s, want 09:00 to 12:00 in %s", ct.Start, ct.End, FinalZone)
 	}
 	members, err := d.Admin.Contests.Members(ctx, FinalID)
