@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -73,7 +74,40 @@ func ParseFile(data []byte) (*File, error) {
 			return nil, invalid("contest.yaml: tier: %v", err)
 		}
 	}
+	localTimes(&f, data)
 	return &f, nil
+}
+
+// zonedRE matches a timestamp that ends in a zone: Z or an offset after the time of day.
+var zonedRE = regexp.MustCompile(`(?i)\d:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)$`)
+
+// localTimes makes the times contest.yaml writes without a zone
+// (2026-05-01 09:00:00, or a date alone) times in the contest's zone; yaml
+// reads them as UTC. An unknown zone is left for Build to refuse.
+func localTimes(f *File, data []byte) {
+	loc, err := LoadZone(f.Timezone)
+	if err != nil {
+		return
+	}
+	var raw struct {
+		Start  yaml.Node `yaml:"start"`
+		End    yaml.Node `yaml:"end"`
+		Freeze yaml.Node `yaml:"freeze"`
+	}
+	if yaml.Unmarshal(data, &raw) != nil {
+		return
+	}
+	local := func(t time.Time, n yaml.Node) time.Time {
+		if n.Kind != yaml.ScalarNode || t.IsZero() || zonedRE.MatchString(strings.TrimSpace(n.Value)) {
+			return t
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	f.Start, f.End = local(f.Start, raw.Start), local(f.End, raw.End)
+	if f.Freeze != nil {
+		t := local(*f.Freeze, raw.Freeze)
+		f.Freeze = &t
+	}
 }
 
 // Resolver turns a FileChallenge's package reference into a challenge.

@@ -50,3 +50,33 @@ func TestFileTimezone(t *testing.T) {
 		t.Fatalf("a contest without a zone is in %s, want %s", old.Location(), DefaultTimezone)
 	}
 }
+
+// TestFileLocalTimes: times written without a zone are the contest's
+// local times; those with one stay as written.
+func TestFileLocalTimes(t *testing.T) {
+	for _, tc := range []struct {
+		yaml  string
+		start string // UTC
+	}{
+		{"start: 2025-05-31 09:00:00\n", "2025-05-31T01:00:00Z"},
+		{"start: 2025-05-31\n", "2025-05-30T16:00:00Z"},
+		{"start: 2025-05-31T09:00:00Z\n", "2025-05-31T09:00:00Z"},
+		{"start: 2025-05-31T09:00:00+08:00\n", "2025-05-31T01:00:00Z"},
+		{"start: 2025-05-31T09:00:00.5-03:30\n", "2025-05-31T12:30:00.5Z"},
+		{"timezone: Europe/Berlin\nstart: 2025-05-31 09:00:00\n", "2025-05-31T07:00:00Z"},
+		{"timezone: Europe/Berlin\nstart: 2025-05-31T09:00:00+08:00\n", "2025-05-31T01:00:00Z"},
+	} {
+		f, err := ParseFile([]byte("id: c1\ntitle: {en: C}\nend: 2025-06-30T12:00:00Z\nfreeze: 2025-06-30 18:00:00\nchallenges: [{package: a}]\n" + tc.yaml))
+		if err != nil {
+			t.Errorf("%q: %v", tc.yaml, err)
+			continue
+		}
+		if got := f.Start.UTC().Format(time.RFC3339Nano); got != tc.start {
+			t.Errorf("%q: start %s UTC, want %s", tc.yaml, got, tc.start)
+		}
+		loc, _ := LoadZone(f.Timezone)
+		if f.End.UTC().Hour() != 12 || f.Freeze == nil || f.Freeze.In(loc).Hour() != 18 {
+			t.Errorf("%q: end %s, freeze %v; want 12:00 UTC, 18:00 in the contest's zone", tc.yaml, f.End, f.Freeze)
+		}
+	}
+}
