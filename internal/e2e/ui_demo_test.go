@@ -53,6 +53,7 @@ func TestIntegrationUIDemoFinal(t *testing.T) {
 			if got := eval[string](t, tab, `document.querySelector('time[data-offset] + .viewer-time').textContent`); got != "your time: "+wantLocal {
 				t.Errorf("viewer's time %q, want %q", got, "your time: "+wantLocal)
 			}
+			shot(t, tab, "demo-final-viewer-time")
 		} else if n := eval[int](t, tab, `document.querySelectorAll('.viewer-time').length`); n != 0 {
 			t.Errorf("a viewer in the contest's zone sees %d second times", n)
 		}
@@ -68,4 +69,5 @@ func TestIntegrationUIDemoFinal(t *testing.T) {
 		}
 	}
 	noUntranslated(t, tab, "certificate review of the demo")
+	shot(t, tab, "demo-final-review")
 }
