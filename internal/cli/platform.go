@@ -348,7 +348,7 @@ func judgeCommand() command {
 
 func upCommand() command {
 	return command{
-		name: "up", summary: "run serve and judge in one process (one-machine contest; --demo loads the demo contest)",
+		name: "up", summary: "run serve and judge in one process (one-machine contest; --demo loads the demo contests)",
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			var sf storeFlags
 			var f serveFlags
@@ -358,7 +358,7 @@ func upCommand() command {
 			f.register(fs)
 			jf.register(fs)
 			mf.register(fs)
-			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
+			withDemo := fs.Bool("demo", false, "load the demo: a contest running now for hours, a finished one ready for the certificate review ("+demo.FinalID+"), and their accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
 				st, err := openStores(ctx, sf)
