@@ -23,6 +23,7 @@ func (u *UI) funcs() template.FuncMap {
 		"tf":      u.msgs.Tf,
 		"jsmsg":   u.msgs.JS,
 		"clock":   clock,
+		"at":      at,
 		"iso":     iso,
 		"dur":     duration,
 		"num":     number,
@@ -60,13 +61,56 @@ func when(t any) time.Time {
 	return time.Time{}
 }
 
-// clock formats a moment in the server's time zone, to the second.
-func clock(t any) string {
+// clock formats a moment in zone loc (a page's Zone: its contest's), to
+// the second, with the zone's offset, for text: "2026-05-01 09:00:00 UTC+8".
+func clock(t any, loc *time.Location) (string, error) {
 	w := when(t)
 	if w.IsZero() {
-		return "—"
+		return "—", nil
 	}
-	return w.Local().Format("2006-01-02 15:04:05")
+	if loc == nil {
+		return "", fmt.Errorf("clock: no time zone given")
+	}
+	return Clock(w, loc), nil
+}
+
+// Clock is clock for Go code: t in loc, with the zone's offset.
+func Clock(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return t.Format("2006-01-02 15:04:05") + " " + offsetName(t)
+}
+
+// at is a moment in zone loc as a <time> element: the time there and the
+// zone's offset, the IANA name as its title, and its offset in minutes for
+// common.js, which adds the viewer's own time where their zone differs.
+func at(t any, loc *time.Location) (template.HTML, error) {
+	w := when(t)
+	if w.IsZero() {
+		return "—", nil
+	}
+	if loc == nil {
+		return "", fmt.Errorf("at: no time zone given")
+	}
+	w = w.In(loc)
+	_, off := w.Zone()
+	return template.HTML(fmt.Sprintf(`<time datetime="%s" data-offset="%d" title="%s">%s <span class="tz">%s</span></time>`,
+		iso(w), off/60, template.HTMLEscapeString(loc.String()), w.Format("2006-01-02 15:04:05"), offsetName(w))), nil
+}
+
+// offsetName names t's zone offset: UTC, UTC+8, UTC-3:30.
+func offsetName(t time.Time) string {
+	_, off := t.Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	if off%3600 == 0 {
+		return fmt.Sprintf("UTC%s%d", sign, off/3600)
+	}
+	return fmt.Sprintf("UTC%s%d:%02d", sign, off/3600, off/60%60)
 }
 
 // iso formats a moment for datetime attributes and scripts.

@@ -1,5 +1,6 @@
-// Behaviour every page shares: ticking countdowns and confirmations on
-// forms that change results.
+// Behaviour every page shares: ticking countdowns, confirmations on forms
+// that change results, and the viewer's own time beside the contest's.
+import { tr } from './i18n.js';
 
 // Countdowns count from what the server rendered, so a wrong clock on the
 // computer does not matter.
@@ -41,5 +42,47 @@ function confirmForms() {
   });
 }
 
+// Times are printed in the contest's zone (<time data-offset>, its offset
+// in minutes at that moment); where the browser's zone is at another offset,
+// the viewer's own time follows in small print. Rows that arrive live are
+// annotated as they are added.
+function offsetName(minutes) {
+  if (minutes === 0) return 'UTC';
+  const sign = minutes < 0 ? '-' : '+';
+  const m = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(m / 60)}${m % 60 ? `:${pad(m % 60)}` : ''}`;
+}
+
+function viewerTime(el) {
+  if (el.dataset.viewer) return;
+  el.dataset.viewer = '1';
+  const at = new Date(el.getAttribute('datetime'));
+  if (Number.isNaN(at.getTime())) return;
+  const mine = -at.getTimezoneOffset();
+  if (mine === Number(el.dataset.offset)) return;
+  const text = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())} ${offsetName(mine)}`;
+  const small = document.createElement('small');
+  small.className = 'viewer-time';
+  small.textContent = tr('js.your_time', text);
+  small.title = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  el.after(small);
+}
+
+function viewerTimes() {
+  const all = (root) => root.querySelectorAll('time[data-offset]').forEach(viewerTime);
+  all(document);
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      for (const n of c.addedNodes) {
+        if (n.nodeType !== Node.ELEMENT_NODE) continue;
+        if (n.matches('time[data-offset]')) viewerTime(n);
+        else all(n);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
 startCountdowns();
 confirmForms();
+viewerTimes();

@@ -18,6 +18,7 @@ import (
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate"
+	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/document"
 	"github.com/skillarena/arena/server/submission"
 )
@@ -108,7 +109,8 @@ func TestIntegrationCertificateCommands(t *testing.T) {
 	}
 	rows, _ := wb.GetRows(wb.GetSheetName(0))
 	wb.Close()
-	yy := time.Now().In(certificate.Zone()).Format("06")
+	beijing, _ := contest.LoadZone("") // the contest names no zone
+	yy := time.Now().In(beijing).Format("06")
 	if len(rows) != 3 || rows[1][0] != "1" || rows[1][1] != "安娜" || rows[1][4] != "110105199003071239" || !strings.Contains(strings.Join(rows[1], ","), "AI"+yy+"001") || rows[2][1] != "本杰明" {
 		t.Fatalf("XLSX: %q", rows)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
 )
@@ -51,9 +52,10 @@ func contestLoadCommand() command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stdout, "contest %s loaded: %d challenges (%s), %s to %s, scoring %s\n",
+				loc := c.Location()
+				fmt.Fprintf(env.Stdout, "contest %s loaded: %d challenges (%s), %s to %s (%s), scoring %s\n",
 					c.ID, len(c.Challenges), strings.Join(c.Slugs(), ", "),
-					c.Start.Format("2006-01-02 15:04 MST"), c.End.Format("2006-01-02 15:04 MST"), c.Scoring)
+					frontend.Clock(c.Start, loc), frontend.Clock(c.End, loc), loc, c.Scoring)
 				return nil
 			}
 		},

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/internal/testenv"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
@@ -46,7 +47,12 @@ func TestIntegrationContestLoad(t *testing.T) {
 		return code, out.String() + errb.String()
 	}
 	end := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Second)
-	if code, out := run(yaml(end, "")); code != 0 || !strings.Contains(out, "city-2026 loaded") {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run(yaml(end, "")); code != 0 || !strings.Contains(out, "city-2026 loaded") ||
+		!strings.Contains(out, frontend.Clock(start, shanghai)+" to ") || !strings.Contains(out, "(Asia/Shanghai)") {
 		t.Fatalf("load: %d %s", code, out)
 	}
 	subs := submission.NewStore(rdb)
@@ -73,6 +79,7 @@ func TestIntegrationContestLoad(t *testing.T) {
 		{strings.Replace(yaml(end, ""), abs, filepath.Join(dir, "missing"), 1), "challenges[0].package"},
 		{strings.Replace(yaml(end, ""), "[ann]", "[nobody]", 1), "contestants[0]: \"nobody\""},
 		{yaml(start.Add(-time.Hour), ""), "end"},
+		{yaml(end, "timezone: Mars/Base\n"), `contest.yaml: timezone: "Mars/Base" is not a known time zone`},
 	} {
 		if code, out := run(bad.content); code == 0 || !strings.Contains(out, bad.want) {
 			t.Errorf("bad contest.yaml: code %d, %q; want an error naming %s", code, out, bad.want)

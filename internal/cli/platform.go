@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -347,7 +348,7 @@ func judgeCommand() command {
 
 func upCommand() command {
 	return command{
-		name: "up", summary: "run serve and judge in one process (one-machine contest; --demo loads the demo contest)",
+		name: "up", summary: "run serve and judge in one process (one-machine contest; --demo loads the demo contests)",
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			var sf storeFlags
 			var f serveFlags
@@ -357,7 +358,7 @@ func upCommand() command {
 			f.register(fs)
 			jf.register(fs)
 			mf.register(fs)
-			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
+			withDemo := fs.Bool("demo", false, "load the demo: a contest running now for hours, a finished one ready for the certificate review ("+demo.FinalID+"), and their accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
 				st, err := openStores(ctx, sf)
@@ -366,8 +367,8 @@ func upCommand() command {
 				}
 				defer st.rdb.Close()
 				if *withDemo {
-					d := demo.Deps{Accounts: st.accounts, Admin: st.admin, Blobs: st.blobs}
-					if _, err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
+					d := demo.Deps{Accounts: st.accounts, Admin: st.admin, Blobs: st.blobs, Submissions: st.submissions, Certificates: st.certs}
+					if err := demo.Load(ctx, d, *demoPassword, time.Now()); err != nil {
 						return err
 					}
 				}
@@ -411,11 +412,17 @@ func printDemo(env *Env, addr, password string) {
 	}
 	url := "http://" + net.JoinHostPort(host, port)
 	fmt.Fprintf(env.Stdout, "\nSkillArena is running at %s\n", url)
-	fmt.Fprintf(env.Stdout, "Demo contest board: %s/contests/%s/board\n\n", url, demo.ContestID)
+	fmt.Fprintf(env.Stdout, "Demo contest board: %s/contests/%s/board\n", url, demo.ContestID)
+	fmt.Fprintf(env.Stdout, "Finished contest, certificate review (as organizer): %s/contests/%s/certificates\n\n", url, demo.FinalID)
 	fmt.Fprintf(env.Stdout, "Logins (password %q):\n", password)
 	for _, u := range demo.Users {
 		fmt.Fprintf(env.Stdout, "  %-10s %s\n", u.Username, u.Role)
 	}
+	var more []string
+	for _, u := range demo.Finalists {
+		more = append(more, u.Username)
+	}
+	fmt.Fprintf(env.Stdout, "  and the finished contest's contestants %s\n", strings.Join(more, ", "))
 	arena := env.program()
 	fmt.Fprintf(env.Stdout, "\nSubmit as alice:\n  %s login --server %s --user alice --password %s\n  %s submit --contest %s --challenge hello --language python3 --wait hello.py\n\n",
 		arena, url, password, arena, demo.ContestID)

@@ -1,5 +1,7 @@
-// Package demo loads the demo contest: running from now for hours, with the
-// warm-up challenge and one account for each role.
+// Package demo loads the demo: a contest running from now for hours, with
+// the warm-up challenge and one account for each role, and a finished one
+// with certificate rules and results, ready for the certificate review
+// (final.go).
 package demo
 
 import (
@@ -10,8 +12,10 @@ import (
 	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/submission"
 )
 
 // ContestID is the demo contest's id.
@@ -22,24 +26,41 @@ var Users = []account.User{
 	{Username: "admin", Name: "Admin", Role: account.Admin},
 	{Username: "organizer", Name: "Organizer", Role: account.Organizer},
 	{Username: "judge", Name: "Judge", Role: account.Judge},
-	{Username: "alice", Name: "Alice", Organization: "Shenzhen Polytechnic", Role: account.Contestant},
-	{Username: "bob", Name: "Bob", Organization: "Hangzhou Vocational College", Role: account.Contestant},
-	{Username: "carol", Name: "Carol", Organization: "Chengdu Data Academy", Role: account.Contestant},
+	{Username: "alice", Name: "Alice", Organization: "Shenzhen Polytechnic", Role: account.Contestant,
+		IDNumber: "330106199507160427", Gender: "female", Category: "worker", Level: 3, Promoted: "2022-06-30"},
+	{Username: "bob", Name: "Bob", Organization: "Hangzhou Vocational College", Role: account.Contestant,
+		IDNumber: "320102200402090512", Gender: "male", Category: "student"},
+	{Username: "carol", Name: "Carol", Organization: "Chengdu Data Academy", Role: account.Contestant,
+		IDNumber: "510107199308240440", Gender: "female", Category: "worker"},
 }
 
 // Challenges are the example packages the demo contest holds.
 var Challenges = []string{"hello", "fault-diagnosis", "sales-indicators", "reentrancy-drain", "skill-token", "fault-training", "order-cleaning"}
 
-// Deps are the stores the demo writes to.
+// Deps are the stores and services the demo writes through.
 type Deps struct {
-	Accounts *account.Store
-	Admin    *contest.Admin
-	Blobs    *blob.Store
+	Accounts     *account.Store
+	Admin        *contest.Admin
+	Blobs        *blob.Store
+	Submissions  *submission.Store
+	Certificates *certificate.Service
 }
 
-// Load creates (or refreshes) the demo accounts and contest, starting a few
+// Load loads the running demo contest (LoadRunning) and the finished one
+// (LoadFinal) with their accounts, all with password.
+func Load(ctx context.Context, d Deps, password string, now time.Time) error {
+	if _, err := LoadRunning(ctx, d, password, now); err != nil {
+		return err
+	}
+	if _, err := LoadFinal(ctx, d, password, now); err != nil {
+		return fmt.Errorf("demo contest %s: %w", FinalID, err)
+	}
+	return nil
+}
+
+// LoadRunning creates (or refreshes) the demo accounts and contest, starting a few
 // minutes before now and lasting six hours. Submissions made before are kept.
-func Load(ctx context.Context, d Deps, password string, now time.Time) (*contest.Contest, error) {
+func LoadRunning(ctx context.Context, d Deps, password string, now time.Time) (*contest.Contest, error) {
 	for _, u := range Users {
 		if err := d.Accounts.Put(ctx, u, password); err != nil {
 			return nil, fmt.Errorf("demo account: %w", err)

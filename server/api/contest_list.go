@@ -11,12 +11,15 @@ import (
 
 // contestView is a contest as the API shows it.
 type contestView struct {
-	ID      string          `json:"id"`
-	Title   challenges.Text `json:"title"`
-	Start   time.Time       `json:"start"`
-	End     time.Time       `json:"end"`
-	Freeze  *time.Time      `json:"freeze,omitempty"`
-	Scoring string          `json:"scoring"`
+	ID     string          `json:"id"`
+	Title  challenges.Text `json:"title"`
+	Start  time.Time       `json:"start"`
+	End    time.Time       `json:"end"`
+	Freeze *time.Time      `json:"freeze,omitempty"`
+	// Timezone is where the contest takes place (IANA name); the times
+	// above are UTC.
+	Timezone string `json:"timezone"`
+	Scoring  string `json:"scoring"`
 	// PenaltyMinutes applies to icpc scoring.
 	PenaltyMinutes      int64          `json:"penalty_minutes"`
 	Limits              contest.Limits `json:"limits"`
@@ -33,7 +36,7 @@ type contestView struct {
 func (s *server) viewContest(c *contest.Contest) contestView {
 	now := s.Now()
 	return contestView{ID: c.ID, Title: c.Title, Start: c.Start, End: c.End, Freeze: c.Freeze,
-		Scoring: c.Scoring, PenaltyMinutes: c.PenaltyMinutes, Limits: c.Limits, AttemptsAfterAccept: c.AttemptsAfterAccept,
+		Timezone: c.Location().String(), Scoring: c.Scoring, PenaltyMinutes: c.PenaltyMinutes, Limits: c.Limits, AttemptsAfterAccept: c.AttemptsAfterAccept,
 		State: c.StateAt(now), Frozen: c.FrozenAt(now) && (!c.Unfrozen || c.Revealing), Unfrozen: c.Unfrozen,
 		Revealing: c.Revealing, Challenges: len(c.Challenges)}
 }

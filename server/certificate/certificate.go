@@ -67,9 +67,6 @@ func badInput(format string, args ...any) error {
 	return &InputError{msg: fmt.Sprintf(format, args...)}
 }
 
-// Zone is where certificate dates are reckoned: China Standard Time.
-func Zone() *time.Location { return time.FixedZone("CST", 8*3600) }
-
 // Config is what a Service needs.
 type Config struct {
 	Redis    redis.UniversalClient

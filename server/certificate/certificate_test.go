@@ -54,7 +54,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	rdb := testenv.StartRedis(t).Client()
-	now := time.Date(2025, 6, 2, 10, 0, 0, 0, Zone())
+	now := time.Date(2025, 6, 2, 10, 0, 0, 0, beijing())
 	f := &fixture{rdb: rdb, subs: submission.NewStore(rdb), audit: audit.New(rdb), keys: t.TempDir(), now: now}
 	accounts := account.NewStore(rdb)
 	for _, u := range append(slices.Clone(people), account.User{Username: "org", Role: account.Organizer}) {
@@ -171,7 +171,7 @@ func auditActions(t *testing.T, l *audit.Log, cid string) map[string]audit.Entry
 func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.now = time.Date(2025, 5, 31, 10, 0, 0, 0, Zone()) // running
+	f.now = time.Date(2025, 5, 31, 10, 0, 0, 0, beijing()) // running
 	f.load(t, "bc", 0)
 	if _, err := f.svc.Review(ctx, "bc"); !errors.Is(err, ErrNotFinal) {
 		t.Fatalf("review while running: %v", err)
@@ -195,7 +195,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 		t.Fatalf("import theory: %d %v", n, err)
 	}
 
-	f.now = time.Date(2025, 6, 2, 10, 0, 0, 0, Zone()) // ended, still frozen
+	f.now = time.Date(2025, 6, 2, 10, 0, 0, 0, beijing()) // ended, still frozen
 	if _, err := f.svc.Review(ctx, "bc"); !errors.Is(err, ErrNotFinal) {
 		t.Fatalf("review before the unfreeze: %v", err)
 	}
@@ -387,7 +387,7 @@ func TestIntegrationReviewFinalizeVerify(t *testing.T) {
 
 	// A person promoted here is not promoted again within a year elsewhere:
 	// ann tops a second contest three months later.
-	f.now = time.Date(2025, 9, 1, 10, 0, 0, 0, Zone())
+	f.now = time.Date(2025, 9, 1, 10, 0, 0, 0, beijing())
 	f.load(t, "bc2", 90)
 	f.score(t, "bc2", "ann", "chain", 100, 60)
 	f.score(t, "bc2", "ann", "ai", 100, 120)
@@ -534,5 +534,44 @@ func assertRows(t *testing.T, what string, rows, want [][]string, pick func(head
 		if got := pick(rows[0], rows[i+1]); !slices.Equal(got, w) {
 			t.Errorf("%s row %d: %q, want %q", what, i+1, got, w)
 		}
+	}
+}
+
+// beijing is China Standard Time, where the test contests take place.
+func beijing() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+// TestIntegrationIssuedInTheContestZone dates certificates by the day in
+// the contest's zone: 02:00 UTC is already 2 June in Beijing, still 1 June
+// in New York.
+func TestIntegrationIssuedInTheContestZone(t *testing.T) {
+	for _, tc := range []struct{ zone, issued string }{
+		{"", "2025-06-02"},
+		{"America/New_York", "2025-06-01"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			ct := f.load(t, "bc", 0)
+			ct.Timezone = tc.zone
+			if err := f.admin.Save(ctx, ct, "org", "contest.update", "zone"); err != nil {
+				t.Fatal(err)
+			}
+			f.play(t, "bc")
+			theory, _ := os.ReadFile("testdata/theory.csv")
+			if _, err := f.svc.ImportScores(ctx, "bc", "theory", theory, "org", ""); err != nil {
+				t.Fatal(err)
+			}
+			f.now = time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC)
+			if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
+				t.Fatal(err)
+			}
+			_, recs, err := f.svc.Finalize(ctx, "bc", "org", "")
+			if err != nil || len(recs) == 0 {
+				t.Fatalf("finalize: %d records, %v", len(recs), err)
+			}
+			if recs[0].Issued != tc.issued {
+				t.Fatalf("issued %s in %q, want %s", recs[0].Issued, tc.zone, tc.issued)
+			}
+		})
 	}
 }

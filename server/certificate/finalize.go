@@ -45,7 +45,7 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 		return nil, nil, err
 	}
 	now := s.now()
-	issued := now.In(Zone())
+	issued := now.In(ct.Location())
 	var recs []Record
 	for i := range rv.Entries {
 		e := &rv.Entries[i]

@@ -43,7 +43,7 @@ func WritePDF(w io.Writer, recs []Record, opt PDFOptions) error {
 		return badInput("no certificates to print")
 	}
 	info := document.PDFInfo{Title: title(recs), Author: recs[0].Issuer}
-	if d, err := time.ParseInLocation(time.DateOnly, recs[0].Issued, Zone()); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, recs[0].Issued, time.UTC); err == nil {
 		info.Created = d
 	}
 	pages := make([]document.CertificatePage, len(recs))

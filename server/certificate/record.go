@@ -86,7 +86,7 @@ type Signed struct {
 	Parts          []PartScore `json:"parts,omitempty"`
 	Total          float64     `json:"total"`
 	Holder         Holder      `json:"holder"`
-	// Issued is the date of issue, YYYY-MM-DD (China Standard Time).
+	// Issued is the date of issue, YYYY-MM-DD, in the contest's zone.
 	Issued string `json:"issued"`
 	Issuer string `json:"issuer,omitempty"`
 	// Code is the verification code (see code.go): with it the public

@@ -153,9 +153,9 @@ func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *O
 		e := rules.Entrant{ID: u.Username, Name: u.Name, Category: rules.Category(u.Category), Level: rules.Level(u.Level),
 			BoardRank: row.Rank, Total: row.Total, Time: row.Time}
 		if u.Promoted != "" {
-			e.Promoted, _ = time.ParseInLocation(time.DateOnly, u.Promoted, Zone())
+			e.Promoted, _ = time.ParseInLocation(time.DateOnly, u.Promoted, ct.Location())
 		}
-		if last, err := s.lastPromotion(ctx, u.IDNumber, ct.ID); err != nil {
+		if last, err := s.lastPromotion(ctx, u.IDNumber, ct.ID, ct.Location()); err != nil {
 			return nil, err
 		} else if last.After(e.Promoted) {
 			e.Promoted = last
@@ -189,7 +189,7 @@ func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *O
 		holders[u.Username] = Holder{Username: u.Username, Name: u.Name, Gender: u.Gender, IDType: u.IDType, IDNumber: u.IDNumber,
 			Organization: u.Organization, Category: u.Category, Phone: u.Phone, Email: u.Email}
 	}
-	out := rs.Compute(entrants, ct.End.In(Zone()))
+	out := rs.Compute(entrants, ct.End.In(ct.Location()))
 	rv := &Review{Contest: ct.ID, Participants: out.Participants, Parts: rs.Parts, Entries: make([]Entry, len(out.Flags))}
 	for i, f := range out.Flags {
 		e := Entry{Flag: f, Holder: holders[f.Contestant]}
@@ -242,8 +242,9 @@ func partScore(ct *contest.Contest, p rules.Part, row scoreboard.Row) float64 {
 }
 
 // lastPromotion is the date of the latest certificate with a level issued
-// to the person with idNumber by another contest and not revoked.
-func (s *Service) lastPromotion(ctx context.Context, idNumber, except string) (time.Time, error) {
+// to the person with idNumber by another contest and not revoked, as a
+// day in loc.
+func (s *Service) lastPromotion(ctx context.Context, idNumber, except string, loc *time.Location) (time.Time, error) {
 	if idNumber == "" {
 		return time.Time{}, nil
 	}
@@ -263,7 +264,7 @@ func (s *Service) lastPromotion(ctx context.Context, idNumber, except string) (t
 		if r.Contest == except || r.Revoked != nil || r.Level == rules.NoLevel {
 			continue
 		}
-		if d, err := time.ParseInLocation(time.DateOnly, r.Issued, Zone()); err == nil && d.After(last) {
+		if d, err := time.ParseInLocation(time.DateOnly, r.Issued, loc); err == nil && d.After(last) {
 			last = d
 		}
 	}

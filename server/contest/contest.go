@@ -17,6 +17,9 @@ import (
 	"slices"
 	"sort"
 	"time"
+	// The zone database goes into every binary that loads contests: their
+	// zones must load on a host without tzdata.
+	_ "time/tzdata"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
@@ -90,8 +93,41 @@ type Contest struct {
 	Tier rules.Tier `json:"tier,omitempty"`
 	// Certificates are the rules for awards and skill level certificates.
 	Certificates *rules.Rules `json:"certificates,omitempty"`
+	// Timezone is the IANA name of the zone the contest takes place in, in
+	// which its pages show times and its certificates are dated.
+	Timezone string `json:"timezone,omitempty"`
 	// Staff are the accounts that run and judge the contest.
 	Staff
+}
+
+// DefaultTimezone is a contest's zone when contest.yaml names none.
+const DefaultTimezone = "Asia/Shanghai"
+
+// LoadZone returns the zone an IANA name (e.g. Asia/Shanghai, UTC) names;
+// "" is DefaultTimezone. "Local", the server's own zone, names none: a
+// contest's times must not move with the host it is served from.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" {
+		name = DefaultTimezone
+	}
+	if name == "Local" {
+		return nil, fmt.Errorf("%q is not a time zone name: use one such as %s", name, DefaultTimezone)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a known time zone: use an IANA name such as %s or Europe/Berlin", name, DefaultTimezone)
+	}
+	return loc, nil
+}
+
+// Location is the contest's zone (Timezone; DefaultTimezone where the
+// name no longer loads, which Validate refuses).
+func (c *Contest) Location() *time.Location {
+	if loc, err := LoadZone(c.Timezone); err == nil {
+		return loc
+	}
+	loc, _ := LoadZone("")
+	return loc
 }
 
 // Staff are a contest's organizers and judges (usernames). Only admins
@@ -196,6 +232,12 @@ func (c *Contest) Validate() error {
 	}
 	if c.Scoring == "" {
 		c.Scoring = ScoringPoints
+	}
+	if c.Timezone == "" {
+		c.Timezone = DefaultTimezone
+	}
+	if _, err := LoadZone(c.Timezone); err != nil {
+		return invalid("timezone: %v", err)
 	}
 	if c.Scoring != ScoringPoints && c.Scoring != ScoringICPC {
 		return invalid("scoring: %q is not one of points, icpc", c.Scoring)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,15 +18,18 @@ import (
 
 // File is contest.yaml, as organizers write it.
 type File struct {
-	ID             string          `yaml:"id"`
-	Title          challenges.Text `yaml:"title"`
-	Start          time.Time       `yaml:"start"`
-	End            time.Time       `yaml:"end"`
-	Freeze         *time.Time      `yaml:"freeze"`
-	Scoring        string          `yaml:"scoring"`
-	PenaltyMinutes int64           `yaml:"penalty_minutes"`
-	Languages      []string        `yaml:"languages"`
-	Submissions    Limits          `yaml:"submissions"`
+	ID     string          `yaml:"id"`
+	Title  challenges.Text `yaml:"title"`
+	Start  time.Time       `yaml:"start"`
+	End    time.Time       `yaml:"end"`
+	Freeze *time.Time      `yaml:"freeze"`
+	// Timezone is where the contest takes place (an IANA name; default
+	// Asia/Shanghai): its pages show times there.
+	Timezone       string   `yaml:"timezone"`
+	Scoring        string   `yaml:"scoring"`
+	PenaltyMinutes int64    `yaml:"penalty_minutes"`
+	Languages      []string `yaml:"languages"`
+	Submissions    Limits   `yaml:"submissions"`
 	// AttemptsAfterAccept defaults to true.
 	AttemptsAfterAccept *bool           `yaml:"attempts_after_accept"`
 	Challenges          []FileChallenge `yaml:"challenges"`
@@ -70,7 +74,40 @@ func ParseFile(data []byte) (*File, error) {
 			return nil, invalid("contest.yaml: tier: %v", err)
 		}
 	}
+	localTimes(&f, data)
 	return &f, nil
+}
+
+// zonedRE matches a timestamp that ends in a zone: Z or an offset after the time of day.
+var zonedRE = regexp.MustCompile(`(?i)\d:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)$`)
+
+// localTimes makes the times contest.yaml writes without a zone
+// (2026-05-01 09:00:00, or a date alone) times in the contest's zone; yaml
+// reads them as UTC. An unknown zone is left for Build to refuse.
+func localTimes(f *File, data []byte) {
+	loc, err := LoadZone(f.Timezone)
+	if err != nil {
+		return
+	}
+	var raw struct {
+		Start  yaml.Node `yaml:"start"`
+		End    yaml.Node `yaml:"end"`
+		Freeze yaml.Node `yaml:"freeze"`
+	}
+	if yaml.Unmarshal(data, &raw) != nil {
+		return
+	}
+	local := func(t time.Time, n yaml.Node) time.Time {
+		if n.Kind != yaml.ScalarNode || t.IsZero() || zonedRE.MatchString(strings.TrimSpace(n.Value)) {
+			return t
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	f.Start, f.End = local(f.Start, raw.Start), local(f.End, raw.End)
+	if f.Freeze != nil {
+		t := local(*f.Freeze, raw.Freeze)
+		f.Freeze = &t
+	}
 }
 
 // Resolver turns a FileChallenge's package reference into a challenge.
@@ -81,7 +118,7 @@ type Resolver func(ctx context.Context, ref string) (Challenge, error)
 func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Contest, error) {
 	c := &Contest{ID: f.ID, Title: f.Title, Start: f.Start.UTC(), End: f.End.UTC(), Scoring: f.Scoring,
 		PenaltyMinutes: f.PenaltyMinutes, Languages: f.Languages, Limits: f.Submissions, AttemptsAfterAccept: true,
-		Certificates: f.Certificates}
+		Certificates: f.Certificates, Timezone: f.Timezone}
 	if f.Tier != "" {
 		c.Tier, _ = rules.ParseTier(f.Tier)
 	}

@@ -245,3 +245,49 @@ func TestIntegrationWorkersOnline(t *testing.T) {
 		t.Fatalf("online: %v, want judge-b, who asked again", got)
 	}
 }
+
+// TestIntegrationRecord records a submission with its known result: the
+// result is applied as a judge's would be, its job leaves the queue, and a
+// job queued before it stays for the judges.
+func TestIntegrationRecord(t *testing.T) {
+	ctx := context.Background()
+	rdb := testenv.StartRedis(t).Client()
+	s := NewStore(rdb)
+	board := scoreboard.NewStore(rdb)
+	if err := s.EnsureGroup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := board.Enroll(ctx, "c1", scoreboard.Contestant{ID: "ann", Name: "Ann"}, scoreboard.Contestant{ID: "ben", Name: "Ben"}); err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := s.Submit(ctx, New{Contest: "c1", Challenge: "hello", Contestant: "ben", Language: "python3", Blob: "b", MaxScore: 100, Elapsed: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 1, 2, 30, 0, 0, time.UTC)
+	sub, err := s.Record(ctx, New{Contest: "c1", Challenge: "hello", Contestant: "ann", Language: "python3", Blob: "b", MaxScore: 100,
+		Elapsed: 90, At: at}, verdict.Result{Outcome: verdict.Scored, Score: 70, MaxScore: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Status != Done || sub.Score != 70 || sub.Outcome != string(verdict.Scored) || !sub.SubmittedAt.Equal(at) {
+		t.Fatalf("recorded %+v, want done, scored 70, submitted at %s", sub, at)
+	}
+	if n, _ := s.Depth(ctx); n != 1 {
+		t.Fatalf("queue depth %d, want 1 (the job queued before)", n)
+	}
+	j, err := s.Take(ctx, "w1", time.Minute, 50*time.Millisecond)
+	if err != nil || j == nil || j.SID != waiting.ID {
+		t.Fatalf("took %+v, %v; want the waiting job %s", j, err, waiting.ID)
+	}
+	b, _ := board.Read(ctx, "c1", scoreboard.Jury)
+	var total float64
+	for _, r := range b.Rows {
+		if r.Contestant.ID == "ann" {
+			total = r.Total
+		}
+	}
+	if total != 70 {
+		t.Fatalf("ann's total %v, want 70: %+v", total, b.Rows)
+	}
+}

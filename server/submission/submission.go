@@ -112,6 +112,9 @@ type New struct {
 	MaxScore   float64
 	// Elapsed is seconds since the contest start.
 	Elapsed int64
+	// At is when it was made; zero: now. Only Record gives it, for a
+	// submission graded before it reached this platform.
+	At time.Time
 	// Limits are the contest's rules for the submission; none when zero.
 	Limits Limits
 }

@@ -113,6 +113,9 @@ return {'ok', ev}
 // ErrTotalLimit, ErrDailyLimit and ErrTooSoon.
 func (s *Store) Submit(ctx context.Context, n New) (Submission, error) {
 	at := s.now()
+	if !n.At.IsZero() {
+		at = n.At
+	}
 	// The number is taken optimistically, so that the script declares the
 	// submission's key: each retry means another submission got the number.
 	for range 1000 {

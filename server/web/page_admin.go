@@ -32,7 +32,6 @@ type adminPageData struct {
 	Members  int
 	Queue    queueSummary
 	Form     timesFormValues
-	Zone     string
 	Revealed string
 	// Staff is the contest's staff, comma-separated, for the admins' form.
 	Organizers, Judges string
@@ -69,13 +68,13 @@ func (s *Site) adminPage(c *fiber.Ctx) error {
 		workers[j.Worker] = true
 	}
 	q.Busy = len(workers)
-	zone, _ := s.Now().Zone()
 	u, _ := request.User(c)
-	d := adminPageData{page: p, Members: len(members), Queue: q, Zone: zone,
-		Form:       timesFormValues{Start: localInput(ct.Start), End: localInput(ct.End)},
+	loc := ct.Location()
+	d := adminPageData{page: p, Members: len(members), Queue: q,
+		Form:       timesFormValues{Start: localInput(ct.Start, loc), End: localInput(ct.End, loc)},
 		Organizers: strings.Join(ct.Organizers, ", "), Judges: strings.Join(ct.Judges, ", "), IsAdmin: u.Role == account.Admin}
 	if ct.Freeze != nil {
-		d.Form.Freeze = localInput(*ct.Freeze)
+		d.Form.Freeze = localInput(*ct.Freeze, loc)
 	}
 	if who, ch := c.Query("who"), c.Query("challenge"); who != "" && c.Query("ok") == "revealed" {
 		d.Revealed = s.UI.Messages().Tf(p.Lang, "admin.revealed_one", who, ch)
@@ -84,16 +83,17 @@ func (s *Site) adminPage(c *fiber.Ctx) error {
 	return s.render(c, "admin", d)
 }
 
-func localInput(t time.Time) string { return t.In(time.Local).Format(datetimeLocal) }
+// localInput is t for a datetime-local input, in the contest's zone loc.
+func localInput(t time.Time, loc *time.Location) string { return t.In(loc).Format(datetimeLocal) }
 
-// parseLocal reads a datetime-local value in the server's time zone.
-func parseLocal(field, v string) (*time.Time, error) {
+// parseLocal reads a datetime-local value in the contest's zone loc.
+func parseLocal(field, v string, loc *time.Location) (*time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return nil, nil
 	}
 	for _, layout := range []string{datetimeLocal, "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
 			return &t, nil
 		}
 	}
@@ -111,12 +111,15 @@ func (s *Site) timesForm(c *fiber.Ctx) error {
 		now := s.Now()
 		t.Freeze = &now
 	} else {
-		var err error
+		ct, err := s.contest(c)
+		if err != nil {
+			return err
+		}
 		for _, f := range []struct {
 			name string
 			dst  **time.Time
 		}{{"start", &t.Start}, {"end", &t.End}, {"freeze", &t.Freeze}} {
-			if *f.dst, err = parseLocal(f.name, c.FormValue(f.name)); err != nil {
+			if *f.dst, err = parseLocal(f.name, c.FormValue(f.name), ct.Location()); err != nil {
 				return s.formFailed(c, err, s.adminPage)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/skillarena/arena/frontend"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/contest"
@@ -82,7 +83,7 @@ type certPageData struct {
 	Confirm bool
 	Winners []certRow
 	Records []certRecord
-	// FinalizedAt is when the results were locked, in the server's time.
+	// FinalizedAt is when the results were locked, in the contest's zone.
 	FinalizedAt string
 	// Failed names the form that failed ("override:USER", "clear:USER",
 	// "scores", "finalize", "revoke:NUMBER", "agency:NUMBER"): it is shown
@@ -205,7 +206,7 @@ func (s *Site) certificatesPage(c *fiber.Ctx) error {
 	}
 	if rv.Finalized {
 		if rv.FinalizedAt != nil {
-			d.FinalizedAt = rv.FinalizedAt.Local().Format("2006-01-02 15:04:05")
+			d.FinalizedAt = frontend.Clock(*rv.FinalizedAt, ct.Location())
 		}
 		recs, err := svc.Records(ctx, ct.ID)
 		if err != nil {
@@ -223,7 +224,7 @@ func (s *Site) certificatesPage(c *fiber.Ctx) error {
 				cr.Award = s.awardTitle(&rs, r.Award, r.AwardTitle, p.Lang)
 			}
 			if r.Revoked != nil {
-				cr.RevokedOn = r.Revoked.At.In(certificate.Zone()).Format("2006-01-02")
+				cr.RevokedOn = r.Revoked.At.In(ct.Location()).Format("2006-01-02")
 			}
 			d.Records = append(d.Records, cr)
 		}

@@ -14,6 +14,8 @@ type homeContest struct {
 	State contest.State
 	Start time.Time
 	End   time.Time
+	// Zone is the contest's, in which its times are shown.
+	Zone *time.Location
 }
 
 type homePageData struct {
@@ -37,7 +39,8 @@ func (s *Site) homePage(c *fiber.Ctx) error {
 	}
 	now := s.Now()
 	for _, ct := range cs {
-		d.Contests = append(d.Contests, homeContest{ID: ct.ID, Title: ct.Title.In(d.Lang), State: ct.StateAt(now), Start: ct.Start, End: ct.End})
+		d.Contests = append(d.Contests, homeContest{ID: ct.ID, Title: ct.Title.In(d.Lang), State: ct.StateAt(now), Start: ct.Start, End: ct.End,
+			Zone: ct.Location()})
 	}
 	return s.render(c, "home", d)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/request"
 )
 
@@ -24,7 +25,7 @@ type verifyPageData struct {
 	Level, Award, ContestTitle, Tier string
 	// WorkType is the 工种 when it differs from the occupation.
 	WorkType string
-	// RevokedOn is the date of a revocation, China Standard Time.
+	// RevokedOn is the date of a revocation in the contest's zone.
 	RevokedOn string
 }
 
@@ -75,7 +76,11 @@ func (s *Site) verifyPage(c *fiber.Ctx) error {
 	if v := d.V; v == nil {
 		c.Status(fiber.StatusNotFound)
 	} else if v.Revoked != nil {
-		d.RevokedOn = v.Revoked.At.In(certificate.Zone()).Format("2006-01-02")
+		loc := (&contest.Contest{}).Location() // a status-only answer names no contest
+		if ct, err := s.Contests.Get(c.UserContext(), v.Contest); v.Contest != "" && err == nil {
+			loc = ct.Location()
+		}
+		d.RevokedOn = v.Revoked.At.In(loc).Format("2006-01-02")
 	}
 	return s.render(c, "verify", d)
 }

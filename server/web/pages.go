@@ -180,6 +180,15 @@ func (p page) IsJury() bool { return p.jury }
 // IsOrganizer reports whether the user organizes the page's contest.
 func (p page) IsOrganizer() bool { return p.organizer }
 
+// Zone is the time zone the page shows times in: its contest's, else the
+// default contest zone.
+func (p page) Zone() *time.Location {
+	if p.Contest != nil && p.Contest.Zone != nil {
+		return p.Contest.Zone
+	}
+	return (&contest.Contest{}).Location()
+}
+
 // IsContestant reports whether the user is a contestant.
 func (p page) IsContestant() bool { return p.User != nil && p.User.Role == account.Contestant }
 
@@ -196,6 +205,8 @@ type contestNav struct {
 	Unfrozen  bool
 	Revealing bool
 	Scoring   string
+	// Zone is the contest's time zone, in which its pages show times.
+	Zone *time.Location
 	// Remaining is the seconds to the start (before it) or to the end.
 	Remaining int64
 }
@@ -268,7 +279,7 @@ func (s *Site) pageOf(c *fiber.Ctx, ct *contest.Contest, titleKey, nav string) p
 	now := s.Now()
 	p.Contest = &contestNav{ID: ct.ID, Title: ct.Title.In(p.Lang), State: ct.StateAt(now), Start: ct.Start, End: ct.End,
 		Freeze: ct.Freeze, Frozen: ct.FrozenAt(now) && (!ct.Unfrozen || ct.Revealing), Unfrozen: ct.Unfrozen,
-		Revealing: ct.Revealing, Scoring: ct.Scoring}
+		Revealing: ct.Revealing, Scoring: ct.Scoring, Zone: ct.Location()}
 	switch p.Contest.State {
 	case contest.NotStarted:
 		p.Contest.Remaining = int64(ct.Start.Sub(now) / time.Second)
