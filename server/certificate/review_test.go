@@ -17,7 +17,7 @@ func finalFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t)
 	ctx := context.Background()
-	f.now = time.Date(2025, 5, 31, 10, 0, 0, 0, Zone())
+	f.now = time.Date(2025, 5, 31, 10, 0, 0, 0, beijing())
 	f.load(t, "bc", 0)
 	f.play(t, "bc")
 	theory, err := os.ReadFile("testdata/theory.csv")
@@ -27,7 +27,7 @@ func finalFixture(t *testing.T) *fixture {
 	if _, err := f.svc.ImportScores(ctx, "bc", "theory", theory, "org", "exam"); err != nil {
 		t.Fatal(err)
 	}
-	f.now = time.Date(2025, 6, 2, 10, 0, 0, 0, Zone())
+	f.now = time.Date(2025, 6, 2, 10, 0, 0, 0, beijing())
 	if _, err := f.admin.Unfreeze(ctx, "bc", "org", "results"); err != nil {
 		t.Fatal(err)
 	}
