@@ -97,6 +97,7 @@ func (s *Site) routes() []route {
 		{post, "/contests/:cid/submit", contestant, "Submit from the form", s.submitForm},
 		{get, "/contests/:cid/submissions", user, "Submissions page: yours, or the jury's live feed with filters", s.submissionsPage},
 		{get, "/submissions/:sid", user, "Submission page: verdict, tests; source and output for the jury", s.submissionPage},
+		{post, "/submissions/:sid/override", jury, "Set a submission's outcome by hand from the form, with a reason", s.overrideForm},
 		{get, "/contests/:cid/clarifications", user, "Clarifications page: ask and read answers; the jury's inbox", s.clarificationsPage},
 		{post, "/contests/:cid/clarifications", contestant, "Ask from the form", s.askForm},
 		{post, "/contests/:cid/clarifications/:id/answer", jury, "Answer from the form, to one or all", s.answerForm},

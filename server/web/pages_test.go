@@ -16,7 +16,7 @@ import (
 )
 
 // keyRE matches what an untranslated key would look like in a page's text.
-var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|sim|js)\.[a-z_]+\b`)
+var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|sim|js|jury|stats)\.[a-z_]+\b`)
 
 var (
 	i18nScriptRE = regexp.MustCompile(`(?s)<script type="application/json" id="i18n">.*?</script>`)

@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skillarena/arena/sandbox/verdict"
+)
+
+// TestIntegrationSubmissionPageForTheJury: the jury sees a failed test's
+// expected answer against the program's output as a diff, the contestant's
+// name, the neighbouring submissions and the override form, which sets the
+// verdict with a reason into the audit log; the contestant sees none of it.
+func TestIntegrationSubmissionPageForTheJury(t *testing.T) {
+	f := newFixture(t, time.Now())
+	first := f.Submit(t, "ann", "print(1)")
+	f.Grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100, Tests: []verdict.Test{
+		{Name: "t1", Outcome: verdict.Accepted},
+		{Name: "t2", Outcome: verdict.WrongAnswer, Message: "line 2 differs", Stdout: "1\nsecret-out\n3\n", Expected: "1\nsecret-ans\n3\n"},
+	}})
+	second := f.Submit(t, "ben", "print(2)")
+	third := f.Submit(t, "ann", "print(3)")
+
+	_, body, _ := f.page(t, "/submissions/"+second, "jury", "en")
+	mustContain(t, "the middle submission", body, `href="/submissions/`+first+`" rel="prev"`, `href="/submissions/`+third+`" rel="next"`,
+		">Ben</a>", `id="override-form"`)
+	_, body, _ = f.page(t, "/submissions/"+first, "jury", "en")
+	mustContain(t, "the wrong answer", body, "Expected and actual output", `<tr class="differs"><td><code>secret-ans</code></td><td><code>secret-out</code></td></tr>`,
+		`<tr class="same"><td><code>3</code></td><td><code>3</code></td></tr>`, ">Ann</a>")
+	if strings.Contains(body, `rel="prev"`) {
+		t.Error("the first submission links to one before it")
+	}
+	_, body, _ = f.page(t, "/submissions/"+first, "ann", "en")
+	if strings.Contains(body, "secret-") || strings.Contains(body, `id="override-form"`) || strings.Contains(body, `rel="next"`) {
+		t.Fatalf("the contestant sees the jury's parts: %.3000s", visibleText(body))
+	}
+
+	// The override form: a reason is required, then the verdict changes and is audited.
+	status, _, body := f.postForm(t, "/submissions/"+first+"/override", "jury", url.Values{"outcome": {"accepted"}, "reason": {" "}})
+	if status != 400 || !strings.Contains(body, `id="override-form"`) {
+		t.Fatalf("no reason: %d %.500s", status, visibleText(body))
+	}
+	status, _, _ = f.postForm(t, "/submissions/"+first+"/override", "ann", url.Values{"outcome": {"accepted"}, "reason": {"mine"}})
+	if status != 403 {
+		t.Fatalf("a contestant overrides: %d, want 403", status)
+	}
+	status, loc, _ := f.postForm(t, "/submissions/"+first+"/override", "jury", url.Values{"outcome": {"accepted"}, "score": {""}, "reason": {"checker bug"}})
+	if status != 303 || loc != "/submissions/"+first+"?ok=overridden" {
+		t.Fatalf("override: %d to %q", status, loc)
+	}
+	sub, err := f.Subs.Get(context.Background(), first)
+	if err != nil || sub.Outcome != "accepted" || sub.Score != 100 || sub.Override != "checker bug" {
+		t.Fatalf("after the override: %+v %v", sub, err)
+	}
+	entries, err := f.Audit.List(context.Background(), "run", 10)
+	if err != nil || len(entries) == 0 || entries[0].Action != "submission.override" || entries[0].Who != "jury" {
+		t.Fatalf("audit: %+v %v", entries, err)
+	}
+}
