@@ -7,7 +7,9 @@ import (
 )
 
 func TestLineDiff(t *testing.T) {
-	same := func(s string) DiffRow { return DiffRow{Expected: s, Actual: s, HasExpected: true, HasActual: true, Same: true} }
+	same := func(s string) DiffRow {
+		return DiffRow{Expected: s, Actual: s, HasExpected: true, HasActual: true, Same: true}
+	}
 	tests := []struct {
 		name             string
 		expected, actual string

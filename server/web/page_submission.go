@@ -8,8 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/sandbox/verdict"
-	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/blob"
+	"github.com/skillarena/arena/server/judging"
 	"github.com/skillarena/arena/server/request"
 	"github.com/skillarena/arena/server/submission"
 )
