@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +59,62 @@ func TestIntegrationSubmissionPageForTheJury(t *testing.T) {
 	entries, err := f.Audit.List(context.Background(), "run", 10)
 	if err != nil || len(entries) == 0 || entries[0].Action != "submission.override" || entries[0].Who != "jury" {
 		t.Fatalf("audit: %+v %v", entries, err)
+	}
+}
+
+// TestIntegrationClarificationInboxUnanswered: ?only=open lists only the
+// questions waiting for an answer; an answered question's form is folded.
+func TestIntegrationClarificationInboxUnanswered(t *testing.T) {
+	f := newFixture(t, time.Now())
+	for _, q := range []string{"first question?", "second question?"} {
+		if st, _, _ := f.postForm(t, "/contests/run/clarifications", "ann", url.Values{"question": {q}}); st != 303 {
+			t.Fatalf("ask: %d", st)
+		}
+	}
+	items, err := f.Clarifications.List(context.Background(), "run", "jury", true)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("clarifications: %v %v", items, err)
+	}
+	var firstID int64
+	for _, it := range items {
+		if it.Question == "first question?" {
+			firstID = it.ID
+		}
+	}
+	if st, _, _ := f.postForm(t, "/contests/run/clarifications/"+strconv.FormatInt(firstID, 10)+"/answer", "jury", url.Values{"answer": {"yes"}, "to_all": {"0"}}); st != 303 {
+		t.Fatalf("answer: %d", st)
+	}
+	_, body, _ := f.page(t, "/contests/run/clarifications", "jury", "en")
+	mustContain(t, "the whole inbox", body, "first question?", "second question?", `<details class="answered">`, "Unanswered (1)")
+	if strings.Count(body, `<details class="answered">`) != 1 {
+		t.Errorf("want one folded answer form")
+	}
+	_, body, _ = f.page(t, "/contests/run/clarifications?only=open", "jury", "en")
+	mustContain(t, "unanswered", body, "second question?", `data-only="open"`)
+	if strings.Contains(body, "first question?") {
+		t.Error("the answered question is listed among the unanswered")
+	}
+	_, body, _ = f.page(t, "/contests/run/clarifications?only=open", "ann", "en")
+	mustContain(t, "the contestant's page", body, "first question?", "second question?")
+}
+
+// TestIntegrationRejudgeList lists the contest's rejudges, only for its jury.
+func TestIntegrationRejudgeList(t *testing.T) {
+	f := newFixture(t, time.Now())
+	sid := f.Submit(t, "ann", "print(1)")
+	f.Grade(t, accepted())
+	_, body, _ := f.page(t, "/contests/run/rejudges", "jury", "en")
+	mustContain(t, "no rejudges", body, "No rejudges yet.")
+	st, loc, _ := f.postForm(t, "/contests/run/rejudges", "jury", url.Values{"submissions": {sid}, "reason": {"new tests"}})
+	if st != 303 {
+		t.Fatalf("rejudge: %d", st)
+	}
+	rid := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/contests/run/rejudges/")
+	_, body, _ = f.page(t, "/contests/run/rejudges", "jury", "zh")
+	mustContain(t, "one rejudge", body, `href="/contests/run/rejudges/`+rid+`"`, "new tests", "0 / 1")
+	for user, want := range map[string]int{"ann": 403, "jury2": 403, "org": 200} {
+		if st, _, _ := f.page(t, "/contests/run/rejudges", user, "en"); st != want {
+			t.Errorf("%s: %d, want %d", user, st, want)
+		}
 	}
 }

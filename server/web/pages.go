@@ -103,6 +103,7 @@ func (s *Site) routes() []route {
 		{post, "/contests/:cid/clarifications/:id/answer", jury, "Answer from the form, to one or all", s.answerForm},
 		{post, "/contests/:cid/announcements", jury, "Announce from the form", s.announceForm},
 		{post, "/contests/:cid/rejudges", jury, "Start a rejudge from the form", s.rejudgeForm},
+		{get, "/contests/:cid/rejudges", jury, "Rejudge list: who, why, state, progress, changes", s.rejudgesPage},
 		{get, "/contests/:cid/rejudges/:rid", jury, "Rejudge page: what would change", s.rejudgePage},
 		{post, "/contests/:cid/rejudges/:rid/apply", jury, "Apply a rejudge from the form", s.rejudgeFinishForm(true)},
 		{post, "/contests/:cid/rejudges/:rid/cancel", jury, "Cancel a rejudge from the form", s.rejudgeFinishForm(false)},

@@ -78,6 +78,8 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/run/submissions?challenge=hello&outcome=accepted", []string{"jury"}},
 		{"/submissions/" + sid, []string{"ann", "jury"}},
 		{"/contests/run/clarifications", []string{"ann", "jury"}},
+		{"/contests/run/clarifications?only=open", []string{"jury"}},
+		{"/contests/run/rejudges", []string{"jury", "org"}},
 		{"/contests/run/similarity", []string{"jury", "org"}},
 		{"/contests/run/similarity?challenge=hello", []string{"jury"}},
 		{"/contests/run/similarity/" + sid + "/" + sid, []string{"jury"}},
