@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/submission"
 )
 
 // TestIntegrationSubmissionPageForTheJury: the jury sees a failed test's
@@ -116,5 +118,50 @@ func TestIntegrationRejudgeList(t *testing.T) {
 		if st, _, _ := f.page(t, "/contests/run/rejudges", user, "en"); st != want {
 			t.Errorf("%s: %d, want %d", user, st, want)
 		}
+	}
+}
+
+// TestIntegrationSubmissionFeedPages: the jury's feed shows names, pages
+// through older submissions, and finds a contestant by name or a
+// submission by its id; a live row past the page's end is not shown.
+func TestIntegrationSubmissionFeedPages(t *testing.T) {
+	f := newFixture(t, time.Now())
+	var sids []string
+	for i := 0; i < 103; i++ {
+		user := "ann"
+		if i%2 == 1 {
+			user = "ben"
+		}
+		sub, err := f.Subs.Submit(context.Background(), submission.New{Contest: "run", Challenge: "hello", Contestant: user,
+			Language: "python3", Blob: strings.Repeat("b", 64), MaxScore: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sids = append(sids, sub.ID)
+	}
+	_, body, _ := f.page(t, "/contests/run/submissions", "jury", "en")
+	if n := strings.Count(body, `class="sub-row"`); n != 100 {
+		t.Fatalf("first page: %d rows, want 100", n)
+	}
+	mustContain(t, "first page", body, `Ann <small class="muted">ann</small>`, `id="subs-older"`, `>Ann (ann)</option>`)
+	older := regexp.MustCompile(`href="([^"]+)" id="subs-older"`).FindStringSubmatch(body)
+	_, body, _ = f.page(t, strings.ReplaceAll(older[1], "&amp;", "&"), "jury", "en")
+	if n := strings.Count(body, `class="sub-row"`); n != 3 || !strings.Contains(body, `/submissions/`+sids[0]+`"`) || strings.Contains(body, `id="subs-older"`) {
+		t.Fatalf("second page: %d rows: %.2000s", n, visibleText(body))
+	}
+	mustContain(t, "second page", body, `id="subs-newest"`)
+
+	_, body, _ = f.page(t, "/contests/run/submissions?q=BE", "jury", "en")
+	if n := strings.Count(body, `class="sub-row"`); n != 51 || strings.Contains(body, ">Ann <small") {
+		t.Fatalf("search for ben by name: %d rows", n)
+	}
+	_, body, _ = f.page(t, "/contests/run/submissions?q="+sids[10], "jury", "en")
+	if !strings.Contains(body, `<a href="/submissions/`+sids[10]+`">`) || strings.Contains(body, `/submissions/`+sids[11]+`"`) {
+		t.Fatalf("search by id does not start at %s", sids[10])
+	}
+	// The live module's row of a newer submission does not belong on an older page.
+	status, _, _ := f.page(t, "/submissions/"+sids[102]+"?fragment=row&before=50", "jury", "")
+	if status != 204 {
+		t.Fatalf("a newer row on an older page: %d, want 204", status)
 	}
 }

@@ -22,6 +22,8 @@ type submissionPageData struct {
 	Sub         submission.Submission
 	Titles      map[string]string
 	SourceLines []string
+	// Names are the contestants' names, for the jury's feed row.
+	Names map[string]string
 	// For the jury: the contestant's name, the submissions before and
 	// after this one in the contest, and the outcomes the override form offers.
 	ContestantName string
@@ -44,9 +46,17 @@ func (s *Site) submissionPage(c *fiber.Ctx) error {
 	d := submissionPageData{page: p, Sub: sub, Titles: challengeTitles(ct, p.Lang)}
 	switch c.Query("fragment") {
 	case "row":
-		f, _ := filterOf(c)
-		if p.IsJury() && !filterMatch(f, d.Sub) {
+		f, _, err := s.filterOf(c, ct.ID)
+		if err != nil {
+			return err
+		}
+		if p.IsJury() && !f.Match(d.Sub) {
 			return c.SendStatus(fiber.StatusNoContent)
+		}
+		if p.IsJury() {
+			if d.Names, err = s.contestantNames(c, ct.ID); err != nil {
+				return err
+			}
 		}
 		return s.render(c, "submission", d)
 	case "detail":
@@ -120,11 +130,4 @@ func (s *Site) overrideForm(c *fiber.Ctx) error {
 		return s.formFailed(c, request.Fail(err), s.submissionPage)
 	}
 	return seeOther(c, "/submissions/"+sub.ID, "overridden")
-}
-
-// filterMatch is submission.Filter's rule, for one submission.
-func filterMatch(f submission.Filter, sub submission.Submission) bool {
-	return (f.Challenge == "" || sub.Challenge == f.Challenge) &&
-		(f.Contestant == "" || sub.Contestant == f.Contestant) &&
-		(f.Outcome == "" || sub.Outcome == f.Outcome || f.Outcome == string(sub.Status))
 }
