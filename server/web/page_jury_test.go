@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/sandbox/verdict"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -163,5 +164,46 @@ func TestIntegrationSubmissionFeedPages(t *testing.T) {
 	status, _, _ := f.page(t, "/submissions/"+sids[102]+"?fragment=row&before=50", "jury", "")
 	if status != 204 {
 		t.Fatalf("a newer row on an older page: %d, want 204", status)
+	}
+}
+
+// TestIntegrationAuditLogPages: imports, announcements and answers to
+// everyone are in the audit log, named by who did them; the log pages
+// through older entries, searches, and refuses a page id that is not one.
+func TestIntegrationAuditLogPages(t *testing.T) {
+	f := newFixture(t, time.Now())
+	ctx := context.Background()
+	if st, _, body := f.postForm(t, "/contests/run/import", "org", url.Values{"action": {"import"}, "prefix": {"imp"},
+		"text": {"name,id_number\nCarol,110105199501010033\n"}}); st != 201 || !strings.Contains(body, "imp") {
+		t.Fatalf("import: %d %.500s", st, visibleText(body))
+	}
+	if st, _, _ := f.postForm(t, "/contests/run/announcements", "jury", url.Values{"text": {"Sample 2 is fixed"}}); st != 303 {
+		t.Fatalf("announce: %d", st)
+	}
+	for i := 0; i < 120; i++ {
+		if err := f.Audit.Append(ctx, "run", audit.Entry{Who: "jury", Action: "rejudge.start", Target: "r" + strconv.Itoa(i), Reason: "batch " + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body, _ := f.page(t, "/contests/run/audit", "org", "en")
+	if n := strings.Count(body, "batch "); n != 100 {
+		t.Fatalf("first page: %d entries, want 100", n)
+	}
+	older := regexp.MustCompile(`href="([^"]+)" id="audit-older"`).FindStringSubmatch(body)
+	if older == nil {
+		t.Fatal("no link to older entries")
+	}
+	_, body, _ = f.page(t, strings.ReplaceAll(older[1], "&amp;", "&"), "org", "en")
+	mustContain(t, "second page", body, "batch 0<", "announcement posted", "Sample 2 is fixed", "contestants imported", `&#34;contestants&#34;:1`, `id="audit-newest"`)
+	if strings.Contains(body, "batch 20<") {
+		t.Error("the second page repeats the first")
+	}
+	_, body, _ = f.page(t, "/contests/run/audit?q=SAMPLE", "org", "zh")
+	mustContain(t, "search", body, "Sample 2 is fixed", "发布公告")
+	if strings.Contains(body, "batch ") {
+		t.Error("the search shows entries that do not match")
+	}
+	if st, _, _ := f.page(t, "/contests/run/audit?before=nonsense", "org", "en"); st != 400 {
+		t.Errorf("a bad page id: %d, want 400", st)
 	}
 }
