@@ -207,3 +207,29 @@ func TestIntegrationAuditLogPages(t *testing.T) {
 		t.Errorf("a bad page id: %d, want 400", st)
 	}
 }
+
+// TestIntegrationStatisticsPage: the organizers' statistics count the
+// submissions over time and by challenge and outcome, and replay the
+// queue from the events: two submissions waiting at once.
+func TestIntegrationStatisticsPage(t *testing.T) {
+	f := newFixture(t, time.Now())
+	f.Submit(t, "ann", "print(1)")
+	f.Submit(t, "ben", "print(2)")
+	f.Grade(t, accepted())
+	f.Grade(t, verdict.Result{Outcome: verdict.WrongAnswer, MaxScore: 100})
+	f.Submit(t, "ben", "print(3)")
+
+	_, body, _ := f.page(t, "/contests/run/statistics", "org", "en")
+	mustContain(t, "statistics", body, "<dt>Submissions</dt><dd>3</dd>", "<dt>Accepted</dt><dd>1</dd>", "<dt>Not judged yet</dt><dd>1</dd>",
+		"2 of 2 registered", "<dt>Longest queue</dt><dd>2</dd>",
+		`<td class="num" data-outcome="accepted">1</td>`, `<td class="num" data-outcome="wrong_answer">1</td>`, `<td class="num" data-outcome="queued">1</td>`,
+		`<svg class="chart"`, `<polyline class="line"`, `<rect class="bar ok"`)
+	if n := strings.Count(body, `<svg class="chart"`); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+	for user, want := range map[string]int{"jury": 403, "ann": 403, "org2": 403} {
+		if st, _, _ := f.page(t, "/contests/run/statistics", user, "en"); st != want {
+			t.Errorf("%s: %d, want %d", user, st, want)
+		}
+	}
+}

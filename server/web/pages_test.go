@@ -87,6 +87,8 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/old/admin", []string{"org"}},
 		{"/contests/run/import", []string{"org"}},
 		{"/contests/run/audit", []string{"org"}},
+		{"/contests/run/statistics", []string{"org"}},
+		{"/contests/soon/statistics", []string{"org"}},
 		{"/contests/run/audit?q=x&before=1-0", []string{"org"}},
 		{"/contests/run/certificates", []string{"org", "ann"}},
 		{"/contests/old/certificates", []string{"org"}},
