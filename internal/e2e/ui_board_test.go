@@ -75,7 +75,8 @@ func TestIntegrationUIJudgeBoard(t *testing.T) {
 	waitFor(t, ctx, "bob's result is live for the jury",
 		`document.querySelector('tr[data-id="bob"] td.cell.solved') !== null && document.querySelector('tr[data-id="bob"] td.total').textContent === '100'
 		&& [...document.querySelectorAll('#board-rows tr')].findIndex(r => r.dataset.id === 'bob') < 2`)
-	waitFor(t, public, "the public footer counts bob as trying, not solving", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '1 / 2'`)
+	// The freeze came before both results: the public footer counts two tries, no solve.
+	waitFor(t, public, "the public footer counts carol and bob as trying, not solving", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '0 / 2'`)
 	waitFor(t, ctx, "the live footer counts bob solving", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '2 / 2'`)
 	assertNoReload(t, public, "public board")
 	assertNoReload(t, ctx, "live board after the freeze")
