@@ -27,6 +27,8 @@ type clarPageData struct {
 	OnlyOpen bool
 	Selected string
 	Draft    string
+	// Names are the askers' names, for the jury.
+	Names map[string]string
 }
 
 // clarificationsPage: contestants ask and read answers; the jury answers
@@ -47,6 +49,11 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 		Draft: c.FormValue("question", c.FormValue("text"))}
 	for _, ch := range ct.Challenges {
 		d.Challenges = append(d.Challenges, challengeOption{Slug: ch.Slug, Title: ch.Title.In(p.Lang)})
+	}
+	if jury {
+		if d.Names, err = s.contestantNames(c, ct.ID); err != nil {
+			return err
+		}
 	}
 	if c.Query("fragment") == "item" {
 		id, err := strconv.ParseInt(c.Query("id"), 10, 64)

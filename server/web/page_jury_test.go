@@ -88,7 +88,7 @@ func TestIntegrationClarificationInboxUnanswered(t *testing.T) {
 		t.Fatalf("answer: %d", st)
 	}
 	_, body, _ := f.page(t, "/contests/run/clarifications", "jury", "en")
-	mustContain(t, "the whole inbox", body, "first question?", "second question?", `<details class="answered">`, "Unanswered (1)")
+	mustContain(t, "the whole inbox", body, "first question?", "second question?", `<details class="answered">`, "Unanswered (1)", "asked by Ann")
 	if strings.Count(body, `<details class="answered">`) != 1 {
 		t.Errorf("want one folded answer form")
 	}
@@ -115,6 +115,8 @@ func TestIntegrationRejudgeList(t *testing.T) {
 	rid := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/contests/run/rejudges/")
 	_, body, _ = f.page(t, "/contests/run/rejudges", "jury", "zh")
 	mustContain(t, "one rejudge", body, `href="/contests/run/rejudges/`+rid+`"`, "new tests", "0 / 1")
+	_, body, _ = f.page(t, "/contests/run/rejudges/"+rid, "jury", "en")
+	mustContain(t, "the rejudge", body, "<td>Ann</td>")
 	for user, want := range map[string]int{"ann": 403, "jury2": 403, "org": 200} {
 		if st, _, _ := f.page(t, "/contests/run/rejudges", user, "en"); st != want {
 			t.Errorf("%s: %d, want %d", user, st, want)

@@ -13,6 +13,8 @@ type rejudgePageData struct {
 	Batch   *submission.Batch
 	Done    int
 	Changed int
+	// Names are the contestants' names.
+	Names map[string]string
 }
 
 // rejudgeForm starts a rejudge (one submission, or a challenge and/or a
@@ -40,6 +42,9 @@ func (s *Site) rejudgePage(c *fiber.Ctx) error {
 		return request.Internal(err)
 	}
 	d := rejudgePageData{page: p, Batch: b}
+	if d.Names, err = s.contestantNames(c, ct.ID); err != nil {
+		return err
+	}
 	for _, e := range b.Entries {
 		if e.New != nil {
 			d.Done++
