@@ -304,7 +304,7 @@ func verdictsByChallenge(ct *contest.Contest, subs []submission.Submission, lang
 // challengesChart is one horizontal bar per challenge, split by outcome.
 func challengesChart(cs []challengeStats) chart {
 	h := chartTop + len(cs)*(challengeBarH+challengeG) + chartBottom
-	ch := chart{W: chartW, H: h, X0: 120, X1: chartW - chartRight, Y0: float64(h - chartBottom)}
+	ch := chart{W: chartW, H: h, X0: 170, X1: chartW - chartRight, Y0: float64(h - chartBottom)}
 	top := 1
 	for _, c := range cs {
 		top = max(top, c.Total)
@@ -312,7 +312,7 @@ func challengesChart(cs []challengeStats) chart {
 	scale := (ch.X1 - ch.X0) / float64(top)
 	for i, c := range cs {
 		y := float64(chartTop + i*(challengeBarH+challengeG))
-		ch.Labels = append(ch.Labels, chartLabel{X: ch.X0 - 6, Y: y + challengeBarH*0.7, Text: clipLabel(c.Title, 16), Anchor: "end"})
+		ch.Labels = append(ch.Labels, chartLabel{X: ch.X0 - 6, Y: y + challengeBarH*0.7, Text: clipLabel(c.Title, 14), Anchor: "end"})
 		x := ch.X0
 		for _, oc := range c.Counts {
 			if oc.N == 0 {
@@ -381,6 +381,10 @@ func yAxis(ch *chart, top int) float64 {
 // timeAxis labels the X axis with clock times from..to.
 func timeAxis(ch *chart, from, to time.Time) {
 	const n = 6
+	layout := "15:04"
+	if to.Sub(from) < 10*time.Minute {
+		layout = "15:04:05"
+	}
 	for i := 0; i <= n; i++ {
 		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(i) / n))
 		anchor := "middle"
@@ -391,7 +395,7 @@ func timeAxis(ch *chart, from, to time.Time) {
 			anchor = "end"
 		}
 		ch.Labels = append(ch.Labels, chartLabel{X: ch.X0 + float64(plotW)*float64(i)/n, Y: ch.Y0 + 16,
-			Text: t.Local().Format("15:04"), Anchor: anchor})
+			Text: t.Local().Format(layout), Anchor: anchor})
 	}
 }
 
