@@ -33,10 +33,17 @@ type ProgramSpec struct {
 	Files []string `yaml:"files"`
 	// SourceKB caps the size of a submitted source file. Default 256.
 	SourceKB int64 `yaml:"source_kb"`
+	// JuryAnswers lets the jury see each failed test's expected answer
+	// beside the program's output on the submission page. Default true, as
+	// a jury expects; false keeps the answers from the judges too.
+	JuryAnswers *bool `yaml:"jury_answers"`
 
 	// FileData are the Files, loaded.
 	FileData []PackageFile `yaml:"-"`
 }
+
+// ShowsJuryAnswers reports whether the jury may see the tests' answers.
+func (p *ProgramSpec) ShowsJuryAnswers() bool { return p.JuryAnswers == nil || *p.JuryAnswers }
 
 // CompileLimits bound the compile step.
 type CompileLimits struct {

@@ -28,6 +28,7 @@ var Views = []string{
 	"home", "login", "error", "contest", "board", "challenges", "challenge", "submit",
 	"submissions", "submission", "clarifications", "rejudge", "admin", "import", "audit",
 	"certificates", "verify", "similarity", "similarity_pair",
+	"rejudges", "stats",
 }
 
 type asset struct {

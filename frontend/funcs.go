@@ -19,18 +19,19 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return a.url, nil
 		},
-		"t":       u.msgs.T,
-		"tf":      u.msgs.Tf,
-		"jsmsg":   u.msgs.JS,
-		"clock":   clock,
-		"at":      at,
-		"iso":     iso,
-		"dur":     duration,
-		"num":     number,
-		"size":    size,
-		"lines":   func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") },
-		"add":     func(a, b int) int { return a + b },
-		"percent": func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
+		"t":        u.msgs.T,
+		"tf":       u.msgs.Tf,
+		"jsmsg":    u.msgs.JS,
+		"clock":    clock,
+		"at":       at,
+		"iso":      iso,
+		"dur":      duration,
+		"num":      number,
+		"size":     size,
+		"lines":    func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") },
+		"add":      func(a, b int) int { return a + b },
+		"linediff": LineDiff,
+		"percent":  func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

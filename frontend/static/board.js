@@ -7,6 +7,7 @@
 // and auto-scroll. A reset reloads the board in place.
 import { live } from './live.js';
 import { tr } from './i18n.js';
+import { formatDuration } from './common.js';
 
 const board = document.getElementById('board');
 const tbody = document.getElementById('board-rows');
@@ -20,6 +21,8 @@ const src = board.dataset.src;
 const icpc = board.dataset.scoring === 'icpc';
 const slugs = [...board.querySelectorAll('th.challenge')].map((th) => th.dataset.slug);
 let revealing = board.dataset.revealing === '1';
+// The footer's solved/tried count of each challenge.
+const stats = [...board.querySelectorAll('tfoot td.stat')];
 
 // The board: rows in order, the position of each contestant, and the
 // earliest solve time of each challenge (its first solvers).
@@ -54,18 +57,26 @@ function sameKey(a, b) {
     && (!icpc || (a.penalty || 0) === (b.penalty || 0));
 }
 
-// reindex recomputes positions and ranks (equal keys share one) and the
-// first solvers, after rows changed.
+// reindex recomputes positions and ranks (equal keys share one), the
+// first solvers and each challenge's solved/tried counts, after rows changed.
 function reindex() {
   pos.clear();
   firstAt = {};
+  const solved = {};
+  const tried = {};
   rows.forEach((r, i) => {
     pos.set(r.contestant.id, i);
     r.rank = i > 0 && sameKey(rows[i - 1], r) ? rows[i - 1].rank : i + 1;
     for (const [slug, c] of Object.entries(r.challenges || {})) {
       if (c.solved && (firstAt[slug] === undefined || c.time < firstAt[slug])) firstAt[slug] = c.time;
+      if (c.attempts > 0 || c.pending > 0) tried[slug] = (tried[slug] || 0) + 1;
+      if (c.solved && !(c.pending > 0)) solved[slug] = (solved[slug] || 0) + 1;
     }
   });
+  for (const td of stats) {
+    const slug = td.dataset.slug;
+    td.textContent = `${solved[slug] || 0} / ${tried[slug] || 0}`;
+  }
 }
 
 function fillCell(td, c, slug) {
@@ -122,7 +133,9 @@ function newRow(id) {
 function fillRow(tr0, row) {
   tr0.querySelector('.rank').textContent = row.rank;
   tr0.querySelector('.who').textContent = row.contestant.name;
-  tr0.querySelector('.org').textContent = row.contestant.organization || '';
+  const org = tr0.querySelector('.org');
+  org.textContent = row.contestant.organization || '';
+  org.title = org.textContent; // the whole name, where the cell cuts it
   tr0.querySelector('.total').textContent = formatScore(row.total);
   const pen = tr0.querySelector('.penalty');
   if (pen) pen.textContent = row.penalty || 0;
@@ -433,3 +446,17 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'f' || e.key === 'F') toggleFullscreen();
   else if (e.key === 's' || e.key === 'S') setScroll(!scrolling);
 });
+
+// The contest clock: time since the start, up to the end.
+const clock = document.getElementById('board-clock');
+if (clock) {
+  const since = performance.now() - Number(clock.dataset.elapsed) * 1000;
+  const length = Number(clock.dataset.length);
+  const tick = () => {
+    const t = Math.min(length, Math.max(0, (performance.now() - since) / 1000));
+    const text = formatDuration(t);
+    if (clock.textContent !== text) clock.textContent = text;
+  };
+  tick();
+  setInterval(tick, 1000);
+}

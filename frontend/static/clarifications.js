@@ -14,6 +14,12 @@ if (list) {
       old.classList.add('stale');
       return;
     }
+    // The jury's "unanswered" view drops what has been answered.
+    if (list.dataset.only === 'open' && !item.classList.contains('open')) {
+      if (old) old.remove();
+      empty.hidden = list.querySelector('li') !== null;
+      return;
+    }
     if (old) old.replaceWith(item);
     else list.prepend(item);
     item.classList.add('changed');

@@ -127,6 +127,7 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 	}
 	f.Judging = &judging.Service{Contests: f.Contests, Submissions: f.Subs, Blobs: blobs, Audit: f.Audit,
 		Certificates: f.Certificates, Rate: f.SubmitRate, MaxBytes: MaxSubmissionBytes, Now: f.Now}
+	f.Clarifications.AuditTo(f.Audit)
 	f.Sessions = &request.Sessions{Accounts: f.Accounts, Login: f.LoginRate, LoginAddr: f.LoginAddrRate, TTL: time.Hour, Now: f.Now,
 		Metrics: f.Metrics}
 	f.Site = web.New(web.Deps{UI: ui, Sessions: f.Sessions, Judging: f.Judging, Admin: f.Admin, Certificates: f.Certificates,

@@ -218,6 +218,7 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, m *telem
 	defer hub.Close()
 	clars := clarification.NewStore(st.rdb)
 	clars.LimitAsks(f.asksPerHour)
+	clars.AuditTo(st.audit)
 	d := api.Deps{
 		Accounts: st.accounts, Contests: st.contests, Submissions: st.submissions,
 		Board: st.board, Events: events.NewLog(st.rdb), Hub: hub, Blobs: st.blobs, Log: env.Log,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/privacy"
 	"github.com/skillarena/arena/server/roster"
@@ -35,6 +36,7 @@ func usersImportCommand() command {
 			cid := fs.String("contest", "", "register the new contestants for this contest")
 			prefix := fs.String("prefix", "", "start of generated usernames (default: the contest id, else \"user\")")
 			dryRun := fs.Bool("dry-run", false, "check the file and show the usernames it would get; import nothing")
+			who := fs.String("as", "admin", "username recorded in the contest's audit log")
 			out := fs.String("out", "", "where to write the login slips (CSV with the passwords; default FILE.passwords.csv; - for standard output)")
 			return func(ctx context.Context, env *Env, args []string) error {
 				if len(args) != 1 {
@@ -68,7 +70,7 @@ func usersImportCommand() command {
 				err = rdb.Ping(pctx).Err()
 				cancel()
 				if err == nil {
-					err = importUsers(ctx, env, rdb, data, roster.Options{Contest: *cid, Prefix: *prefix, DryRun: *dryRun}, w, slips)
+					err = importUsers(ctx, env, rdb, data, roster.Options{Contest: *cid, Prefix: *prefix, DryRun: *dryRun, Who: *who}, w, slips)
 				} else {
 					err = fmt.Errorf("Redis at %s does not answer: %w", redactURL(*redisAddr), err)
 				}
@@ -84,7 +86,7 @@ func usersImportCommand() command {
 }
 
 func importUsers(ctx context.Context, env *Env, rdb *redis.Client, data []byte, opt roster.Options, w io.Writer, slips string) error {
-	im := &roster.Importer{Accounts: account.NewStore(rdb), Contests: contest.NewStore(rdb), Board: scoreboard.NewStore(rdb)}
+	im := &roster.Importer{Accounts: account.NewStore(rdb), Contests: contest.NewStore(rdb), Board: scoreboard.NewStore(rdb), Audit: audit.New(rdb)}
 	res, err := im.Import(ctx, data, opt)
 	if res == nil {
 		return err

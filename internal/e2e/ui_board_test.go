@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -34,12 +35,24 @@ func TestIntegrationUIJudgeBoard(t *testing.T) {
 	if first := eval[string](t, ctx, `document.querySelector('#board-rows tr:first-child').dataset.id`); first == "carol" {
 		t.Fatal("carol leads before submitting anything")
 	}
+	// Every registered contestant is listed before submitting anything, all
+	// sharing one rank; the footer counts no one on hello yet; the contest
+	// clock ticks.
+	if ranks := eval[[]string](t, ctx, `[...document.querySelectorAll('#board-rows tr')].map(r => r.dataset.id + ':' + r.querySelector('td.rank').textContent).sort()`); len(ranks) != 3 || ranks[0] != "alice:1" || ranks[1] != "bob:1" || ranks[2] != "carol:1" {
+		t.Fatalf("rows before any submission: %v, want alice, bob and carol, rank 1 each", ranks)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent`); got != "0 / 0" {
+		t.Fatalf("hello's solved/tried before any submission: %q", got)
+	}
+	clock0 := eval[string](t, ctx, `document.getElementById('board-clock').textContent`)
+	waitFor(t, ctx, "the contest clock ticks", `document.getElementById('board-clock').textContent !== `+strconv.Quote(clock0))
 
 	carol := p.login("carol")
 	p.waitDone(carol, p.submit(carol, "hello", helloAccepted), 90*time.Second)
 	waitFor(t, ctx, "carol moves to the top", `document.querySelector('#board-rows tr:first-child').dataset.id === 'carol'
 		&& document.querySelector('#board-rows tr:first-child td.cell.solved.first') !== null
 		&& document.querySelector('#board-rows tr:first-child td.rank').textContent === '1'`)
+	waitFor(t, ctx, "hello's footer counts carol", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '1 / 1'`)
 	assertNoReload(t, ctx, "live board")
 
 	// Freeze the board a minute ago: the boards reload their rows in place.
@@ -62,6 +75,9 @@ func TestIntegrationUIJudgeBoard(t *testing.T) {
 	waitFor(t, ctx, "bob's result is live for the jury",
 		`document.querySelector('tr[data-id="bob"] td.cell.solved') !== null && document.querySelector('tr[data-id="bob"] td.total').textContent === '100'
 		&& [...document.querySelectorAll('#board-rows tr')].findIndex(r => r.dataset.id === 'bob') < 2`)
+	// The freeze came before both results: the public footer counts two tries, no solve.
+	waitFor(t, public, "the public footer counts carol and bob as trying, not solving", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '0 / 2'`)
+	waitFor(t, ctx, "the live footer counts bob solving", `document.querySelector('#board-stats td.stat[data-slug="hello"]').textContent === '2 / 2'`)
 	assertNoReload(t, public, "public board")
 	assertNoReload(t, ctx, "live board after the freeze")
 	noUntranslated(t, public, "public board")

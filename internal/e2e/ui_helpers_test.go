@@ -131,7 +131,7 @@ func jsString(s string) string {
 }
 
 // keyRE matches what an untranslated key would look like on a page.
-var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|js)\.[a-z_]+\b`)
+var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|js|jury|stats)\.[a-z_]+\b`)
 
 // noUntranslated fails when the page's text shows a translation key.
 func noUntranslated(t *testing.T, ctx context.Context, where string) {

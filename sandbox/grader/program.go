@@ -23,6 +23,9 @@ const (
 	compileOutputKB = 1024
 	// checkMessageBytes trims a checker's message on one test.
 	checkMessageBytes = 1000
+	// juryDiffBytes caps the output and the answer kept for the jury's
+	// diff on each failed test.
+	juryDiffBytes = 2048
 )
 
 // testCheck is how the checker judged one test's output: the fraction of
@@ -114,6 +117,12 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 				t.Outcome = verdict.Scored
 			default:
 				t.Outcome = verdict.WrongAnswer
+			}
+		}
+		if t.Outcome != verdict.Accepted && t.Outcome != verdict.Skipped {
+			t.Stdout = clipBytes(tr.Stdout, juryDiffBytes)
+			if prog.ShowsJuryAnswers() {
+				t.Expected = clipBytes(pkg.Tests[i].Answer, juryDiffBytes)
 			}
 		}
 		res.Tests = append(res.Tests, t)
@@ -263,6 +272,19 @@ func trimMessage(msg string, maxBytes, maxLines int) string {
 		out += fmt.Sprintf("\n... (%d more bytes not shown)", len(msg)-len(out))
 	}
 	return out
+}
+
+// clipBytes is b as valid UTF-8, cut to at most n bytes at a line's end
+// where one is near, with a mark when something was left out.
+func clipBytes(b []byte, n int) string {
+	if len(b) <= n {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	cut := b[:n]
+	if i := bytes.LastIndexByte(cut, '\n'); i > n/2 {
+		cut = cut[:i+1]
+	}
+	return strings.ToValidUTF8(string(cut), "\uFFFD") + fmt.Sprintf("\n... (%d more bytes)", len(b)-len(cut))
 }
 
 // juryOutput is what the jury sees of a test's run: its stderr, and how it

@@ -417,9 +417,55 @@ func TestGradeProgramEchoesNothing(t *testing.T) {
 				} else if tr.Outcome == verdict.WrongAnswer && !strings.Contains(tr.Detail, "hidden-"+tr.Name) {
 					t.Errorf("test %s: detail %q: the jury should see the output", tr.Name, tr.Detail)
 				}
-				if c := tr.ForContestant(); c.Detail != "" || c.Output != "" {
+				if c := tr.ForContestant(); c.Detail != "" || c.Output != "" || c.Stdout != "" || c.Expected != "" {
 					t.Errorf("test %s: the contestant's view keeps %+v", tr.Name, c)
 				}
+			}
+		})
+	}
+}
+
+// TestGradeProgramJuryDiff: a failed test keeps the start of the program's
+// output and, unless the package says jury_answers: false, of the answer,
+// for the jury's diff; a passed test keeps neither; a long output is cut
+// with a mark.
+func TestGradeProgramJuryDiff(t *testing.T) {
+	long := strings.Repeat("0123456789\n", 400)
+	answer := func(cfg container.Config, req runner.Request) (runner.Result, error) {
+		res, _ := echoRight(map[string]bool{"a2": true}, nil)(cfg, req)
+		res.Tests[4].Stdout = []byte(long)
+		return res, nil
+	}
+	for _, tt := range []struct {
+		name     string
+		program  string
+		expected bool
+	}{
+		{"default", groups, true},
+		{"answers kept from the jury", groups + "  jury_answers: false\n", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := New(&scripted{answer: answer}).Grade(context.Background(), loadProgram(t, tt.program, nil), "python3", []byte("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]verdict.Test{}
+			for _, tr := range res.Tests {
+				byName[tr.Name] = tr
+			}
+			if a1 := byName["a1"]; a1.Stdout != "" || a1.Expected != "" {
+				t.Errorf("passed test a1 keeps %q / %q", a1.Stdout, a1.Expected)
+			}
+			a2 := byName["a2"]
+			if a2.Stdout != "x\n" {
+				t.Errorf("a2 stdout %q, want the program's x", a2.Stdout)
+			}
+			if got := a2.Expected == "a2a2\n"; got != tt.expected {
+				t.Errorf("a2 expected %q, shown %v, want %v", a2.Expected, got, tt.expected)
+			}
+			b3 := byName["b3"]
+			if len(b3.Stdout) > juryDiffBytes+40 || !strings.HasSuffix(b3.Stdout, "more bytes)") || !strings.HasPrefix(b3.Stdout, "0123456789\n") {
+				t.Errorf("b3: %d bytes kept, ending %q", len(b3.Stdout), b3.Stdout[max(0, len(b3.Stdout)-30):])
 			}
 		})
 	}

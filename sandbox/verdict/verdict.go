@@ -85,12 +85,18 @@ type Test struct {
 	// (exit code, signal), capped, for the jury only: a program can print
 	// hidden input there or encode it in its exit code.
 	Output string `json:"output,omitempty"`
+	// Stdout is the start of what the program printed on a test it did
+	// not pass, and Expected the start of the test's answer where the
+	// package lets the jury see it (challenges.ProgramSpec.JuryAnswers):
+	// the jury's diff. Jury only, like Output.
+	Stdout   string `json:"stdout,omitempty"`
+	Expected string `json:"expected,omitempty"`
 }
 
 // ForContestant is the test as its contestant may see it: without the
-// jury's Detail and Output.
+// jury's Detail, Output, Stdout and Expected.
 func (t Test) ForContestant() Test {
-	t.Detail, t.Output = "", ""
+	t.Detail, t.Output, t.Stdout, t.Expected = "", "", "", ""
 	return t
 }
 

@@ -205,6 +205,7 @@ func (s *server) routes() []Route {
 		{get, "/api/submissions/:sid/source", User, "A submission's file (yours, or any for the jury)", s.getSource},
 		{post, "/api/submissions/:sid/override", Jury, "Set the outcome by hand {outcome, score, reason}", s.overrideSubmission},
 		{post, "/api/contests/:cid/rejudges", Jury, "Rejudge {submissions} or {challenge, contestant}, as a preview", s.startRejudge},
+		{get, "/api/contests/:cid/rejudges", Jury, "The latest rejudges (at most 200), newest first, each with its entries", s.listRejudges},
 		{get, "/api/contests/:cid/rejudges/:rid", Jury, "A rejudge and what it would change", s.getRejudge},
 		{post, "/api/contests/:cid/rejudges/:rid/apply", Jury, "Apply a rejudge's changes", s.finishRejudge(true)},
 		{post, "/api/contests/:cid/rejudges/:rid/cancel", Jury, "Drop a rejudge", s.finishRejudge(false)},

@@ -33,6 +33,21 @@ func (s *server) getRejudge(c *fiber.Ctx) error {
 	return c.JSON(b)
 }
 
+// maxRejudgesListed bounds GET .../rejudges.
+const maxRejudgesListed = 200
+
+func (s *server) listRejudges(c *fiber.Ctx) error {
+	ct, err := s.contest(c)
+	if err != nil {
+		return err
+	}
+	bs, err := s.Submissions.Rejudges(c.UserContext(), ct.ID, maxRejudgesListed)
+	if err != nil {
+		return request.Internal(err)
+	}
+	return c.JSON(bs)
+}
+
 func (s *server) finishRejudge(apply bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, _ := request.User(c)

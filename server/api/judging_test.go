@@ -101,6 +101,11 @@ func TestIntegrationJudgingControl(t *testing.T) {
 	if st := f.JSON(t, "POST", "/api/contests/run/rejudges", "jury", `{"reason":"x"}`, nil); st != 400 {
 		t.Fatalf("rejudge of nothing: %d", st)
 	}
+	var rejudges []submission.Batch
+	if st := f.JSON(t, "GET", "/api/contests/run/rejudges", "jury", "", &rejudges); st != 200 || len(rejudges) != 1 || rejudges[0].ID != b.ID ||
+		rejudges[0].State != submission.BatchApplied || len(rejudges[0].Entries) != 2 {
+		t.Fatalf("rejudge list: %d %+v", st, rejudges)
+	}
 
 	var audit []struct{ Action, Who, Reason string }
 	f.JSON(t, "GET", "/api/contests/run/audit", "org", "", &audit)

@@ -55,8 +55,9 @@ func (s *server) importUsers(c *fiber.Ctx) error {
 		return request.Internal(fmt.Errorf("read upload: %w", err))
 	}
 	dry, _ := strconv.ParseBool(formOrQuery(c, "dry_run"))
-	opt := roster.Options{Contest: formOrQuery(c, "contest"), Prefix: formOrQuery(c, "prefix"), DryRun: dry}
-	im := &roster.Importer{Accounts: s.Accounts, Contests: s.Contests, Board: s.Board, Now: s.Now}
+	u, _ := request.User(c)
+	opt := roster.Options{Contest: formOrQuery(c, "contest"), Prefix: formOrQuery(c, "prefix"), DryRun: dry, Who: u.Username}
+	im := &roster.Importer{Accounts: s.Accounts, Contests: s.Contests, Board: s.Board, Audit: s.Audit, Now: s.Now}
 	res, err := im.Import(c.UserContext(), data, opt)
 	switch {
 	case errors.Is(err, contest.ErrNotFound):

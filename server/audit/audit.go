@@ -58,7 +58,17 @@ func (l *Log) Append(ctx context.Context, cid string, e Entry) error {
 
 // List returns contest cid's audit log, newest first, at most limit entries.
 func (l *Log) List(ctx context.Context, cid string, limit int64) ([]Entry, error) {
-	msgs, err := l.rdb.XRevRangeN(ctx, Key(cid), "+", "-", limit).Result()
+	return l.ListBefore(ctx, cid, "", limit)
+}
+
+// ListBefore returns at most limit entries older than the entry with id
+// before (all entries when before is ""), newest first: the next page.
+func (l *Log) ListBefore(ctx context.Context, cid, before string, limit int64) ([]Entry, error) {
+	top := "+"
+	if before != "" {
+		top = "(" + before
+	}
+	msgs, err := l.rdb.XRevRangeN(ctx, Key(cid), top, "-", limit).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read audit log of %s: %w", cid, err)
 	}

@@ -1,6 +1,7 @@
 // Package clarification owns a contest's questions, answers and
 // announcements. Each change is appended to the contest's event log so both
-// sides get it live.
+// sides get it live; what the jury tells everyone goes into the audit log
+// too (AuditTo).
 //
 // Redis keys (prefix arena:{cid}:):
 //
@@ -20,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/events"
 	"github.com/skillarena/arena/server/ratelimit"
 )
@@ -50,6 +52,8 @@ type Store struct {
 	rdb  redis.UniversalClient
 	now  func() time.Time
 	asks *ratelimit.Limiter
+	// audit, when set, records what the jury tells everyone.
+	audit *audit.Log
 }
 
 // AsksPerHour is how many questions a contestant may ask per contest and
@@ -66,6 +70,25 @@ func NewStore(rdb redis.UniversalClient) *Store {
 // hour (0: unlimited).
 func (s *Store) LimitAsks(perHour int64) {
 	s.asks = ratelimit.New(s.rdb, "ask", perHour, time.Hour)
+}
+
+// AuditTo records announcements and answers sent to everyone in log.
+func (s *Store) AuditTo(log *audit.Log) { s.audit = log }
+
+// audited appends what the jury told everyone to the audit log, if there is one.
+func (s *Store) audited(ctx context.Context, action string, c Clarification) error {
+	if s.audit == nil {
+		return nil
+	}
+	d := map[string]any{"text": c.Answer}
+	if c.Challenge != "" {
+		d["challenge"] = c.Challenge
+	}
+	if err := s.audit.Append(ctx, c.Contest, audit.Entry{Who: c.AnsweredBy, Action: action,
+		Target: strconv.FormatInt(c.ID, 10), Details: d}); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
 }
 
 func check(text string) (string, error) {
@@ -138,7 +161,10 @@ func (s *Store) Announce(ctx context.Context, cid, by, challenge, text string) (
 	}
 	now := s.now().UTC()
 	c := Clarification{ID: n, Contest: cid, Challenge: challenge, Answer: t, Public: true, AnsweredBy: by, CreatedAt: now, AnsweredAt: &now}
-	return c, s.save(ctx, c)
+	if err := s.save(ctx, c); err != nil {
+		return c, err
+	}
+	return c, s.audited(ctx, "clarification.announce", c)
 }
 
 // Answer answers a question, to its asker or (toAll) to everyone.
@@ -154,7 +180,13 @@ func (s *Store) Answer(ctx context.Context, cid string, id int64, by, answer str
 	now := s.now().UTC()
 	c.Answer, c.AnsweredBy, c.AnsweredAt = a, by, &now
 	c.Public = c.Public || toAll
-	return c, s.save(ctx, c)
+	if err := s.save(ctx, c); err != nil {
+		return c, err
+	}
+	if !toAll {
+		return c, nil
+	}
+	return c, s.audited(ctx, "clarification.answer_all", c)
 }
 
 // Get returns one clarification.

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,6 +91,31 @@ func (l *Log) Since(ctx context.Context, cid, id string, count int64) ([]Event, 
 		out[i] = fromMessage(m)
 	}
 	return out, nil
+}
+
+// Each calls fn on every event contest cid still keeps, oldest first,
+// reading them in pages of batch; types, when given, are the only types
+// handed to fn. It stops at fn's first error and returns it.
+func (l *Log) Each(ctx context.Context, cid string, batch int64, fn func(Event) error, types ...string) error {
+	from := "-"
+	for {
+		msgs, err := l.rdb.XRangeN(ctx, Key(cid), from, "+", batch).Result()
+		if err != nil {
+			return fmt.Errorf("read events of %s: %w", cid, err)
+		}
+		for _, m := range msgs {
+			if t, _ := m.Values["type"].(string); len(types) > 0 && !slices.Contains(types, t) {
+				continue
+			}
+			if err := fn(fromMessage(m)); err != nil {
+				return err
+			}
+		}
+		if int64(len(msgs)) < batch {
+			return nil
+		}
+		from = "(" + msgs[len(msgs)-1].ID
+	}
 }
 
 // Last returns the id of the newest event, or "0-0" when there is none.

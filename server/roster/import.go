@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/scoreboard"
 )
@@ -22,6 +23,8 @@ type Importer struct {
 	Accounts *account.Store
 	Contests *contest.Store
 	Board    *scoreboard.Store
+	// Audit, when set, records each import into a contest.
+	Audit *audit.Log
 	// Now is the clock birth dates are checked against; time.Now if nil.
 	Now func() time.Time
 }
@@ -35,6 +38,8 @@ type Options struct {
 	Prefix string
 	// DryRun checks the file and shows the usernames it would get, and writes nothing.
 	DryRun bool
+	// Who imports, for the audit log.
+	Who string
 }
 
 // Entry is one contestant of an import.
@@ -158,6 +163,15 @@ func (im *Importer) Import(ctx context.Context, data []byte, opt Options) (*Resu
 		}
 		if err := im.Board.Enroll(ctx, opt.Contest, who...); err != nil {
 			return res, fmt.Errorf("the %d accounts were created and registered, but putting them on the board of %s failed: %w", len(users), opt.Contest, err)
+		}
+		if im.Audit != nil {
+			d := map[string]any{"contestants": len(names)}
+			if len(names) > 0 {
+				d["first"], d["last"] = names[0], names[len(names)-1]
+			}
+			if err := im.Audit.Append(ctx, opt.Contest, audit.Entry{Who: opt.Who, Action: "contest.import", Details: d}); err != nil {
+				return res, fmt.Errorf("the %d accounts were created and registered, but the audit log failed: %w", len(users), err)
+			}
 		}
 	}
 	return res, nil

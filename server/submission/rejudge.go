@@ -214,6 +214,26 @@ func (s *Store) Rejudge(ctx context.Context, cid, rid string) (*Batch, error) {
 	return b, nil
 }
 
+// Rejudges returns contest cid's latest rejudges, newest first, at most limit.
+func (s *Store) Rejudges(ctx context.Context, cid string, limit int64) ([]*Batch, error) {
+	rids, err := s.rdb.ZRevRange(ctx, rejudgesKey(cid), 0, limit-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list rejudges of %s: %w", cid, err)
+	}
+	out := make([]*Batch, 0, len(rids))
+	for _, rid := range rids {
+		b, err := s.Rejudge(ctx, cid, rid)
+		if errors.Is(err, ErrBatchNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
 func (s *Store) setBatchState(ctx context.Context, cid, rid string, b *Batch, state string) error {
 	mb, _ := json.Marshal(batchMeta{Who: b.Who, Reason: b.Reason, Created: b.Created, State: state})
 	if err := s.rdb.HSet(ctx, rejudgeKey(cid, rid), "_meta", mb).Err(); err != nil {

@@ -175,18 +175,31 @@ type Filter struct {
 	Challenge  string
 	Contestant string
 	Outcome    string
+	// Contestants, when not nil, are the only contestants matched (a search).
+	Contestants map[string]bool
+	// Before, when positive, matches only submissions numbered below it:
+	// the next page of a list.
+	Before int64
 }
 
-func (f Filter) match(s Submission) bool {
+// Match reports whether submission s passes the filter.
+func (f Filter) Match(s Submission) bool {
+	_, n, _ := SplitID(s.ID)
 	return (f.Challenge == "" || s.Challenge == f.Challenge) &&
 		(f.Contestant == "" || s.Contestant == f.Contestant) &&
+		(f.Contestants == nil || f.Contestants[s.Contestant]) &&
+		(f.Before <= 0 || n < f.Before) &&
 		(f.Outcome == "" || s.Outcome == f.Outcome || f.Outcome == string(s.Status))
 }
 
 // List returns contest cid's submissions matching f, newest first, at most
 // limit, looking through at most the newest scan submissions.
 func (s *Store) List(ctx context.Context, cid string, f Filter, limit, scan int64) ([]Submission, error) {
-	ids, err := s.rdb.ZRevRange(ctx, indexKey(cid), 0, scan-1).Result()
+	top := "+inf"
+	if f.Before > 0 {
+		top = "(" + strconv.FormatInt(f.Before, 10)
+	}
+	ids, err := s.rdb.ZRevRangeByScore(ctx, indexKey(cid), &redis.ZRangeBy{Max: top, Min: "-inf", Count: scan}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list submissions of %s: %w", cid, err)
 	}
@@ -210,7 +223,7 @@ func (s *Store) List(ctx context.Context, cid string, f Filter, limit, scan int6
 		if err != nil {
 			return nil, err
 		}
-		if f.match(sub) {
+		if f.Match(sub) {
 			out = append(out, sub)
 			if int64(len(out)) >= limit {
 				break

@@ -246,6 +246,9 @@ func (s *Store) Usage(ctx context.Context, cid, user string, slugs []string, slu
 // submissionID is the id of contest cid's num-th submission.
 func submissionID(cid string, num int64) string { return cid + "-" + strconv.FormatInt(num, 10) }
 
+// ID is the id of contest cid's num-th submission, as SplitID reads it.
+func ID(cid string, num int64) string { return submissionID(cid, num) }
+
 // ContestOf is the contest of the submission with id sid (submissionID).
 func ContestOf(sid string) string {
 	if i := strings.LastIndexByte(sid, '-'); i > 0 {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/request"
@@ -20,8 +22,12 @@ type boardPageData struct {
 	Challenges []boardChallenge
 	// Source is the board's JSON, which the page preloads and board.js draws.
 	Source string
-	// Columns is how many columns a row has.
-	Columns int
+	// Columns is how many columns a row has; StatsSpan how many the
+	// footer's label spans, before the challenges.
+	Columns   int
+	StatsSpan int
+	// Elapsed is the contest time so far in seconds, Length the contest's.
+	Elapsed, Length int64
 }
 
 // boardPage is the board: the jury's live view for judges (?view=public for
@@ -49,6 +55,9 @@ func (s *Site) boardPage(c *fiber.Ctx) error {
 	if ct.Scoring == contest.ScoringICPC {
 		d.Columns++
 	}
+	d.StatsSpan = d.Columns - len(d.Challenges)
+	d.Length = int64(ct.End.Sub(ct.Start) / time.Second)
+	d.Elapsed = min(d.Length, max(0, int64(s.Now().Sub(ct.Start)/time.Second)))
 	return s.render(c, "board", d)
 }
 

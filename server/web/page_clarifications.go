@@ -21,14 +21,19 @@ type clarPageData struct {
 	Items           []clarification.Clarification
 	// Item is the one clarification of the "item" fragment.
 	Item clarification.Clarification
-	// Open counts unanswered questions (jury).
+	// Open counts unanswered questions (jury); OnlyOpen (?only=open) lists
+	// only them.
 	Open     int
+	OnlyOpen bool
 	Selected string
 	Draft    string
+	// Names are the askers' names, for the jury.
+	Names map[string]string
 }
 
 // clarificationsPage: contestants ask and read answers; the jury answers
-// (to the asker or to all) and announces. New questions and answers arrive
+// (to the asker or to all) and announces; ?only=open shows the jury the
+// unanswered questions, and answered ones keep their form folded. New questions and answers arrive
 // live; ?fragment=item&id=N renders one, for the live module.
 func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 	ct, p, err := s.contestPage(c, "clar.title", "clarifications")
@@ -44,6 +49,11 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 		Draft: c.FormValue("question", c.FormValue("text"))}
 	for _, ch := range ct.Challenges {
 		d.Challenges = append(d.Challenges, challengeOption{Slug: ch.Slug, Title: ch.Title.In(p.Lang)})
+	}
+	if jury {
+		if d.Names, err = s.contestantNames(c, ct.ID); err != nil {
+			return err
+		}
 	}
 	if c.Query("fragment") == "item" {
 		id, err := strconv.ParseInt(c.Query("id"), 10, 64)
@@ -70,10 +80,16 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 	if d.Items, err = s.Clarifications.List(c.UserContext(), ct.ID, u.Username, jury); err != nil {
 		return request.Internal(err)
 	}
+	d.OnlyOpen = jury && c.Query("only") == "open"
+	open := d.Items[:0:0]
 	for _, cl := range d.Items {
 		if cl.From != "" && cl.Answer == "" {
 			d.Open++
+			open = append(open, cl)
 		}
+	}
+	if d.OnlyOpen {
+		d.Items = open
 	}
 	return s.render(c, "clarifications", d)
 }

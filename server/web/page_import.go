@@ -74,8 +74,9 @@ func (s *Site) importForm(c *fiber.Ctx) error {
 	} else {
 		d.Text = asText(data)
 	}
-	opt := roster.Options{Contest: ct.ID, Prefix: d.Prefix, DryRun: c.FormValue("action") != "import"}
-	im := &roster.Importer{Accounts: s.Accounts, Contests: s.Contests, Board: s.Board, Now: s.Now}
+	u, _ := request.User(c)
+	opt := roster.Options{Contest: ct.ID, Prefix: d.Prefix, DryRun: c.FormValue("action") != "import", Who: u.Username}
+	im := &roster.Importer{Accounts: s.Accounts, Contests: s.Contests, Board: s.Board, Audit: s.Audit, Now: s.Now}
 	res, err := im.Import(c.UserContext(), data, opt)
 	switch {
 	case errors.Is(err, contest.ErrNotFound):

@@ -13,6 +13,8 @@ type rejudgePageData struct {
 	Batch   *submission.Batch
 	Done    int
 	Changed int
+	// Names are the contestants' names.
+	Names map[string]string
 }
 
 // rejudgeForm starts a rejudge (one submission, or a challenge and/or a
@@ -40,6 +42,9 @@ func (s *Site) rejudgePage(c *fiber.Ctx) error {
 		return request.Internal(err)
 	}
 	d := rejudgePageData{page: p, Batch: b}
+	if d.Names, err = s.contestantNames(c, ct.ID); err != nil {
+		return err
+	}
 	for _, e := range b.Entries {
 		if e.New != nil {
 			d.Done++
@@ -64,4 +69,45 @@ func (s *Site) rejudgeFinishForm(apply bool) fiber.Handler {
 		}
 		return seeOther(c, "/contests/"+c.Params("cid")+"/rejudges/"+c.Params("rid"), ok)
 	}
+}
+
+// rejudgeListed is one line of the rejudge list.
+type rejudgeListed struct {
+	*submission.Batch
+	Done, Changed int
+}
+
+type rejudgesPageData struct {
+	page
+	Rejudges []rejudgeListed
+}
+
+// maxRejudgesListed bounds the rejudge list.
+const maxRejudgesListed = 200
+
+// rejudgesPage lists the contest's rejudges, newest first: who started
+// each and why, its state, how far grading has come and what it changes.
+func (s *Site) rejudgesPage(c *fiber.Ctx) error {
+	ct, p, err := s.contestPage(c, "jury.rejudges_title", "submissions")
+	if err != nil {
+		return err
+	}
+	bs, err := s.Submissions.Rejudges(c.UserContext(), ct.ID, maxRejudgesListed)
+	if err != nil {
+		return request.Internal(err)
+	}
+	d := rejudgesPageData{page: p}
+	for _, b := range bs {
+		r := rejudgeListed{Batch: b}
+		for _, e := range b.Entries {
+			if e.New != nil {
+				r.Done++
+			}
+			if e.Changed {
+				r.Changed++
+			}
+		}
+		d.Rejudges = append(d.Rejudges, r)
+	}
+	return s.render(c, "rejudges", d)
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // keyRE matches what an untranslated key would look like in a page's text.
-var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|sim|js)\.[a-z_]+\b`)
+var keyRE = regexp.MustCompile(`\b(nav|lang|role|state|scoring|category|home|login|error|ok|contest|board|challenges|own|challenge|submit|subs|sub|status|outcome|clar|rejudge|admin|import|audit|cert|verify|sim|js|jury|stats)\.[a-z_]+\b`)
 
 var (
 	i18nScriptRE = regexp.MustCompile(`(?s)<script type="application/json" id="i18n">.*?</script>`)
@@ -78,6 +78,8 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/run/submissions?challenge=hello&outcome=accepted", []string{"jury"}},
 		{"/submissions/" + sid, []string{"ann", "jury"}},
 		{"/contests/run/clarifications", []string{"ann", "jury"}},
+		{"/contests/run/clarifications?only=open", []string{"jury"}},
+		{"/contests/run/rejudges", []string{"jury", "org"}},
 		{"/contests/run/similarity", []string{"jury", "org"}},
 		{"/contests/run/similarity?challenge=hello", []string{"jury"}},
 		{"/contests/run/similarity/" + sid + "/" + sid, []string{"jury"}},
@@ -85,6 +87,9 @@ func TestIntegrationPagesRenderForEveryRole(t *testing.T) {
 		{"/contests/old/admin", []string{"org"}},
 		{"/contests/run/import", []string{"org"}},
 		{"/contests/run/audit", []string{"org"}},
+		{"/contests/run/statistics", []string{"org"}},
+		{"/contests/soon/statistics", []string{"org"}},
+		{"/contests/run/audit?q=x&before=1-0", []string{"org"}},
 		{"/contests/run/certificates", []string{"org", "ann"}},
 		{"/contests/old/certificates", []string{"org"}},
 		{"/verify/nope", []string{"", "ann"}},
