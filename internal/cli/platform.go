@@ -194,6 +194,7 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 	}
 	st.admin = &contest.Admin{Contests: st.contests, Accounts: st.accounts, Board: st.board, Audit: st.audit}
 	st.certs = newCertificateService(st, f.dataDir)
+	st.admin.Finalized = st.certs.Finalized
 	return st, nil
 }
 

@@ -21,9 +21,11 @@
 //	arena:certificates                HASH    certificate number -> contest id (looking numbers up)
 //	arena:certificates:holder:{hash}  SET     numbers issued to one person (hash: SHA-256 of the ID number)
 //	arena:certificates:keys           HASH    key id -> Ed25519 public key (base64)
+//	arena:certificates:agency         HASH    agency (national) number -> certificate number: one national number, one certificate
 package certificate
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -81,6 +83,10 @@ type Config struct {
 	KeyDir string
 	// FontPath, if set, is the font for PDF certificates; otherwise one is found (see document.FindFont).
 	FontPath string
+	// PublicURL is the address contestants and the agency reach the server
+	// at: verification links and QR codes point under it. Empty:
+	// DefaultPublicURL, which only the server's own machine reaches.
+	PublicURL string
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
 	// Lookups limits public verifications per client address, WrongCodes
@@ -98,6 +104,7 @@ type Service struct {
 	audit    *audit.Log
 	keys     *Keys
 	fontPath string
+	public   string
 	now      func() time.Time
 	// lookups and wrongCodes limit public verifications per client address.
 	lookups, wrongCodes *ratelimit.Limiter
@@ -114,8 +121,14 @@ func New(c Config) *Service {
 	}
 	lookups, wrongCodes := verifyLimits(c)
 	return &Service{rdb: c.Redis, contests: c.Contests, board: c.Board, accounts: c.Accounts, audit: c.Audit,
-		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, now: now, lookups: lookups, wrongCodes: wrongCodes}
+		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, public: cmp.Or(c.PublicURL, DefaultPublicURL), now: now, lookups: lookups, wrongCodes: wrongCodes}
 }
+
+// DefaultPublicURL is where links point when no public address is set.
+const DefaultPublicURL = "http://127.0.0.1:8080"
+
+// PublicURL is the address verification links and QR codes point under.
+func (s *Service) PublicURL() string { return s.public }
 
 // Keys returns the service's signing keys.
 func (s *Service) Keys() *Keys { return s.keys }
@@ -129,8 +142,9 @@ func finalKey(cid string) string   { return prefix(cid) + "final" }
 func recordsKey(cid string) string { return prefix(cid) + "records" }
 
 const (
-	indexKey = "arena:certificates"
-	keysKey  = "arena:certificates:keys"
+	indexKey  = "arena:certificates"
+	keysKey   = "arena:certificates:keys"
+	agencyKey = "arena:certificates:agency"
 )
 
 // holderKey is the set of numbers issued to the person with idNumber; the
