@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -39,6 +41,38 @@ type storeFlags struct {
 	redisAddr string
 	dataDir   string
 	blobs     string
+	// publicURL is where certificate links point (see registerPublicURL).
+	publicURL string
+}
+
+// registerPublicURL adds --public-url, the address contestants and the
+// agency reach the server at: the QR codes and verification links of
+// certificates point under it (serve, up, export winners).
+func (f *storeFlags) registerPublicURL(fs *flag.FlagSet) {
+	fs.StringVar(&f.publicURL, "public-url", "", "the server's public address, e.g. https://arena.example.org: certificate QR codes and verification links point under it "+
+		"(default: the listen address, which only this machine may reach)")
+}
+
+// resolvePublicURL checks --public-url, or, when it is not given, says
+// where links point instead: listen (serve's --addr; "" for the default
+// address) made into a URL. note is what to tell the operator, if anything.
+func (f *storeFlags) resolvePublicURL(listen string) (note string, err error) {
+	if f.publicURL != "" {
+		u, err := url.Parse(f.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return "", fmt.Errorf("--public-url: %q is not an http(s) address such as https://arena.example.org (no query, no fragment)", f.publicURL)
+		}
+		f.publicURL = strings.TrimRight(u.String(), "/")
+		return "", nil
+	}
+	f.publicURL = certificate.DefaultPublicURL
+	if host, port, err := net.SplitHostPort(listen); err == nil {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		f.publicURL = "http://" + net.JoinHostPort(host, port)
+	}
+	return fmt.Sprintf("no --public-url: certificate QR codes and verification links point to %s; set --public-url (ARENA_PUBLIC_URL) to the address contestants and the agency use", f.publicURL), nil
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -193,7 +227,7 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 		audit: audit.New(rdb),
 	}
 	st.admin = &contest.Admin{Contests: st.contests, Accounts: st.accounts, Board: st.board, Audit: st.audit}
-	st.certs = newCertificateService(st, f.dataDir)
+	st.certs = newCertificateService(st, f.dataDir, f.publicURL)
 	st.admin.Finalized = st.certs.Finalized
 	return st, nil
 }
@@ -308,9 +342,15 @@ func serveCommand() command {
 			var f serveFlags
 			var mf metricsFlags
 			sf.register(fs)
+			sf.registerPublicURL(fs)
 			f.register(fs)
 			mf.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
+				if note, err := sf.resolvePublicURL(f.addr); err != nil {
+					return err
+				} else if note != "" {
+					env.Log.Warn(note)
+				}
 				return withStores(ctx, sf, func(st *stores) error {
 					m, err := startMetrics(ctx, env, st, mf, nil)
 					if err != nil {
@@ -355,12 +395,18 @@ func upCommand() command {
 			var jf judgeFlags
 			var mf metricsFlags
 			sf.register(fs)
+			sf.registerPublicURL(fs)
 			f.register(fs)
 			jf.register(fs)
 			mf.register(fs)
 			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
+				if note, err := sf.resolvePublicURL(f.addr); err != nil {
+					return err
+				} else if note != "" {
+					env.Log.Warn(note)
+				}
 				st, err := openStores(ctx, sf)
 				if err != nil {
 					return err

@@ -57,7 +57,7 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 		return nil, nil, request.Fail(err)
 	}
 	u, _ := request.User(c)
-	if u.Username != r.Holder.Username && !s.organizes(c, r.Contest) {
+	if !certificate.HeldBy(*r, u) && !s.organizes(c, r.Contest) {
 		return nil, nil, request.NotFound(certificate.ErrNotFound.Error())
 	}
 	// Certificates issued before verification codes get theirs now.
@@ -99,7 +99,7 @@ func (s *server) sendPDF(c *fiber.Ctx, svc *certificate.Service, recs []certific
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Attachment(name)
-	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: c.BaseURL(), Font: font}); err != nil {
+	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: svc.PublicURL(), Font: font}); err != nil {
 		return request.Fail(err)
 	}
 	return nil
@@ -215,6 +215,66 @@ func (s *server) importPartScores(c *fiber.Ctx) error {
 		return request.Fail(err)
 	}
 	return c.JSON(fiber.Map{"part": c.FormValue("part"), "scores": n})
+}
+
+// importAgencyNumbers records the national numbers of the contest's
+// certificates from a file (multipart file, reason), all or nothing.
+func (s *server) importAgencyNumbers(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	data, err := request.Upload(c, "file", 8<<20, "send the national numbers as a multipart file field \"file\" (CSV or XLSX), with the field \"reason\"")
+	if err != nil {
+		return err
+	}
+	u, _ := request.User(c)
+	n, err := svc.ImportAgencyNumbers(c.UserContext(), c.Params("cid"), data, u.Username, c.FormValue("reason"))
+	if err != nil {
+		return request.Fail(err)
+	}
+	return c.JSON(fiber.Map{"certificates": n})
+}
+
+// exportRecords is every signed record of the contest as one JSON array,
+// the file arena certificate verify reads (organizers; audited).
+func (s *server) exportRecords(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	ctx, cid := c.UserContext(), c.Params("cid")
+	if done, err := svc.Finalized(ctx, cid); err != nil {
+		return request.Fail(err)
+	} else if !done {
+		return request.Fail(certificate.ErrNotFinalized)
+	}
+	recs, err := svc.Records(ctx, cid)
+	if err != nil {
+		return request.Fail(err)
+	}
+	who, _ := request.User(c)
+	if err := svc.AuditExport(ctx, cid, who.Username, certificate.ExportRecords, "json", len(recs)); err != nil {
+		return request.Fail(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Attachment("certificates-" + cid + ".json")
+	return c.JSON(recs)
+}
+
+// myCertificates lists the caller's own certificates, of every contest.
+func (s *server) myCertificates(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	u, _ := request.User(c)
+	mine, err := svc.HeldCertificates(c.UserContext(), u)
+	if err != nil {
+		return request.Fail(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"certificates": mine})
 }
 
 // finalizeCertificates locks the results and issues the signed records.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/document"
 )
@@ -296,4 +297,19 @@ func (l *WinnerList) WriteCSV(w io.Writer, lang string) error {
 // server/document); headers in Chinese, or English with lang "en".
 func (l *WinnerList) WriteXLSX(w io.Writer, lang string) error {
 	return l.Table(lang).WriteXLSX(w)
+}
+
+// Export kinds, as the audit log names them.
+const (
+	ExportWinners      = "winners"
+	ExportCertificates = "certificates"
+	ExportRecords      = "records"
+)
+
+// AuditExport writes an export of contest cid's personal data (a winner
+// list, printed certificates, signed records) into its audit log: who,
+// what, in which format, how many rows.
+func (s *Service) AuditExport(ctx context.Context, cid, who, what, format string, rows int) error {
+	return s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.export", Target: what,
+		Details: map[string]any{"format": format, "rows": rows}})
 }

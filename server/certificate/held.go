@@ -1,9 +1,13 @@
 package certificate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/skillarena/arena/server/account"
@@ -76,4 +80,74 @@ func (s *Service) withHeld(ctx context.Context, e *rules.Entrant, u account.User
 		numbers[u.Username] = h.Number
 	}
 	return nil
+}
+
+// HeldBy reports whether r is the certificate of account u: issued to that
+// account, or to the person with its ID number.
+func HeldBy(r Record, u account.User) bool {
+	if u.Username != "" && r.Holder.Username == u.Username {
+		return true
+	}
+	return u.IDNumber != "" && strings.EqualFold(u.IDNumber, r.Holder.IDNumber)
+}
+
+// Holding is one of a person's own certificates, as their account page lists it.
+type Holding struct {
+	Number         string      `json:"number"`
+	AgencyNumber   string      `json:"agency_number,omitempty"`
+	Contest        string      `json:"contest"`
+	ContestTitle   string      `json:"contest_title"`
+	ContestTitleEn string      `json:"contest_title_en,omitempty"`
+	Occupation     string      `json:"occupation"`
+	Level          rules.Level `json:"level,omitempty"`
+	LevelName      string      `json:"level_name,omitempty"`
+	Award          string      `json:"award,omitempty"`
+	AwardTitle     string      `json:"award_title,omitempty"`
+	Rank           int         `json:"rank,omitempty"`
+	Issued         string      `json:"issued"`
+	Revoked        *Revocation `json:"revoked,omitempty"`
+	// Code and VerifyURL are for sharing; none for a revoked certificate.
+	Code      string `json:"verification_code,omitempty"`
+	VerifyURL string `json:"verification_url,omitempty"`
+	// PDF and Record are where the holder downloads it.
+	PDF    string `json:"pdf,omitempty"`
+	Record string `json:"record"`
+}
+
+// HeldCertificates returns account u's own certificates of every contest,
+// newest first.
+func (s *Service) HeldCertificates(ctx context.Context, u account.User) ([]Holding, error) {
+	out := []Holding{}
+	if u.IDNumber == "" {
+		return out, nil
+	}
+	numbers, err := s.rdb.SMembers(ctx, holderKey(u.IDNumber)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read the certificates of %s: %w", u.Username, err)
+	}
+	for _, n := range numbers {
+		r, err := s.Issued(ctx, n)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !HeldBy(*r, u) {
+			continue
+		}
+		h := Holding{Number: r.Number, AgencyNumber: r.AgencyNumber, Contest: r.Contest, ContestTitle: r.ContestTitle,
+			ContestTitleEn: r.ContestTitleEn, Occupation: r.Occupation, Level: r.Level, Award: r.Award, AwardTitle: r.AwardTitle,
+			Rank: r.Rank, Issued: r.Issued, Revoked: r.Revoked, Record: "/api/certificates/" + url.PathEscape(r.Number) + "/record"}
+		if r.Level.Valid() {
+			h.LevelName = r.Level.String()
+		}
+		if r.Revoked == nil {
+			h.Code, h.VerifyURL = r.Code, VerifyURL(s.public, r.Number, r.Code)
+			h.PDF = "/api/certificates/" + url.PathEscape(r.Number) + "/pdf"
+		}
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b Holding) int { return cmp.Or(strings.Compare(b.Issued, a.Issued), strings.Compare(a.Number, b.Number)) })
+	return out, nil
 }
