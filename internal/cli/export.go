@@ -159,7 +159,11 @@ func writeExport(ctx context.Context, svc *certificate.Service, w io.Writer, o e
 	if err := svc.AuditExport(ctx, o.contest, exportBy, certificate.ExportCertificates, "pdf", len(live)); err != nil {
 		return 0, err
 	}
-	opt := certificate.PDFOptions{BaseURL: svc.PublicURL(), Font: font}
+	tmpl, err := svc.Template(ctx, o.contest)
+	if err != nil {
+		return 0, err
+	}
+	opt := certificate.PDFOptions{BaseURL: svc.PublicURL(), Font: font, Template: &tmpl}
 	if o.split != "" {
 		if err := os.MkdirAll(o.split, 0o700); err != nil {
 			return 0, err

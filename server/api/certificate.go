@@ -92,14 +92,17 @@ func (s *server) certificatePDF(c *fiber.Ctx) error {
 }
 
 func (s *server) sendPDF(c *fiber.Ctx, svc *certificate.Service, recs []certificate.Record, name string) error {
-	font, err := svc.Font(c.UserContext())
+	if len(recs) == 0 {
+		return request.Fail(certificate.ErrNotFound)
+	}
+	opt, err := svc.PrintOptions(c.UserContext(), recs[0].Contest)
 	if err != nil {
 		return request.Fail(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Attachment(name)
-	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: svc.PublicURL(), Font: font}); err != nil {
+	if err := certificate.WritePDF(c, recs, opt); err != nil {
 		return request.Fail(err)
 	}
 	return nil
@@ -260,6 +263,53 @@ func (s *server) exportRecords(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Attachment("certificates-" + cid + ".json")
 	return c.JSON(recs)
+}
+
+// certificateTemplate shows the contest's certificate template: title,
+// issuer lines and whether it has a logo.
+func (s *server) certificateTemplate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	t, err := svc.Template(c.UserContext(), c.Params("cid"))
+	if err != nil {
+		return request.Fail(err)
+	}
+	return c.JSON(fiber.Map{"title": t.Title, "title_en": t.TitleEn, "issuer": t.Issuer, "logo": len(t.Logo) > 0})
+}
+
+// setCertificateTemplate replaces the template: multipart fields title,
+// title_en, issuer (one line each), reason, and an optional file logo
+// (PNG or JPEG; without it the logo stays, with remove_logo=1 it goes).
+func (s *server) setCertificateTemplate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	ctx, cid := c.UserContext(), c.Params("cid")
+	old, err := svc.Template(ctx, cid)
+	if err != nil {
+		return request.Fail(err)
+	}
+	t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"),
+		Issuer: strings.Split(c.FormValue("issuer"), "\n"), Logo: old.Logo}
+	if c.FormValue("remove_logo") == "1" {
+		t.Logo = nil
+	}
+	if _, err := c.FormFile("logo"); err == nil {
+		// One byte over the limit, so that a larger file is refused, not cut.
+		logo, err := request.Upload(c, "logo", certificate.MaxLogoBytes+1, "send the logo as a multipart file field \"logo\" (PNG or JPEG)")
+		if err != nil {
+			return err
+		}
+		t.Logo = logo
+	}
+	u, _ := request.User(c)
+	if err := svc.SetTemplate(ctx, cid, t, u.Username, c.FormValue("reason")); err != nil {
+		return request.Fail(err)
+	}
+	return s.certificateTemplate(c)
 }
 
 // myCertificates lists the caller's own certificates, of every contest.

@@ -17,6 +17,7 @@
 //	arena:{cid}:cert:overrides        HASH    username -> override JSON (status, award, level, reason, by, at)
 //	arena:{cid}:cert:scores:{part}    HASH    username -> imported score of an imported part
 //	arena:{cid}:cert:final            STRING  the finalized review JSON; its presence locks the results
+//	arena:{cid}:cert:template         STRING  the certificate template JSON (title, issuer lines, logo)
 //	arena:{cid}:cert:records          HASH    certificate number -> record JSON (signed fields with the verification code, signature, revocation)
 //	arena:certificates                HASH    certificate number -> contest id (looking numbers up)
 //	arena:certificates:holder:{hash}  SET     numbers issued to one person (hash: SHA-256 of the ID number)

@@ -423,7 +423,7 @@ func TestIntegrationExportsReadBackEqualTheStandings(t *testing.T) {
 	if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.Finalize(ctx, "bc", "org", ""); err != nil {
+	if _, _, err := f.svc.Finalize(ctx, "bc", "org", "results approved"); err != nil {
 		t.Fatal(err)
 	}
 	rv, err := f.svc.Review(ctx, "bc")

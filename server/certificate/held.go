@@ -148,6 +148,8 @@ func (s *Service) HeldCertificates(ctx context.Context, u account.User) ([]Holdi
 		}
 		out = append(out, h)
 	}
-	slices.SortFunc(out, func(a, b Holding) int { return cmp.Or(strings.Compare(b.Issued, a.Issued), strings.Compare(a.Number, b.Number)) })
+	slices.SortFunc(out, func(a, b Holding) int {
+		return cmp.Or(strings.Compare(b.Issued, a.Issued), strings.Compare(a.Number, b.Number))
+	})
 	return out, nil
 }
