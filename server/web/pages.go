@@ -86,6 +86,7 @@ func (s *Site) routes() []route {
 		{get, "/static/*", public, "Static assets (content-hashed names)", s.static},
 		{get, "/", public, "Home page: the contests", s.homePage},
 		{get, "/login", public, "Log-in page", s.loginPage},
+		{get, "/account", user, "Your account: your certificates of every contest, with PDF, signed record and verification link", s.accountPage},
 		{post, "/login", public, "Log in from the form", s.loginForm},
 		{post, "/logout", public, "Log out from the form", s.logoutForm},
 		{get, "/contests/:cid", public, "Contest home: countdown, announcements, menu", s.contestHomePage},
