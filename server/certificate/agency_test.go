@@ -50,8 +50,8 @@ func TestIntegrationAgencyNumbers(t *testing.T) {
 		{"a bad number and an unknown certificate", csvFile(b.Number+",,S123", "nope,,"+n3),
 			[]string{"line 2: national number", `line 3: certificate number: "nope"`}},
 		{"one number twice", csvFile(b.Number+",,"+n2, c.Number+",,"+n2), []string{"line 3: national number " + n2 + " is already on line 2"}},
-		{"a number another certificate holds", csvFile(b.Number+",,"+n1), []string{n1 + " is already on certificate " + a.Number}},
-		{"an ID number with no certificate", csvFile(",110101199001010000,"+n2), []string{"line 2: ID number"}},
+		{"a number another certificate holds", csvFile(b.Number + ",," + n1), []string{n1 + " is already on certificate " + a.Number}},
+		{"an ID number with no certificate", csvFile(",110101199001010000," + n2), []string{"line 2: ID number"}},
 		{"no national number column", []byte("证书编号\n" + b.Number + "\n"), []string{"全国统一编号"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

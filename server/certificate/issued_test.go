@@ -257,4 +257,3 @@ func orLowest(l rules.Level) rules.Level {
 	}
 	return l
 }
-
