@@ -25,9 +25,6 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 	if err != nil {
 		return nil, nil, err
 	}
-	if strings.TrimSpace(reason) == "" {
-		return nil, nil, badInput("reason: say why the certificates are issued now (finalizing cannot be undone; the reason goes into the audit log)")
-	}
 	if !s.Final(ct) {
 		return nil, nil, ErrNotFinal
 	}
@@ -39,6 +36,9 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 			_ = s.index(ctx, cid, recs)
 		}
 		return nil, nil, ErrFinalized
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, nil, badInput("reason: say why the certificates are issued now (finalizing cannot be undone; the reason goes into the audit log)")
 	}
 	rv, err := s.compute(ctx, ct)
 	if err != nil {
