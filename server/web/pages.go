@@ -121,6 +121,8 @@ func (s *Site) routes() []route {
 		{post, "/contests/:cid/certificates/overrides/:contestant/clear", organizer, "Remove an override from the form", s.certClearOverrideForm},
 		{post, "/contests/:cid/certificates/scores", organizer, "Import an imported part's scores from the form", s.certScoresForm},
 		{post, "/contests/:cid/certificates/finalize", organizer, "Finalize from the form, after its confirmation step", s.certFinalizeForm},
+		{post, "/contests/:cid/certificates/agency-numbers", organizer, "Record national numbers from a file (CSV/XLSX), all or nothing, from the form", s.certAgencyImportForm},
+		{post, "/contests/:cid/certificates/template", organizer, "Adjust the printed certificates (title, issuer lines, logo) from the form", s.certTemplateForm},
 		{post, "/contests/:cid/certificates/:number/revoke", organizer, "Revoke a certificate from the form", s.certRevokeForm},
 		{post, "/contests/:cid/certificates/:number/agency-number", organizer, "Record a certificate's national number from the form", s.certAgencyForm},
 	}
