@@ -167,6 +167,9 @@ func (s *Service) index(ctx context.Context, cid string, recs []Record) error {
 		for _, r := range recs {
 			p.HSet(ctx, indexKey, r.Number, cid)
 			p.SAdd(ctx, holderKey(r.Holder.IDNumber), r.Number)
+			if r.AgencyNumber != "" {
+				p.HSetNX(ctx, agencyKey, r.AgencyNumber, r.Number)
+			}
 		}
 		return nil
 	})
