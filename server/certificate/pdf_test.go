@@ -221,15 +221,25 @@ func TestIntegrationPDFLayoutLongTexts(t *testing.T) {
 				text += w.text
 			}
 			want := []string{"阿卜杜热合曼·买买提艾力·库尔班江·艾合买提江·玉素甫", "GD-BLOCKCHAIN-OPERATOR-2025-000123", "安全规范", "扫码验证"}
+			issuer := []string{"第二届全国数字技术职业技能大赛广东省选拔赛组织委员会办公室"}
 			if tc.tmpl != nil {
-				want = append(want, tc.tmpl.Title, "广东省人力资源和社会保障厅职业技能鉴定指导中心", "（盖章）")
+				want, issuer = append(want, tc.tmpl.Title), tc.tmpl.Issuer
 			} else {
-				want = append(want, "第二届全国数字技术职业技能大赛广东省选拔赛组织委员会办公室", "职业技能等级证书")
+				want = append(want, "职业技能等级证书")
 			}
 			for _, w := range want {
 				if !strings.Contains(text, w) {
 					t.Errorf("the PDF lacks %q: %s", w, text)
 				}
+			}
+			// The issuer's lines, whole (wrapped where long), in the seal area.
+			pt := func(mm float64) string { return strconv.Itoa(int(mm * 72 / 25.4)) }
+			seal, err := exec.Command(pdftotext, "-x", pt(160), "-y", pt(118), "-W", pt(68), "-H", pt(75), pdf, "-").Output()
+			if err != nil {
+				t.Fatalf("pdftotext of the seal area: %v", err)
+			}
+			if flat := strings.Join(strings.Fields(string(seal)), ""); !strings.Contains(flat, strings.Join(issuer, "")+"2025年6月2日") {
+				t.Errorf("the seal area says %q, want the issuer lines %q and the date", flat, issuer)
 			}
 			// In points: the inner frame, and the QR code with its white margin.
 			const mm = 72 / 25.4

@@ -121,26 +121,32 @@ func page(pdf *fpdf.Fpdf, p CertificatePage) error {
 	return err
 }
 
-// fitted draws text in a box w wide at x, y, in size or smaller (down to
-// least) so that it fits, aligned by align, and returns where it went.
+// fitted draws text in a box w wide at x, y, in size or as much smaller as
+// it takes to fit, aligned by align, and returns where it went. Below
+// least it would be hard to read, so a text that needs less is cut at the
+// end with an ellipsis instead.
 func fitted(pdf *fpdf.Fpdf, c rgb, text string, x, y, w, h, size, least float64, align string) Box {
-	for size > least {
-		setText(pdf, c, size)
-		if pdf.GetStringWidth(text) <= w {
-			break
-		}
-		size -= 0.5
-	}
 	setText(pdf, c, size)
+	for size > least && pdf.GetStringWidth(text) > w {
+		size -= 0.5
+		setText(pdf, c, size)
+	}
+	if pdf.GetStringWidth(text) > w {
+		r := []rune(text)
+		for len(r) > 1 && pdf.GetStringWidth(string(r)+"…") > w {
+			r = r[:len(r)-1]
+		}
+		text = string(r) + "…"
+	}
 	pdf.SetXY(x, y)
 	pdf.CellFormat(w, h, text, "", 0, align, false, 0, "")
-	tw := min(pdf.GetStringWidth(text), w)
-	bx := x
+	tw := pdf.GetStringWidth(text)
+	bx := x + pdf.GetCellMargin()
 	switch align {
 	case "C":
 		bx = x + (w-tw)/2
 	case "R":
-		bx = x + w - tw
+		bx = x + w - tw - pdf.GetCellMargin()
 	}
 	return Box{Text: text, X: bx, Y: y, W: tw, H: h}
 }
@@ -206,10 +212,23 @@ func layout(pdf *fpdf.Fpdf, p CertificatePage) ([]Box, error) {
 	if len(lines) > 4 {
 		lines = lines[:4]
 	}
-	ly := sealCY - 2 - 7*float64(len(lines))/2
+	// Fewer lines print larger; a line too long for the seal area wraps.
+	size, lh := 13.0, 7.0
+	if len(lines) > 2 {
+		size, lh = 10.0, 5.5
+	}
+	setText(pdf, ink, size)
+	var wrapped []string
 	for _, l := range lines {
-		boxes = append(boxes, fitted(pdf, ink, l, sealX, ly, sealW, 7, 14, 8, "C"))
-		ly += 7
+		wrapped = append(wrapped, wrap(pdf, l, sealW-2)...)
+	}
+	if len(wrapped) > 8 {
+		wrapped = wrapped[:8]
+	}
+	ly := sealCY - 2 - lh*float64(len(wrapped))/2
+	for _, l := range wrapped {
+		boxes = append(boxes, fitted(pdf, ink, l, sealX, ly, sealW, lh, size, 6, "C"))
+		ly += lh
 	}
 	if p.Date != "" {
 		boxes = append(boxes, fitted(pdf, grey, p.Date, sealX, ly+1, sealW, 6, 11, 8, "C"))
