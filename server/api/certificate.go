@@ -276,11 +276,12 @@ func (s *server) certificateTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return request.Fail(err)
 	}
-	return c.JSON(fiber.Map{"title": t.Title, "title_en": t.TitleEn, "issuer": t.Issuer, "logo": len(t.Logo) > 0})
+	return c.JSON(fiber.Map{"title": t.Title, "title_en": t.TitleEn, "award_title": t.AwardTitle, "award_title_en": t.AwardTitleEn,
+		"issuer": t.Issuer, "logo": len(t.Logo) > 0})
 }
 
 // setCertificateTemplate replaces the template: multipart fields title,
-// title_en, issuer (one line each), reason, and an optional file logo
+// title_en, award_title, award_title_en, issuer (one line each), reason, and an optional file logo
 // (PNG or JPEG; without it the logo stays, with remove_logo=1 it goes).
 func (s *server) setCertificateTemplate(c *fiber.Ctx) error {
 	svc, err := s.certs()
@@ -292,8 +293,8 @@ func (s *server) setCertificateTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return request.Fail(err)
 	}
-	t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"),
-		Issuer: strings.Split(c.FormValue("issuer"), "\n"), Logo: old.Logo}
+	t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"), AwardTitle: c.FormValue("award_title"),
+		AwardTitleEn: c.FormValue("award_title_en"), Issuer: strings.Split(c.FormValue("issuer"), "\n"), Logo: old.Logo}
 	if c.FormValue("remove_logo") == "1" {
 		t.Logo = nil
 	}

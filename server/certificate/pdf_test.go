@@ -187,7 +187,7 @@ func TestIntegrationPDFLayoutLongTexts(t *testing.T) {
 	font := findFont(t)
 	pdftoppm, pdftotext := tool(t, "pdftoppm"), tool(t, "pdftotext")
 	dir := t.TempDir()
-	tmpl := &Template{Title: "职业技能等级证书（竞赛）", TitleEn: "Vocational Skill Level Certificate (Contest)",
+	tmpl := &Template{Title: "职业技能等级证书（竞赛）", TitleEn: "Vocational Skill Level Certificate (Contest)", AwardTitle: "竞赛获奖证书",
 		Issuer: []string{"第二届全国数字技术职业技能大赛组织委员会", "广东省人力资源和社会保障厅职业技能鉴定指导中心", "某某职业技能等级认定评价机构", "（盖章）"},
 		Logo:   logoPNG(t)}
 	for _, tc := range []struct {
@@ -292,5 +292,18 @@ func TestIntegrationPDFLayoutLongTexts(t *testing.T) {
 				t.Errorf("logo: %d blue pixels at the top left, %d elsewhere", in, out2)
 			}
 		})
+	}
+	// An award-only certificate takes the template's award title.
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, []Record{sampleRecords()[1]}, PDFOptions{BaseURL: "https://arena.example.org", Font: font, Template: tmpl}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "award.pdf")
+	if err := os.WriteFile(pdf, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, pdf, "-").Output()
+	if err != nil || !strings.Contains(string(out), "竞赛获奖证书") || strings.Contains(string(out), tmpl.Title) {
+		t.Fatalf("award certificate with a template: %v %s", err, out)
 	}
 }

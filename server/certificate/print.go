@@ -52,8 +52,12 @@ func WritePDF(w io.Writer, recs []Record, opt PDFOptions) error {
 	for i, r := range recs {
 		pages[i] = certificatePage(r, opt.BaseURL)
 		if t := opt.Template; t != nil {
-			if t.Title != "" {
-				pages[i].Heading, pages[i].HeadingEn = t.Title, t.TitleEn
+			title, en := t.Title, t.TitleEn
+			if r.Level == rules.NoLevel {
+				title, en = t.AwardTitle, t.AwardTitleEn
+			}
+			if title != "" {
+				pages[i].Heading, pages[i].HeadingEn = title, en
 			}
 			pages[i].IssuerLines, pages[i].Logo = t.Issuer, t.Logo
 		}

@@ -19,9 +19,13 @@ import (
 // so it may change after finalizing; certificates print with the template
 // of the moment.
 type Template struct {
-	// Title and TitleEn replace the heading (荣誉证书 or 职业技能等级证书).
-	Title   string `json:"title,omitempty"`
-	TitleEn string `json:"title_en,omitempty"`
+	// Title and TitleEn replace the heading of certificates with a level
+	// (职业技能等级证书), AwardTitle and AwardTitleEn that of award-only
+	// ones (荣誉证书).
+	Title        string `json:"title,omitempty"`
+	TitleEn      string `json:"title_en,omitempty"`
+	AwardTitle   string `json:"award_title,omitempty"`
+	AwardTitleEn string `json:"award_title_en,omitempty"`
 	// Issuer are the lines printed over the seal area, instead of the
 	// rules' issuer; at most MaxIssuerLines.
 	Issuer []string `json:"issuer,omitempty"`
@@ -61,6 +65,7 @@ func (s *Service) SetTemplate(ctx context.Context, cid string, t Template, who, 
 		return err
 	}
 	t.Title, t.TitleEn = strings.TrimSpace(t.Title), strings.TrimSpace(t.TitleEn)
+	t.AwardTitle, t.AwardTitleEn = strings.TrimSpace(t.AwardTitle), strings.TrimSpace(t.AwardTitleEn)
 	var lines []string
 	for _, l := range t.Issuer {
 		if l = strings.TrimSpace(l); l != "" {
@@ -69,7 +74,8 @@ func (s *Service) SetTemplate(ctx context.Context, cid string, t Template, who, 
 	}
 	t.Issuer = lines
 	switch {
-	case len([]rune(t.Title)) > maxTitleRunes || len([]rune(t.TitleEn)) > 2*maxTitleRunes:
+	case len([]rune(t.Title)) > maxTitleRunes || len([]rune(t.TitleEn)) > 2*maxTitleRunes ||
+		len([]rune(t.AwardTitle)) > maxTitleRunes || len([]rune(t.AwardTitleEn)) > 2*maxTitleRunes:
 		return badInput("title: at most %d characters (title_en %d)", maxTitleRunes, 2*maxTitleRunes)
 	case len(t.Issuer) > MaxIssuerLines:
 		return badInput("issuer: at most %d lines, got %d", MaxIssuerLines, len(t.Issuer))
@@ -94,5 +100,5 @@ func (s *Service) SetTemplate(ctx context.Context, cid string, t Template, who, 
 		return fmt.Errorf("save the certificate template of %s: %w", cid, err)
 	}
 	return s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.template", Reason: reason,
-		Details: map[string]any{"title": t.Title, "issuer": strings.Join(t.Issuer, " / "), "logo_bytes": len(t.Logo)}})
+		Details: map[string]any{"title": t.Title, "award_title": t.AwardTitle, "issuer": strings.Join(t.Issuer, " / "), "logo_bytes": len(t.Logo)}})
 }

@@ -601,8 +601,8 @@ func (s *Site) certTemplateForm(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"),
-			Issuer: strings.Split(strings.ReplaceAll(c.FormValue("issuer"), "\r", ""), "\n"), Logo: old.Logo}
+		t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"), AwardTitle: c.FormValue("award_title"),
+			AwardTitleEn: c.FormValue("award_title_en"), Issuer: strings.Split(strings.ReplaceAll(c.FormValue("issuer"), "\r", ""), "\n"), Logo: old.Logo}
 		if c.FormValue("remove_logo") != "" {
 			t.Logo = nil
 		}
