@@ -49,12 +49,11 @@ func exportWinnersCommand() command {
 				if f != "csv" && f != "xlsx" && f != "json" && f != "pdf" && f != "records" {
 					return fmt.Errorf("--format: %q is not one of csv, xlsx, json, pdf, records", f)
 				}
-				note, err := sf.resolvePublicURL("")
-				if err != nil {
+				if err := sf.checkPublicURL(); err != nil {
 					return err
 				}
-				if note != "" && f != "records" {
-					fmt.Fprintln(env.Stderr, note)
+				if sf.publicURL == "" && f != "records" {
+					fmt.Fprintln(env.Stderr, noPublicURL(certificate.DefaultPublicURL))
 				}
 				if *lng != "zh" && *lng != "en" {
 					return fmt.Errorf("--lang: use zh or en")

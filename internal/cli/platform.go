@@ -53,26 +53,35 @@ func (f *storeFlags) registerPublicURL(fs *flag.FlagSet) {
 		"(default: the listen address, which only this machine may reach)")
 }
 
-// resolvePublicURL checks --public-url, or, when it is not given, says
-// where links point instead: listen (serve's --addr; "" for the default
-// address) made into a URL. note is what to tell the operator, if anything.
-func (f *storeFlags) resolvePublicURL(listen string) (note string, err error) {
-	if f.publicURL != "" {
-		u, err := url.Parse(f.publicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return "", fmt.Errorf("--public-url: %q is not an http(s) address such as https://arena.example.org (no query, no fragment)", f.publicURL)
-		}
-		f.publicURL = strings.TrimRight(u.String(), "/")
-		return "", nil
+// checkPublicURL checks --public-url, when given, and drops a trailing slash.
+func (f *storeFlags) checkPublicURL() error {
+	if f.publicURL == "" {
+		return nil
 	}
-	f.publicURL = certificate.DefaultPublicURL
-	if host, port, err := net.SplitHostPort(listen); err == nil {
-		if host == "" || host == "0.0.0.0" || host == "::" {
-			host = "127.0.0.1"
-		}
-		f.publicURL = "http://" + net.JoinHostPort(host, port)
+	u, err := url.Parse(f.publicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("--public-url: %q is not an http(s) address such as https://arena.example.org (no query, no fragment)", f.publicURL)
 	}
-	return fmt.Sprintf("no --public-url: certificate QR codes and verification links point to %s; set --public-url (ARENA_PUBLIC_URL) to the address contestants and the agency use", f.publicURL), nil
+	f.publicURL = strings.TrimRight(u.String(), "/")
+	return nil
+}
+
+// listenURL is the address a server listening on addr answers at on this
+// machine: where links point without --public-url.
+func listenURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return certificate.DefaultPublicURL
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// noPublicURL says where links point when --public-url is not given.
+func noPublicURL(u string) string {
+	return fmt.Sprintf("no --public-url: certificate QR codes and verification links point to %s; set --public-url (ARENA_PUBLIC_URL) to the address contestants and the agency use", u)
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -203,6 +212,8 @@ type stores struct {
 	audit       *audit.Log
 	admin       *contest.Admin
 	certs       *certificate.Service
+	// publicURL is --public-url; empty: a server points links to its listen address.
+	publicURL string
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
@@ -228,6 +239,7 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 	}
 	st.admin = &contest.Admin{Contests: st.contests, Accounts: st.accounts, Board: st.board, Audit: st.audit}
 	st.certs = newCertificateService(st, f.dataDir, f.publicURL)
+	st.publicURL = f.publicURL
 	st.admin.Finalized = st.certs.Finalized
 	return st, nil
 }
@@ -280,6 +292,12 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, m *telem
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	if st.publicURL == "" {
+		// Before the first request: without --public-url links point here.
+		u := listenURL(ln.Addr().String())
+		st.certs.SetPublicURL(u)
+		env.Log.Warn(noPublicURL(u))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
@@ -346,10 +364,8 @@ func serveCommand() command {
 			f.register(fs)
 			mf.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
-				if note, err := sf.resolvePublicURL(f.addr); err != nil {
+				if err := sf.checkPublicURL(); err != nil {
 					return err
-				} else if note != "" {
-					env.Log.Warn(note)
 				}
 				return withStores(ctx, sf, func(st *stores) error {
 					m, err := startMetrics(ctx, env, st, mf, nil)
@@ -402,10 +418,8 @@ func upCommand() command {
 			withDemo := fs.Bool("demo", false, "load the demo contest (running now, lasting hours) and its accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
-				if note, err := sf.resolvePublicURL(f.addr); err != nil {
+				if err := sf.checkPublicURL(); err != nil {
 					return err
-				} else if note != "" {
-					env.Log.Warn(note)
 				}
 				st, err := openStores(ctx, sf)
 				if err != nil {

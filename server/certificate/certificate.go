@@ -131,6 +131,10 @@ const DefaultPublicURL = "http://127.0.0.1:8080"
 // PublicURL is the address verification links and QR codes point under.
 func (s *Service) PublicURL() string { return s.public }
 
+// SetPublicURL changes PublicURL, for a server that learns its address
+// when it listens; call it before the server takes requests.
+func (s *Service) SetPublicURL(u string) { s.public = cmp.Or(u, DefaultPublicURL) }
+
 // Keys returns the service's signing keys.
 func (s *Service) Keys() *Keys { return s.keys }
 
