@@ -46,8 +46,10 @@ func (s *server) verifyCertificate(c *fiber.Ctx) error {
 }
 
 // ownRecord returns the certificate numbered in the path if the caller is
-// its holder or an organizer.
-func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Record, error) {
+// its holder or an organizer; what an organizer fetches of someone else's
+// (what: certificate.ExportCertificates or ExportRecords, in format) goes
+// into the contest's audit log.
+func (s *server) ownRecord(c *fiber.Ctx, what, format string) (*certificate.Service, *certificate.Record, error) {
 	svc, err := s.certs()
 	if err != nil {
 		return nil, nil, err
@@ -57,8 +59,14 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 		return nil, nil, request.Fail(err)
 	}
 	u, _ := request.User(c)
-	if !certificate.HeldBy(*r, u) && !s.organizes(c, r.Contest) {
+	mine := certificate.HeldBy(*r, u)
+	if !mine && !s.organizes(c, r.Contest) {
 		return nil, nil, request.NotFound(certificate.ErrNotFound.Error())
+	}
+	if !mine {
+		if err := svc.AuditExport(c.UserContext(), r.Contest, u.Username, what, format, 1, r.Number); err != nil {
+			return nil, nil, request.Fail(err)
+		}
 	}
 	// Certificates issued before verification codes get theirs now.
 	if r, err = svc.Issued(c.UserContext(), r.Number); err != nil {
@@ -70,7 +78,7 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 // certificateRecord is the signed record, for checking offline with
 // `arena certificate verify` (the holder's own, or any for organizers).
 func (s *server) certificateRecord(c *fiber.Ctx) error {
-	_, r, err := s.ownRecord(c)
+	_, r, err := s.ownRecord(c, certificate.ExportRecords, "json")
 	if err != nil {
 		return err
 	}
@@ -81,7 +89,7 @@ func (s *server) certificateRecord(c *fiber.Ctx) error {
 
 // certificatePDF prints one certificate (the holder's own, or any for organizers).
 func (s *server) certificatePDF(c *fiber.Ctx) error {
-	svc, r, err := s.ownRecord(c)
+	svc, r, err := s.ownRecord(c, certificate.ExportCertificates, "pdf")
 	if err != nil {
 		return err
 	}

@@ -292,7 +292,10 @@ func TestIntegrationCertificateAgencyRoutes(t *testing.T) {
 	}
 	expect("GET", "/api/users/me/certificates", "", "", 401)
 
-	// Every export of personal data is in the audit log.
+	// Every export of personal data is in the audit log: an organizer's
+	// fetch of one record too, not the holder's own.
+	expect("GET", "/api/certificates/"+annNo+"/record", "org", "", 200, annNo)
+	expect("GET", "/api/certificates/"+annNo+"/record", "ann", "", 200, annNo)
 	expect("GET", "/api/contests/fin/winners?format=csv", "org", "", 200)
 	expect("GET", "/api/users/export?contest=fin&format=csv", "org", "", 200)
 	entries, err := f.Audit.List(context.Background(), "fin", 100)
@@ -308,7 +311,7 @@ func TestIntegrationCertificateAgencyRoutes(t *testing.T) {
 			t.Errorf("the audit log lacks %q: %v", want, seen)
 		}
 	}
-	if seen["certificate.export winners"] != 2 {
-		t.Errorf("winner lists audited %d times, want 2", seen["certificate.export winners"])
+	if seen["certificate.export winners"] != 2 || seen["certificate.export records"] != 2 {
+		t.Errorf("winner lists audited %d times, records %d, want 2 and 2", seen["certificate.export winners"], seen["certificate.export records"])
 	}
 }

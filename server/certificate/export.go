@@ -308,8 +308,12 @@ const (
 
 // AuditExport writes an export of contest cid's personal data (a winner
 // list, printed certificates, signed records) into its audit log: who,
-// what, in which format, how many rows.
-func (s *Service) AuditExport(ctx context.Context, cid, who, what, format string, rows int) error {
-	return s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.export", Target: what,
-		Details: map[string]any{"format": format, "rows": rows}})
+// what, in which format, how many rows, and which certificates when it is
+// a few named ones.
+func (s *Service) AuditExport(ctx context.Context, cid, who, what, format string, rows int, numbers ...string) error {
+	details := map[string]any{"format": format, "rows": rows}
+	if len(numbers) > 0 {
+		details["numbers"] = numbers
+	}
+	return s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.export", Target: what, Details: details})
 }
