@@ -27,7 +27,7 @@ var files embed.FS
 var Views = []string{
 	"home", "login", "error", "contest", "board", "challenges", "challenge", "submit",
 	"submissions", "submission", "clarifications", "rejudge", "admin", "import", "audit",
-	"certificates", "verify", "similarity", "similarity_pair",
+	"certificates", "account", "verify", "similarity", "similarity_pair",
 	"rejudges", "stats",
 }
 

@@ -84,6 +84,9 @@ type Fixture struct {
 	VerifyRate, WrongCodeRate *ratelimit.Limiter
 }
 
+// PublicURL is the public address certificates link to in tests.
+const PublicURL = "https://arena.example.org"
+
 // WrongCodes is how many wrong verification codes an address may send in tests.
 const WrongCodes = 5
 
@@ -123,7 +126,8 @@ func base(t *testing.T, clock func() time.Time, users []account.User, certificat
 	f.Admin = &contest.Admin{Contests: f.Contests, Accounts: f.Accounts, Board: f.Board, Audit: f.Audit, Now: f.Now}
 	if certificates {
 		f.Certificates = certificate.New(certificate.Config{Redis: rdb, Contests: f.Contests, Board: f.Board, Accounts: f.Accounts,
-			Audit: f.Audit, KeyDir: t.TempDir(), Lookups: f.VerifyRate, WrongCodes: f.WrongCodeRate})
+			Audit: f.Audit, KeyDir: t.TempDir(), Lookups: f.VerifyRate, WrongCodes: f.WrongCodeRate, PublicURL: PublicURL})
+		f.Admin.Finalized = f.Certificates.Finalized
 	}
 	f.Judging = &judging.Service{Contests: f.Contests, Submissions: f.Subs, Blobs: blobs, Audit: f.Audit,
 		Certificates: f.Certificates, Rate: f.SubmitRate, MaxBytes: MaxSubmissionBytes, Now: f.Now}

@@ -15,10 +15,10 @@ import (
 
 // newCertificateService is the certificate service of the stores: its
 // signing key lives in DATA/keys; ARENA_CERT_FONT names the PDF font
-// (found among the installed fonts otherwise).
-func newCertificateService(st *stores, dataDir string) *certificate.Service {
+// (found among the installed fonts otherwise); links point under publicURL.
+func newCertificateService(st *stores, dataDir, publicURL string) *certificate.Service {
 	return certificate.New(certificate.Config{Redis: st.rdb, Contests: st.contests, Board: st.board, Accounts: st.accounts,
-		Audit: st.audit, KeyDir: filepath.Join(dataDir, "keys"), FontPath: os.Getenv("ARENA_CERT_FONT")})
+		Audit: st.audit, KeyDir: filepath.Join(dataDir, "keys"), FontPath: os.Getenv("ARENA_CERT_FONT"), PublicURL: publicURL})
 }
 
 // readRecords reads one exported certificate record, or a JSON array of them.

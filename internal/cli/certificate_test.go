@@ -97,6 +97,18 @@ func TestIntegrationCertificateCommands(t *testing.T) {
 	if _, recs, err := st.certs.Finalize(ctx, "ai-2026", "org", "approved"); err != nil || len(recs) != 2 {
 		t.Fatalf("finalize: %v %d", err, len(recs))
 	}
+	// After finalize, a reload that changes what was issued is refused, and changes nothing.
+	_ = os.WriteFile(file, []byte(strings.Replace(yaml, "occupation: 人工智能训练师", "occupation: 数据标注员", 1)), 0o644)
+	if code, _, errs := run("contest", "load", "--redis", r.Addr, "--data", data, file); code != 1 || !strings.Contains(errs, "certificates") || !strings.Contains(errs, "issued") {
+		t.Fatalf("reload after finalize: %d %s", code, errs)
+	}
+	if ct, err := st.contests.Get(ctx, "ai-2026"); err != nil || ct.Certificates.Occupation != "人工智能训练师" {
+		t.Fatalf("the refused reload changed the contest: %v %+v", err, ct.Certificates)
+	}
+	_ = os.WriteFile(file, []byte(strings.Replace(yaml, "人工智能训练师竞赛", "人工智能训练师职业技能竞赛", 1)), 0o644)
+	if code, _, errs := run("contest", "load", "--redis", r.Addr, "--data", data, file); code != 0 {
+		t.Fatalf("a reload that leaves the certificates alone: %d %s", code, errs)
+	}
 
 	// The winner list, as XLSX and on standard output as CSV.
 	xlsx := filepath.Join(dir, "winners.xlsx")
@@ -114,9 +126,45 @@ func TestIntegrationCertificateCommands(t *testing.T) {
 	if len(rows) != 3 || rows[1][0] != "1" || rows[1][1] != "安娜" || rows[1][4] != "110105199003071239" || !strings.Contains(strings.Join(rows[1], ","), "AI"+yy+"001") || rows[2][1] != "本杰明" {
 		t.Fatalf("XLSX: %q", rows)
 	}
-	code, out, errs := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--format", "csv", "--lang", "en", "--out", "-")
-	if code != 0 || !strings.HasPrefix(out, "\ufeffrank,name,gender") || !strings.Contains(out, "13812345678") {
+	// Without --public-url the links point to the default address, and the command says so.
+	if !strings.Contains(strings.Join(rows[1], ","), certificate.DefaultPublicURL+"/verify/AI"+yy+"001?code=") {
+		t.Fatalf("XLSX links without --public-url: %q", rows[1])
+	}
+	code, out, errs := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--format", "csv", "--lang", "en", "--out", "-",
+		"--public-url", "https://arena.example.org/")
+	if code != 0 || !strings.HasPrefix(out, "\ufeffrank,name,gender") || !strings.Contains(out, "13812345678") ||
+		!strings.Contains(out, "https://arena.example.org/verify/AI"+yy+"001?code=") || strings.Contains(errs, "no --public-url") {
 		t.Fatalf("export csv: %d %s %s", code, out, errs)
+	}
+	// --base-url is the same flag under its older name; ARENA_PUBLIC_URL too.
+	if code, out, _ := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--format", "json", "--out", "-",
+		"--base-url", "https://old.example.org"); code != 0 || !strings.Contains(out, "https://old.example.org/verify/") {
+		t.Fatalf("--base-url: %d %s", code, out)
+	}
+	if code, _, errs := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--public-url", "arena.example.org"); code != 1 || !strings.Contains(errs, "--public-url") {
+		t.Fatalf("a public URL without a scheme: %d %s", code, errs)
+	}
+	// The signed records of the whole contest, as arena certificate verify reads them.
+	recordsFile := filepath.Join(dir, "records.json")
+	if code, _, errs := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--format", "records", "--out", recordsFile); code != 0 || !strings.Contains(errs, "wrote 2 certificate(s)") {
+		t.Fatalf("export records: %d %s", code, errs)
+	}
+	if code, out, errs := run("certificate", "verify", "--data", data, recordsFile); code != 0 || strings.Count(out, "valid    AI"+yy) != 2 {
+		t.Fatalf("verify the exported records: %d %s %s", code, out, errs)
+	}
+	// Every export is in the audit log.
+	entries, err := st.audit.List(ctx, "ai-2026", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := map[string]int{}
+	for _, e := range entries {
+		if e.Action == "certificate.export" {
+			exports[e.Target]++
+		}
+	}
+	if exports[certificate.ExportWinners] != 3 || exports[certificate.ExportRecords] != 1 {
+		t.Fatalf("exports audited: %v", exports)
 	}
 	if code, _, errs := run("export", "winners", "--redis", r.Addr, "--data", data, "--contest", "ai-2026", "--format", "doc"); code != 1 || !strings.Contains(errs, "--format") {
 		t.Fatalf("bad format: %d %s", code, errs)

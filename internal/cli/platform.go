@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,47 @@ type storeFlags struct {
 	redisAddr string
 	dataDir   string
 	blobs     string
+	// publicURL is where certificate links point (see registerPublicURL).
+	publicURL string
+}
+
+// registerPublicURL adds --public-url, the address contestants and the
+// agency reach the server at: the QR codes and verification links of
+// certificates point under it (serve, up, export winners).
+func (f *storeFlags) registerPublicURL(fs *flag.FlagSet) {
+	fs.StringVar(&f.publicURL, "public-url", "", "the server's public address, e.g. https://arena.example.org: certificate QR codes and verification links point under it "+
+		"(default: the listen address, which only this machine may reach)")
+}
+
+// checkPublicURL checks --public-url, when given, and drops a trailing slash.
+func (f *storeFlags) checkPublicURL() error {
+	if f.publicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(f.publicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("--public-url: %q is not an http(s) address such as https://arena.example.org (no query, no fragment)", f.publicURL)
+	}
+	f.publicURL = strings.TrimRight(u.String(), "/")
+	return nil
+}
+
+// listenURL is the address a server listening on addr answers at on this
+// machine: where links point without --public-url.
+func listenURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return certificate.DefaultPublicURL
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// noPublicURL says where links point when --public-url is not given.
+func noPublicURL(u string) string {
+	return fmt.Sprintf("no --public-url: certificate QR codes and verification links point to %s; set --public-url (ARENA_PUBLIC_URL) to the address contestants and the agency use", u)
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -170,6 +212,8 @@ type stores struct {
 	audit       *audit.Log
 	admin       *contest.Admin
 	certs       *certificate.Service
+	// publicURL is --public-url; empty: a server points links to its listen address.
+	publicURL string
 }
 
 func openStores(ctx context.Context, f storeFlags) (*stores, error) {
@@ -194,7 +238,9 @@ func openStores(ctx context.Context, f storeFlags) (*stores, error) {
 		audit: audit.New(rdb),
 	}
 	st.admin = &contest.Admin{Contests: st.contests, Accounts: st.accounts, Board: st.board, Audit: st.audit}
-	st.certs = newCertificateService(st, f.dataDir)
+	st.certs = newCertificateService(st, f.dataDir, f.publicURL)
+	st.publicURL = f.publicURL
+	st.admin.Finalized = st.certs.Finalized
 	return st, nil
 }
 
@@ -247,6 +293,12 @@ func serveHTTP(ctx context.Context, env *Env, st *stores, f serveFlags, m *telem
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	if st.publicURL == "" {
+		// Before the first request: without --public-url links point here.
+		u := listenURL(ln.Addr().String())
+		st.certs.SetPublicURL(u)
+		env.Log.Warn(noPublicURL(u))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
@@ -309,9 +361,13 @@ func serveCommand() command {
 			var f serveFlags
 			var mf metricsFlags
 			sf.register(fs)
+			sf.registerPublicURL(fs)
 			f.register(fs)
 			mf.register(fs)
 			return func(ctx context.Context, env *Env, args []string) error {
+				if err := sf.checkPublicURL(); err != nil {
+					return err
+				}
 				return withStores(ctx, sf, func(st *stores) error {
 					m, err := startMetrics(ctx, env, st, mf, nil)
 					if err != nil {
@@ -356,12 +412,16 @@ func upCommand() command {
 			var jf judgeFlags
 			var mf metricsFlags
 			sf.register(fs)
+			sf.registerPublicURL(fs)
 			f.register(fs)
 			jf.register(fs)
 			mf.register(fs)
 			withDemo := fs.Bool("demo", false, "load the demo: a contest running now for hours, a finished one ready for the certificate review ("+demo.FinalID+"), and their accounts")
 			demoPassword := fs.String("demo-password", "arena-demo", "password of the demo accounts")
 			return func(ctx context.Context, env *Env, args []string) error {
+				if err := sf.checkPublicURL(); err != nil {
+					return err
+				}
 				st, err := openStores(ctx, sf)
 				if err != nil {
 					return err

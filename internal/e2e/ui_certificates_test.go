@@ -201,6 +201,10 @@ func TestIntegrationUICertificates(t *testing.T) {
 		t.Error("the finalized review still offers to finalize or override")
 	}
 	noUntranslatedCert(t, ctx, "finalized review")
+	// Without --public-url the page says links point to where the server listens.
+	if base := eval[string](t, ctx, `document.getElementById('links-base').textContent`); !regexp.MustCompile(regexp.QuoteMeta(p.URL) + `\D`).MatchString(base) {
+		t.Errorf("where links point: %q, want %s", base, p.URL)
+	}
 	shot(t, ctx, "certificates-issued")
 	aliceNo := issued["alice"]
 	// The certificate's PDF link gives a PDF (or says no Chinese font is installed).
@@ -230,6 +234,23 @@ func TestIntegrationUICertificates(t *testing.T) {
 	step(t, ctx, "the right number", chromedp.SetValue(`#ag-`+aliceNo, national))
 	clickThrough(t, ctx, "send the right number", row+` .agency-form button[type=submit]`,
 		`new URLSearchParams(location.search).get('ok') === 'cert_agency' && document.querySelector('`+row+` td.agency').textContent === '`+national+`'`)
+
+	// Alice finds her certificate on her account page, with its PDF and signed record.
+	holder := newBrowserContext(t, ctx)
+	uiLogin(t, holder, p, "alice", "/account")
+	waitFor(t, holder, "alice's certificate on her account page", `document.querySelector('#my-certificates tr[data-number="`+aliceNo+`"] a.pdf') !== null`)
+	switch pdf := eval[string](t, holder, `fetch(document.querySelector('#my-certificates a.pdf').href).then(r => r.status + ' ' + r.headers.get('content-type'))`); pdf {
+	case "200 application/pdf":
+	case "503 application/json":
+		t.Log("no Chinese font installed: the PDF link answers 503")
+	default:
+		t.Errorf("the account page's PDF link answers %q", pdf)
+	}
+	if rec := eval[string](t, holder, `fetch(document.querySelector('#my-certificates a[href$="/record"]').href).then(r => r.json()).then(j => j.number + ' ' + j.agency_number)`); rec != aliceNo+" "+national {
+		t.Errorf("the account page's record: %q", rec)
+	}
+	noUntranslated(t, holder, "account page")
+	shot(t, holder, "account")
 
 	// The certificate's verification code, as the review page prints it.
 	code := eval[string](t, ctx, `document.querySelector('`+row+` .cert-code').textContent`)

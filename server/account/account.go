@@ -23,6 +23,7 @@
 //	arena:users              SET     usernames
 //	arena:user:{name}        HASH    name, display, organization, team, role, password (argon2id),
 //	                                 idnumber, phone, email, gender, idtype, category, level, promoted,
+//	                                 levelnumber, birthdate, education,
 //	                                 disabled ("1": may not log in; every token ended)
 //	arena:idnumbers          HASH    ID number -> username (each ID number belongs to one account)
 //	arena:token:{sha256}     HASH    user, id, kind, label, created, expires, used (unix ms;
@@ -104,6 +105,12 @@ type User struct {
 	Category string `json:"-"`
 	Level    int    `json:"-"`
 	Promoted string `json:"-"`
+	// LevelNumber is the number of the certificate of Level, BirthDate the
+	// date of birth (YYYY-MM-DD) and Education the 文化程度, when the list
+	// gave them: the evaluation agency's winner list asks for them.
+	LevelNumber string `json:"-"`
+	BirthDate   string `json:"-"`
+	Education   string `json:"-"`
 
 	// Disabled accounts may not log in, and their tokens are gone.
 	Disabled bool `json:"-"`
@@ -176,11 +183,11 @@ func (s *Store) validate(u *User, password string) error {
 // fields are the hash fields of u after "name".
 func fields(u User, hash string) []any {
 	return []any{u.Name, u.Organization, u.Team, string(u.Role), hash, u.IDNumber, u.Phone, u.Email,
-		u.Gender, u.IDType, u.Category, strconv.Itoa(u.Level), u.Promoted}
+		u.Gender, u.IDType, u.Category, strconv.Itoa(u.Level), u.Promoted, u.LevelNumber, u.BirthDate, u.Education}
 }
 
 // userFields names the hash fields fields returns, in order.
-const userFields = `{'display', 'organization', 'team', 'role', 'password', 'idnumber', 'phone', 'email', 'gender', 'idtype', 'category', 'level', 'promoted'}`
+const userFields = `{'display', 'organization', 'team', 'role', 'password', 'idnumber', 'phone', 'email', 'gender', 'idtype', 'category', 'level', 'promoted', 'levelnumber', 'birthdate', 'education'}`
 
 // putScript writes one user and keeps the ID number index right.
 // KEYS: user key, users set, ID index. ARGV: username, then the fields.
@@ -222,7 +229,7 @@ func (s *Store) Put(ctx context.Context, u User, password string) error {
 
 // createScript creates many users at once, or none if any username or ID
 // number is taken. KEYS: users set, ID index, then one user key per user.
-// ARGV: per user, the username and the fields (14 values). Returns the
+// ARGV: per user, the username and the fields (17 values). Returns the
 // conflicts as "u:NAME" and "i:ID:OWNER"; none means all were created.
 var createScript = redis.NewScript(`
 local names = ` + userFields + `
@@ -381,6 +388,7 @@ func fromHash(m map[string]string) User {
 	return User{Username: m["name"], Name: m["display"], Organization: m["organization"], Team: m["team"],
 		Role: Role(m["role"]), IDNumber: m["idnumber"], Phone: m["phone"], Email: m["email"],
 		Gender: m["gender"], IDType: m["idtype"], Category: m["category"], Level: level, Promoted: m["promoted"],
+		LevelNumber: m["levelnumber"], BirthDate: m["birthdate"], Education: m["education"],
 		Disabled: m["disabled"] == "1"}
 }
 

@@ -229,6 +229,11 @@ func (s *server) routes() []Route {
 		{del, "/api/contests/:cid/certificates/overrides/:contestant", Organizer, "Remove an override {reason}", s.clearCertificateOverride},
 		{post, "/api/contests/:cid/certificates/scores", Organizer, "Import an imported part's scores: multipart file, part, reason; dry_run=1 only checks the file and lists what it would import", s.importPartScores},
 		{post, "/api/contests/:cid/certificates/finalize", Organizer, "Finalize: lock the results and issue signed certificates {reason}", s.finalizeCertificates},
+		{post, "/api/contests/:cid/certificates/agency-numbers", Organizer, "Import national numbers: multipart file (CSV/XLSX: certificate or ID number, agency number), reason; all or nothing", s.importAgencyNumbers},
+		{get, "/api/contests/:cid/certificates/records", Organizer, "Every signed record of the contest as one JSON array, for arena certificate verify (audited)", s.exportRecords},
+		{get, "/api/contests/:cid/certificates/template", Organizer, "The certificate template: {title, title_en, issuer, logo}", s.certificateTemplate},
+		{put, "/api/contests/:cid/certificates/template", Organizer, "Adjust the printed certificates: multipart title, title_en, issuer (a line each), logo (PNG/JPEG), remove_logo, reason; audited", s.setCertificateTemplate},
+		{get, "/api/users/me/certificates", User, "Your own certificates, of every contest, with links to their PDF and signed record", s.myCertificates},
 		{get, "/api/contests/:cid/winners", Organizer, "Winner list with full personal data (?format=csv|xlsx|json|pdf&all=1&lang=en)", s.exportWinners},
 		{get, "/ws/contests/:cid/:channel", Public, "Websocket: board, submissions, feed or clarifications; ?since=EVENT_ID resumes", s.socket()},
 	}

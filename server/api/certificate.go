@@ -47,8 +47,10 @@ func (s *server) verifyCertificate(c *fiber.Ctx) error {
 }
 
 // ownRecord returns the certificate numbered in the path if the caller is
-// its holder or an organizer.
-func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Record, error) {
+// its holder or an organizer; what an organizer fetches of someone else's
+// (what: certificate.ExportCertificates or ExportRecords, in format) goes
+// into the contest's audit log.
+func (s *server) ownRecord(c *fiber.Ctx, what, format string) (*certificate.Service, *certificate.Record, error) {
 	svc, err := s.certs()
 	if err != nil {
 		return nil, nil, err
@@ -58,8 +60,14 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 		return nil, nil, request.Fail(err)
 	}
 	u, _ := request.User(c)
-	if u.Username != r.Holder.Username && !s.organizes(c, r.Contest) {
+	mine := certificate.HeldBy(*r, u)
+	if !mine && !s.organizes(c, r.Contest) {
 		return nil, nil, request.NotFound(certificate.ErrNotFound.Error())
+	}
+	if !mine {
+		if err := svc.AuditExport(c.UserContext(), r.Contest, u.Username, what, format, 1, r.Number); err != nil {
+			return nil, nil, request.Fail(err)
+		}
 	}
 	// Certificates issued before verification codes get theirs now.
 	if r, err = svc.Issued(c.UserContext(), r.Number); err != nil {
@@ -71,7 +79,7 @@ func (s *server) ownRecord(c *fiber.Ctx) (*certificate.Service, *certificate.Rec
 // certificateRecord is the signed record, for checking offline with
 // `arena certificate verify` (the holder's own, or any for organizers).
 func (s *server) certificateRecord(c *fiber.Ctx) error {
-	_, r, err := s.ownRecord(c)
+	_, r, err := s.ownRecord(c, certificate.ExportRecords, "json")
 	if err != nil {
 		return err
 	}
@@ -82,7 +90,7 @@ func (s *server) certificateRecord(c *fiber.Ctx) error {
 
 // certificatePDF prints one certificate (the holder's own, or any for organizers).
 func (s *server) certificatePDF(c *fiber.Ctx) error {
-	svc, r, err := s.ownRecord(c)
+	svc, r, err := s.ownRecord(c, certificate.ExportCertificates, "pdf")
 	if err != nil {
 		return err
 	}
@@ -93,14 +101,17 @@ func (s *server) certificatePDF(c *fiber.Ctx) error {
 }
 
 func (s *server) sendPDF(c *fiber.Ctx, svc *certificate.Service, recs []certificate.Record, name string) error {
-	font, err := svc.Font(c.UserContext())
+	if len(recs) == 0 {
+		return request.Fail(certificate.ErrNotFound)
+	}
+	opt, err := svc.PrintOptions(c.UserContext(), recs[0].Contest)
 	if err != nil {
 		return request.Fail(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Attachment(name)
-	if err := certificate.WritePDF(c, recs, certificate.PDFOptions{BaseURL: c.BaseURL(), Font: font}); err != nil {
+	if err := certificate.WritePDF(c, recs, opt); err != nil {
 		return request.Fail(err)
 	}
 	return nil
@@ -242,6 +253,114 @@ func (s *server) importPartScores(c *fiber.Ctx) error {
 		return request.Fail(err)
 	}
 	return c.JSON(fiber.Map{"part": c.FormValue("part"), "scores": n})
+}
+
+// importAgencyNumbers records the national numbers of the contest's
+// certificates from a file (multipart file, reason), all or nothing.
+func (s *server) importAgencyNumbers(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	data, err := request.Upload(c, "file", 8<<20, "send the national numbers as a multipart file field \"file\" (CSV or XLSX), with the field \"reason\"")
+	if err != nil {
+		return err
+	}
+	u, _ := request.User(c)
+	n, err := svc.ImportAgencyNumbers(c.UserContext(), c.Params("cid"), data, u.Username, c.FormValue("reason"))
+	if err != nil {
+		return request.Fail(err)
+	}
+	return c.JSON(fiber.Map{"certificates": n})
+}
+
+// exportRecords is every signed record of the contest as one JSON array,
+// the file arena certificate verify reads (organizers; audited).
+func (s *server) exportRecords(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	ctx, cid := c.UserContext(), c.Params("cid")
+	if done, err := svc.Finalized(ctx, cid); err != nil {
+		return request.Fail(err)
+	} else if !done {
+		return request.Fail(certificate.ErrNotFinalized)
+	}
+	recs, err := svc.Records(ctx, cid)
+	if err != nil {
+		return request.Fail(err)
+	}
+	who, _ := request.User(c)
+	if err := svc.AuditExport(ctx, cid, who.Username, certificate.ExportRecords, "json", len(recs)); err != nil {
+		return request.Fail(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Attachment("certificates-" + cid + ".json")
+	return c.JSON(recs)
+}
+
+// certificateTemplate shows the contest's certificate template: title,
+// issuer lines and whether it has a logo.
+func (s *server) certificateTemplate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	t, err := svc.Template(c.UserContext(), c.Params("cid"))
+	if err != nil {
+		return request.Fail(err)
+	}
+	return c.JSON(fiber.Map{"title": t.Title, "title_en": t.TitleEn, "award_title": t.AwardTitle, "award_title_en": t.AwardTitleEn,
+		"issuer": t.Issuer, "logo": len(t.Logo) > 0})
+}
+
+// setCertificateTemplate replaces the template: multipart fields title,
+// title_en, award_title, award_title_en, issuer (one line each), reason, and an optional file logo
+// (PNG or JPEG; without it the logo stays, with remove_logo=1 it goes).
+func (s *server) setCertificateTemplate(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	ctx, cid := c.UserContext(), c.Params("cid")
+	old, err := svc.Template(ctx, cid)
+	if err != nil {
+		return request.Fail(err)
+	}
+	t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"), AwardTitle: c.FormValue("award_title"),
+		AwardTitleEn: c.FormValue("award_title_en"), Issuer: strings.Split(c.FormValue("issuer"), "\n"), Logo: old.Logo}
+	if c.FormValue("remove_logo") == "1" {
+		t.Logo = nil
+	}
+	if _, err := c.FormFile("logo"); err == nil {
+		// One byte over the limit, so that a larger file is refused, not cut.
+		logo, err := request.Upload(c, "logo", certificate.MaxLogoBytes+1, "send the logo as a multipart file field \"logo\" (PNG or JPEG)")
+		if err != nil {
+			return err
+		}
+		t.Logo = logo
+	}
+	u, _ := request.User(c)
+	if err := svc.SetTemplate(ctx, cid, t, u.Username, c.FormValue("reason")); err != nil {
+		return request.Fail(err)
+	}
+	return s.certificateTemplate(c)
+}
+
+// myCertificates lists the caller's own certificates, of every contest.
+func (s *server) myCertificates(c *fiber.Ctx) error {
+	svc, err := s.certs()
+	if err != nil {
+		return err
+	}
+	u, _ := request.User(c)
+	mine, err := svc.HeldCertificates(c.UserContext(), u)
+	if err != nil {
+		return request.Fail(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"certificates": mine})
 }
 
 // finalizeCertificates locks the results and issues the signed records.

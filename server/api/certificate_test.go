@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"mime/multipart"
 	"strings"
 	"testing"
 
@@ -39,6 +41,7 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	expect("POST", "/api/contests/fin/certificates/overrides", "org", `{"contestant":"ben","level":"四级"}`, 400, "reason")
 	expect("POST", "/api/contests/fin/certificates/overrides", "org", `{"contestant":"ben","level":"四级","reason":"jury decision"}`, 200, `"level":4`)
 	expect("DELETE", "/api/contests/fin/certificates/overrides/ben?reason=", "org", "", 400, "reason")
+	expect("POST", "/api/contests/fin/certificates/finalize", "org", `{}`, 400, "reason")
 	b := expect("POST", "/api/contests/fin/certificates/finalize", "org", `{"reason":"approved"}`, 201, `"certificates":["fin-`)
 	var fin struct{ Certificates []string }
 	_ = json.Unmarshal(b, &fin)
@@ -141,7 +144,7 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	expect("GET", "/api/contests/fin/winners", "ann", "", 403)
 	expect("GET", "/api/contests/fin/winners?format=doc", "org", "", 400, "format")
 	expect("GET", "/api/contests/fin/winners?format=json&lang=en", "org", "", 200, `"final":true`, `"number":"`+annNo+`"`,
-		`"verification_code":"`+annCode+`"`, `"verification_url":"http://example.com/verify/`+annNo+`?code=`+annCode+`"`)
+		`"verification_code":"`+annCode+`"`, `"verification_url":"`+arenatest.PublicURL+`/verify/`+annNo+`?code=`+annCode+`"`)
 	st, x, hdr := f.Call(t, "GET", "/api/contests/fin/winners?format=xlsx", "org", "")
 	if st != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("XLSX export: %d", st)
@@ -181,4 +184,134 @@ func TestIntegrationCertificateRoutes(t *testing.T) {
 	}
 	expect("GET", "/api/certificates/"+benNo+"/pdf", "ben", "", 409, "revoked")
 	expect("GET", "/api/contests/fin/audit", "org", "", 200, "certificate.finalize", "certificate.revoke", "certificate.override", "jury decision")
+}
+
+// TestIntegrationCertificateAgencyRoutes: what the evaluation agency and
+// the holders get once certificates are issued — links under the public
+// address whatever the Host header says, the signed records of the whole
+// contest, national numbers from a file, a template, a holder's own list —
+// and every export in the audit log.
+func TestIntegrationCertificateAgencyRoutes(t *testing.T) {
+	f := certFixture(t)
+	expect := func(method, path, user, body string, status int, contains ...string) []byte {
+		t.Helper()
+		st, b, _ := f.Call(t, method, path, user, body)
+		if st != status {
+			t.Fatalf("%s %s as %q: %d %s, want %d", method, path, user, st, b, status)
+		}
+		for _, c := range contains {
+			if !bytes.Contains(b, []byte(c)) {
+				t.Fatalf("%s %s: %s lacks %q", method, path, b, c)
+			}
+		}
+		return b
+	}
+	expect("POST", "/api/contests/fin/unfreeze", "org", `{"reason":"results"}`, 200)
+	expect("GET", "/api/contests/fin/certificates/records", "org", "", 409, "not finalized")
+	expect("POST", "/api/contests/fin/certificates/finalize", "org", `{"reason":"  "}`, 400, "reason")
+	b := expect("POST", "/api/contests/fin/certificates/finalize", "org", `{"reason":"approved by the jury"}`, 201)
+	var fin struct{ Certificates []string }
+	_ = json.Unmarshal(b, &fin)
+	annNo, benNo := fin.Certificates[0], fin.Certificates[1]
+
+	// Links point under the public address, not the Host header's.
+	st, body, _ := f.Call(t, "GET", "/api/contests/fin/winners?format=json", "org", "", "Host", "evil.example")
+	if st != 200 || !strings.Contains(string(body), arenatest.PublicURL+"/verify/"+annNo) || strings.Contains(string(body), "evil.example") {
+		t.Fatalf("winner list links: %d %s", st, body)
+	}
+
+	// The signed records of the contest, as arena certificate verify reads them.
+	expect("GET", "/api/contests/fin/certificates/records", "ann", "", 403)
+	recs := expect("GET", "/api/contests/fin/certificates/records", "org", "", 200, annNo, benNo, `"signature"`)
+	var all []certificate.Record
+	keys, err := certificate.ParsePublicKeys(expect("GET", "/api/certificates/keys", "", "", 200))
+	if err != nil || json.Unmarshal(recs, &all) != nil || len(all) != 2 {
+		t.Fatalf("records: %v %s", err, recs)
+	}
+	for _, r := range all {
+		if err := certificate.VerifyRecord(r, keys...); err != nil {
+			t.Fatalf("%s does not verify offline: %v", r.Number, err)
+		}
+	}
+
+	// National numbers from a file, all or nothing, with a reason.
+	upload := func(file, reason string) (int, string) {
+		body, ctype := arenatest.MultipartBody(map[string]string{"reason": reason}, file)
+		resp := f.Request(t, "POST", "/api/contests/fin/certificates/agency-numbers", "org", ctype, body)
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	good := "证书编号,身份证号,全国统一编号\n" + annNo + ",,S000044010001245000011\n,440304200002294568,S000044010001245000012\n"
+	if st, out := upload(good, ""); st != 400 || !strings.Contains(out, "reason") {
+		t.Fatalf("without a reason: %d %s", st, out)
+	}
+	if st, out := upload("证书编号,全国统一编号\n"+annNo+",S000044010001245000011\n"+benNo+",S000044010001245000011\n", "agency list"); st != 400 ||
+		!strings.Contains(out, "already on line 2") {
+		t.Fatalf("one number twice: %d %s", st, out)
+	}
+	if st, out := upload(good, "agency list of July"); st != 200 || !strings.Contains(out, `"certificates":2`) {
+		t.Fatalf("import: %d %s", st, out)
+	}
+	expect("PUT", "/api/certificates/"+benNo+"/agency-number", "org", `{"agency_number":"S000044010001245000011","reason":"typo"}`, 400, annNo)
+	expect("PUT", "/api/certificates/"+benNo+"/agency-number", "org", `{"agency_number":"S000044010001245000013"}`, 400, "reason")
+
+	// The template: title, issuer lines, a logo that must be an image.
+	tmpl := func(fields map[string]string, logo []byte) (int, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range fields {
+			_ = mw.WriteField(k, v)
+		}
+		if logo != nil {
+			fw, _ := mw.CreateFormFile("logo", "logo.png")
+			_, _ = fw.Write(logo)
+		}
+		_ = mw.Close()
+		resp := f.Request(t, "PUT", "/api/contests/fin/certificates/template", "org", mw.FormDataContentType(), &buf)
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	if st, out := tmpl(map[string]string{"title": "荣誉证书", "reason": "logo"}, []byte("not an image")); st != 400 || !strings.Contains(out, "logo") {
+		t.Fatalf("a logo that is no image: %d %s", st, out)
+	}
+	if st, out := tmpl(map[string]string{"title": "荣誉证书", "issuer": "1\n2\n3\n4\n5", "reason": "x"}, nil); st != 400 || !strings.Contains(out, "at most 4 lines") {
+		t.Fatalf("five issuer lines: %d %s", st, out)
+	}
+	if st, out := tmpl(map[string]string{"title": "技能竞赛证书", "issuer": "竞赛组委会\n评价机构", "reason": "the agency's wording"}, nil); st != 200 ||
+		!strings.Contains(out, `"issuer":["竞赛组委会","评价机构"]`) {
+		t.Fatalf("template: %d %s", st, out)
+	}
+	expect("GET", "/api/contests/fin/certificates/template", "org", "", 200, `"title":"技能竞赛证书"`, `"logo":false`)
+	expect("GET", "/api/contests/fin/certificates/template", "ann", "", 403)
+
+	// Holders list their own certificates, with their PDF and record.
+	expect("GET", "/api/users/me/certificates", "ann", "", 200, `"number":"`+annNo+`"`, `"pdf":"/api/certificates/`+annNo+`/pdf"`,
+		`"agency_number":"S000044010001245000011"`, arenatest.PublicURL+"/verify/"+annNo)
+	if b := expect("GET", "/api/users/me/certificates", "ben", "", 200, benNo); bytes.Contains(b, []byte(annNo)) {
+		t.Fatalf("ben sees ann's certificate: %s", b)
+	}
+	expect("GET", "/api/users/me/certificates", "", "", 401)
+
+	// Every export of personal data is in the audit log: an organizer's
+	// fetch of one record too, not the holder's own.
+	expect("GET", "/api/certificates/"+annNo+"/record", "org", "", 200, annNo)
+	expect("GET", "/api/certificates/"+annNo+"/record", "ann", "", 200, annNo)
+	expect("GET", "/api/contests/fin/winners?format=csv", "org", "", 200)
+	expect("GET", "/api/users/export?contest=fin&format=csv", "org", "", 200)
+	entries, err := f.Audit.List(context.Background(), "fin", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, e := range entries {
+		seen[e.Action+" "+e.Target]++
+	}
+	for _, want := range []string{"certificate.export winners", "certificate.export records", "users.export ", "certificate.agency_numbers ", "certificate.template "} {
+		if seen[want] == 0 {
+			t.Errorf("the audit log lacks %q: %v", want, seen)
+		}
+	}
+	if seen["certificate.export winners"] != 2 || seen["certificate.export records"] != 2 {
+		t.Errorf("winner lists audited %d times, records %d, want 2 and 2", seen["certificate.export winners"], seen["certificate.export records"])
+	}
 }

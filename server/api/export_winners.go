@@ -11,7 +11,8 @@ import (
 // exportWinners is the organizers' winner list for the evaluation agency,
 // personal data in full: CSV (UTF-8 with a BOM, the default), XLSX, JSON,
 // or PDF (every certificate in one file, once finalized). ?all=1 lists
-// every ranked participant; ?lang=en gives English headers. Every export is logged.
+// every ranked participant; ?lang=en gives English headers. Every export
+// goes into the contest's audit log.
 func (s *server) exportWinners(c *fiber.Ctx) error {
 	svc, err := s.certs()
 	if err != nil {
@@ -43,15 +44,19 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 				live = append(live, r)
 			}
 		}
-		s.Log.Info("certificates printed", "by", who.Username, "contest", cid, "certificates", len(live))
+		if err := svc.AuditExport(ctx, cid, who.Username, certificate.ExportCertificates, format, len(live)); err != nil {
+			return request.Fail(err)
+		}
 		return s.sendPDF(c, svc, live, "certificates-"+cid+".pdf")
 	}
 	list, err := svc.Winners(ctx, cid, c.QueryBool("all"))
 	if err != nil {
 		return request.Fail(err)
 	}
-	list.Link(c.BaseURL())
-	s.Log.Info("winner list exported", "by", who.Username, "contest", cid, "rows", len(list.Winners), "format", format)
+	list.Link(svc.PublicURL())
+	if err := svc.AuditExport(ctx, cid, who.Username, certificate.ExportWinners, format, len(list.Winners)); err != nil {
+		return request.Fail(err)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if format == "json" {
 		return c.JSON(list)

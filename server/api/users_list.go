@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/skillarena/arena/server/account"
+	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
 	"github.com/skillarena/arena/server/privacy"
 	"github.com/skillarena/arena/server/request"
@@ -66,7 +67,8 @@ func (s *server) listUsers(c *fiber.Ctx) error {
 
 // exportUsers is the organizers' export of ?contest='s contestants:
 // personal data unmasked, as CSV (UTF-8 with a BOM, the default), XLSX or
-// JSON (?format=). It always names a contest, admins' too. Every export is logged.
+// JSON (?format=). It always names a contest, admins' too. Every export
+// goes into that contest's audit log.
 func (s *server) exportUsers(c *fiber.Ctx) error {
 	us, err := s.usersOf(c, false)
 	if err != nil {
@@ -81,7 +83,10 @@ func (s *server) exportUsers(c *fiber.Ctx) error {
 		out[i] = privacy.Full(u)
 	}
 	who, _ := request.User(c)
-	s.Log.Info("personal data exported", "by", who.Username, "contest", c.Query("contest"), "users", len(out), "format", format)
+	if err := s.Audit.Append(c.UserContext(), c.Query("contest"), audit.Entry{Who: who.Username, Action: "users.export",
+		Details: map[string]any{"format": format, "rows": len(out)}}); err != nil {
+		return request.Fail(err)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	name := "users"
 	if cid := c.Query("contest"); cid != "" {

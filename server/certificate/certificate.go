@@ -17,13 +17,16 @@
 //	arena:{cid}:cert:overrides        HASH    username -> override JSON (status, award, level, reason, by, at)
 //	arena:{cid}:cert:scores:{part}    HASH    username -> imported score of an imported part, or "absent" (缺考)
 //	arena:{cid}:cert:final            STRING  the finalized review JSON; its presence locks the results
+//	arena:{cid}:cert:template         STRING  the certificate template JSON (title, issuer lines, logo)
 //	arena:{cid}:cert:records          HASH    certificate number -> record JSON (signed fields with the verification code, signature, revocation)
 //	arena:certificates                HASH    certificate number -> contest id (looking numbers up)
 //	arena:certificates:holder:{hash}  SET     numbers issued to one person (hash: SHA-256 of the ID number)
 //	arena:certificates:keys           HASH    key id -> Ed25519 public key (base64)
+//	arena:certificates:agency         HASH    agency (national) number -> certificate number: one national number, one certificate
 package certificate
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -78,6 +81,10 @@ type Config struct {
 	KeyDir string
 	// FontPath, if set, is the font for PDF certificates; otherwise one is found (see document.FindFont).
 	FontPath string
+	// PublicURL is the address contestants and the agency reach the server
+	// at: verification links and QR codes point under it. Empty:
+	// DefaultPublicURL, which only the server's own machine reaches.
+	PublicURL string
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
 	// Lookups limits public verifications per client address, WrongCodes
@@ -95,6 +102,7 @@ type Service struct {
 	audit    *audit.Log
 	keys     *Keys
 	fontPath string
+	public   string
 	now      func() time.Time
 	// lookups and wrongCodes limit public verifications per client address.
 	lookups, wrongCodes *ratelimit.Limiter
@@ -111,8 +119,18 @@ func New(c Config) *Service {
 	}
 	lookups, wrongCodes := verifyLimits(c)
 	return &Service{rdb: c.Redis, contests: c.Contests, board: c.Board, accounts: c.Accounts, audit: c.Audit,
-		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, now: now, lookups: lookups, wrongCodes: wrongCodes}
+		keys: NewKeys(c.KeyDir, c.Redis), fontPath: c.FontPath, public: cmp.Or(c.PublicURL, DefaultPublicURL), now: now, lookups: lookups, wrongCodes: wrongCodes}
 }
+
+// DefaultPublicURL is where links point when no public address is set.
+const DefaultPublicURL = "http://127.0.0.1:8080"
+
+// PublicURL is the address verification links and QR codes point under.
+func (s *Service) PublicURL() string { return s.public }
+
+// SetPublicURL changes PublicURL, for a server that learns its address
+// when it listens; call it before the server takes requests.
+func (s *Service) SetPublicURL(u string) { s.public = cmp.Or(u, DefaultPublicURL) }
 
 // Keys returns the service's signing keys.
 func (s *Service) Keys() *Keys { return s.keys }
@@ -126,8 +144,9 @@ func finalKey(cid string) string   { return prefix(cid) + "final" }
 func recordsKey(cid string) string { return prefix(cid) + "records" }
 
 const (
-	indexKey = "arena:certificates"
-	keysKey  = "arena:certificates:keys"
+	indexKey  = "arena:certificates"
+	keysKey   = "arena:certificates:keys"
+	agencyKey = "arena:certificates:agency"
 )
 
 // holderKey is the set of numbers issued to the person with idNumber; the

@@ -41,11 +41,11 @@ type fixture struct {
 }
 
 var people = []account.User{
-	{Username: "ann", Name: "安娜", Organization: "链科公司", IDNumber: "110105199003071239", Phone: "13812345678", Email: "ann@example.com", Gender: "female", Category: "worker"},
+	{Username: "ann", Name: "安娜", Organization: "链科公司", IDNumber: "110105199003071239", Phone: "13812345678", Email: "ann@example.com", Gender: "female", Category: "worker", Education: "本科"},
 	{Username: "ben", Name: "本杰明", Organization: "职业学院", IDNumber: "440304200002294568", Gender: "male", Category: "student", Level: 3, Promoted: "2023-07-01"},
 	{Username: "cat", Name: "卡特", Organization: "链科公司", IDNumber: "510107198811110024", Gender: "female", Category: "worker", Level: 2, Promoted: "2024-10-01"},
 	{Username: "dan", Name: "丹", Organization: "职业学院", IDNumber: "320102199506150043", Gender: "male", Category: "student"},
-	{Username: "eve", Name: "伊芙", Organization: "数据公司", IDNumber: "330106198704200075", Gender: "female", Category: "worker", IDType: "passport"},
+	{Username: "eve", Name: "伊芙", Organization: "数据公司", IDNumber: "330106198704200075", Gender: "female", Category: "worker", IDType: "passport", BirthDate: "1987-04-21"},
 	{Username: "fay", Name: "费伊", Organization: "数据公司", IDNumber: "120101199912310053", Category: "worker"},
 	{Username: "guest", Name: "嘉宾", Organization: "友邦", Category: "worker"},
 }
@@ -423,7 +423,7 @@ func TestIntegrationExportsReadBackEqualTheStandings(t *testing.T) {
 	if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.Finalize(ctx, "bc", "org", ""); err != nil {
+	if _, _, err := f.svc.Finalize(ctx, "bc", "org", "results approved"); err != nil {
 		t.Fatal(err)
 	}
 	rv, err := f.svc.Review(ctx, "bc")
@@ -565,7 +565,7 @@ func TestIntegrationIssuedInTheContestZone(t *testing.T) {
 			if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
 				t.Fatal(err)
 			}
-			_, recs, err := f.svc.Finalize(ctx, "bc", "org", "")
+			_, recs, err := f.svc.Finalize(ctx, "bc", "org", "results final")
 			if err != nil || len(recs) == 0 {
 				t.Fatalf("finalize: %d records, %v", len(recs), err)
 			}

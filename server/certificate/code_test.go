@@ -109,7 +109,7 @@ func TestIntegrationVerifyByCode(t *testing.T) {
 	if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, recs, err := svc.Finalize(ctx, "bc", "org", "")
+	_, recs, err := svc.Finalize(ctx, "bc", "org", "results approved")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestIntegrationRecordsBeforeCodes(t *testing.T) {
 	if _, err := f.admin.Unfreeze(ctx, "bc", "org", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, recs, err := f.svc.Finalize(ctx, "bc", "org", "")
+	_, recs, err := f.svc.Finalize(ctx, "bc", "org", "results approved")
 	if err != nil {
 		t.Fatal(err)
 	}

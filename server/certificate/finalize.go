@@ -18,7 +18,8 @@ import (
 
 // Finalize locks contest cid's results and issues a signed record to every
 // winner (an award or a certificate level), numbered by the rules' pattern
-// in standings order. It is audited, and refused when already done.
+// in standings order. It cannot be undone: it needs a reason, is audited,
+// and is refused when already done.
 func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Review, []Record, error) {
 	ct, err := s.contestWithRules(ctx, cid)
 	if err != nil {
@@ -35,6 +36,9 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 			_ = s.index(ctx, cid, recs)
 		}
 		return nil, nil, ErrFinalized
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, nil, badInput("reason: say why the certificates are issued now (finalizing cannot be undone; the reason goes into the audit log)")
 	}
 	rv, err := s.compute(ctx, ct)
 	if err != nil {
@@ -163,6 +167,9 @@ func (s *Service) index(ctx context.Context, cid string, recs []Record) error {
 		for _, r := range recs {
 			p.HSet(ctx, indexKey, r.Number, cid)
 			p.SAdd(ctx, holderKey(r.Holder.IDNumber), r.Number)
+			if r.AgencyNumber != "" {
+				p.HSetNX(ctx, agencyKey, r.AgencyNumber, r.Number)
+			}
 		}
 		return nil
 	})
@@ -299,31 +306,29 @@ func (s *Service) Revoke(ctx context.Context, number, who, reason string) (*Reco
 }
 
 // SetAgencyNumber records the national certificate number an evaluation
-// agency assigned (one letter and 21 digits) and signs the record again.
+// agency assigned (one letter and 21 digits), with a reason, and signs the
+// record again. A national number belongs to one certificate: one already
+// on another is refused.
 func (s *Service) SetAgencyNumber(ctx context.Context, number, agency, who, reason string) (*Record, error) {
 	agency = strings.TrimSpace(agency)
 	if err := rules.CheckNationalNumber(agency); err != nil {
 		return nil, badInput("agency_number: %v", err)
 	}
-	priv, keyID, err := s.keys.Signer(ctx)
+	if strings.TrimSpace(reason) == "" {
+		return nil, badInput("reason: say where the national number comes from (it goes into the audit log)")
+	}
+	r, err := s.Record(ctx, number)
 	if err != nil {
 		return nil, err
 	}
-	var old string
-	r, err := s.update(ctx, number, func(r *Record) error {
-		if r.Revoked != nil {
-			return ErrRevoked
-		}
-		old = r.AgencyNumber
-		r.AgencyNumber = agency
-		return sign(r, priv, keyID)
-	})
+	out, err := s.setAgencyNumbers(ctx, r.Contest, map[string]string{r.Number: agency})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.audit.Append(ctx, r.Contest, audit.Entry{Who: who, Action: "certificate.agency_number", Target: number, Reason: reason,
-		Details: map[string]any{"from": old, "to": agency}}); err != nil {
+	rec := out[0]
+	if err := s.audit.Append(ctx, rec.Contest, audit.Entry{Who: who, Action: "certificate.agency_number", Target: number, Reason: reason,
+		Details: map[string]any{"from": rec.old, "to": agency}}); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return &rec.Record, nil
 }

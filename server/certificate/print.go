@@ -29,6 +29,8 @@ type PDFOptions struct {
 	// BaseURL is the server's public address, for the QR code.
 	BaseURL string
 	Font    *document.Font
+	// Template, when set, adjusts the title, the issuer lines and the logo.
+	Template *Template
 }
 
 // WritePDF prints the records as certificates, one A4 landscape page each,
@@ -49,6 +51,16 @@ func WritePDF(w io.Writer, recs []Record, opt PDFOptions) error {
 	pages := make([]document.CertificatePage, len(recs))
 	for i, r := range recs {
 		pages[i] = certificatePage(r, opt.BaseURL)
+		if t := opt.Template; t != nil {
+			title, en := t.Title, t.TitleEn
+			if r.Level == rules.NoLevel {
+				title, en = t.AwardTitle, t.AwardTitleEn
+			}
+			if title != "" {
+				pages[i].Heading, pages[i].HeadingEn = title, en
+			}
+			pages[i].IssuerLines, pages[i].Logo = t.Issuer, t.Logo
+		}
 	}
 	return document.WriteCertificates(w, opt.Font, info, pages)
 }
@@ -125,6 +137,20 @@ func chineseDate(d string) string {
 		return d
 	}
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+// PrintOptions are how contest cid's certificates print: its template,
+// links under the public address, the service's font.
+func (s *Service) PrintOptions(ctx context.Context, cid string) (PDFOptions, error) {
+	font, err := s.Font(ctx)
+	if err != nil {
+		return PDFOptions{}, err
+	}
+	t, err := s.Template(ctx, cid)
+	if err != nil {
+		return PDFOptions{}, err
+	}
+	return PDFOptions{BaseURL: s.public, Font: font, Template: &t}, nil
 }
 
 // Font returns the service's certificate font, found once.

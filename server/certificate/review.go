@@ -43,6 +43,8 @@ type Entry struct {
 	Override    *Override   `json:"override,omitempty"`
 	Number      string      `json:"number,omitempty"`
 	PartScores  []PartScore `json:"part_scores,omitempty"`
+	// HeldNumber is the number of the certificate of the level held (Current).
+	HeldNumber string `json:"held_number,omitempty"`
 }
 
 // Winner reports whether the entry gets a certificate: an award or a level.
@@ -141,7 +143,7 @@ func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *O
 		return nil, err
 	}
 	entrants := make([]rules.Entrant, 0, len(b.Rows))
-	holders := map[string]Holder{}
+	holders, heldNumbers := map[string]Holder{}, map[string]string{}
 	for _, row := range b.Rows {
 		u, ok := byName[row.Contestant.ID]
 		if ok && u.Role != account.Contestant {
@@ -155,10 +157,8 @@ func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *O
 		if u.Promoted != "" {
 			e.Promoted, _ = time.ParseInLocation(time.DateOnly, u.Promoted, ct.Location())
 		}
-		if last, err := s.lastPromotion(ctx, u.IDNumber, ct.ID, ct.Location()); err != nil {
+		if err := s.withHeld(ctx, &e, u, ct.ID, ct.Location(), heldNumbers); err != nil {
 			return nil, err
-		} else if last.After(e.Promoted) {
-			e.Promoted = last
 		}
 		for _, c := range row.Challenges {
 			if c.Attempts > 0 {
@@ -192,7 +192,7 @@ func (s *Service) computeWith(ctx context.Context, ct *contest.Contest, extra *O
 	out := rs.Compute(entrants, ct.End.In(ct.Location()))
 	rv := &Review{Contest: ct.ID, Participants: out.Participants, Parts: rs.Parts, Entries: make([]Entry, len(out.Flags))}
 	for i, f := range out.Flags {
-		e := Entry{Flag: f, Holder: holders[f.Contestant]}
+		e := Entry{Flag: f, Holder: holders[f.Contestant], HeldNumber: heldNumbers[f.Contestant]}
 		if o, ok := overrides[f.Contestant]; ok {
 			e.Override = &o
 			if o.Award != nil {
@@ -239,36 +239,6 @@ func partScore(ct *contest.Contest, p rules.Part, row scoreboard.Row) float64 {
 		return 0
 	}
 	return got * 100 / max
-}
-
-// lastPromotion is the date of the latest certificate with a level issued
-// to the person with idNumber by another contest and not revoked, as a
-// day in loc.
-func (s *Service) lastPromotion(ctx context.Context, idNumber, except string, loc *time.Location) (time.Time, error) {
-	if idNumber == "" {
-		return time.Time{}, nil
-	}
-	numbers, err := s.rdb.SMembers(ctx, holderKey(idNumber)).Result()
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read earlier certificates: %w", err)
-	}
-	var last time.Time
-	for _, n := range numbers {
-		r, err := s.Record(ctx, n)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return time.Time{}, err
-		}
-		if r.Contest == except || r.Revoked != nil || r.Level == rules.NoLevel {
-			continue
-		}
-		if d, err := time.ParseInLocation(time.DateOnly, r.Issued, loc); err == nil && d.After(last) {
-			last = d
-		}
-	}
-	return last, nil
 }
 
 func (s *Service) overrides(ctx context.Context, cid string) (map[string]Override, error) {

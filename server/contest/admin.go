@@ -2,11 +2,13 @@ package contest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/skillarena/arena/challenges"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/refusal"
@@ -23,6 +25,10 @@ type Admin struct {
 	Board    *scoreboard.Store
 	Audit    *audit.Log
 	Now      func() time.Time
+	// Finalized, when set, says whether a contest's certificates are issued
+	// (certificate.Service.Finalized): a change to what they were issued
+	// from is then refused (see lockedChanges).
+	Finalized func(ctx context.Context, cid string) (bool, error)
 }
 
 // Errors for actions the contest's state does not allow.
@@ -38,6 +44,9 @@ func (a *Admin) Save(ctx context.Context, c *Contest, who, action, reason string
 	}
 	old, err := a.Contests.Get(ctx, c.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := a.checkLocked(ctx, old, c); err != nil {
 		return err
 	}
 	if err := a.Contests.Put(ctx, c); err != nil {
@@ -302,6 +311,73 @@ func (a *Admin) RevealNext(ctx context.Context, cid, who string) (*scoreboard.Re
 		}
 	}
 	return r, nil
+}
+
+// checkLocked refuses a change to a contest whose certificates are issued
+// when it touches what they were issued from: the certificate rules and
+// parts, the tier, the challenges and the scoring. The issued records and
+// the snapshot would still say the old, and a list drawn from the new would
+// disagree with what was signed.
+func (a *Admin) checkLocked(ctx context.Context, old, c *Contest) error {
+	if old == nil || a.Finalized == nil {
+		return nil
+	}
+	changed := lockedChanges(old, c)
+	if len(changed) == 0 {
+		return nil
+	}
+	done, err := a.Finalized(ctx, c.ID)
+	if err != nil || !done {
+		return err
+	}
+	return refusal.Conflictf("the certificates of %s are issued: %s may no longer change (they were issued from them); leave them as they are in contest.yaml",
+		c.ID, strings.Join(changed, ", "))
+}
+
+// lockedChanges names the fields certificates are issued from that differ
+// between old and c.
+func lockedChanges(old, c *Contest) []string {
+	var out []string
+	same := func(a, b any) bool {
+		x, _ := json.Marshal(a)
+		y, _ := json.Marshal(b)
+		return string(x) == string(y)
+	}
+	type challenge struct {
+		Slug   string
+		Title  challenges.Text
+		Points float64
+	}
+	list := func(cs []Challenge) []challenge {
+		out := make([]challenge, len(cs))
+		for i, ch := range cs {
+			out[i] = challenge{ch.Slug, ch.Title, ch.Points}
+		}
+		return out
+	}
+	rulesOf := func(ct *Contest) any {
+		if ct.Certificates == nil {
+			return nil
+		}
+		r := *ct.Certificates
+		r.Normalize()
+		return r
+	}
+	for _, f := range []struct {
+		name string
+		a, b any
+	}{
+		{"certificates", rulesOf(old), rulesOf(c)},
+		{"tier", old.Tier, c.Tier},
+		{"challenges", list(old.Challenges), list(c.Challenges)},
+		{"scoring", old.Scoring, c.Scoring},
+		{"penalty_minutes", old.PenaltyMinutes, c.PenaltyMinutes},
+	} {
+		if !same(f.a, f.b) {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 func (a *Admin) now() time.Time {

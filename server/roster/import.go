@@ -127,7 +127,8 @@ func (im *Importer) Import(ctx context.Context, data []byte, opt Options) (*Resu
 		e.Password, passwords[i] = pw, pw
 		users[i] = account.User{Username: e.Username, Name: e.Name, Organization: e.Organization, Team: e.Team,
 			Role: account.Contestant, IDNumber: e.IDNumber, Phone: e.Phone, Email: e.Email,
-			Gender: e.Gender, IDType: e.IDType, Category: e.Category, Level: e.Level, Promoted: e.Promoted}
+			Gender: e.Gender, IDType: e.IDType, Category: e.Category, Level: e.Level, Promoted: e.Promoted,
+			LevelNumber: e.LevelNumber, BirthDate: e.BirthDate, Education: e.Education}
 	}
 	err := im.Accounts.CreateAll(ctx, users, passwords)
 	var ce *account.ConflictError

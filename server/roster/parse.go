@@ -37,11 +37,15 @@ const (
 	FieldCategory Field = "category" // worker or student
 	FieldLevel    Field = "level"    // skill level held now
 	FieldPromoted Field = "promoted" // date of the last promotion
+	// Optional columns the evaluation agency's winner list asks for.
+	FieldLevelNumber Field = "level_number" // number of the certificate of the level held
+	FieldBirthDate   Field = "birth_date"   // needed where the ID number carries none
+	FieldEducation   Field = "education"    // 文化程度
 )
 
 // fieldOrder is the order columns are named in messages and exports.
 var fieldOrder = []Field{FieldName, FieldIDNumber, FieldOrganization, FieldPhone, FieldEmail, FieldTeam, FieldUsername,
-	FieldGender, FieldIDType, FieldCategory, FieldLevel, FieldPromoted}
+	FieldGender, FieldIDType, FieldCategory, FieldLevel, FieldPromoted, FieldLevelNumber, FieldBirthDate, FieldEducation}
 
 // Label is how messages name the column.
 func (f Field) Label() string {
@@ -50,6 +54,10 @@ func (f Field) Label() string {
 		return "ID number"
 	case FieldIDType:
 		return "ID type"
+	case FieldLevelNumber:
+		return "level certificate number"
+	case FieldBirthDate:
+		return "birth date"
 	}
 	return string(f)
 }
@@ -86,7 +94,12 @@ var headerAliases = map[string]Field{
 	"现职业技能等级": FieldLevel, "已有等级": FieldLevel, "现有职业技能等级": FieldLevel,
 	"promoted": FieldPromoted, "lastpromotion": FieldPromoted, "promotiondate": FieldPromoted,
 	"上次晋级日期": FieldPromoted, "最近晋级日期": FieldPromoted, "晋级日期": FieldPromoted, "现等级取得日期": FieldPromoted,
-	"取证日期": FieldPromoted,
+	"取证日期":        FieldPromoted,
+	"levelnumber": FieldLevelNumber, "levelcertificate": FieldLevelNumber, "现有等级证书编号": FieldLevelNumber,
+	"现有证书编号": FieldLevelNumber, "原证书编号": FieldLevelNumber, "等级证书编号": FieldLevelNumber,
+	"birthdate": FieldBirthDate, "dateofbirth": FieldBirthDate, "birthday": FieldBirthDate, "出生日期": FieldBirthDate,
+	"出生年月": FieldBirthDate, "出生年月日": FieldBirthDate,
+	"education": FieldEducation, "文化程度": FieldEducation, "学历": FieldEducation, "最高学历": FieldEducation,
 }
 
 // ignoredHeaders are columns lists often carry that mean nothing here.
@@ -122,6 +135,10 @@ type Row struct {
 	Category string
 	Level    int
 	Promoted string
+	// LevelNumber, BirthDate (YYYY-MM-DD) and Education are as the file gives them.
+	LevelNumber string
+	BirthDate   string
+	Education   string
 }
 
 // Problem is one thing wrong with a file.
@@ -270,7 +287,7 @@ func findHeader(sh *Sheet, records []document.Row) (int, map[Field]int) {
 			for k, f := range fieldOrder {
 				names[k] = f.Label()
 			}
-			sh.problem(rec.Line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期)",
+			sh.problem(rec.Line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期, 现有等级证书编号, 出生日期, 文化程度)",
 				strings.TrimSpace(c), columnName(i), strings.Join(names, ", "))
 			continue
 		}

@@ -119,7 +119,7 @@ func TestParseProblems(t *testing.T) {
 		want []string
 	}{
 		{"unknown column", "姓名,身份证号,爱好\n张三," + idA + ",围棋\n",
-			[]string{`line 1: unknown column "爱好" (column C): expected name, ID number, organization, phone, email, team, username, gender, ID type, category, level, promoted (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期)`}},
+			[]string{`line 1: unknown column "爱好" (column C): expected name, ID number, organization, phone, email, team, username, gender, ID type, category, level, promoted, level certificate number, birth date, education (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期, 现有等级证书编号, 出生日期, 文化程度)`}},
 		{"missing column", "name,organization\nAnn,Org\n",
 			[]string{`line 1: missing column "ID number" (a header such as "id_number" or "身份证号")`}},
 		{"duplicate column", "name,id,身份证号\nAnn," + idA + "," + idA + "\n",

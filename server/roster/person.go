@@ -46,6 +46,17 @@ func checkPerson(sh *Sheet, line int, cell func(Field) string, today time.Time, 
 			row.Promoted = d.Format(time.DateOnly)
 		}
 	}
+	row.LevelNumber, row.Education = cell(FieldLevelNumber), cell(FieldEducation)
+	if row.LevelNumber != "" && row.Level == 0 {
+		sh.problem(line, FieldLevelNumber, "a certificate number without a level: fill in the level column too")
+	}
+	if raw := cell(FieldBirthDate); raw != "" {
+		if d, ok := parseDate(raw); !ok || d.After(today) {
+			sh.problem(line, FieldBirthDate, "%q is not a date of birth: write it as 1990-03-07", raw)
+		} else {
+			row.BirthDate = d.Format(time.DateOnly)
+		}
+	}
 }
 
 var dateFormats = []string{"2006-1-2", "2006/1/2", "2006.1.2", "20060102", "2006年1月2日", "1-2-06"}

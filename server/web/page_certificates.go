@@ -67,6 +67,10 @@ type certPart struct {
 
 type certPageData struct {
 	page
+	// PublicURL is where the certificates' links point; Template how they print.
+	PublicURL      string
+	Template       certificate.Template
+	TemplateIssuer string
 	// Blocked says why there is nothing to review: disabled (no certificate
 	// service), no_rules, not_started or running (the contest has not
 	// ended), frozen (its board is not unfrozen yet).
@@ -166,6 +170,11 @@ func (s *Site) certificatesPage(c *fiber.Ctx) error {
 		d.Blocked = "no_rules"
 		return s.render(c, certView, d)
 	}
+	d.PublicURL = svc.PublicURL()
+	if d.Template, err = svc.Template(c.UserContext(), ct.ID); err != nil {
+		return request.Fail(err)
+	}
+	d.TemplateIssuer = strings.Join(d.Template.Issuer, "\n")
 	rs := *ct.Certificates
 	rs.Normalize()
 	d.Rules = &rs
@@ -775,4 +784,52 @@ func (s *Site) certAgencyForm(c *fiber.Ctx) error {
 		return s.certFailed(c, "agency:"+c.Params("number"), request.Fail(err))
 	}
 	return seeOther(c, certPath(c.Params("cid"))+"#cert-"+c.Params("number"), "cert_agency")
+}
+
+// certAgencyImportForm records national numbers from a file, all or nothing.
+func (s *Site) certAgencyImportForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "agency-import", errNoReason())
+	}
+	var n int
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		data, err := request.Upload(c, "file", 8<<20, "send the national numbers as a multipart file field \"file\" (CSV or XLSX)")
+		if err != nil {
+			return err
+		}
+		n, err = svc.ImportAgencyNumbers(c.UserContext(), c.Params("cid"), data, who, c.FormValue("reason"))
+		return err
+	})
+	if err != nil {
+		return s.certFailed(c, "agency-import", err)
+	}
+	return seeOther(c, fmt.Sprintf("%s?agency=%d#issued", certPath(c.Params("cid")), n), "cert_agency_import")
+}
+
+// certTemplateForm adjusts how the contest's certificates print.
+func (s *Site) certTemplateForm(c *fiber.Ctx) error {
+	if !hasReason(c) {
+		return s.certFailed(c, "template", errNoReason())
+	}
+	err := s.certAction(c, func(svc *certificate.Service, who string) error {
+		old, err := svc.Template(c.UserContext(), c.Params("cid"))
+		if err != nil {
+			return err
+		}
+		t := certificate.Template{Title: c.FormValue("title"), TitleEn: c.FormValue("title_en"), AwardTitle: c.FormValue("award_title"),
+			AwardTitleEn: c.FormValue("award_title_en"), Issuer: strings.Split(strings.ReplaceAll(c.FormValue("issuer"), "\r", ""), "\n"), Logo: old.Logo}
+		if c.FormValue("remove_logo") != "" {
+			t.Logo = nil
+		}
+		if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
+			if t.Logo, err = request.Upload(c, "logo", certificate.MaxLogoBytes+1, "send the logo as a PNG or JPEG file"); err != nil {
+				return err
+			}
+		}
+		return svc.SetTemplate(c.UserContext(), c.Params("cid"), t, who, c.FormValue("reason"))
+	})
+	if err != nil {
+		return s.certFailed(c, "template", err)
+	}
+	return seeOther(c, certPath(c.Params("cid"))+"#template", "cert_template")
 }

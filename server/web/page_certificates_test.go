@@ -266,3 +266,82 @@ func TestIntegrationCertificateScoresForm(t *testing.T) {
 	body = f.certPage(t, loc, "org", "zh", 200)
 	mustContain(t, "after the import", body, "已导入 2 个成绩（理论）。", `<td class="num">80</td>`, `<td class="num">55</td>`)
 }
+
+// multipartForm sends fields and one file as a page form as user.
+func (f *fixture) multipartForm(t *testing.T, path, user string, fields map[string]string, fileField, fileName, file string) (int, string, string) {
+	t.Helper()
+	var b strings.Builder
+	for k, v := range fields {
+		b.WriteString("--X\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n")
+	}
+	if fileField != "" {
+		b.WriteString("--X\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + fileName + "\"\r\n\r\n" + file + "\r\n")
+	}
+	b.WriteString("--X--\r\n")
+	resp := f.Request(t, "POST", path, user, "multipart/form-data; boundary=X", strings.NewReader(b.String()))
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(out)
+}
+
+// TestIntegrationIssuedCertificateForms: once finalized, the organizer
+// imports national numbers and adjusts the template from the page, which
+// says where links point; each holder finds their own certificates on
+// their account page, in both languages.
+func TestIntegrationIssuedCertificateForms(t *testing.T) {
+	f := certFixture(t)
+	ctx := context.Background()
+	if _, err := f.Admin.Unfreeze(ctx, "fin", "org", "results"); err != nil {
+		t.Fatal(err)
+	}
+	_, recs, err := f.Certificates.Finalize(ctx, "fin", "org", "approved")
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("finalize: %v", err)
+	}
+	const page = "/contests/fin/certificates"
+	body := f.certPage(t, page, "org", "en", 200)
+	mustContain(t, "issued", body, `id="agency-import-form"`, `id="template-form"`, `id="export-records"`,
+		"Certificate QR codes and verification links point to https://arena.example.org")
+
+	csv := "certificate_number,agency_number\n" + recs[0].Number + ",S000044010001245000021\n" + recs[1].Number + ",S000044010001245000021\n"
+	st, _, body := f.multipartForm(t, page+"/agency-numbers", "org", map[string]string{"reason": "agency list"}, "file", "n.csv", csv)
+	if st != 400 || !strings.Contains(body, "already on line 2") || !strings.Contains(body, `id="agency-import-form"`) {
+		t.Fatalf("one number twice: %d %.600s", st, visibleText(body))
+	}
+	csv = strings.Replace(csv, "21\n", "22\n", 2)
+	csv = strings.Replace(csv, "S000044010001245000022\n", "S000044010001245000021\n", 1)
+	st, loc, _ := f.multipartForm(t, page+"/agency-numbers", "org", map[string]string{"reason": "agency list"}, "file", "n.csv", csv)
+	if st != http.StatusSeeOther || !strings.Contains(loc, "ok=cert_agency_import") {
+		t.Fatalf("import: %d %q", st, loc)
+	}
+	body = f.certPage(t, loc, "org", "zh", 200)
+	mustContain(t, "after the import", body, "S000044010001245000021", "S000044010001245000022", "全国统一编号已导入")
+
+	st, loc, _ = f.multipartForm(t, page+"/template", "org", map[string]string{"title": "技能竞赛证书", "issuer": "竞赛组委会\r\n评价机构", "reason": "wording"}, "", "", "")
+	if st != http.StatusSeeOther || !strings.Contains(loc, "ok=cert_template") {
+		t.Fatalf("template: %d %q", st, loc)
+	}
+	body = f.certPage(t, loc, "org", "zh", 200)
+	mustContain(t, "after the template", body, `value="技能竞赛证书"`, "竞赛组委会\n评价机构", "证书模板已保存")
+	if st, _, body := f.multipartForm(t, page+"/template", "org", map[string]string{"title": "x", "reason": "logo"}, "logo", "logo.png", "not a picture"); st != 400 ||
+		!strings.Contains(body, "logo") {
+		t.Fatalf("a logo that is no image: %d %.300s", st, visibleText(body))
+	}
+
+	// Each holder's account page: their own certificate, its PDF and record.
+	for _, lang := range []string{"zh", "en"} {
+		for i, user := range []string{"ann", "ben"} {
+			body := f.certPage(t, "/account", user, lang, 200)
+			mine, other := recs[i].Number, recs[1-i].Number
+			mustContain(t, "account of "+user, body, `data-number="`+mine+`"`, `href="/api/certificates/`+mine+`/pdf"`,
+				`href="/api/certificates/`+mine+`/record"`, "https://arena.example.org/verify/"+mine)
+			if strings.Contains(body, other) {
+				t.Errorf("%s's account page shows %s", user, other)
+			}
+		}
+	}
+	body = f.certPage(t, "/account", "org", "en", 200)
+	mustContain(t, "an organizer's account", body, "No certificates yet.")
+	if st, _, _ := f.page(t, "/account", "", "en"); st != http.StatusSeeOther && st != http.StatusUnauthorized {
+		t.Fatalf("account page without a login: %d", st)
+	}
+}

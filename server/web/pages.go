@@ -86,6 +86,7 @@ func (s *Site) routes() []route {
 		{get, "/static/*", public, "Static assets (content-hashed names)", s.static},
 		{get, "/", public, "Home page: the contests", s.homePage},
 		{get, "/login", public, "Log-in page", s.loginPage},
+		{get, "/account", user, "Your account: your certificates of every contest, with PDF, signed record and verification link", s.accountPage},
 		{post, "/login", public, "Log in from the form", s.loginForm},
 		{post, "/logout", public, "Log out from the form", s.logoutForm},
 		{get, "/contests/:cid", public, "Contest home: countdown, announcements, menu", s.contestHomePage},
@@ -124,6 +125,8 @@ func (s *Site) routes() []route {
 		{post, "/contests/:cid/certificates/overrides/:contestant/clear", organizer, "Remove an override from the form", s.certClearOverrideForm},
 		{post, "/contests/:cid/certificates/scores", organizer, "Import an imported part's scores from the form", s.certScoresForm},
 		{post, "/contests/:cid/certificates/finalize", organizer, "Finalize from the form, after its confirmation step", s.certFinalizeForm},
+		{post, "/contests/:cid/certificates/agency-numbers", organizer, "Record national numbers from a file (CSV/XLSX), all or nothing, from the form", s.certAgencyImportForm},
+		{post, "/contests/:cid/certificates/template", organizer, "Adjust the printed certificates (title, issuer lines, logo) from the form", s.certTemplateForm},
 		{post, "/contests/:cid/certificates/:number/revoke", organizer, "Revoke a certificate from the form", s.certRevokeForm},
 		{post, "/contests/:cid/certificates/:number/agency-number", organizer, "Record a certificate's national number from the form", s.certAgencyForm},
 	}

@@ -1,0 +1,290 @@
+package certificate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/text/width"
+
+	"github.com/skillarena/arena/server/audit"
+	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/document"
+)
+
+// claimAgencyScript gives national numbers to certificates, all or none:
+// a national number another certificate holds stops it.
+// KEYS: the agency index. ARGV: national number, certificate number, ...
+// Returns {} or {national number, the certificate holding it}.
+var claimAgencyScript = redis.NewScript(`
+for i = 1, #ARGV, 2 do
+  local owner = redis.call('HGET', KEYS[1], ARGV[i])
+  if owner and owner ~= ARGV[i + 1] then return {ARGV[i], owner} end
+end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return {}
+`)
+
+// releaseAgencyScript takes national numbers back from certificates that
+// hold them. KEYS: the agency index. ARGV: national number, certificate number, ...
+var releaseAgencyScript = redis.NewScript(`
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 0
+`)
+
+// agencyChange is a record that got a national number, and the one it had.
+type agencyChange struct {
+	Record
+	old string
+}
+
+// setAgencyNumbers gives contest cid's certificates (number -> national
+// number) their national numbers and signs them again, all or none.
+func (s *Service) setAgencyNumbers(ctx context.Context, cid string, set map[string]string) ([]agencyChange, error) {
+	priv, keyID, err := s.keys.Signer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var claim []any
+	for number, agency := range set {
+		claim = append(claim, agency, number)
+	}
+	res, err := claimAgencyScript.Run(ctx, s.rdb, []string{agencyKey}, claim...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("reserve national numbers: %w", err)
+	}
+	if len(res) == 2 {
+		return nil, badInput("agency_number: %s is already on certificate %s: one national number belongs to one certificate", res[0], res[1])
+	}
+	var out []agencyChange
+	err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		out = out[:0]
+		writes := map[string][]byte{}
+		for number, agency := range set {
+			raw, err := tx.HGet(ctx, recordsKey(cid), number).Result()
+			if errors.Is(err, redis.Nil) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			var r Record
+			if err := json.Unmarshal([]byte(raw), &r); err != nil {
+				return err
+			}
+			if r.Revoked != nil {
+				return ErrRevoked
+			}
+			old := r.AgencyNumber
+			r.AgencyNumber = agency
+			if err := sign(&r, priv, keyID); err != nil {
+				return err
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			writes[number] = b
+			out = append(out, agencyChange{Record: r, old: old})
+		}
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for number, b := range writes {
+				p.HSet(ctx, recordsKey(cid), number, b)
+			}
+			return nil
+		})
+		return err
+	}, recordsKey(cid))
+	if err != nil {
+		// Give back what this call took; numbers the certificates held before stay.
+		var back []any
+		for number, agency := range set {
+			if r, e := s.Record(ctx, number); e != nil || r.AgencyNumber != agency {
+				back = append(back, agency, number)
+			}
+		}
+		if len(back) > 0 {
+			_ = releaseAgencyScript.Run(ctx, s.rdb, []string{agencyKey}, back...).Err()
+		}
+		if errors.Is(err, ErrRevoked) || errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("record national numbers in %s: %w", cid, err)
+	}
+	var free []any
+	for _, c := range out {
+		if c.old != "" && c.old != c.AgencyNumber {
+			free = append(free, c.old, c.Number)
+		}
+	}
+	if len(free) > 0 {
+		if err := releaseAgencyScript.Run(ctx, s.rdb, []string{agencyKey}, free...).Err(); err != nil {
+			return nil, fmt.Errorf("free the replaced national numbers: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ImportAgencyNumbers records the national numbers an evaluation agency
+// assigned to contest cid's certificates, from a CSV or XLSX file: a column
+// naming the certificate — its number (证书编号) or the holder's ID number
+// (身份证号) — and the national number (全国统一编号). Every row must be
+// right, or nothing changes; every record named is signed again. It
+// returns how many certificates got a number.
+func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []byte, who, reason string) (int, error) {
+	if _, err := s.contestWithRules(ctx, cid); err != nil {
+		return 0, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return 0, badInput("reason: say where the national numbers come from (it goes into the audit log)")
+	}
+	if done, err := s.Finalized(ctx, cid); err != nil {
+		return 0, err
+	} else if !done {
+		return 0, ErrNotFinalized
+	}
+	rows, err := document.ReadTable(data)
+	if err != nil {
+		return 0, badInput("file: %v", err)
+	}
+	recs, err := s.stored(ctx, cid)
+	if err != nil {
+		return 0, err
+	}
+	set, problems := parseAgencyNumbers(rows, recs)
+	if len(problems) == 0 {
+		problems = s.agencyConflicts(ctx, set)
+	}
+	if len(problems) > 0 {
+		if len(problems) > maxProblems {
+			problems = append(problems[:maxProblems], fmt.Sprintf("... and %d more", len(problems)-maxProblems))
+		}
+		return 0, badInput("nothing imported:\n%s", strings.Join(problems, "\n"))
+	}
+	changed, err := s.setAgencyNumbers(ctx, cid, set)
+	if err != nil {
+		return 0, err
+	}
+	replaced := 0
+	for _, c := range changed {
+		if c.old != "" && c.old != c.AgencyNumber {
+			replaced++
+		}
+	}
+	if err := s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.agency_numbers", Reason: reason,
+		Details: map[string]any{"certificates": len(changed), "replaced": replaced}}); err != nil {
+		return 0, err
+	}
+	return len(changed), nil
+}
+
+// agencyConflicts names the national numbers of set already on other certificates.
+func (s *Service) agencyConflicts(ctx context.Context, set map[string]string) []string {
+	var problems []string
+	for number, agency := range set {
+		owner, err := s.rdb.HGet(ctx, agencyKey, agency).Result()
+		if err == nil && owner != number {
+			problems = append(problems, fmt.Sprintf("%s: national number %s is already on certificate %s", number, agency, owner))
+		}
+	}
+	return problems
+}
+
+// parseAgencyNumbers reads the rows of a national number file against the
+// contest's records: certificate number -> national number; problems are "line N: ...".
+func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []string) {
+	if len(rows) == 0 {
+		return nil, []string{"the file is empty"}
+	}
+	numCol, idCol, agencyCol := -1, -1, -1
+	for i, h := range rows[0] {
+		switch strings.ToLower(strings.NewReplacer(" ", "", "_", "", "*", "").Replace(width.Narrow.String(strings.TrimSpace(h)))) {
+		case "number", "certificatenumber", "证书编号", "证书号", "证书号码":
+			numCol = i
+		case "idnumber", "身份证号", "身份证号码", "证件号码", "证件号":
+			idCol = i
+		case "agencynumber", "nationalnumber", "全国统一编号", "统一编号", "全国编号", "国家证书编号":
+			agencyCol = i
+		}
+	}
+	if numCol < 0 && idCol < 0 {
+		return nil, []string{"line 1: no column naming the certificate: add number (证书编号) or id_number (身份证号)"}
+	}
+	if agencyCol < 0 {
+		return nil, []string{"line 1: no national number column: add agency_number (全国统一编号)"}
+	}
+	byNumber := map[string]Record{}
+	byID := map[string][]string{}
+	for _, r := range recs {
+		byNumber[r.Number] = r
+		if r.Revoked == nil {
+			id := strings.ToUpper(r.Holder.IDNumber)
+			byID[id] = append(byID[id], r.Number)
+		}
+	}
+	set := map[string]string{}
+	lineOf, agencyLine := map[string]int{}, map[string]int{}
+	var problems []string
+	for n, row := range rows[1:] {
+		line := n + 2
+		cell := func(i int) string {
+			if i < 0 || i >= len(row) {
+				return ""
+			}
+			return strings.TrimSpace(width.Narrow.String(row[i]))
+		}
+		if strings.TrimSpace(strings.Join(row, "")) == "" {
+			continue
+		}
+		number := cell(numCol)
+		if number == "" {
+			id := strings.ToUpper(cell(idCol))
+			switch ns := byID[id]; {
+			case id == "":
+				problems = append(problems, fmt.Sprintf("line %d: no certificate number and no ID number", line))
+				continue
+			case len(ns) == 0:
+				problems = append(problems, fmt.Sprintf("line %d: ID number: no valid certificate of this contest is issued to it", line))
+				continue
+			case len(ns) > 1:
+				problems = append(problems, fmt.Sprintf("line %d: ID number: %d certificates of this contest are issued to it: give the certificate number", line, len(ns)))
+				continue
+			default:
+				number = ns[0]
+			}
+		}
+		r, ok := byNumber[number]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("line %d: certificate number: %q is not a certificate of this contest", line, number))
+			continue
+		}
+		if r.Revoked != nil {
+			problems = append(problems, fmt.Sprintf("line %d: certificate %s is revoked", line, number))
+			continue
+		}
+		agency := strings.ToUpper(cell(agencyCol))
+		if err := rules.CheckNationalNumber(agency); err != nil {
+			problems = append(problems, fmt.Sprintf("line %d: national number: %v", line, err))
+			continue
+		}
+		if l, dup := lineOf[number]; dup {
+			problems = append(problems, fmt.Sprintf("line %d: certificate %s is already on line %d", line, number, l))
+			continue
+		}
+		if l, dup := agencyLine[agency]; dup {
+			problems = append(problems, fmt.Sprintf("line %d: national number %s is already on line %d", line, agency, l))
+			continue
+		}
+		lineOf[number], agencyLine[agency] = line, line
+		set[number] = agency
+	}
+	if len(set) == 0 && len(problems) == 0 {
+		problems = append(problems, "no national numbers: the file has a header but no rows")
+	}
+	return set, problems
+}
