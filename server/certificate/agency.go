@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
-	"golang.org/x/text/width"
 
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/certificate/rules"
@@ -203,7 +202,7 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 	}
 	numCol, idCol, agencyCol := -1, -1, -1
 	for i, h := range rows[0] {
-		switch strings.ToLower(strings.NewReplacer(" ", "", "_", "", "*", "").Replace(width.Narrow.String(strings.TrimSpace(h)))) {
+		switch normHeader(h) {
 		case "number", "certificatenumber", "证书编号", "证书号", "证书号码":
 			numCol = i
 		case "idnumber", "身份证号", "身份证号码", "证件号码", "证件号":
@@ -232,12 +231,7 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 	var problems []string
 	for n, row := range rows[1:] {
 		line := n + 2
-		cell := func(i int) string {
-			if i < 0 || i >= len(row) {
-				return ""
-			}
-			return strings.TrimSpace(width.Narrow.String(row[i]))
-		}
+		cell := func(i int) string { return cellAt(row, i) }
 		if strings.TrimSpace(strings.Join(row, "")) == "" {
 			continue
 		}

@@ -142,6 +142,15 @@ func normHeader(h string) string {
 	return strings.ToLower(strings.NewReplacer(" ", "", "_", "", "*", "").Replace(width.Narrow.String(strings.TrimSpace(h))))
 }
 
+// cellAt is row's cell i, trimmed and in half-width characters; "" past
+// the row's end.
+func cellAt(row []string, i int) string {
+	if i < 0 || i >= len(row) {
+		return ""
+	}
+	return strings.TrimSpace(width.Narrow.String(row[i]))
+}
+
 // sameName compares two ways of writing a name, ignoring width and spaces.
 func sameName(a, b string) bool {
 	norm := func(s string) string {
@@ -202,12 +211,7 @@ func parseScores(rows [][]string, p rules.Part, full float64, users []account.Us
 	first := map[string]int{}
 	for n, row := range rows[1:] {
 		line := n + 2
-		cell := func(i int) string {
-			if i < 0 || i >= len(row) {
-				return ""
-			}
-			return strings.TrimSpace(width.Narrow.String(row[i]))
-		}
+		cell := func(i int) string { return cellAt(row, i) }
 		if strings.TrimSpace(strings.Join(row, "")) == "" {
 			continue
 		}
