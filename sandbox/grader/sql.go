@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -154,18 +155,18 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxSQLBytes {
-		return refused(spec, "the submission has %d bytes, more than the %d allowed", len(source), maxSQLBytes), nil
+		return refused(spec, message.New("grader.too_large", len(source), maxSQLBytes)), nil
 	}
 	source = bytes.TrimPrefix(source, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(source) {
-		return refused(spec, "the submission is not UTF-8 text"), nil
+		return refused(spec, message.New("grader.not_utf8")), nil
 	}
 	answers, err := splitSQL(string(source), s)
 	if err != nil {
-		return refused(spec, "%v", err), nil
+		return refused(spec, message.Plain(err.Error())), nil
 	}
 	if len(answers) == 0 {
-		return refused(spec, "no query found: write a SELECT query under each \"-- question: ID\" line"), nil
+		return refused(spec, message.New("grader.sql_no_query")), nil
 	}
 
 	req, cfg, err := sqlRequest(pkg, answers)
@@ -196,7 +197,8 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 		t := verdict.Test{Name: q.ID, MaxScore: q.Points, Outcome: verdict.Accepted}
 		a, ok := answers[q.ID]
 		if !ok {
-			t.Outcome, t.Message = verdict.WrongAnswer, "no query for this question"
+			t.Outcome = verdict.WrongAnswer
+			t.Say(message.New("grader.sql_no_answer"))
 		}
 		for d := 0; ok && d < len(s.Databases); d++ {
 			step := byName[fmt.Sprintf("sub/%s/%d", q.ID, d+1)]
@@ -231,7 +233,7 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 	default:
 		res.Outcome = firstBad
 	}
-	res.Message = fmt.Sprintf("%d of %d questions right", right, len(s.Questions))
+	res.Say(message.New("grader.sql_right", right, len(s.Questions)))
 	return res, nil
 }
 
