@@ -59,6 +59,20 @@ func TestIntegrationUIScreens(t *testing.T) {
 		t.Errorf("the type at 1080p is %.1f px (at 720p %.1f px): want it larger than a desktop's 16 px and 720p's", large, small)
 	}
 
+	// The English board on a laptop, as a judge sees it: the header on
+	// one line above the table, its tools to the right.
+	uiLogin(t, ctx, p, "judge", "/contests/demo/board")
+	step(t, ctx, "the English jury board at 1280×800", chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(p.URL+"/contests/demo/board?lang=en"), chromedp.WaitVisible(`tr[data-id="carol"] td.cell.solved`))
+	if !eval[bool](t, ctx, `(() => { const h = document.querySelector('.board-head h1').getBoundingClientRect();
+		const b = document.querySelector('.board-tools').getBoundingClientRect(); return b.top < h.bottom && b.bottom > h.top; })()`) {
+		t.Error("the English board's tools do not fit beside its title at 1280 px")
+	}
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('.legend .cell')].filter(c => c.getBoundingClientRect().height > 40).length`); n > 0 {
+		t.Errorf("%d legend samples wrap onto two lines", n)
+	}
+	shot(t, ctx, "board-jury-en")
+
 	// A phone: no projector buttons; rank and name stay while the
 	// challenges scroll sideways under them.
 	phone := newBrowserContext(t, ctx)
