@@ -62,6 +62,7 @@ func TestIntegrationUIContestant(t *testing.T) {
 	waitFor(t, ctx, "the verdict arrives live",
 		`document.querySelector('#sub-detail[data-status="done"] .verdict.o-accepted') !== null`)
 	assertNoReload(t, ctx, "submission page")
+	waitFor(t, ctx, "the submitted notice goes with the verdict", `document.querySelector('main > .notice') === null && !location.search.includes('ok=')`)
 	waitFor(t, ctx, "per-test results", `document.querySelectorAll('#sub-detail table.tests tbody tr').length > 0`)
 	if n := eval[int](t, ctx, `document.querySelectorAll('pre.source .line').length`); n != strings.Count(helloAccepted, "\n") {
 		t.Errorf("source shows %d numbered lines, want %d", n, strings.Count(helloAccepted, "\n"))

@@ -38,6 +38,20 @@ var english = map[string]string{
 	"grader.predictions_public":   "%s on the %s public rows: %s (0 points at %s, full points at %s)",
 	"grader.predictions_metric":   "%s = %s",
 
+	// A predictions file's problems (sandbox/predictions).
+	"predictions.empty":        "the file is empty: expected a header line %s and %s prediction rows",
+	"predictions.not_utf8":     "the file is not UTF-8 text (first invalid byte on line %s); save it as UTF-8 CSV",
+	"predictions.bad_csv":      "line %s: not valid CSV: %s",
+	"predictions.header":       "line 1: wrong header: expected %s, got %s",
+	"predictions.fields":       "line %s: %s fields, expected %s (%s)",
+	"predictions.empty_id":     "line %s: empty %s",
+	"predictions.unknown_id":   "line %s: unknown %s %s: it is not in the test set",
+	"predictions.duplicate_id": "line %s: duplicate %s %s (first on line %s)",
+	"predictions.column":       "line %s: column %s: %s",
+	"predictions.not_class":    "line %s: %s is not a class label; expected one of %s",
+	"predictions.line":         "line %s: %s",
+	"predictions.row_count":    "wrong row count: %s prediction rows, expected %s; missing %s: %s",
+
 	// Refusals of a request (server/refusal), as the API and the pages say them.
 	"refusal.not_started":     "the contest has not started yet",
 	"refusal.ended":           "the contest has ended",
@@ -66,6 +80,15 @@ var english = map[string]string{
 	"refusal.verify_rate":     "too many verifications from your address; try again in %s s",
 	"refusal.verify_codes":    "too many wrong verification codes from your address; try again in %s s",
 	"refusal.tokens":          "this account already has %s API tokens, the most it may hold: revoke one first",
+
+	"refusal.create_contest": "only an admin creates contests; ask one to create %s and list you among its organizers",
+	"refusal.not_organizer":  "you are not an organizer of contest %s",
+	"refusal.staff_admin":    "only an admin changes a contest's organizers and judges; leave organizers and judges out of contest.yaml to keep them",
+	"refusal.staff_reason":   "give a reason for the change of staff",
+
+	// A contest's rules (server/contest).
+	"contest.end_before_start": "end: must be after start",
+	"contest.freeze_outside":   "freeze: must lie between start and end",
 
 	// Problems of a contestant list (server/roster), after "line N: column:".
 	"roster.taken_meanwhile": "was just taken by another import: run the import again",

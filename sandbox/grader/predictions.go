@@ -81,7 +81,11 @@ func (g *Grader) gradePredictions(ctx context.Context, pkg *challenges.Package, 
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report: %w", spec.ID, err)
 	}
 	if rep.Invalid != "" {
-		return refused(spec, message.Plain(rep.Invalid)), nil
+		why := rep.Text
+		if why.IsZero() {
+			why = message.Plain(rep.Invalid)
+		}
+		return refused(spec, why), nil
 	}
 	if rep.Public == nil || rep.Private == nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report lacks the public or private part", spec.ID)

@@ -152,7 +152,9 @@ func Fail(err error) error {
 	case errors.Is(err, contest.ErrNotEnded):
 		return Conflict(err.Error())
 	case errors.As(err, &inv):
-		return BadRequest(inv.Error())
+		e := BadRequest(inv.Error()).(*Error)
+		e.Text = inv.Text
+		return e
 	case errors.Is(err, certificate.ErrNotFound):
 		return NotFound(err.Error())
 	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
