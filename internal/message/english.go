@@ -81,10 +81,18 @@ var english = map[string]string{
 	"refusal.verify_codes":    "too many wrong verification codes from your address; try again in %s s",
 	"refusal.tokens":          "this account already has %s API tokens, the most it may hold: revoke one first",
 
-	"refusal.create_contest": "only an admin creates contests; ask one to create %s and list you among its organizers",
-	"refusal.not_organizer":  "you are not an organizer of contest %s",
-	"refusal.staff_admin":    "only an admin changes a contest's organizers and judges; leave organizers and judges out of contest.yaml to keep them",
-	"refusal.staff_reason":   "give a reason for the change of staff",
+	"refusal.no_contest":        "no such contest",
+	"refusal.not_ended":         "the contest has not ended yet",
+	"refusal.no_clarification":  "no such clarification",
+	"refusal.text_empty":        "text is empty",
+	"refusal.text_too_long":     "text is longer than %s characters",
+	"refusal.no_challenge_slug": "no challenge %s",
+	"refusal.no_attachment":     "no attachment %s",
+	"refusal.bad_time":          "%s: not a date and time (YYYY-MM-DDTHH:MM)",
+	"refusal.create_contest":    "only an admin creates contests; ask one to create %s and list you among its organizers",
+	"refusal.not_organizer":     "you are not an organizer of contest %s",
+	"refusal.staff_admin":       "only an admin changes a contest's organizers and judges; leave organizers and judges out of contest.yaml to keep them",
+	"refusal.staff_reason":      "give a reason for the change of staff",
 
 	// A contest's rules (server/contest).
 	"contest.end_before_start": "end: must be after start",

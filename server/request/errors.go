@@ -70,6 +70,19 @@ func Internal(cause error) error {
 	return &Error{Status: fiber.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged", Cause: cause}
 }
 
+// Say is err, an *Error, saying the message code with args
+// (internal/message) instead: its Message becomes the code's English.
+func Say(err error, code string, args ...any) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	t := message.New(code, args...)
+	said := *e
+	said.Message, said.Text = t.String(), t
+	return &said
+}
+
 // RetryAfter is the Retry-After of a 503, in seconds.
 const RetryAfter = "5"
 
@@ -148,9 +161,9 @@ func Fail(err error) error {
 	case errors.Is(err, submission.ErrUnconfirmed):
 		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unconfirmed", Message: "your submission was recorded, but the database could not yet confirm it is safe: look at your submissions before sending it again", Cause: err}
 	case errors.Is(err, contest.ErrNotFound):
-		return NotFound("no such contest")
+		return Say(NotFound(""), "refusal.no_contest")
 	case errors.Is(err, contest.ErrNotEnded):
-		return Conflict(err.Error())
+		return Say(Conflict(""), "refusal.not_ended")
 	case errors.As(err, &inv):
 		e := BadRequest(inv.Error()).(*Error)
 		e.Text = inv.Text
@@ -166,9 +179,11 @@ func Fail(err error) error {
 	case errors.Is(err, document.ErrNoFont):
 		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: err.Error(), Cause: err}
 	case errors.Is(err, clarification.ErrNotFound):
-		return NotFound("no such clarification")
-	case errors.Is(err, clarification.ErrEmpty), errors.Is(err, clarification.ErrTooLong):
-		return BadRequest(err.Error())
+		return Say(NotFound(""), "refusal.no_clarification")
+	case errors.Is(err, clarification.ErrEmpty):
+		return Say(BadRequest(""), "refusal.text_empty")
+	case errors.Is(err, clarification.ErrTooLong):
+		return Say(BadRequest(""), "refusal.text_too_long", clarification.MaxText)
 	}
 	return Internal(err)
 }
