@@ -22,6 +22,9 @@ var english = map[string]string{
 	"checker.too_many_tokens":         "output has too many tokens",
 	"checker.too_many_tokens_n":       "output has too many tokens (%s)",
 
+	// The judge worker (judge).
+	"judge.gave_up": "the platform could not grade this submission; the jury has been told",
+
 	// The graders (sandbox/grader).
 	"grader.group_all_or_nothing": "group %s is all or nothing: test %s failed",
 	"grader.too_large":            "the submission has %s bytes, more than the %s allowed",
