@@ -313,6 +313,8 @@ func TestMessagesTranslated(t *testing.T) {
 		{message.New("checker.line_differs", 3), "zh", "第 3 行与答案不同", true},
 		{message.New("checker.line_differs", 3), "en", "line 3 differs", true},
 		{message.New("refusal.rate", 5), "zh", "提交太频繁：请 5 秒后再试", true},
+		{message.Wrap("grader.sql_at_hidden", message.New("sql.rows", 3, 4), 7, 2), "zh", "结果有 3 行，应为 4 行（第 7 行起的查询，隐藏数据库 2）", true},
+		{message.Wrap("grader.sql_at_hidden", message.New("sql.rows", 3, 4), 7, 2), "en", "the result has 3 rows, expected 4 (query from line 7, on hidden database 2)", true},
 		{message.Plain("a package's own words"), "zh", "", false},
 		{message.Text{}, "zh", "", false},
 		{message.Text{Code: "no.such.code"}, "zh", "", false},

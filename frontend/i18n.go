@@ -126,9 +126,12 @@ func (m *Messages) Say(lang string, t message.Text) (string, bool) {
 	if t.IsZero() || t.Code == message.CodePlain || !m.Has("msg."+t.Code) {
 		return "", false
 	}
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		args[i] = a
+	var args []any
+	if t.Inner != nil {
+		args = append(args, m.SayOr(lang, *t.Inner, t.Inner.String()))
+	}
+	for _, a := range t.Args {
+		args = append(args, a)
 	}
 	return fmt.Sprintf(m.T(lang, "msg."+t.Code), args...), true
 }

@@ -55,6 +55,25 @@ var english = map[string]string{
 	"predictions.line":         "line %s: %s",
 	"predictions.row_count":    "wrong row count: %s prediction rows, expected %s; missing %s: %s",
 
+	// An SQL query's result (sandbox/grader), and where it ran.
+	"grader.sql_at_sample":   "%s (query from line %s, on the sample database %s)",
+	"grader.sql_at_hidden":   "%s (query from line %s, on hidden database %s)",
+	"sql.timeout":            "the query ran longer than %s ms",
+	"sql.memory":             "the query used too much memory",
+	"sql.too_large":          "the result set is too large",
+	"sql.crashed":            "the query runner crashed on this query",
+	"sql.error_hidden":       "the query failed with an SQL error while reading this database (SQLite's message is shown for the sample database only)",
+	"sql.error":              "SQL error: %s",
+	"sql.too_many_rows":      "the result has more than %s rows",
+	"sql.columns":            "the result has %s columns, expected %s",
+	"sql.rows_hidden":        "the result has a different number of rows than expected",
+	"sql.rows":               "the result has %s rows, expected %s",
+	"sql.unreadable":         "the query runner sent an unreadable value",
+	"sql.row_order_hidden":   "a row differs from the expected result (this question's row order matters)",
+	"sql.row_order":          "row %s differs from the expected result (this question's row order matters)",
+	"sql.rows_differ_hidden": "rows of the result differ from the expected result",
+	"sql.rows_differ":        "%s of %s rows differ from the expected result",
+
 	// Refusals of a request (server/refusal), as the API and the pages say them.
 	"refusal.not_started":     "the contest has not started yet",
 	"refusal.ended":           "the contest has ended",

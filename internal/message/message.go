@@ -16,6 +16,9 @@ import (
 type Text struct {
 	Code string   `json:"message_code,omitempty"`
 	Args []string `json:"message_args,omitempty"`
+	// Inner, when set, is a message said first and put before Args: a
+	// message about where another one happened.
+	Inner *Text `json:"message_inner,omitempty"`
 }
 
 // New is the message code with args, each in its text form.
@@ -24,6 +27,13 @@ func New(code string, args ...any) Text {
 	for _, a := range args {
 		t.Args = append(t.Args, fmt.Sprint(a))
 	}
+	return t
+}
+
+// Wrap is the message code saying inner first, then args.
+func Wrap(code string, inner Text, args ...any) Text {
+	t := New(code, args...)
+	t.Inner = &inner
 	return t
 }
 
@@ -46,9 +56,12 @@ func (t Text) String() string {
 		}
 		return t.Code
 	}
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		args[i] = a
+	var args []any
+	if t.Inner != nil {
+		args = append(args, t.Inner.String())
+	}
+	for _, a := range t.Args {
+		args = append(args, a)
 	}
 	return fmt.Sprintf(format, args...)
 }

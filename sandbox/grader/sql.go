@@ -205,12 +205,11 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 			t.CPUTimeMS = max(t.CPUTimeMS, step.CPUTimeMS)
 			t.WallTimeMS = max(t.WallTimeMS, step.WallTimeMS)
 			t.MemoryBytes = max(t.MemoryBytes, step.MemoryBytes)
-			where := sqlDBLabel(s.Databases, d)
 			hidden := !strings.HasPrefix(s.Databases[d], "attachments/")
 			outcome, msg := sqlCheckStep(step, expected[fmt.Sprintf("ref/%s/%d", q.ID, d+1)], q, s, hidden)
 			if outcome != verdict.Accepted {
 				t.Outcome = outcome
-				t.Message = fmt.Sprintf("%s (query from line %d, %s)", msg, a.line, where)
+				t.Say(sqlWhere(msg, a.line, s.Databases, d))
 				t.Output = dataJuryTail(step.Stderr)
 				break
 			}
@@ -322,10 +321,11 @@ func sqlExpected(spec challenges.Spec, byName map[string]runner.StepResult) (exp
 	return expected, "", nil
 }
 
-// sqlDBLabel names database d in messages without giving away hidden paths.
-func sqlDBLabel(dbs []string, d int) string {
+// sqlWhere says msg happened to the query from line on database d, named
+// without giving away hidden paths.
+func sqlWhere(msg message.Text, line int, dbs []string, d int) message.Text {
 	if strings.HasPrefix(dbs[d], "attachments/") {
-		return "on the sample database " + strings.TrimPrefix(dbs[d], "attachments/")
+		return message.Wrap("grader.sql_at_sample", msg, line, strings.TrimPrefix(dbs[d], "attachments/"))
 	}
 	n := 0
 	for _, db := range dbs[:d+1] {
@@ -333,7 +333,7 @@ func sqlDBLabel(dbs []string, d int) string {
 			n++
 		}
 	}
-	return fmt.Sprintf("on hidden database %d", n)
+	return message.Wrap("grader.sql_at_hidden", msg, line, n)
 }
 
 func sqlDecodeReply(b []byte) (*sqlReply, error) {
@@ -355,67 +355,67 @@ const maxSQLMessage = 300
 // values (json_extract's path errors, CAST, printf through raise()), and
 // counts of rows are numbers a query can make of the data; only errors in
 // the query's text itself are quoted there.
-func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, string) {
+func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, message.Text) {
 	switch o := fromStatus(step.Status); o {
 	case verdict.Accepted:
 	case verdict.TimeLimit:
-		return o, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+		return o, message.New("sql.timeout", s.TimeMS)
 	case verdict.MemoryLimit:
-		return o, "the query used too much memory"
+		return o, message.New("sql.memory")
 	case verdict.OutputLimit:
-		return o, "the result set is too large"
+		return o, message.New("sql.too_large")
 	default:
-		return verdict.RuntimeError, "the query runner crashed on this query"
+		return verdict.RuntimeError, message.New("sql.crashed")
 	}
 	got, err := sqlDecodeReply(step.Stdout)
 	switch {
 	case err != nil:
-		return verdict.RuntimeError, "the query runner crashed on this query"
+		return verdict.RuntimeError, message.New("sql.crashed")
 	case got.Timeout:
-		return verdict.TimeLimit, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+		return verdict.TimeLimit, message.New("sql.timeout", s.TimeMS)
 	case got.Error != "" && hidden && got.Phase != "prepare":
-		return verdict.WrongAnswer, "the query failed with an SQL error while reading this database (SQLite's message is shown for the sample database only)"
+		return verdict.WrongAnswer, message.New("sql.error_hidden")
 	case got.Error != "":
-		return verdict.WrongAnswer, "SQL error: " + verdict.Clip(got.Error, maxSQLMessage)
+		return verdict.WrongAnswer, message.New("sql.error", verdict.Clip(got.Error, maxSQLMessage))
 	case got.TooManyRows > 0:
-		return verdict.WrongAnswer, fmt.Sprintf("the result has more than %d rows", got.TooManyRows)
+		return verdict.WrongAnswer, message.New("sql.too_many_rows", got.TooManyRows)
 	}
 	if len(got.Columns) != len(want.Columns) {
-		return verdict.WrongAnswer, fmt.Sprintf("the result has %d columns, expected %d", len(got.Columns), len(want.Columns))
+		return verdict.WrongAnswer, message.New("sql.columns", len(got.Columns), len(want.Columns))
 	}
 	if len(got.Rows) != len(want.Rows) {
 		if hidden {
-			return verdict.WrongAnswer, "the result has a different number of rows than expected"
+			return verdict.WrongAnswer, message.New("sql.rows_hidden")
 		}
-		return verdict.WrongAnswer, fmt.Sprintf("the result has %d rows, expected %d", len(got.Rows), len(want.Rows))
+		return verdict.WrongAnswer, message.New("sql.rows", len(got.Rows), len(want.Rows))
 	}
 	gotRows, err := sqlDecodeRows(got.Rows)
 	if err != nil {
-		return verdict.RuntimeError, "the query runner sent an unreadable value"
+		return verdict.RuntimeError, message.New("sql.unreadable")
 	}
 	wantRows, err := sqlDecodeRows(want.Rows)
 	if err != nil {
-		return verdict.RuntimeError, "the query runner sent an unreadable value"
+		return verdict.RuntimeError, message.New("sql.unreadable")
 	}
 	tol := sqlTolerance{rel: *q.Tolerance, abs: *q.AbsTolerance}
 	if q.Ordered {
 		for i := range wantRows {
 			if !sqlRowsEqual(gotRows[i], wantRows[i], tol) {
 				if hidden {
-					return verdict.WrongAnswer, "a row differs from the expected result (this question's row order matters)"
+					return verdict.WrongAnswer, message.New("sql.row_order_hidden")
 				}
-				return verdict.WrongAnswer, fmt.Sprintf("row %d differs from the expected result (this question's row order matters)", i+1)
+				return verdict.WrongAnswer, message.New("sql.row_order", i+1)
 			}
 		}
-		return verdict.Accepted, ""
+		return verdict.Accepted, message.Text{}
 	}
 	if missing := sqlUnmatched(gotRows, wantRows, tol); missing > 0 {
 		if hidden {
-			return verdict.WrongAnswer, "rows of the result differ from the expected result"
+			return verdict.WrongAnswer, message.New("sql.rows_differ_hidden")
 		}
-		return verdict.WrongAnswer, fmt.Sprintf("%d of %d rows differ from the expected result", missing, len(wantRows))
+		return verdict.WrongAnswer, message.New("sql.rows_differ", missing, len(wantRows))
 	}
-	return verdict.Accepted, ""
+	return verdict.Accepted, message.Text{}
 }
 
 // sqlValue is one decoded cell.
