@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/skillarena/arena/internal/message"
 	"gopkg.in/yaml.v3"
 )
 
@@ -155,6 +156,13 @@ func (c CheckerSpec) caseSensitive() bool { return c.CaseSensitive == nil || *c.
 // program could print hidden input there, or encode it in a count. detail,
 // for the jury only, quotes what differed on both sides.
 func (c CheckerSpec) Compare(output, answer []byte) (ok bool, msg, detail string) {
+	ok, text, detail := c.CompareText(output, answer)
+	return ok, text.String(), detail
+}
+
+// CompareText is Compare with the message as a code and its arguments,
+// for the UI to say in the reader's language.
+func (c CheckerSpec) CompareText(output, answer []byte) (ok bool, msg message.Text, detail string) {
 	switch c.Type {
 	case CheckExact, "":
 		return exactCheck(output, answer)
@@ -163,27 +171,27 @@ func (c CheckerSpec) Compare(output, answer []byte) (ok bool, msg, detail string
 	case CheckFloats:
 		return c.tokenCheck(output, answer, true)
 	}
-	return false, fmt.Sprintf("checker %q cannot compare outputs itself", c.Type), ""
+	return false, message.New("checker.unknown", strconv.Quote(c.Type)), ""
 }
 
 // exactCheck compares line by line, ignoring trailing spaces and trailing
 // blank lines. Where a line differs is a place the answer decides (every
 // line before it matched), so it is safe to show.
-func exactCheck(output, answer []byte) (bool, string, string) {
+func exactCheck(output, answer []byte) (bool, message.Text, string) {
 	got, want := normLines(output), normLines(answer)
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
-			return false, "output ends early", fmt.Sprintf("output has %d lines, the answer %d", len(got), len(want))
+			return false, message.New("checker.ends_early"), fmt.Sprintf("output has %d lines, the answer %d", len(got), len(want))
 		}
 		if i >= len(want) {
-			return false, "output has extra lines", fmt.Sprintf("output has %d lines, the answer %d; line %d: %s", len(got), len(want), i+1, clip([]byte(got[i])))
+			return false, message.New("checker.extra_lines"), fmt.Sprintf("output has %d lines, the answer %d; line %d: %s", len(got), len(want), i+1, clip([]byte(got[i])))
 		}
 		if got[i] != want[i] {
-			return false, "line " + strconv.Itoa(i+1) + " differs",
+			return false, message.New("checker.line_differs", i+1),
 				fmt.Sprintf("line %d: output %s, answer %s", i+1, clip([]byte(got[i])), clip([]byte(want[i])))
 		}
 	}
-	return true, "", ""
+	return true, message.Text{}, ""
 }
 
 func normLines(b []byte) []string {
@@ -199,40 +207,40 @@ func normLines(b []byte) []string {
 
 // tokenCheck compares whitespace-separated tokens; with floats, a token of
 // the answer that is a number matches any number within the tolerance.
-func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, string, string) {
+func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, message.Text, string) {
 	got, want := bytes.Fields(output), bytes.Fields(answer)
 	abs, rel := c.Tolerances()
 	// reject says which token, and quotes it only when the package allows.
-	reject := func(i int, what string) (bool, string, string) {
+	reject := func(i int, what string) (bool, message.Text, string) {
 		detail := fmt.Sprintf("token %d: output %s, answer %s", i+1, clip(got[i]), clip(want[i]))
 		if c.ShowOutput {
-			return false, fmt.Sprintf("token %d: %s %s", i+1, clip(got[i]), what), detail
+			return false, message.New("checker.token_"+what+"_quoted", i+1, clip(got[i])), detail
 		}
-		return false, fmt.Sprintf("token %d %s", i+1, what), detail
+		return false, message.New("checker.token_"+what, i+1), detail
 	}
 	for i := 0; i < len(got) || i < len(want); i++ {
 		if i >= len(got) {
 			detail := fmt.Sprintf("output has %d tokens, the answer %d", len(got), len(want))
 			if c.ShowOutput {
-				return false, fmt.Sprintf("output has too few tokens (%d)", len(got)), detail
+				return false, message.New("checker.too_few_tokens_n", len(got)), detail
 			}
-			return false, "output has too few tokens", detail
+			return false, message.New("checker.too_few_tokens"), detail
 		}
 		if i >= len(want) {
 			detail := fmt.Sprintf("output has %d tokens, the answer %d; token %d: %s", len(got), len(want), i+1, clip(got[i]))
 			if c.ShowOutput {
-				return false, fmt.Sprintf("output has too many tokens (%d)", len(got)), detail
+				return false, message.New("checker.too_many_tokens_n", len(got)), detail
 			}
-			return false, "output has too many tokens", detail
+			return false, message.New("checker.too_many_tokens"), detail
 		}
 		if floats {
 			if w, ok := parseNumber(want[i]); ok {
 				g, ok := parseNumber(got[i])
 				if !ok {
-					return reject(i, "is not a number")
+					return reject(i, "not_number")
 				}
 				if d := math.Abs(g - w); d > abs && d > rel*math.Abs(w) {
-					return reject(i, "is not within the tolerance")
+					return reject(i, "tolerance")
 				}
 				continue
 			}
@@ -245,7 +253,7 @@ func (c CheckerSpec) tokenCheck(output, answer []byte, floats bool) (bool, strin
 			return reject(i, "differs")
 		}
 	}
-	return true, "", ""
+	return true, message.Text{}, ""
 }
 
 // parseNumber reads a finite decimal number; NaN and infinities are not

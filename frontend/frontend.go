@@ -18,6 +18,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/skillarena/arena/internal/message"
 )
 
 //go:embed templates static i18n
@@ -107,6 +109,9 @@ func (u *UI) Asset(urlPath string) (data []byte, contentType string, ok bool) {
 
 // T translates key into lang.
 func (u *UI) T(lang, key string) string { return u.msgs.T(lang, key) }
+
+// Say puts a message into lang (Messages.Say).
+func (u *UI) Say(lang string, t message.Text) (string, bool) { return u.msgs.Say(lang, t) }
 
 // Messages returns the translations.
 func (u *UI) Messages() *Messages { return u.msgs }

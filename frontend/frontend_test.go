@@ -9,9 +9,11 @@ import (
 	"testing/fstest"
 	"text/template/parse"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/contest"
+	"github.com/skillarena/arena/server/roster"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -84,6 +86,12 @@ func dynamic() map[string][]string {
 		verdict.SystemError, verdict.Skipped} {
 		outcomes = append(outcomes, string(o))
 	}
+	fields := []string{}
+	for _, f := range []roster.Field{roster.FieldName, roster.FieldIDNumber, roster.FieldOrganization, roster.FieldPhone,
+		roster.FieldEmail, roster.FieldTeam, roster.FieldUsername, roster.FieldGender, roster.FieldIDType,
+		roster.FieldCategory, roster.FieldLevel, roster.FieldPromoted} {
+		fields = append(fields, string(f))
+	}
 	return map[string][]string{
 		"outcome.":       outcomes,
 		"status.":        {string(submission.Queued), string(submission.Judging), string(submission.Done)},
@@ -93,6 +101,7 @@ func dynamic() map[string][]string {
 		"scoring.":       {contest.ScoringPoints, contest.ScoringICPC},
 		"own.":           {"none", "pending", "solved", "partial", "tried"},
 		"rejudge.state_": {submission.BatchRunning, submission.BatchReady, submission.BatchApplied, submission.BatchCancelled},
+		"import.col.":    fields,
 	}
 }
 
@@ -275,4 +284,48 @@ func mapFS(files map[string]string) fstest.MapFS {
 		m[name] = &fstest.MapFile{Data: []byte(text)}
 	}
 	return m
+}
+
+// Every message code (internal/message) has words in every language, with
+// as many arguments as its English, and a message says itself in each.
+func TestMessagesTranslated(t *testing.T) {
+	u := newUI(t)
+	for _, code := range message.Codes() {
+		english, _ := message.English(code)
+		n := strings.Count(english, "%s")
+		for _, l := range Langs {
+			s, ok := u.msgs.byLang[l]["msg."+code]
+			if !ok {
+				t.Errorf("msg.%s: missing in %s", code, l)
+				continue
+			}
+			if got := strings.Count(s, "%s"); got != n {
+				t.Errorf("msg.%s in %s has %d arguments, its English %d", code, l, got, n)
+			}
+		}
+	}
+	tests := []struct {
+		text     message.Text
+		lang     string
+		want     string
+		wantSaid bool
+	}{
+		{message.New("checker.line_differs", 3), "zh", "第 3 行与答案不同", true},
+		{message.New("checker.line_differs", 3), "en", "line 3 differs", true},
+		{message.New("refusal.rate", 5), "zh", "提交太频繁：请 5 秒后再试", true},
+		{message.Wrap("grader.sql_at_hidden", message.New("sql.rows", 3, 4), 7, 2), "zh", "结果有 3 行，应为 4 行（第 7 行起的查询，隐藏数据库 2）", true},
+		{message.Wrap("grader.sql_at_hidden", message.New("sql.rows", 3, 4), 7, 2), "en", "the result has 3 rows, expected 4 (query from line 7, on hidden database 2)", true},
+		{message.Plain("a package's own words"), "zh", "", false},
+		{message.Text{}, "zh", "", false},
+		{message.Text{Code: "no.such.code"}, "zh", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := u.Say(tt.lang, tt.text)
+		if got != tt.want || ok != tt.wantSaid {
+			t.Errorf("Say(%s, %+v) = %q, %v; want %q, %v", tt.lang, tt.text, got, ok, tt.want, tt.wantSaid)
+		}
+	}
+	if got := u.msgs.SayOr("zh", message.Text{}, "stored before codes"); got != "stored before codes" {
+		t.Errorf("a message without a code says %q, want its English", got)
+	}
 }

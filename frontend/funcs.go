@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,10 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return a.url, nil
 		},
-		"t":        u.msgs.T,
-		"tf":       u.msgs.Tf,
+		"t":  u.msgs.T,
+		"tf": u.msgs.Tf,
+		// say is a message in the page's language, or its English.
+		"say":      u.msgs.SayOr,
 		"jsmsg":    u.msgs.JS,
 		"clock":    clock,
 		"at":       at,
@@ -31,7 +34,11 @@ func (u *UI) funcs() template.FuncMap {
 		"lines":    func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") },
 		"add":      func(a, b int) int { return a + b },
 		"linediff": LineDiff,
-		"percent":  func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
+		// dataurl makes a text downloadable from the page itself.
+		"dataurl": func(s string) template.URL {
+			return template.URL("data:text/plain;charset=utf-8," + url.PathEscape(s)) //nolint:gosec // fixed scheme, escaped text
+		},
+		"percent": func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/skillarena/arena/internal/message"
 )
 
 // Langs are the UI languages; the first is the default.
@@ -115,4 +117,29 @@ func (m *Messages) Check() []string {
 		}
 	}
 	return probs
+}
+
+// Say puts a message (internal/message) into lang: "msg.CODE" with the
+// message's arguments. ok is false for a message without a code, or with a
+// code this UI has no words for: the caller shows its English.
+func (m *Messages) Say(lang string, t message.Text) (string, bool) {
+	if t.IsZero() || t.Code == message.CodePlain || !m.Has("msg."+t.Code) {
+		return "", false
+	}
+	var args []any
+	if t.Inner != nil {
+		args = append(args, m.SayOr(lang, *t.Inner, t.Inner.String()))
+	}
+	for _, a := range t.Args {
+		args = append(args, a)
+	}
+	return fmt.Sprintf(m.T(lang, "msg."+t.Code), args...), true
+}
+
+// SayOr is Say, or english where Say has no words.
+func (m *Messages) SayOr(lang string, t message.Text, english string) string {
+	if s, ok := m.Say(lang, t); ok {
+		return s
+	}
+	return english
 }

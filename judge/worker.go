@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/submission"
@@ -144,8 +145,8 @@ func (w *Worker) handle(ctx context.Context, job *submission.Job) error {
 	}
 	if job.Deliveries > submission.MaxDeliveries {
 		w.log.Error("giving up on submission", "submission", job.SID, "deliveries", job.Deliveries)
-		res := verdict.Result{Outcome: verdict.SystemError, MaxScore: sub.MaxScore, Worker: w.cfg.ID,
-			Message: "the platform could not grade this submission; the jury has been told"}
+		res := verdict.Result{Outcome: verdict.SystemError, MaxScore: sub.MaxScore, Worker: w.cfg.ID}
+		res.Say(message.New("judge.gave_up"))
 		return w.finish(ctx, job, sub, res)
 	}
 	// A rejudge leaves the current result in place until the batch is applied.

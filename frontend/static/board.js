@@ -207,6 +207,7 @@ function scheduleRender() {
 }
 window.addEventListener('scroll', scheduleRender, { passive: true });
 window.addEventListener('resize', () => {
+  fit();
   rowH = 0;
   scheduleRender();
 });
@@ -328,6 +329,11 @@ async function fetchAndDraw() {
   }
   showCount();
   render(true);
+  if (document.body.classList.contains('projector')) {
+    fit(); // the rows' names widen the board
+    rowH = 0;
+    render();
+  }
   // For measuring: when the first rows were drawn, from the navigation's start.
   if (!performance.getEntriesByName('board:first-rows').length) performance.mark('board:first-rows');
   board.dataset.event = b.event_id;
@@ -385,9 +391,34 @@ function toggleFullscreen() {
 // setProjector switches the big type on and off; rows change height.
 function setProjector(on) {
   document.body.classList.toggle('projector', on);
+  fit();
   rowH = 0;
   render();
 }
+
+// fit sizes the projector's type so that the board fills the screen's
+// width and no column is cut off: the board is sized in rem, so its width
+// follows the root font size. The type stays small enough for about a dozen
+// rows to fit the screen's height (rows are 2.8rem), and never below 10 px.
+const root = document.documentElement;
+const table = board.querySelector('table.standings');
+function fit() {
+  root.style.fontSize = '';
+  if (!document.body.classList.contains('projector')) return;
+  const wide = board.clientWidth;
+  const most = Math.min(window.innerHeight / 40, 40);
+  // Twice: what does not grow with the type (borders, a long name's
+  // ellipsis) makes the first guess a little off.
+  for (let i = 0; i < 2; i++) {
+    const base = parseFloat(getComputedStyle(root).fontSize) || 16;
+    table.style.width = 'max-content';
+    const natural = table.getBoundingClientRect().width;
+    table.style.width = '';
+    if (!natural || !wide) return;
+    root.style.fontSize = `${Math.max(10, Math.min(base * (wide / natural) * 0.99, most)).toFixed(2)}px`;
+  }
+}
+if (new URLSearchParams(location.search).has('projector')) setProjector(true);
 fsButton.addEventListener('click', toggleFullscreen);
 document.addEventListener('fullscreenchange', () => {
   const on = Boolean(document.fullscreenElement);

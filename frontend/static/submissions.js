@@ -43,8 +43,21 @@ if (detail) {
   const sid = detail.dataset.sid;
   const refresh = coalesce(async () => {
     const part = await fragment(`/submissions/${encodeURIComponent(sid)}?fragment=detail`);
-    if (part) document.getElementById('sub-detail').replaceWith(part);
+    if (!part) return;
+    document.getElementById('sub-detail').replaceWith(part);
+    if (part.dataset.status === 'done') clearNotice();
   });
+  // The confirmation that said the verdict would come is stale once it has:
+  // it goes, and a reload does not bring it back.
+  const clearNotice = () => {
+    for (const n of document.querySelectorAll('main > .notice')) n.remove();
+    const url = new URL(location.href);
+    if (url.searchParams.has('ok')) {
+      url.searchParams.delete('ok');
+      history.replaceState(history.state, '', url);
+    }
+  };
+  if (document.getElementById('sub-detail')?.dataset.status === 'done') clearNotice();
   live({
     contest: detail.dataset.contest,
     channel: detail.dataset.channel,

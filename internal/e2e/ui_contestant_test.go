@@ -37,6 +37,15 @@ func TestIntegrationUIContestant(t *testing.T) {
 	)
 	noUntranslated(t, ctx, "statement")
 	shot(t, ctx, "statement")
+	// On a long statement the title and the submit button stay in sight.
+	if top := eval[float64](t, ctx, `(() => { document.querySelector('article.statement').style.paddingBottom = '3000px';
+		window.scrollTo(0, 2000); return document.querySelector('.statement-head').getBoundingClientRect().top; })()`); top < -1 || top > 1 {
+		t.Errorf("scrolled down a long statement, its heading is at %.0f px, not stuck at the top", top)
+	}
+	if !eval[bool](t, ctx, `(() => { const r = document.getElementById('submit-link').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`) {
+		t.Error("scrolled down a long statement, the submit button is out of sight")
+	}
+	eval[bool](t, ctx, `(document.querySelector('article.statement').style.paddingBottom = '', window.scrollTo(0, 0), true)`)
 	// The attachment downloads; nothing outside attachments/ does.
 	body := eval[string](t, ctx, `fetch('/contests/demo/challenges/hello/attachments/sample.in').then(r => r.text())`)
 	if strings.TrimSpace(body) == "" {
@@ -62,6 +71,7 @@ func TestIntegrationUIContestant(t *testing.T) {
 	waitFor(t, ctx, "the verdict arrives live",
 		`document.querySelector('#sub-detail[data-status="done"] .verdict.o-accepted') !== null`)
 	assertNoReload(t, ctx, "submission page")
+	waitFor(t, ctx, "the submitted notice goes with the verdict", `document.querySelector('main > .notice') === null && !location.search.includes('ok=')`)
 	waitFor(t, ctx, "per-test results", `document.querySelectorAll('#sub-detail table.tests tbody tr').length > 0`)
 	if n := eval[int](t, ctx, `document.querySelectorAll('pre.source .line').length`); n != strings.Count(helloAccepted, "\n") {
 		t.Errorf("source shows %d numbered lines, want %d", n, strings.Count(helloAccepted, "\n"))

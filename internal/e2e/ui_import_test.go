@@ -35,7 +35,7 @@ func TestIntegrationUIImport(t *testing.T) {
 	waitFor(t, ctx, "the bad row and why", `document.querySelector('#preview-problems') !== null
 		&& document.querySelectorAll('tr.bad-row').length === 1
 		&& document.querySelector('tr.bad-row').dataset.line === '3'
-		&& document.querySelector('tr.bad-row .row-problems').textContent.includes('ID number')
+		&& document.querySelector('tr.bad-row .row-problems').textContent.includes('身份证号：校验位应为')
 		&& document.getElementById('import-go') === null`)
 	noUntranslated(t, ctx, "import preview")
 	shot(t, ctx, "import-preview")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 )
@@ -132,7 +133,8 @@ func readVerdict(r runner.StepResult, scoreMax float64) (testCheck, error) {
 	}
 	if r.ExitCode == challenges.CheckerReject {
 		if chk.message == "" {
-			chk.message = "wrong answer"
+			chk.text = message.New("checker.wrong_answer")
+			chk.message = chk.text.String()
 		}
 		return chk, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -75,7 +76,7 @@ func (g *Grader) gradeCustom(ctx context.Context, pkg *challenges.Package, lang 
 		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxCustomBytes {
-		return refused(spec, "the submission has %d bytes, more than the %d allowed", len(source), maxCustomBytes), nil
+		return refused(spec, message.New("grader.too_large", len(source), maxCustomBytes)), nil
 	}
 	files, err := cs.CustomFiles(pkg.FS)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/evm"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -53,7 +54,7 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 		return wrongLanguage(spec, lang), nil
 	}
 	if max := ch.Spec.MaxSubmissionBytes(); len(source) > max {
-		return refused(spec, "the file has %d bytes, more than the %d KiB this challenge takes", len(source), max>>10), nil
+		return refused(spec, message.New("grader.too_large_kib", len(source), max>>10)), nil
 	}
 	task := evm.Task{Challenge: *ch, Points: spec.Points, Language: lang}
 	if lang == evm.LangSolidity {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/predictions"
 	"github.com/skillarena/arena/sandbox/runner"
@@ -45,7 +46,7 @@ func (g *Grader) gradePredictions(ctx context.Context, pkg *challenges.Package, 
 		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxPredictionsBytes {
-		return refused(spec, "the file has %d bytes, more than the %d a predictions file may have", len(source), maxPredictionsBytes), nil
+		return refused(spec, message.New("grader.too_large", len(source), maxPredictionsBytes)), nil
 	}
 	task := ps.Task
 	taskJSON, err := json.Marshal(task)
@@ -80,7 +81,11 @@ func (g *Grader) gradePredictions(ctx context.Context, pkg *challenges.Package, 
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report: %w", spec.ID, err)
 	}
 	if rep.Invalid != "" {
-		return refused(spec, "%s", rep.Invalid), nil
+		why := rep.Text
+		if why.IsZero() {
+			why = message.Plain(rep.Invalid)
+		}
+		return refused(spec, why), nil
 	}
 	if rep.Public == nil || rep.Private == nil {
 		return verdict.Result{}, fmt.Errorf("grade %s: predictions scorer report lacks the public or private part", spec.ID)
@@ -106,11 +111,9 @@ func predictionsResult(spec challenges.Spec, public, private predictions.Part) v
 	default:
 		res.Outcome = verdict.Scored
 	}
-	res.Message = fmt.Sprintf("%s on the %d public rows: %.6f (0 points at %v, full points at %v)",
-		ps.Task.Metric, public.Rows, public.Value, base, target)
-	res.Tests = []verdict.Test{{
-		Name: "public", Outcome: res.Outcome, Score: pub, MaxScore: spec.Points,
-		Message: fmt.Sprintf("%s = %.6f", ps.Task.Metric, public.Value),
-	}}
+	res.Say(message.New("grader.predictions_public", ps.Task.Metric, public.Rows, fmt.Sprintf("%.6f", public.Value), base, target))
+	pt := verdict.Test{Name: "public", Outcome: res.Outcome, Score: pub, MaxScore: spec.Points}
+	pt.Say(message.New("grader.predictions_metric", ps.Task.Metric, fmt.Sprintf("%.6f", public.Value)))
+	res.Tests = []verdict.Test{pt}
 	return res
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -33,6 +34,9 @@ const (
 type testCheck struct {
 	fraction float64
 	message  string
+	// text is message as a code, where SkillArena wrote it (not a
+	// package's own checker).
+	text message.Text
 	// detail is for the jury only (verdict.Test.Detail).
 	detail string
 }
@@ -51,8 +55,8 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 	if !ok || !slices.Contains(spec.Languages, lang) {
 		return wrongLanguage(spec, lang), nil
 	}
-	if msg := sourceProblem(source, prog.SourceKB); msg != "" {
-		return refused(spec, "%s", msg), nil
+	if msg := sourceProblem(source, prog.SourceKB); !msg.IsZero() {
+		return refused(spec, msg), nil
 	}
 
 	req := programRequest(pkg, l, source)
@@ -87,8 +91,8 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 		}
 	} else {
 		for _, i := range ran {
-			ok, msg, detail := prog.Checker.Compare(out.Tests[i].Stdout, pkg.Tests[i].Answer)
-			c := testCheck{message: msg, detail: detail}
+			ok, msg, detail := prog.Checker.CompareText(out.Tests[i].Stdout, pkg.Tests[i].Answer)
+			c := testCheck{message: msg.String(), text: msg, detail: detail}
 			if ok {
 				c.fraction = 1
 			}
@@ -109,7 +113,7 @@ func (g *Grader) gradeProgram(ctx context.Context, pkg *challenges.Package, lang
 		}
 		if c := checks[i]; c != nil {
 			fractions[i] = c.fraction
-			t.Message, t.Detail = c.message, c.detail
+			t.Message, t.Text, t.Detail = c.message, c.text, c.detail
 			switch {
 			case c.fraction >= 1:
 				t.Outcome = verdict.Accepted
@@ -171,16 +175,16 @@ func tmpfsFor(files []runner.File) int64 {
 }
 
 // sourceProblem says why a source cannot be a submission, or "".
-func sourceProblem(source []byte, maxKB int64) string {
+func sourceProblem(source []byte, maxKB int64) message.Text {
 	switch {
 	case len(bytes.TrimSpace(source)) == 0:
-		return "the source file is empty"
+		return message.New("grader.source_empty")
 	case int64(len(source)) > maxKB<<10:
-		return fmt.Sprintf("the source file is %d KB; this challenge takes at most %d KB", (len(source)+1023)>>10, maxKB)
+		return message.New("grader.source_too_large", (len(source)+1023)>>10, maxKB)
 	case bytes.IndexByte(source, 0) >= 0:
-		return fmt.Sprintf("the source contains NUL bytes (first at byte %d): it is a binary file, not source code", bytes.IndexByte(source, 0))
+		return message.New("grader.source_binary", bytes.IndexByte(source, 0))
 	}
-	return ""
+	return message.Text{}
 }
 
 // scoreGroups fills each test's Score and MaxScore with its share of the
@@ -208,7 +212,7 @@ func scoreGroups(groups []challenges.Group, fractions []float64, tests []verdict
 			default:
 				tests[i].Score += share * low
 				if worst >= 0 && i != worst && fractions[i] > low && g.Points > 0 && tests[i].Message == "" {
-					tests[i].Message = fmt.Sprintf("group %s is all or nothing: test %s failed", g.Name, tests[worst].Name)
+					tests[i].Say(message.New("grader.group_all_or_nothing", g.Name, tests[worst].Name))
 				}
 			}
 		}

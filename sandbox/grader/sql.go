@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -154,18 +155,18 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 		return wrongLanguage(spec, lang), nil
 	}
 	if len(source) > maxSQLBytes {
-		return refused(spec, "the submission has %d bytes, more than the %d allowed", len(source), maxSQLBytes), nil
+		return refused(spec, message.New("grader.too_large", len(source), maxSQLBytes)), nil
 	}
 	source = bytes.TrimPrefix(source, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(source) {
-		return refused(spec, "the submission is not UTF-8 text"), nil
+		return refused(spec, message.New("grader.not_utf8")), nil
 	}
 	answers, err := splitSQL(string(source), s)
 	if err != nil {
-		return refused(spec, "%v", err), nil
+		return refused(spec, message.Plain(err.Error())), nil
 	}
 	if len(answers) == 0 {
-		return refused(spec, "no query found: write a SELECT query under each \"-- question: ID\" line"), nil
+		return refused(spec, message.New("grader.sql_no_query")), nil
 	}
 
 	req, cfg, err := sqlRequest(pkg, answers)
@@ -196,19 +197,19 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 		t := verdict.Test{Name: q.ID, MaxScore: q.Points, Outcome: verdict.Accepted}
 		a, ok := answers[q.ID]
 		if !ok {
-			t.Outcome, t.Message = verdict.WrongAnswer, "no query for this question"
+			t.Outcome = verdict.WrongAnswer
+			t.Say(message.New("grader.sql_no_answer"))
 		}
 		for d := 0; ok && d < len(s.Databases); d++ {
 			step := byName[fmt.Sprintf("sub/%s/%d", q.ID, d+1)]
 			t.CPUTimeMS = max(t.CPUTimeMS, step.CPUTimeMS)
 			t.WallTimeMS = max(t.WallTimeMS, step.WallTimeMS)
 			t.MemoryBytes = max(t.MemoryBytes, step.MemoryBytes)
-			where := sqlDBLabel(s.Databases, d)
 			hidden := !strings.HasPrefix(s.Databases[d], "attachments/")
 			outcome, msg := sqlCheckStep(step, expected[fmt.Sprintf("ref/%s/%d", q.ID, d+1)], q, s, hidden)
 			if outcome != verdict.Accepted {
 				t.Outcome = outcome
-				t.Message = fmt.Sprintf("%s (query from line %d, %s)", msg, a.line, where)
+				t.Say(sqlWhere(msg, a.line, s.Databases, d))
 				t.Output = dataJuryTail(step.Stderr)
 				break
 			}
@@ -231,7 +232,7 @@ func (g *Grader) gradeSQL(ctx context.Context, pkg *challenges.Package, lang str
 	default:
 		res.Outcome = firstBad
 	}
-	res.Message = fmt.Sprintf("%d of %d questions right", right, len(s.Questions))
+	res.Say(message.New("grader.sql_right", right, len(s.Questions)))
 	return res, nil
 }
 
@@ -320,10 +321,11 @@ func sqlExpected(spec challenges.Spec, byName map[string]runner.StepResult) (exp
 	return expected, "", nil
 }
 
-// sqlDBLabel names database d in messages without giving away hidden paths.
-func sqlDBLabel(dbs []string, d int) string {
+// sqlWhere says msg happened to the query from line on database d, named
+// without giving away hidden paths.
+func sqlWhere(msg message.Text, line int, dbs []string, d int) message.Text {
 	if strings.HasPrefix(dbs[d], "attachments/") {
-		return "on the sample database " + strings.TrimPrefix(dbs[d], "attachments/")
+		return message.Wrap("grader.sql_at_sample", msg, line, strings.TrimPrefix(dbs[d], "attachments/"))
 	}
 	n := 0
 	for _, db := range dbs[:d+1] {
@@ -331,7 +333,7 @@ func sqlDBLabel(dbs []string, d int) string {
 			n++
 		}
 	}
-	return fmt.Sprintf("on hidden database %d", n)
+	return message.Wrap("grader.sql_at_hidden", msg, line, n)
 }
 
 func sqlDecodeReply(b []byte) (*sqlReply, error) {
@@ -353,67 +355,67 @@ const maxSQLMessage = 300
 // values (json_extract's path errors, CAST, printf through raise()), and
 // counts of rows are numbers a query can make of the data; only errors in
 // the query's text itself are quoted there.
-func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, string) {
+func sqlCheckStep(step runner.StepResult, want *sqlReply, q challenges.SQLQuestion, s *challenges.SQLSpec, hidden bool) (verdict.Outcome, message.Text) {
 	switch o := fromStatus(step.Status); o {
 	case verdict.Accepted:
 	case verdict.TimeLimit:
-		return o, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+		return o, message.New("sql.timeout", s.TimeMS)
 	case verdict.MemoryLimit:
-		return o, "the query used too much memory"
+		return o, message.New("sql.memory")
 	case verdict.OutputLimit:
-		return o, "the result set is too large"
+		return o, message.New("sql.too_large")
 	default:
-		return verdict.RuntimeError, "the query runner crashed on this query"
+		return verdict.RuntimeError, message.New("sql.crashed")
 	}
 	got, err := sqlDecodeReply(step.Stdout)
 	switch {
 	case err != nil:
-		return verdict.RuntimeError, "the query runner crashed on this query"
+		return verdict.RuntimeError, message.New("sql.crashed")
 	case got.Timeout:
-		return verdict.TimeLimit, fmt.Sprintf("the query ran longer than %d ms", s.TimeMS)
+		return verdict.TimeLimit, message.New("sql.timeout", s.TimeMS)
 	case got.Error != "" && hidden && got.Phase != "prepare":
-		return verdict.WrongAnswer, "the query failed with an SQL error while reading this database (SQLite's message is shown for the sample database only)"
+		return verdict.WrongAnswer, message.New("sql.error_hidden")
 	case got.Error != "":
-		return verdict.WrongAnswer, "SQL error: " + verdict.Clip(got.Error, maxSQLMessage)
+		return verdict.WrongAnswer, message.New("sql.error", verdict.Clip(got.Error, maxSQLMessage))
 	case got.TooManyRows > 0:
-		return verdict.WrongAnswer, fmt.Sprintf("the result has more than %d rows", got.TooManyRows)
+		return verdict.WrongAnswer, message.New("sql.too_many_rows", got.TooManyRows)
 	}
 	if len(got.Columns) != len(want.Columns) {
-		return verdict.WrongAnswer, fmt.Sprintf("the result has %d columns, expected %d", len(got.Columns), len(want.Columns))
+		return verdict.WrongAnswer, message.New("sql.columns", len(got.Columns), len(want.Columns))
 	}
 	if len(got.Rows) != len(want.Rows) {
 		if hidden {
-			return verdict.WrongAnswer, "the result has a different number of rows than expected"
+			return verdict.WrongAnswer, message.New("sql.rows_hidden")
 		}
-		return verdict.WrongAnswer, fmt.Sprintf("the result has %d rows, expected %d", len(got.Rows), len(want.Rows))
+		return verdict.WrongAnswer, message.New("sql.rows", len(got.Rows), len(want.Rows))
 	}
 	gotRows, err := sqlDecodeRows(got.Rows)
 	if err != nil {
-		return verdict.RuntimeError, "the query runner sent an unreadable value"
+		return verdict.RuntimeError, message.New("sql.unreadable")
 	}
 	wantRows, err := sqlDecodeRows(want.Rows)
 	if err != nil {
-		return verdict.RuntimeError, "the query runner sent an unreadable value"
+		return verdict.RuntimeError, message.New("sql.unreadable")
 	}
 	tol := sqlTolerance{rel: *q.Tolerance, abs: *q.AbsTolerance}
 	if q.Ordered {
 		for i := range wantRows {
 			if !sqlRowsEqual(gotRows[i], wantRows[i], tol) {
 				if hidden {
-					return verdict.WrongAnswer, "a row differs from the expected result (this question's row order matters)"
+					return verdict.WrongAnswer, message.New("sql.row_order_hidden")
 				}
-				return verdict.WrongAnswer, fmt.Sprintf("row %d differs from the expected result (this question's row order matters)", i+1)
+				return verdict.WrongAnswer, message.New("sql.row_order", i+1)
 			}
 		}
-		return verdict.Accepted, ""
+		return verdict.Accepted, message.Text{}
 	}
 	if missing := sqlUnmatched(gotRows, wantRows, tol); missing > 0 {
 		if hidden {
-			return verdict.WrongAnswer, "rows of the result differ from the expected result"
+			return verdict.WrongAnswer, message.New("sql.rows_differ_hidden")
 		}
-		return verdict.WrongAnswer, fmt.Sprintf("%d of %d rows differ from the expected result", missing, len(wantRows))
+		return verdict.WrongAnswer, message.New("sql.rows_differ", missing, len(wantRows))
 	}
-	return verdict.Accepted, ""
+	return verdict.Accepted, message.Text{}
 }
 
 // sqlValue is one decoded cell.

@@ -291,7 +291,8 @@ func TestSQLCompare(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, _ := json.Marshal(tt.got)
-			outcome, msg := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, false)
+			outcome, said := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, false)
+			msg := said.String()
 			if outcome != tt.outcome || !strings.Contains(msg, tt.msg) {
 				t.Errorf("got %s %q, want %s %q", outcome, msg, tt.outcome, tt.msg)
 			}
@@ -336,7 +337,8 @@ func TestSQLCheckStepHidden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, _ := json.Marshal(tt.got)
-			_, msg := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, true)
+			_, said := sqlCheckStep(runner.StepResult{Status: runner.StatusOK, Stdout: out}, want, tt.q, spec, true)
+			msg := said.String()
 			if !strings.Contains(msg, tt.msg) || (tt.forbid != "" && strings.Contains(msg, tt.forbid)) {
 				t.Errorf("message %q: want %q, never %q", msg, tt.msg, tt.forbid)
 			}

@@ -3,9 +3,11 @@ package grader
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/container"
 	"github.com/skillarena/arena/sandbox/runner"
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -97,13 +99,15 @@ func (g *Grader) runOnce(ctx context.Context, s oneRun) (runner.StepResult, verd
 }
 
 // refused is the result of a submission refused before anything runs.
-func refused(spec challenges.Spec, format string, args ...any) verdict.Result {
-	return verdict.Result{Outcome: verdict.InvalidSubmission, Message: fmt.Sprintf(format, args...), MaxScore: spec.Points, Tests: []verdict.Test{}}
+func refused(spec challenges.Spec, why message.Text) verdict.Result {
+	res := verdict.Result{Outcome: verdict.InvalidSubmission, MaxScore: spec.Points, Tests: []verdict.Test{}}
+	res.Say(why)
+	return res
 }
 
 // wrongLanguage refuses a submission in a language spec does not accept.
 func wrongLanguage(spec challenges.Spec, lang string) verdict.Result {
-	return refused(spec, "language %q is not accepted for this challenge (accepted: %s)", lang, strings.Join(spec.Languages, ", "))
+	return refused(spec, message.New("grader.language", strconv.Quote(lang), strings.Join(spec.Languages, ", ")))
 }
 
 // fromStatus is the verdict a runner status means.

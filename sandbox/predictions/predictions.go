@@ -24,6 +24,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/metrics"
 )
 
@@ -237,12 +238,17 @@ func ParseLabels(data []byte, t Task) (*Labels, error) {
 
 // InvalidError is a problem with the contestant's file; its message is for
 // the contestant.
-type InvalidError struct{ Msg string }
+type InvalidError struct {
+	Msg string
+	// Text is Msg as a code and its arguments (internal/message).
+	Text message.Text
+}
 
 func (e *InvalidError) Error() string { return e.Msg }
 
-func invalid(format string, args ...any) error {
-	return &InvalidError{Msg: fmt.Sprintf(format, args...)}
+func invalid(code string, args ...any) error {
+	t := message.New(code, args...)
+	return &InvalidError{Msg: t.String(), Text: t}
 }
 
 // Predictions is a contestant's file, checked and put in the labels' row order.
@@ -275,21 +281,21 @@ func ParseSubmission(data []byte, t Task, labels *Labels) (*Predictions, error) 
 	}
 	data = bytes.TrimPrefix(data, bom)
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, invalid("the file is empty: expected a header line %q and %d prediction rows", strings.Join(want, ","), labels.Len())
+		return nil, invalid("predictions.empty", strconv.Quote(strings.Join(want, ",")), labels.Len())
 	}
 	if !utf8.Valid(data) {
-		return nil, invalid("the file is not UTF-8 text (first invalid byte on line %d); save it as UTF-8 CSV", badLine(data))
+		return nil, invalid("predictions.not_utf8", badLine(data))
 	}
 	r := newReader(data)
 	head, err := r.Read()
 	if err != nil {
-		return nil, invalid("line 1: not valid CSV: %v", csvReason(err))
+		return nil, invalid("predictions.bad_csv", 1, csvReason(err))
 	}
 	for i := range head {
 		head[i] = strings.TrimSpace(head[i])
 	}
 	if !slices.Equal(head, want) {
-		return nil, invalid("line 1: wrong header: expected %q, got %q", strings.Join(want, ","), strings.Join(head, ","))
+		return nil, invalid("predictions.header", strconv.Quote(strings.Join(want, ",")), strconv.Quote(strings.Join(head, ",")))
 	}
 
 	n := labels.Len()
@@ -319,22 +325,22 @@ func ParseSubmission(data []byte, t Task, labels *Labels) (*Predictions, error) 
 			if errors.As(err, &pe) {
 				line = pe.StartLine
 			}
-			return nil, invalid("line %d: not valid CSV: %v", line, csvReason(err))
+			return nil, invalid("predictions.bad_csv", line, csvReason(err))
 		}
 		rows++
 		if len(rec) != len(want) {
-			return nil, invalid("line %d: %d fields, expected %d (%s)", line, len(rec), len(want), strings.Join(want, ","))
+			return nil, invalid("predictions.fields", line, len(rec), len(want), strings.Join(want, ","))
 		}
 		id := strings.TrimSpace(rec[0])
 		if id == "" {
-			return nil, invalid("line %d: empty %s", line, t.IDColumn)
+			return nil, invalid("predictions.empty_id", line, t.IDColumn)
 		}
 		i, known := labels.index[id]
 		if !known {
-			return nil, invalid("line %d: unknown %s %q: it is not in the test set", line, t.IDColumn, id)
+			return nil, invalid("predictions.unknown_id", line, t.IDColumn, strconv.Quote(id))
 		}
 		if seenAt[i] != 0 {
-			return nil, invalid("line %d: duplicate %s %q (first on line %d)", line, t.IDColumn, id, seenAt[i])
+			return nil, invalid("predictions.duplicate_id", line, t.IDColumn, strconv.Quote(id), seenAt[i])
 		}
 		seenAt[i] = line
 		switch {
@@ -343,7 +349,7 @@ func ParseSubmission(data []byte, t Task, labels *Labels) (*Predictions, error) 
 			for j := range t.Classes {
 				v, err := probability(rec[j+1])
 				if err != nil {
-					return nil, invalid("line %d: column %s: %v", line, t.Classes[j], err)
+					return nil, invalid("predictions.column", line, t.Classes[j], err)
 				}
 				row[j] = v
 			}
@@ -351,19 +357,19 @@ func ParseSubmission(data []byte, t Task, labels *Labels) (*Predictions, error) 
 		case p.Label != nil:
 			v := strings.TrimSpace(rec[1])
 			if !classes[v] {
-				return nil, invalid("line %d: %q is not a class label; expected one of %s", line, v, listed(t.Classes))
+				return nil, invalid("predictions.not_class", line, strconv.Quote(v), listed(t.Classes))
 			}
 			p.Label[i] = v
 		case m.Name == metrics.LogLoss:
 			v, err := probability(rec[1])
 			if err != nil {
-				return nil, invalid("line %d: %v", line, err)
+				return nil, invalid("predictions.line", line, err)
 			}
 			p.Value[i] = v
 		default:
 			v, err := finite(rec[1])
 			if err != nil {
-				return nil, invalid("line %d: %v", line, err)
+				return nil, invalid("predictions.line", line, err)
 			}
 			p.Value[i] = v
 		}
@@ -375,7 +381,7 @@ func ParseSubmission(data []byte, t Task, labels *Labels) (*Predictions, error) 
 				missing = append(missing, strconv.Quote(labels.IDs[i]))
 			}
 		}
-		return nil, invalid("wrong row count: %d prediction rows, expected %d; missing %s: %s", rows, n, t.IDColumn, listed(missing))
+		return nil, invalid("predictions.row_count", rows, n, t.IDColumn, listed(missing))
 	}
 	return p, nil
 }
@@ -461,8 +467,11 @@ type Part struct {
 // contestant's file is malformed, with why) or the metric on both splits.
 type Report struct {
 	Invalid string `json:"invalid,omitempty"`
-	Public  *Part  `json:"public,omitempty"`
-	Private *Part  `json:"private,omitempty"`
+	// Text is Invalid as a code and its arguments; empty from a scorer
+	// older than codes.
+	message.Text
+	Public  *Part `json:"public,omitempty"`
+	Private *Part `json:"private,omitempty"`
 }
 
 // Score parses the contestant's file and computes the metric on the public
@@ -480,7 +489,7 @@ func Score(t Task, labelData, submission []byte) (Report, error) {
 	p, err := ParseSubmission(submission, t, labels)
 	var inv *InvalidError
 	if errors.As(err, &inv) {
-		return Report{Invalid: inv.Msg}, nil
+		return Report{Invalid: inv.Msg, Text: inv.Text}, nil
 	}
 	if err != nil {
 		return Report{}, err

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/skillarena/arena/internal/message"
 )
 
 // Outcome is the final judgement on a submission or one test.
@@ -77,6 +79,10 @@ type Test struct {
 	// where (a line or token number), never the contestant's output or
 	// hidden data.
 	Message string `json:"message,omitempty"`
+	// Text is Message as a code and its arguments, for the UI to say in
+	// the reader's language; empty in results stored before it, and where
+	// the message is a package's own words.
+	message.Text
 	// Detail, for the jury only, is what Message leaves out: the output's
 	// token that did not match, SQLite's own error text on a hidden
 	// database, the values a hidden suite expected.
@@ -112,6 +118,8 @@ type Result struct {
 	Tests       []Test   `json:"tests"`
 	// Message explains compile errors and invalid submissions.
 	Message string `json:"message,omitempty"`
+	// Text is Message as a code and its arguments (see Test.Text).
+	message.Text
 	// Worker names the judge worker that graded it.
 	Worker string `json:"worker,omitempty"`
 }
@@ -133,4 +141,14 @@ func Clip(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "..."
+}
+
+// Say sets the test's message: its English, and its code and arguments.
+func (t *Test) Say(m message.Text) {
+	t.Message, t.Text = m.String(), m
+}
+
+// Say sets the result's message: its English, and its code and arguments.
+func (r *Result) Say(m message.Text) {
+	r.Message, r.Text = m.String(), m
 }

@@ -288,7 +288,7 @@ func overCap(live []liveToken, kind TokenKind) ([]liveToken, error) {
 	}
 	switch {
 	case kind == APIToken && len(same) >= MaxAPITokens:
-		return nil, refusal.Conflictf("this account already has %d API tokens, the most it may hold: revoke one first", MaxAPITokens)
+		return nil, refusal.New(refusal.Conflict, "refusal.tokens", MaxAPITokens)
 	case kind == SessionToken && len(same) >= MaxSessions:
 		return same[MaxSessions-1:], nil
 	}

@@ -116,7 +116,7 @@ func (s *Service) Verify(ctx context.Context, q Lookup) (*Verification, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, refusal.Limitedf("too many verifications from your address; try again in %d s", int(wait.Seconds())+1)
+		return nil, refusal.New(refusal.Limited, "refusal.verify_rate", int(wait.Seconds())+1)
 	}
 	code := strings.TrimSpace(q.Code)
 	if code != "" {
@@ -127,7 +127,7 @@ func (s *Service) Verify(ctx context.Context, q Lookup) (*Verification, error) {
 			return nil, err
 		}
 		if s.wrongCodes.Max > 0 && n > s.wrongCodes.Max {
-			return nil, refusal.Limitedf("too many wrong verification codes from your address; try again in %d s", int(wait.Seconds())+1)
+			return nil, refusal.New(refusal.Limited, "refusal.verify_codes", int(wait.Seconds())+1)
 		}
 	}
 	r, err := s.Record(ctx, q.Number)

@@ -21,7 +21,7 @@ type Members interface {
 func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members, u account.User, challenge, question string) (Clarification, error) {
 	if challenge != "" {
 		if _, ok := ct.Challenge(challenge); !ok {
-			return Clarification{}, refusal.Invalidf("challenge: %s is not in this contest", challenge)
+			return Clarification{}, refusal.New(refusal.Invalid, "refusal.not_in_contest", challenge)
 		}
 	}
 	if u.Role == account.Contestant {
@@ -30,7 +30,7 @@ func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members,
 			return Clarification{}, fmt.Errorf("membership of %s: %w", u.Username, err)
 		}
 		if !member {
-			return Clarification{}, refusal.Forbiddenf("you are not a contestant of %s", ct.ID)
+			return Clarification{}, refusal.New(refusal.Forbidden, "refusal.not_contestant", ct.ID)
 		}
 		if _, err := check(question); err != nil {
 			return Clarification{}, err
@@ -40,8 +40,7 @@ func (s *Store) AskIn(ctx context.Context, ct *contest.Contest, members Members,
 			return Clarification{}, fmt.Errorf("count questions of %s: %w", u.Username, err)
 		}
 		if !ok {
-			return Clarification{}, refusal.Limitedf("you have asked %d questions this hour, the most allowed; ask again in %d min",
-				s.asks.Max, int(wait.Minutes())+1)
+			return Clarification{}, refusal.New(refusal.Limited, "refusal.questions", s.asks.Max, int(wait.Minutes())+1)
 		}
 	}
 	return s.Ask(ctx, ct.ID, u.Username, challenge, question)

@@ -99,9 +99,9 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 	}
 	switch {
 	case old == nil && by.Role != account.Admin:
-		return nil, refusal.Forbiddenf("only an admin creates contests; ask one to create %s and list you among its organizers", f.ID)
+		return nil, refusal.New(refusal.Forbidden, "refusal.create_contest", f.ID)
 	case old != nil && !old.IsOrganizer(by):
-		return nil, refusal.Forbiddenf("you are not an organizer of contest %s", f.ID)
+		return nil, refusal.New(refusal.Forbidden, "refusal.not_organizer", f.ID)
 	}
 	var enroll []scoreboard.Contestant
 	for i, name := range f.Contestants {
@@ -116,7 +116,7 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 		return nil, err
 	}
 	if old != nil && !old.Staff.Equal(c.Staff) && by.Role != account.Admin {
-		return nil, refusal.Forbiddenf("only an admin changes a contest's organizers and judges; leave organizers and judges out of contest.yaml to keep them")
+		return nil, refusal.New(refusal.Forbidden, "refusal.staff_admin")
 	}
 	if err := a.checkStaff(ctx, c.Staff); err != nil {
 		return nil, invalid("contest.yaml: %v", err)
@@ -173,7 +173,7 @@ func (a *Admin) checkStatusLists(ctx context.Context, c *Contest, enroll []score
 // the change is audited with who came and went.
 func (a *Admin) SetStaff(ctx context.Context, cid string, st Staff, who, reason string) (*Contest, error) {
 	if reason == "" {
-		return nil, refusal.Invalidf("give a reason for the change of staff")
+		return nil, refusal.New(refusal.Invalid, "refusal.staff_reason")
 	}
 	st = Staff{Organizers: tidy(st.Organizers), Judges: tidy(st.Judges)}
 	if err := a.checkStaff(ctx, st); err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/scoreboard"
@@ -33,12 +34,22 @@ var ErrNotFound = errors.New("contest not found")
 
 // InvalidError is a contest or contest.yaml that breaks a rule; its message
 // names the field.
-type InvalidError struct{ msg string }
+type InvalidError struct {
+	msg string
+	// Text is the message as a code and its arguments, where it has one.
+	Text message.Text
+}
 
 func (e *InvalidError) Error() string { return e.msg }
 
 func invalid(format string, args ...any) error {
 	return &InvalidError{msg: fmt.Sprintf(format, args...)}
+}
+
+// invalidSays is invalid with the message code and its arguments (internal/message).
+func invalidSays(code string, args ...any) error {
+	t := message.New(code, args...)
+	return &InvalidError{msg: t.String(), Text: t}
 }
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -225,10 +236,10 @@ func (c *Contest) Validate() error {
 		return invalid("title: give title.zh and/or title.en")
 	}
 	if !c.End.After(c.Start) {
-		return invalid("end: must be after start")
+		return invalidSays("contest.end_before_start")
 	}
 	if c.Freeze != nil && (c.Freeze.Before(c.Start) || c.Freeze.After(c.End)) {
-		return invalid("freeze: must lie between start and end")
+		return invalidSays("contest.freeze_outside")
 	}
 	if c.Scoring == "" {
 		c.Scoring = ScoringPoints

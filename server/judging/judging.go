@@ -67,29 +67,29 @@ type Entry struct {
 func (s *Service) Submit(ctx context.Context, ct *contest.Contest, e Entry) (submission.Submission, error) {
 	switch ct.StateAt(s.now()) {
 	case contest.NotStarted:
-		return submission.Submission{}, refusal.Conflictf("the contest has not started yet")
+		return submission.Submission{}, refusal.New(refusal.Conflict, "refusal.not_started")
 	case contest.Ended:
-		return submission.Submission{}, refusal.Conflictf("the contest has ended")
+		return submission.Submission{}, refusal.New(refusal.Conflict, "refusal.ended")
 	}
 	member, err := s.Contests.IsMember(ctx, ct.ID, e.Contestant)
 	if err != nil {
 		return submission.Submission{}, fmt.Errorf("membership of %s: %w", e.Contestant, err)
 	}
 	if !member {
-		return submission.Submission{}, refusal.Forbiddenf("you are not a contestant of %s", ct.ID)
+		return submission.Submission{}, refusal.New(refusal.Forbidden, "refusal.not_contestant", ct.ID)
 	}
 	slug := strings.TrimSpace(e.Challenge)
 	ch, ok := ct.Challenge(slug)
 	if !ok {
-		return submission.Submission{}, refusal.Invalidf("challenge: %q is not a challenge of this contest", slug)
+		return submission.Submission{}, refusal.New(refusal.Invalid, "refusal.no_challenge", strconv.Quote(slug))
 	}
 	lang := strings.TrimSpace(e.Language)
 	if ch.Kind != challenges.KindProgram && lang == "" && len(ch.Languages) > 0 {
 		lang = ch.Languages[0] // file kinds (predictions, sql, ...) need not name one
 	}
 	if !slices.Contains(ch.Languages, lang) {
-		return submission.Submission{}, refusal.Invalidf("language: %q is not accepted for %s (accepted: %s)",
-			lang, slug, strings.Join(ch.Languages, ", "))
+		return submission.Submission{}, refusal.New(refusal.Invalid, "refusal.language",
+			strconv.Quote(lang), slug, strings.Join(ch.Languages, ", "))
 	}
 	data, name, err := e.Source()
 	if err != nil {
@@ -109,7 +109,7 @@ func (s *Service) Submit(ctx context.Context, ct *contest.Contest, e Entry) (sub
 		return submission.Submission{}, fmt.Errorf("submit rate: %w", err)
 	}
 	if !ok {
-		return submission.Submission{}, refusal.Limitedf("too many submissions: try again in %d s", int(wait.Seconds())+1)
+		return submission.Submission{}, refusal.New(refusal.Limited, "refusal.rate", int(wait.Seconds())+1)
 	}
 	hash, err := s.Blobs.Put(ctx, data)
 	if err != nil {
@@ -145,13 +145,13 @@ func limitRefusal(err error, ct *contest.Contest, slug string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, submission.ErrSolved):
-		return refusal.Conflictf("you have already solved %s; this contest takes no more submissions to it", slug)
+		return refusal.New(refusal.Conflict, "refusal.solved", slug)
 	case errors.Is(err, submission.ErrTotalLimit):
-		return refusal.Limitedf("you have used all %d submissions of this contest", l.Total)
+		return refusal.New(refusal.Limited, "refusal.total_used", l.Total)
 	case errors.Is(err, submission.ErrDailyLimit):
-		return refusal.Limitedf("you have used today's %d submissions to %s", l.PerChallengePerDay, slug)
+		return refusal.New(refusal.Limited, "refusal.day_used", l.PerChallengePerDay, slug)
 	case errors.Is(err, submission.ErrTooSoon):
-		return refusal.Limitedf("wait %d s between submissions", l.MinIntervalSeconds)
+		return refusal.New(refusal.Limited, "refusal.interval", l.MinIntervalSeconds)
 	}
 	return fmt.Errorf("record the submission: %w", err)
 }
@@ -193,13 +193,13 @@ func (s *Service) Quota(ctx context.Context, ct *contest.Contest, user, slug str
 // checkSource refuses a file that is too large, empty or not UTF-8 text.
 func checkSource(data []byte, name string, max int) ([]byte, string, error) {
 	if len(data) > max {
-		return nil, "", refusal.Invalidf("submission: over the limit of %d bytes", max)
+		return nil, "", refusal.New(refusal.Invalid, "refusal.too_large", max)
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, "", refusal.Invalidf("submission: the file is empty")
+		return nil, "", refusal.New(refusal.Invalid, "refusal.empty")
 	}
 	if !utf8.Valid(data) {
-		return nil, "", refusal.Invalidf("submission: source code must be UTF-8 text")
+		return nil, "", refusal.New(refusal.Invalid, "refusal.not_utf8")
 	}
 	if len(name) > 128 {
 		name = name[:128]
@@ -218,7 +218,7 @@ func (s *Service) ResultsLocked(ctx context.Context, cid string) error {
 		return fmt.Errorf("finalized %s: %w", cid, err)
 	}
 	if done {
-		return refusal.Conflictf("results of %s are final: certificates have been issued", cid)
+		return refusal.New(refusal.Conflict, "refusal.final", cid)
 	}
 	return nil
 }
@@ -227,7 +227,7 @@ func (s *Service) ResultsLocked(ctx context.Context, cid string) error {
 // contestant or the contest's jury. Others get the same answer as for a
 // missing one, so they learn nothing of others' submissions.
 func (s *Service) Visible(ctx context.Context, u account.User, sid string) (submission.Submission, *contest.Contest, error) {
-	missing := refusal.NotFoundf("no submission %s", sid)
+	missing := refusal.New(refusal.NotFound, "refusal.no_submission", sid)
 	sub, err := s.Submissions.Get(ctx, sid)
 	if errors.Is(err, submission.ErrNotFound) {
 		return submission.Submission{}, nil, missing
@@ -276,16 +276,16 @@ type Rejudge struct {
 // StartRejudge starts a rejudge as a preview, audited as by who.
 func (s *Service) StartRejudge(ctx context.Context, ct *contest.Contest, r Rejudge, who string) (*submission.Batch, error) {
 	if strings.TrimSpace(r.Reason) == "" {
-		return nil, refusal.Invalidf("reason: say why (it goes into the audit log)")
+		return nil, refusal.New(refusal.Invalid, "refusal.reason")
 	}
 	sids := r.Submissions
 	if len(sids) == 0 {
 		if r.Challenge == "" && r.Contestant == "" {
-			return nil, refusal.Invalidf("name submissions, a challenge or a contestant to rejudge")
+			return nil, refusal.New(refusal.Invalid, "refusal.rejudge_what")
 		}
 		if r.Challenge != "" {
 			if _, ok := ct.Challenge(r.Challenge); !ok {
-				return nil, refusal.Invalidf("challenge: %s is not in this contest", r.Challenge)
+				return nil, refusal.New(refusal.Invalid, "refusal.not_in_contest", r.Challenge)
 			}
 		}
 		var err error
@@ -294,7 +294,7 @@ func (s *Service) StartRejudge(ctx context.Context, ct *contest.Contest, r Rejud
 		}
 	}
 	if len(sids) == 0 {
-		return nil, refusal.Invalidf("nothing matches: no submissions to rejudge")
+		return nil, refusal.New(refusal.Invalid, "refusal.rejudge_nothing")
 	}
 	b, err := s.Submissions.StartRejudge(ctx, ct.ID, sids, who, r.Reason)
 	if errors.Is(err, submission.ErrNotFound) || err != nil && strings.Contains(err.Error(), "not a submission of") {
@@ -327,7 +327,7 @@ func (s *Service) FinishRejudge(ctx context.Context, cid, rid string, apply bool
 	}
 	switch {
 	case errors.Is(err, submission.ErrBatchNotFound):
-		return nil, refusal.NotFoundf("no rejudge %s", rid)
+		return nil, refusal.New(refusal.NotFound, "refusal.no_rejudge", rid)
 	case errors.Is(err, submission.ErrBatchClosed):
 		return nil, refusal.Conflictf("%s", err.Error())
 	case err != nil:
@@ -357,14 +357,14 @@ type Override struct {
 func (s *Service) Override(ctx context.Context, sid string, o Override, who string) (submission.Submission, error) {
 	out, err := verdict.Parse(o.Outcome)
 	if err != nil || out == verdict.SystemError || out == verdict.Skipped {
-		return submission.Submission{}, refusal.Invalidf("outcome: %s is not an outcome a jury may set", strconv.Quote(o.Outcome))
+		return submission.Submission{}, refusal.New(refusal.Invalid, "refusal.outcome", strconv.Quote(o.Outcome))
 	}
 	if strings.TrimSpace(o.Reason) == "" {
-		return submission.Submission{}, refusal.Invalidf("reason: say why (it goes into the audit log and shows on the submission)")
+		return submission.Submission{}, refusal.New(refusal.Invalid, "refusal.override_reason")
 	}
 	old, err := s.Submissions.Get(ctx, sid)
 	if errors.Is(err, submission.ErrNotFound) {
-		return submission.Submission{}, refusal.NotFoundf("no submission %s", sid)
+		return submission.Submission{}, refusal.New(refusal.NotFound, "refusal.no_submission", sid)
 	}
 	if err != nil {
 		return submission.Submission{}, fmt.Errorf("submission %s: %w", sid, err)
@@ -379,7 +379,7 @@ func (s *Service) Override(ctx context.Context, sid string, o Override, who stri
 		score = old.MaxScore
 	}
 	if score < 0 || score > old.MaxScore {
-		return submission.Submission{}, refusal.Invalidf("score: must be in 0..%s", strconv.FormatFloat(old.MaxScore, 'f', -1, 64))
+		return submission.Submission{}, refusal.New(refusal.Invalid, "refusal.score_range", strconv.FormatFloat(old.MaxScore, 'f', -1, 64))
 	}
 	sub, err := s.Submissions.Override(ctx, old.ID, out, score, o.Reason)
 	if err != nil {

@@ -6,6 +6,8 @@ package refusal
 import (
 	"errors"
 	"fmt"
+
+	"github.com/skillarena/arena/internal/message"
 )
 
 // Kind is what kind of refusal it is.
@@ -25,10 +27,13 @@ const (
 	Limited
 )
 
-// Error is a refusal with its public message.
+// Error is a refusal with its public message: in English, and as a code
+// with arguments for the UI to say in the reader's language (empty where a
+// refusal has no code yet: the UI shows the English).
 type Error struct {
 	Kind    Kind
 	Message string
+	Text    message.Text
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -47,6 +52,12 @@ func Conflictf(format string, args ...any) error { return newf(Conflict, format,
 
 // Limitedf refuses what a used-up limit does not allow.
 func Limitedf(format string, args ...any) error { return newf(Limited, format, args...) }
+
+// New refuses with the message code and its arguments (internal/message).
+func New(k Kind, code string, args ...any) error {
+	t := message.New(code, args...)
+	return &Error{Kind: k, Message: t.String(), Text: t}
+}
 
 func newf(k Kind, format string, args ...any) error {
 	return &Error{Kind: k, Message: fmt.Sprintf(format, args...)}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/certificate"
 	"github.com/skillarena/arena/server/clarification"
 	"github.com/skillarena/arena/server/contest"
@@ -22,40 +23,64 @@ type Error struct {
 	Code    string
 	Message string
 	Cause   error
+	// Text is Message as a code and arguments (internal/message), for the
+	// UI to say in the reader's language; empty where there is none.
+	Text message.Text
 }
 
 func (e *Error) Error() string { return e.Message }
 func (e *Error) Unwrap() error { return e.Cause }
 
 // BadRequest answers 400.
-func BadRequest(msg string) error { return &Error{fiber.StatusBadRequest, "bad_request", msg, nil} }
+func BadRequest(msg string) error {
+	return &Error{Status: fiber.StatusBadRequest, Code: "bad_request", Message: msg}
+}
 
 // NotFound answers 404.
-func NotFound(msg string) error { return &Error{fiber.StatusNotFound, "not_found", msg, nil} }
+func NotFound(msg string) error {
+	return &Error{Status: fiber.StatusNotFound, Code: "not_found", Message: msg}
+}
 
 // Forbidden answers 403.
-func Forbidden(msg string) error { return &Error{fiber.StatusForbidden, "forbidden", msg, nil} }
+func Forbidden(msg string) error {
+	return &Error{Status: fiber.StatusForbidden, Code: "forbidden", Message: msg}
+}
 
 // Unauthorized answers 401.
 func Unauthorized(msg string) error {
-	return &Error{fiber.StatusUnauthorized, "unauthorized", msg, nil}
+	return &Error{Status: fiber.StatusUnauthorized, Code: "unauthorized", Message: msg}
 }
 
 // Conflict answers 409.
-func Conflict(msg string) error { return &Error{fiber.StatusConflict, "conflict", msg, nil} }
+func Conflict(msg string) error {
+	return &Error{Status: fiber.StatusConflict, Code: "conflict", Message: msg}
+}
 
 // TooMany answers 429.
 func TooMany(msg string) error {
-	return &Error{fiber.StatusTooManyRequests, "rate_limited", msg, nil}
+	return &Error{Status: fiber.StatusTooManyRequests, Code: "rate_limited", Message: msg}
 }
 
 // Internal answers 500 and keeps cause for the log; while the store is
 // down or failing over, 503 (sent with Retry-After).
 func Internal(cause error) error {
 	if storeDown(cause) {
-		return &Error{fiber.StatusServiceUnavailable, "unavailable", "the service is briefly unavailable; try again in a few seconds", cause}
+		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: "the service is briefly unavailable; try again in a few seconds", Cause: cause}
 	}
-	return &Error{fiber.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged", cause}
+	return &Error{Status: fiber.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged", Cause: cause}
+}
+
+// Say is err, an *Error, saying the message code with args
+// (internal/message) instead: its Message becomes the code's English.
+func Say(err error, code string, args ...any) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	t := message.New(code, args...)
+	said := *e
+	said.Message, said.Text = t.String(), t
+	return &said
 }
 
 // RetryAfter is the Retry-After of a 503, in seconds.
@@ -83,7 +108,7 @@ func storeDown(err error) bool {
 
 // CSRF is the answer to a cookie-authenticated write without the CSRF token.
 func CSRF() error {
-	return &Error{fiber.StatusForbidden, "csrf", "missing or wrong " + CSRFHeader + " header (or " + CSRFField + " form field)", nil}
+	return &Error{Status: fiber.StatusForbidden, Code: "csrf", Message: "missing or wrong " + CSRFHeader + " header (or " + CSRFField + " form field)"}
 }
 
 // Body is the JSON shape of every error answer.
@@ -91,24 +116,32 @@ type Body struct {
 	Error struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// MessageCode and MessageArgs are Message as a code with its
+		// arguments (internal/message; the UI's "msg.CODE"), where it has one.
+		MessageCode string   `json:"message_code,omitempty"`
+		MessageArgs []string `json:"message_args,omitempty"`
 	} `json:"error"`
 }
 
 // refused is the answer to a refusal, by its kind.
 func refused(r *refusal.Error) error {
+	var err error
 	switch r.Kind {
 	case refusal.Invalid:
-		return BadRequest(r.Message)
+		err = BadRequest(r.Message)
 	case refusal.NotFound:
-		return NotFound(r.Message)
+		err = NotFound(r.Message)
 	case refusal.Forbidden:
-		return Forbidden(r.Message)
+		err = Forbidden(r.Message)
 	case refusal.Conflict:
-		return Conflict(r.Message)
+		err = Conflict(r.Message)
 	case refusal.Limited:
-		return TooMany(r.Message)
+		err = TooMany(r.Message)
+	default:
+		return Internal(r)
 	}
-	return Internal(r)
+	err.(*Error).Text = r.Text
+	return err
 }
 
 // Fail translates what a service returned into the answer to send: a
@@ -126,14 +159,15 @@ func Fail(err error) error {
 	}
 	switch {
 	case errors.Is(err, submission.ErrUnconfirmed):
-		return &Error{fiber.StatusServiceUnavailable, "unconfirmed",
-			"your submission was recorded, but the database could not yet confirm it is safe: look at your submissions before sending it again", err}
+		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unconfirmed", Message: "your submission was recorded, but the database could not yet confirm it is safe: look at your submissions before sending it again", Cause: err}
 	case errors.Is(err, contest.ErrNotFound):
-		return NotFound("no such contest")
+		return Say(NotFound(""), "refusal.no_contest")
 	case errors.Is(err, contest.ErrNotEnded):
-		return Conflict(err.Error())
+		return Say(Conflict(""), "refusal.not_ended")
 	case errors.As(err, &inv):
-		return BadRequest(inv.Error())
+		e := BadRequest(inv.Error()).(*Error)
+		e.Text = inv.Text
+		return e
 	case errors.Is(err, certificate.ErrNotFound):
 		return NotFound(err.Error())
 	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
@@ -143,11 +177,13 @@ func Fail(err error) error {
 	case errors.As(err, &ie):
 		return BadRequest(ie.Error())
 	case errors.Is(err, document.ErrNoFont):
-		return &Error{fiber.StatusServiceUnavailable, "unavailable", err.Error(), err}
+		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: err.Error(), Cause: err}
 	case errors.Is(err, clarification.ErrNotFound):
-		return NotFound("no such clarification")
-	case errors.Is(err, clarification.ErrEmpty), errors.Is(err, clarification.ErrTooLong):
-		return BadRequest(err.Error())
+		return Say(NotFound(""), "refusal.no_clarification")
+	case errors.Is(err, clarification.ErrEmpty):
+		return Say(BadRequest(""), "refusal.text_empty")
+	case errors.Is(err, clarification.ErrTooLong):
+		return Say(BadRequest(""), "refusal.text_too_long", clarification.MaxText)
 	}
 	return Internal(err)
 }

@@ -1,8 +1,8 @@
 package roster
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,30 +56,30 @@ func CheckIDNumber(s string, today time.Time) (string, error) {
 		s = strings.TrimSuffix(inner, `"`)
 	}
 	if excelNumberRE.MatchString(s) {
-		return "", fmt.Errorf("the spreadsheet stored %s as a number and lost digits: format the column as text and type the numbers again", s)
+		return "", textErr("roster.id_as_number", s)
 	}
 	r := []rune(s)
 	if len(r) != 18 {
-		return "", fmt.Errorf("must have 18 characters, has %d", len(r))
+		return "", textErr("roster.id_length", len(r))
 	}
 	for i, c := range r[:17] {
 		if c < '0' || c > '9' {
-			return "", fmt.Errorf("character %d is %q: the first 17 must be digits", i+1, c)
+			return "", textErr("roster.id_digit", i+1, strconv.QuoteRune(c))
 		}
 	}
 	if last := r[17]; (last < '0' || last > '9') && last != 'X' {
-		return "", fmt.Errorf("the last character must be a digit or X, not %q", last)
+		return "", textErr("roster.id_last", strconv.QuoteRune(last))
 	}
 	birth, err := time.Parse("20060102", s[6:14])
 	if err != nil || birth.Year() < 1900 {
-		return "", fmt.Errorf("birth date %s is not a valid date", s[6:14])
+		return "", textErr("roster.id_birth", s[6:14])
 	}
 	y, m, d := today.Date()
 	if birth.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
-		return "", fmt.Errorf("birth date %s is in the future", s[6:14])
+		return "", textErr("roster.id_birth_future", s[6:14])
 	}
 	if want := IDCheckDigit(s); s[17] != want {
-		return "", fmt.Errorf("check digit should be %c", want)
+		return "", textErr("roster.id_check", string(want))
 	}
 	return s, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
@@ -136,10 +137,10 @@ func (im *Importer) Import(ctx context.Context, data []byte, opt Options) (*Resu
 		// Another import took a name or ID number since the check above.
 		for _, e := range res.Entries {
 			if slices.Contains(ce.Usernames, e.Username) {
-				res.Problems = append(res.Problems, Problem{Line: e.Line, Field: FieldUsername, Message: "was just taken by another import: run the import again"})
+				res.Problems = append(res.Problems, newProblem(e.Line, FieldUsername, message.New("roster.taken_meanwhile")))
 			}
 			if owner, ok := ce.IDNumbers[e.IDNumber]; ok {
-				res.Problems = append(res.Problems, Problem{Line: e.Line, Field: FieldIDNumber, Message: "already belongs to user " + owner})
+				res.Problems = append(res.Problems, newProblem(e.Line, FieldIDNumber, message.New("roster.id_owned", owner)))
 			}
 		}
 		res.Problems = sortProblems(res.Problems)
@@ -204,10 +205,10 @@ func (im *Importer) checkExisting(ctx context.Context, sh *Sheet) error {
 	}
 	for _, r := range sh.Rows {
 		if owner, ok := owners[r.IDNumber]; ok {
-			sh.problem(r.Line, FieldIDNumber, "already belongs to user %s", owner)
+			sh.problem(r.Line, FieldIDNumber, "roster.id_owned", owner)
 		}
 		if taken[r.Username] {
-			sh.problem(r.Line, FieldUsername, "%s is already taken", r.Username)
+			sh.problem(r.Line, FieldUsername, "roster.username_taken", r.Username)
 		}
 	}
 	return nil

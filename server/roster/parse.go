@@ -6,14 +6,17 @@
 package roster
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/document"
@@ -148,6 +151,8 @@ type Problem struct {
 	// Field is the column, if the problem is in one.
 	Field   Field  `json:"field,omitempty"`
 	Message string `json:"message"`
+	// Text is Message as a code and its arguments.
+	message.Text
 }
 
 func (p Problem) String() string {
@@ -170,9 +175,35 @@ type Sheet struct {
 	HasUsernames bool
 }
 
-func (sh *Sheet) problem(line int, f Field, format string, args ...any) {
-	sh.Problems = append(sh.Problems, Problem{Line: line, Field: f, Message: fmt.Sprintf(format, args...)})
+// problem adds a problem: the message code and its arguments (internal/message).
+func (sh *Sheet) problem(line int, f Field, code string, args ...any) {
+	sh.add(line, f, message.New(code, args...))
 }
+
+// problemOf adds err as a problem: its message, if it has one, else its English.
+func (sh *Sheet) problemOf(line int, f Field, err error) {
+	var te *TextError
+	if errors.As(err, &te) {
+		sh.add(line, f, te.Text)
+		return
+	}
+	sh.add(line, f, message.Plain(err.Error()))
+}
+
+func (sh *Sheet) add(line int, f Field, t message.Text) {
+	sh.Problems = append(sh.Problems, newProblem(line, f, t))
+}
+
+func newProblem(line int, f Field, t message.Text) Problem {
+	return Problem{Line: line, Field: f, Message: t.String(), Text: t}
+}
+
+// TextError is an error that says itself as a message (internal/message).
+type TextError struct{ message.Text }
+
+func (e *TextError) Error() string { return e.Text.String() }
+
+func textErr(code string, args ...any) error { return &TextError{message.New(code, args...)} }
 
 // columnName is the spreadsheet name of column i (0: A, 26: AA).
 func columnName(i int) string {
@@ -190,7 +221,7 @@ func Parse(data []byte, today time.Time) *Sheet {
 	sh := &Sheet{}
 	records, err := document.ReadRows(data, MaxRows)
 	if err != nil {
-		sh.problem(0, "", "%v", err)
+		sh.problemOf(0, "", err)
 		return sh
 	}
 	header, cols := findHeader(sh, records)
@@ -205,7 +236,7 @@ func Parse(data []byte, today time.Time) *Sheet {
 			continue
 		}
 		if len(sh.Rows) == MaxRows {
-			sh.problem(rec.Line, "", "more than %d contestants: split the file", MaxRows)
+			sh.problem(rec.Line, "", "roster.too_many", MaxRows)
 			return sh
 		}
 		cell := func(f Field) string {
@@ -217,7 +248,7 @@ func Parse(data []byte, today time.Time) *Sheet {
 		}
 		for i, c := range rec.Cells {
 			if strings.TrimSpace(c) != "" && (i >= len(heads) || normHeader(heads[i]) == "") {
-				sh.problem(rec.Line, "", "column %s has a value but no header", columnName(i))
+				sh.problem(rec.Line, "", "roster.no_header", columnName(i))
 				break
 			}
 		}
@@ -231,7 +262,7 @@ func Parse(data []byte, today time.Time) *Sheet {
 				continue
 			}
 			if first, ok := firstLine[f][v]; ok {
-				sh.problem(rec.Line, f, "same as line %d", first)
+				sh.problem(rec.Line, f, "roster.same_as", first)
 			} else {
 				firstLine[f][v] = rec.Line
 			}
@@ -239,7 +270,7 @@ func Parse(data []byte, today time.Time) *Sheet {
 		sh.Rows = append(sh.Rows, row)
 	}
 	if len(sh.Rows) == 0 && len(sh.Problems) == 0 {
-		sh.problem(0, "", "no contestants: the file has a header but no rows")
+		sh.problem(0, "", "roster.no_rows")
 	}
 	return sh
 }
@@ -271,7 +302,7 @@ func findHeader(sh *Sheet, records []document.Row) (int, map[Field]int) {
 		}
 	}
 	if header < 0 {
-		sh.problem(0, "", "the file is empty")
+		sh.problem(0, "", "roster.empty")
 		return -1, nil
 	}
 	rec := records[header]
@@ -287,19 +318,19 @@ func findHeader(sh *Sheet, records []document.Row) (int, map[Field]int) {
 			for k, f := range fieldOrder {
 				names[k] = f.Label()
 			}
-			sh.problem(rec.Line, "", "unknown column %q (column %s): expected %s (or 姓名, 身份证号, 单位, 手机, 邮箱, 团队, 用户名, 性别, 证件类型, 人员类别, 现有等级, 上次晋级日期, 现有等级证书编号, 出生日期, 文化程度)",
-				strings.TrimSpace(c), columnName(i), strings.Join(names, ", "))
+			sh.problem(rec.Line, "", "roster.unknown_column", strconv.Quote(strings.TrimSpace(c)), columnName(i), strings.Join(names, ", "))
 			continue
 		}
 		if j, dup := cols[f]; dup {
-			sh.problem(rec.Line, "", "columns %s and %s are both %q", columnName(j), columnName(i), f.Label())
+			sh.problem(rec.Line, "", "roster.both", columnName(j), columnName(i), strconv.Quote(f.Label()))
 			continue
 		}
 		cols[f] = i
 	}
 	for _, f := range []Field{FieldName, FieldIDNumber} {
 		if _, ok := cols[f]; !ok {
-			sh.problem(rec.Line, "", "missing column %q (a header such as %q or %q)", f.Label(), string(f), map[Field]string{FieldName: "姓名", FieldIDNumber: "身份证号"}[f])
+			sh.problem(rec.Line, "", "roster.missing_column", strconv.Quote(f.Label()), strconv.Quote(string(f)),
+				strconv.Quote(map[Field]string{FieldName: "姓名", FieldIDNumber: "身份证号"}[f]))
 		}
 	}
 	return header, cols
@@ -314,43 +345,42 @@ func checkRow(sh *Sheet, line int, cell func(Field) string, today time.Time) Row
 		max   int
 	}{{FieldName, row.Name, 64}, {FieldOrganization, row.Organization, 128}, {FieldTeam, row.Team, 64}} {
 		if n := utf8.RuneCountInString(f.value); n > f.max {
-			sh.problem(line, f.field, "too long (%d characters, at most %d)", n, f.max)
+			sh.problem(line, f.field, "roster.too_long", n, f.max)
 		}
 	}
 	if row.Name == "" {
-		sh.problem(line, FieldName, "missing")
+		sh.problem(line, FieldName, "roster.missing")
 	}
 	checkPerson(sh, line, cell, today, &row)
 	if raw := cell(FieldIDNumber); raw == "" {
-		sh.problem(line, FieldIDNumber, "missing")
+		sh.problem(line, FieldIDNumber, "roster.missing")
 	} else if !rules.ChecksLikeResidentID(row.IDType) {
 		if id, ok := normalizeDocument(raw); ok {
 			row.IDNumber = id
 		} else {
-			sh.problem(line, FieldIDNumber, "%q is not a document number: 5 to 32 letters and digits", raw)
+			sh.problem(line, FieldIDNumber, "roster.not_document", strconv.Quote(raw))
 		}
 	} else if id, err := CheckIDNumber(raw, today); err != nil {
-		sh.problem(line, FieldIDNumber, "%v", err)
+		sh.problemOf(line, FieldIDNumber, err)
 	} else {
 		row.IDNumber = id
 		if g := IDGender(id); row.Gender != "" && g != row.Gender {
-			parity := map[string]string{rules.Male: "odd", rules.Female: "even"}[g]
-			sh.problem(line, FieldGender, "%s does not match the ID number: its 17th digit %c is %s, for %s",
-				rules.GenderIn(row.Gender, "zh"), id[16], parity, rules.GenderIn(g, "zh"))
+			code := map[string]string{rules.Male: "roster.gender_odd", rules.Female: "roster.gender_even"}[g]
+			sh.problem(line, FieldGender, code, rules.GenderIn(row.Gender, "zh"), string(id[16]), rules.GenderIn(g, "zh"))
 		}
 	}
 	if raw := cell(FieldPhone); raw != "" {
 		if p, ok := normalizePhone(raw); ok {
 			row.Phone = p
 		} else {
-			sh.problem(line, FieldPhone, "%q is not a phone number: give an 11-digit mobile number, a landline with its area code, or +country code", raw)
+			sh.problem(line, FieldPhone, "roster.not_phone", strconv.Quote(raw))
 		}
 	}
 	if raw := cell(FieldEmail); raw != "" {
 		if e, ok := normalizeEmail(raw); ok {
 			row.Email = e
 		} else {
-			sh.problem(line, FieldEmail, "%q is not an email address", raw)
+			sh.problem(line, FieldEmail, "roster.not_email", strconv.Quote(raw))
 		}
 	}
 	if raw := cell(FieldUsername); raw != "" {
@@ -358,7 +388,7 @@ func checkRow(sh *Sheet, line int, cell func(Field) string, today time.Time) Row
 		if account.ValidUsername(u) {
 			row.Username = u
 		} else {
-			sh.problem(line, FieldUsername, "%q: use letters, digits, '_', '.', '-' (at most 64, starting with a letter or digit)", raw)
+			sh.problem(line, FieldUsername, "roster.bad_username", strconv.Quote(raw))
 		}
 	}
 	return row

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,22 +15,22 @@ import (
 // type, worker or student, the level held and the last promotion's date.
 func checkPerson(sh *Sheet, line int, cell func(Field) string, today time.Time, row *Row) {
 	if g, err := rules.ParseGender(cell(FieldGender)); err != nil {
-		sh.problem(line, FieldGender, "%v", err)
+		sh.problemOf(line, FieldGender, err)
 	} else {
 		row.Gender = g
 	}
 	if t, err := rules.ParseIDType(cell(FieldIDType)); err != nil {
-		sh.problem(line, FieldIDType, "%v", err)
+		sh.problemOf(line, FieldIDType, err)
 	} else if t != rules.IDResident {
 		row.IDType = t
 	}
 	if c, err := rules.ParseCategory(cell(FieldCategory)); err != nil {
-		sh.problem(line, FieldCategory, "%v", err)
+		sh.problemOf(line, FieldCategory, err)
 	} else {
 		row.Category = string(c)
 	}
 	if l, err := rules.ParseLevel(cell(FieldLevel)); err != nil {
-		sh.problem(line, FieldLevel, "%v", err)
+		sh.problemOf(line, FieldLevel, err)
 	} else {
 		row.Level = int(l)
 	}
@@ -37,22 +38,22 @@ func checkPerson(sh *Sheet, line int, cell func(Field) string, today time.Time, 
 		d, ok := parseDate(raw)
 		switch {
 		case !ok:
-			sh.problem(line, FieldPromoted, "%q is not a date: write it as 2024-06-01", raw)
+			sh.problem(line, FieldPromoted, "roster.not_date", strconv.Quote(raw))
 		case d.After(today):
-			sh.problem(line, FieldPromoted, "%s is in the future", d.Format(time.DateOnly))
+			sh.problem(line, FieldPromoted, "roster.future", d.Format(time.DateOnly))
 		case row.Level == 0:
-			sh.problem(line, FieldPromoted, "a promotion date without a level: fill in the level column too")
+			sh.problem(line, FieldPromoted, "roster.date_no_level")
 		default:
 			row.Promoted = d.Format(time.DateOnly)
 		}
 	}
 	row.LevelNumber, row.Education = cell(FieldLevelNumber), cell(FieldEducation)
 	if row.LevelNumber != "" && row.Level == 0 {
-		sh.problem(line, FieldLevelNumber, "a certificate number without a level: fill in the level column too")
+		sh.problem(line, FieldLevelNumber, "roster.number_no_level")
 	}
 	if raw := cell(FieldBirthDate); raw != "" {
 		if d, ok := parseDate(raw); !ok || d.After(today) {
-			sh.problem(line, FieldBirthDate, "%q is not a date of birth: write it as 1990-03-07", raw)
+			sh.problem(line, FieldBirthDate, "roster.not_birth_date", strconv.Quote(raw))
 		} else {
 			row.BirthDate = d.Format(time.DateOnly)
 		}

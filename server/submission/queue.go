@@ -153,7 +153,7 @@ const storeResultLua = `
 local function storeResult(a)
   local r = cjson.decode(a.result)
   redis.call('HSET', KEYS[8], 'status', DONE, 'outcome', r.outcome, 'score', r.score,
-    'max_score', r.max_score, 'tests', r.tests, 'message', r.message, 'worker', r.worker, 'judged_at', r.judged_at)
+    'max_score', r.max_score, 'tests', r.tests, 'message', r.message, 'message_text', r.message_text, 'worker', r.worker, 'judged_at', r.judged_at)
   if type(r.public_score) == 'number' then
     redis.call('HSET', KEYS[8], 'public_score', r.public_score)
   else
@@ -197,6 +197,7 @@ type result struct {
 	MaxScore    float64  `json:"max_score"`
 	Tests       string   `json:"tests"` // JSON, stored as is
 	Message     string   `json:"message"`
+	MessageText string   `json:"message_text"`
 	Worker      string   `json:"worker"`
 	JudgedAt    int64    `json:"judged_at"`
 }
@@ -211,8 +212,16 @@ func (s *Store) resultArgs(sub Submission, res verdict.Result) ([]any, error) {
 			return nil, fmt.Errorf("encode tests of %s: %w", sub.ID, err)
 		}
 	}
+	said := ""
+	if !res.Text.IsZero() {
+		b, err := json.Marshal(res.Text)
+		if err != nil {
+			return nil, fmt.Errorf("encode the message of %s: %w", sub.ID, err)
+		}
+		said = string(b)
+	}
 	r, err := events.Encode(result{Outcome: string(res.Outcome), Score: res.Score, PublicScore: res.PublicScore,
-		MaxScore: res.MaxScore, Tests: string(tests), Message: res.Message, Worker: res.Worker, JudgedAt: s.now().UnixMilli()})
+		MaxScore: res.MaxScore, Tests: string(tests), Message: res.Message, MessageText: said, Worker: res.Worker, JudgedAt: s.now().UnixMilli()})
 	if err != nil {
 		return nil, err
 	}

@@ -331,7 +331,7 @@ func (s *Store) Override(ctx context.Context, sid string, outcome verdict.Outcom
 		return Submission{}, fmt.Errorf("score must be in 0..%v", sub.MaxScore)
 	}
 	res := verdict.Result{Outcome: outcome, Score: score, MaxScore: sub.MaxScore, Tests: sub.Tests,
-		Message: sub.Message, Worker: "override"}
+		Message: sub.Message, Text: sub.Text, Worker: "override"}
 	if _, err := s.replaceResult(ctx, sid, "", res, reason); err != nil {
 		return Submission{}, err
 	}

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/internal/telemetry"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/events"
@@ -60,6 +61,8 @@ type Submission struct {
 	MaxScore   float64        `json:"max_score"`
 	Tests      []verdict.Test `json:"tests"`
 	Message    string         `json:"message,omitempty"`
+	// Text is Message as a code and its arguments (verdict.Result.Text).
+	message.Text
 	// PublicScore is the score on the public rows (predictions).
 	PublicScore *float64 `json:"public_score,omitempty"`
 	// Override is the reason when the jury set the result by hand.
@@ -154,6 +157,11 @@ func decode(m map[string]string) (Submission, error) {
 	if v := m["judged_at"]; v != "" {
 		t := time.UnixMilli(int64(num("judged_at"))).UTC()
 		sub.JudgedAt = &t
+	}
+	if v := m["message_text"]; v != "" {
+		if err := json.Unmarshal([]byte(v), &sub.Text); err != nil {
+			return Submission{}, fmt.Errorf("decode the message of %s: %w", sub.ID, err)
+		}
 	}
 	if v := m["tests"]; v != "" {
 		if err := json.Unmarshal([]byte(v), &sub.Tests); err != nil {

@@ -97,7 +97,7 @@ func parseLocal(field, v string, loc *time.Location) (*time.Time, error) {
 			return &t, nil
 		}
 	}
-	return nil, request.BadRequest(field + ": not a date and time (YYYY-MM-DDTHH:MM)")
+	return nil, request.Say(request.BadRequest(""), "refusal.bad_time", field)
 }
 
 // timesForm changes the contest's times, or freezes the board now.

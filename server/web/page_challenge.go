@@ -37,21 +37,21 @@ type challengePageData struct {
 func (s *Site) challengeOf(c *fiber.Ctx, ct *contest.Contest) (contest.Challenge, error) {
 	ch, ok := ct.Challenge(c.Params("slug"))
 	if !ok {
-		return contest.Challenge{}, request.NotFound("no challenge " + c.Params("slug"))
+		return contest.Challenge{}, request.Say(request.NotFound(""), "refusal.no_challenge_slug", c.Params("slug"))
 	}
 	u, _ := request.User(c)
 	if ct.IsJury(u) {
 		return ch, nil
 	}
 	if ct.StateAt(s.Now()) == contest.NotStarted {
-		return contest.Challenge{}, request.Forbidden("the contest has not started yet")
+		return contest.Challenge{}, request.Say(request.Forbidden(""), "refusal.not_started")
 	}
 	member, err := s.Contests.IsMember(c.UserContext(), ct.ID, u.Username)
 	if err != nil {
 		return contest.Challenge{}, request.Internal(err)
 	}
 	if !member {
-		return contest.Challenge{}, request.Forbidden("you are not a contestant of " + ct.ID)
+		return contest.Challenge{}, request.Say(request.Forbidden(""), "refusal.not_contestant", ct.ID)
 	}
 	return ch, nil
 }
@@ -113,11 +113,11 @@ func (s *Site) attachmentDownload(c *fiber.Ctx) error {
 	}
 	name, err := url.PathUnescape(c.Params("*"))
 	if err != nil {
-		return request.NotFound("no such attachment")
+		return request.Say(request.NotFound(""), "refusal.no_attachment", "")
 	}
 	data, err := s.Statements.Attachment(c.UserContext(), ch.Package, name)
 	if errors.Is(err, statement.ErrNotFound) {
-		return request.NotFound("no attachment " + name)
+		return request.Say(request.NotFound(""), "refusal.no_attachment", name)
 	}
 	if err != nil {
 		return request.Internal(err)

@@ -58,7 +58,7 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 	if c.Query("fragment") == "item" {
 		id, err := strconv.ParseInt(c.Query("id"), 10, 64)
 		if err != nil {
-			return request.NotFound("no such clarification")
+			return request.Say(request.NotFound(""), "refusal.no_clarification")
 		}
 		cl, err := s.Clarifications.Get(c.UserContext(), ct.ID, id)
 		if err != nil {
@@ -66,7 +66,7 @@ func (s *Site) clarificationsPage(c *fiber.Ctx) error {
 		}
 		cl, ok := cl.For(u.Username, jury)
 		if !ok {
-			return request.NotFound("no such clarification")
+			return request.Say(request.NotFound(""), "refusal.no_clarification")
 		}
 		if c.Query("public") == "1" && !cl.Public {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -122,7 +122,7 @@ func (s *Site) answerForm(c *fiber.Ctx) error {
 	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return request.NotFound("no such clarification")
+		return request.Say(request.NotFound(""), "refusal.no_clarification")
 	}
 	u, _ := request.User(c)
 	_, err = s.Clarifications.Answer(c.UserContext(), ct.ID, id, u.Username, c.FormValue("answer"), c.FormValue("to_all") == "1")

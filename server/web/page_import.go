@@ -19,8 +19,8 @@ import (
 
 type importRowView struct {
 	roster.PreviewRow
-	// Problems are this row's problems, "column: reason".
-	Problems []string
+	// Problems are this row's problems.
+	Problems []roster.Problem
 }
 
 type importView struct {
@@ -106,11 +106,7 @@ func (s *Site) importForm(c *fiber.Ctx) error {
 		rv := importRowView{PreviewRow: r}
 		for _, pr := range res.Problems {
 			if pr.Line == r.Line {
-				msg := pr.Message
-				if pr.Field != "" {
-					msg = pr.Field.Label() + ": " + msg
-				}
-				rv.Problems = append(rv.Problems, msg)
+				rv.Problems = append(rv.Problems, pr)
 			}
 		}
 		v.Rows = append(v.Rows, rv)

@@ -36,7 +36,7 @@ func (s *Site) rejudgePage(c *fiber.Ctx) error {
 	}
 	b, err := s.Submissions.Rejudge(c.UserContext(), ct.ID, c.Params("rid"))
 	if errors.Is(err, submission.ErrBatchNotFound) {
-		return request.NotFound("no rejudge " + c.Params("rid"))
+		return request.Say(request.NotFound(""), "refusal.no_rejudge", c.Params("rid"))
 	}
 	if err != nil {
 		return request.Internal(err)

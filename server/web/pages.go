@@ -360,12 +360,23 @@ func (s *Site) explain(l string, err error) (msg, detail string) {
 	if ae.Status >= 500 && ae.Status != fiber.StatusServiceUnavailable { // 503s say only what is safe
 		return s.UI.T(l, "error.internal"), ""
 	}
+	if said, ok := s.UI.Say(l, ae.Text); ok {
+		return said, ""
+	}
 	key := "error." + ae.Code
 	if !s.UI.Messages().Has(key) {
 		key = "error.request"
 	}
+	if l != "en" && !genericError[ae.Code] && key != "error.request" {
+		return s.UI.T(l, key), "" // the server's English says the same
+	}
 	return s.UI.T(l, key), ae.Message
 }
+
+// genericError are the codes whose translation says only what kind of
+// error it is: the server's own words say what went wrong.
+var genericError = map[string]bool{"bad_request": true, "not_found": true, "forbidden": true, "conflict": true,
+	"rate_limited": true, "unauthorized": true, "unavailable": true, "too_large": true, "method_not_allowed": true}
 
 // formFailed shows page again with err above the form, with err's status.
 func (s *Site) formFailed(c *fiber.Ctx, err error, page fiber.Handler) error {

@@ -1,0 +1,55 @@
+package message
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		name string
+		text Text
+		want string
+	}{
+		{"no args", New("checker.ends_early"), "output ends early"},
+		{"args", New("checker.token_differs_quoted", 3, "abc"), "token 3: abc differs"},
+		{"inner first", Wrap("grader.sql_at_sample", New("sql.error", "near x"), 5, "shop.db"), "SQL error: near x (query from line 5, on the sample database shop.db)"},
+		{"plain", Plain("a package's own words"), "a package's own words"},
+		{"unknown code", Text{Code: "no.such", Args: []string{"kept"}}, "kept"},
+		{"empty", Text{}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.text.String(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Every code's English takes only %s verbs, so every argument, a string,
+// fills one.
+func TestEnglishVerbs(t *testing.T) {
+	for _, c := range Codes() {
+		f, _ := English(c)
+		if rest := strings.ReplaceAll(f, "%s", ""); strings.Contains(rest, "%") {
+			t.Errorf("%s: %q has a verb other than %%s", c, f)
+		}
+	}
+}
+
+// A message embedded in a record adds message_code, message_args and,
+// for a wrapped one, message_inner; an empty one adds nothing.
+func TestJSON(t *testing.T) {
+	type record struct {
+		Message string `json:"message"`
+		Text
+	}
+	b, _ := json.Marshal(record{Message: "m", Text: Wrap("grader.sql_at_hidden", New("sql.memory"), 1, 2)})
+	if got := string(b); got != `{"message":"m","message_code":"grader.sql_at_hidden","message_args":["1","2"],"message_inner":{"message_code":"sql.memory"}}` {
+		t.Errorf("wrapped: %s", got)
+	}
+	b, _ = json.Marshal(record{Message: "old"})
+	if got := string(b); got != `{"message":"old"}` {
+		t.Errorf("without a code: %s", got)
+	}
+}
