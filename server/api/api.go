@@ -106,7 +106,8 @@ func (d Deps) Services() Deps {
 	}
 	if d.Judging == nil {
 		d.Judging = &judging.Service{Contests: d.Contests, Submissions: d.Submissions, Blobs: d.Blobs, Audit: d.Audit,
-			Certificates: d.Certificates, Rate: d.Limits.Submit, MaxBytes: d.Limits.MaxSubmissionBytes, Now: d.Now}
+			Certificates: d.Certificates, Rate: d.Limits.Submit, MaxBytes: d.Limits.MaxSubmissionBytes, Now: d.Now,
+			Packages: statement.NewCache(d.Blobs)}
 	}
 	if d.Sessions == nil {
 		d.Sessions = &request.Sessions{Accounts: d.Accounts, Login: d.Limits.Login, LoginAddr: d.Limits.LoginAddr,

@@ -1,8 +1,12 @@
 package api
 
 import (
+	"context"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/skillarena/arena/challenges"
 )
 
 const (
@@ -58,5 +62,59 @@ func TestIntegrationSimilarity(t *testing.T) {
 		if st := f.JSON(t, "GET", "/api/contests/run/similarity"+tc.query, tc.user, "", nil); st != tc.status {
 			t.Errorf("%s %s: %d, want %d", tc.user, tc.query, st, tc.status)
 		}
+	}
+}
+
+// TestIntegrationSimilarityTemplate: the code of a template among the
+// challenge's attachments counts for nothing, and the report says how
+// much it left out.
+func TestIntegrationSimilarityTemplate(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, time.Now())
+	const tpl = "import sys\n\ndef read_all():\n    data = sys.stdin.read().split()\n    n = int(data[0])\n    return n, [int(x) for x in data[1:n + 1]]\n\ndef write(answer):\n    sys.stdout.write(str(answer) + \"\\n\")\n    sys.stdout.flush()\n\n"
+	f.Submit(t, "ann", tpl+"n, xs = read_all()\nwrite(max(xs) - min(xs))\n")
+	f.Submit(t, "ben", tpl+"n, xs = read_all()\nbest = 0\nfor i in range(n):\n    best = max(best, xs[i] * (i + 1))\nwrite(best)\n")
+	type report struct {
+		Compared            int
+		SharedExcluded      int `json:"shared_excluded"`
+		SharedFromTemplates int `json:"shared_from_templates"`
+		Templates           []struct{ Name, Family string }
+		Pairs               []struct{ Score float64 }
+	}
+	var before, after report
+	if st := f.JSON(t, "GET", "/api/contests/run/similarity?challenge=hello", "jury", "", &before); st != 200 {
+		t.Fatalf("jury: %d", st)
+	}
+	// The package is not in the store: no template, the pair looks alike.
+	if before.Compared != 2 || len(before.Pairs) != 1 || before.Pairs[0].Score < 0.5 || before.SharedExcluded != 0 || len(before.Templates) != 0 {
+		t.Fatalf("without the template: %+v", before)
+	}
+	data, err := challenges.Archive(fstest.MapFS{
+		"challenge.yaml":          {Data: []byte("id: hello\n")},
+		"statement.en.md":         {Data: []byte("# Hello\n\n```\n1 2\n```\n")},
+		"attachments/template.py": {Data: []byte(tpl + "# your code here\n")},
+		"attachments/train.csv":   {Data: []byte("a,b\n1,2\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := f.Blobs.Put(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := f.Contests.Get(ctx, "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.Challenges[0].Package = hash
+	if err := f.Contests.Put(ctx, ct); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.JSON(t, "GET", "/api/contests/run/similarity?challenge=hello", "jury", "", &after); st != 200 {
+		t.Fatalf("jury: %d", st)
+	}
+	if len(after.Pairs) != 0 || after.SharedExcluded == 0 || after.SharedFromTemplates != after.SharedExcluded ||
+		len(after.Templates) != 1 || after.Templates[0].Name != "attachments/template.py" || after.Templates[0].Family != "python" {
+		t.Fatalf("with the template: %+v", after)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/skillarena/arena/server/ratelimit"
 	"github.com/skillarena/arena/server/refusal"
 	"github.com/skillarena/arena/server/scoreboard"
+	"github.com/skillarena/arena/server/statement"
 	"github.com/skillarena/arena/server/submission"
 )
 
@@ -34,6 +35,9 @@ type Service struct {
 	Submissions *submission.Store
 	Blobs       *blob.Store
 	Audit       *audit.Log
+	// Packages reads challenge packages (the similarity report's
+	// templates); when nil, each report reads its own.
+	Packages *statement.Cache
 	// Certificates, when set, locks results once certificates are issued.
 	Certificates *certificate.Service
 	// Rate limits submissions per contestant.

@@ -23,6 +23,11 @@ type Options struct {
 	MinScore float64
 	// MaxPairs keeps only the best pairs (default 200).
 	MaxPairs int
+	// A fingerprint held by more than CommonMin sources of a language
+	// (default 10; negative turns the rule off) and by more than
+	// CommonShare of them (default 0.5) is common code, left out.
+	CommonMin   int
+	CommonShare float64
 }
 
 func (o Options) withDefaults() Options {
@@ -37,6 +42,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxPairs <= 0 {
 		o.MaxPairs = 200
+	}
+	if o.CommonMin == 0 {
+		o.CommonMin = 10
+	}
+	if o.CommonShare <= 0 {
+		o.CommonShare = 0.5
 	}
 	return o
 }
@@ -95,6 +106,10 @@ type Doc struct {
 	// byHash holds the positions of each fingerprint, in order.
 	byHash map[uint64][]int
 	k      int
+	// hashes are all the k-gram hashes; shared marks the tokens of the
+	// k-grams Shared.Exclude left out (nil for none).
+	hashes []uint64
+	shared []bool
 }
 
 // NewDoc tokenizes and fingerprints a source in lang.
@@ -102,12 +117,15 @@ func NewDoc(lang, src string, o Options) *Doc {
 	o = o.withDefaults()
 	d := &Doc{Tokens: Tokenize(lang, src), byHash: map[uint64][]int{}}
 	d.k = min(o.K, len(d.Tokens))
-	d.Fingerprints = Winnow(kgrams(d.Tokens, o.K), o.W)
+	d.hashes = kgrams(d.Tokens, o.K)
+	d.Fingerprints = Winnow(d.hashes, o.W)
 	for _, f := range d.Fingerprints {
 		d.byHash[f.Hash] = append(d.byHash[f.Hash], f.Pos)
 	}
 	return d
 }
+
+func (d *Doc) isShared(i int) bool { return d.shared != nil && d.shared[i] }
 
 // Lines is a range of lines, first and last, 1-based.
 type Lines [2]int
@@ -226,10 +244,18 @@ func fragments(a, b *Doc) []Fragment {
 		// Widen each run to the tokens that match around it: winnowing
 		// keeps only some k-grams, the fragment is all of the copy.
 		a1, b1 := min(r.a1+a.k-1, len(a.Tokens)-1), min(r.b1+b.k-1, len(b.Tokens)-1)
-		for r.a0 > 0 && r.b0 > 0 && a.Tokens[r.a0-1].Sym == b.Tokens[r.b0-1].Sym {
+		// It stops at shared code: the template is no part of the copy,
+		// nor are the first tokens of a k-gram that starts in it.
+		for r.a0 < a1 && r.b0 < b1 && (a.isShared(r.a0) || b.isShared(r.b0)) {
+			r.a0, r.b0 = r.a0+1, r.b0+1
+		}
+		for a1 > r.a0 && b1 > r.b0 && (a.isShared(a1) || b.isShared(b1)) {
+			a1, b1 = a1-1, b1-1
+		}
+		for r.a0 > 0 && r.b0 > 0 && a.Tokens[r.a0-1].Sym == b.Tokens[r.b0-1].Sym && !a.isShared(r.a0-1) && !b.isShared(r.b0-1) {
 			r.a0, r.b0 = r.a0-1, r.b0-1
 		}
-		for a1+1 < len(a.Tokens) && b1+1 < len(b.Tokens) && a.Tokens[a1+1].Sym == b.Tokens[b1+1].Sym {
+		for a1+1 < len(a.Tokens) && b1+1 < len(b.Tokens) && a.Tokens[a1+1].Sym == b.Tokens[b1+1].Sym && !a.isShared(a1+1) && !b.isShared(b1+1) {
 			a1, b1 = a1+1, b1+1
 		}
 		f := Fragment{A: Lines{a.Tokens[r.a0].Line, a.Tokens[a1].Line}, B: Lines{b.Tokens[r.b0].Line, b.Tokens[b1].Line}}

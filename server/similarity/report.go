@@ -21,14 +21,26 @@ type Pair struct {
 	Match
 }
 
+// Result is the pairs a report found and the code it left out.
+type Result struct {
+	Pairs  []Pair
+	Shared *Shared
+}
+
 // Report compares every two sources of the same language from different
 // contestants and returns the pairs scoring at least o.MinScore, best
-// first, at most o.MaxPairs.
-func Report(sources []Source, o Options) []Pair {
+// first, at most o.MaxPairs. The code of templates and the code more than
+// a share of the sources hold (Options.CommonMin, CommonShare) count for
+// nothing.
+func Report(sources []Source, templates []Template, o Options) Result {
 	o = o.withDefaults()
 	docs := make([]*Doc, len(sources))
 	for i, s := range sources {
 		docs[i] = NewDoc(s.Language, s.Text, o)
+	}
+	sh := findShared(sources, docs, templates, o)
+	for i, d := range docs {
+		sh.Exclude(d, sources[i].Language)
 	}
 	type found struct {
 		Pair
@@ -55,5 +67,5 @@ func Report(sources []Source, o Options) []Pair {
 		f.Fragments = fragments(docs[f.i], docs[f.j]) // only for the pairs kept
 		out = append(out, f.Pair)
 	}
-	return out
+	return Result{Pairs: out, Shared: sh}
 }

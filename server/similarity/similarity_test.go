@@ -167,7 +167,7 @@ func TestReportRanksTheCopyFirst(t *testing.T) {
 	sources = append(sources, Source{Contestant: "ben", Submission: "c-9", Language: "python3", Text: copied},
 		// The same contestant's other language, and another's C++: never paired with python.
 		Source{Contestant: "ann", Submission: "c-10", Language: "cpp", Text: original})
-	pairs := Report(sources, Options{MinScore: -1})
+	pairs := Report(sources, nil, Options{MinScore: -1}).Pairs
 	if len(pairs) == 0 {
 		t.Fatal("no pairs")
 	}
@@ -186,7 +186,7 @@ func TestReportRanksTheCopyFirst(t *testing.T) {
 			t.Errorf("pair %+v/%+v compared", p.A, p.B)
 		}
 	}
-	if n := len(Report(sources, Options{})); n != 1 {
+	if n := len(Report(sources, nil, Options{}).Pairs); n != 1 {
 		t.Errorf("default threshold keeps %d pairs, want 1", n)
 	}
 }

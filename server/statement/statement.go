@@ -179,6 +179,33 @@ func (c *Cache) Attachment(ctx context.Context, hash, name string) ([]byte, erro
 	return nil, ErrNotFound
 }
 
+// AttachmentFiles returns the bytes of the attachments of the package with
+// the given hash that want takes, by name below attachments/, reading the
+// archive once.
+func (c *Cache) AttachmentFiles(ctx context.Context, hash string, want func(name string, size int64) bool) (map[string][]byte, error) {
+	data, err := c.archive(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	err = walk(data, func(h *tar.Header, r io.Reader) error {
+		rest, ok := attachmentName(path.Clean(h.Name))
+		if !ok || !want(rest, h.Size) {
+			return nil
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		out[rest] = b
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read attachments of package %s: %w", hash, err)
+	}
+	return out, nil
+}
+
 func (c *Cache) archive(ctx context.Context, hash string) ([]byte, error) {
 	data, err := c.blobs.Get(ctx, hash)
 	if errors.Is(err, blob.ErrNotFound) {

@@ -54,6 +54,10 @@ func TestStatementsAndAttachments(t *testing.T) {
 	if err != nil || string(b) != "a,b\n1,2\n" {
 		t.Errorf("train.csv: %q %v", b, err)
 	}
+	files, err := c.AttachmentFiles(ctx, hash, func(name string, size int64) bool { return strings.HasSuffix(name, ".txt") })
+	if err != nil || len(files) != 1 || string(files["d/x.txt"]) != "x" {
+		t.Errorf("attachment files: %q %v", files, err)
+	}
 	for _, name := range []string{"../hidden/tests/1.in", "hidden/tests/1.in", "../solutions/accepted/a", "nope.csv", ""} {
 		if _, err := c.Attachment(ctx, hash, name); !errors.Is(err, ErrNotFound) {
 			t.Errorf("%q: got %v, want ErrNotFound", name, err)

@@ -29,6 +29,10 @@ func TestIntegrationSimilarityPages(t *testing.T) {
 		if !strings.Contains(body, `class="sim-pair"`) || !strings.Contains(body, link) || !strings.Contains(body, ">ben ") && !strings.Contains(body, "ben <a") {
 			t.Fatalf("list in %s lacks the pair %s: %.2000s", lang, link, body)
 		}
+		// The rule for shared code is said, in the page's language.
+		if want := map[string]string{"en": "more than 10 submissions in one language and more than 50%", "zh": "超过 10 份、且超过 50%"}[lang]; !strings.Contains(body, want) {
+			t.Errorf("list in %s does not say what shared code is left out (%q)", lang, want)
+		}
 	}
 	status, body, _ := f.page(t, "/contests/run/similarity/"+b+"/"+a, "jury", "en")
 	if status != 200 {
