@@ -27,6 +27,22 @@ func TestTokenize(t *testing.T) {
 		{"sql", "SELECT name -- who\nFROM t WHERE x > 3.5", "select I from I where I > N", []int{1, 1, 2, 2, 2, 2, 2, 2}},
 		{"node", "const 名字 = \"x\\\"y\";", "const I = S ;", []int{1, 1, 1, 1, 1}},
 		{"solidity", "function f() public pure returns (uint) { return 1; }", "function I ( ) public pure returns ( uint ) { return N ; }", nil},
+		// JavaScript regular expressions are one symbol; a slash after a value divides.
+		{"node", "const re = /ab+c/g;\nx = a / b / c;", "const I = R ; I = I / I / I ;", []int{1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2}},
+		{"javascript", "if (/[/]x\\/y/.test(s)) return s.replace(/for (i = 0; i < n; i++)/g, '')", "if ( R . I ( I ) ) return I . I ( R , S )", nil},
+		{"js", "x = (a + b) / 2 / c[1] / f(y) / this", "I = ( I + I ) / N / I [ N ] / I ( I ) / this", nil},
+		{"node", "a++ / 2 / b; c = d-- / e / 3", "I + + / N / I ; I = I - - / I / N", nil},
+		{"node", "return /a b/i.test(x) ? x : y / 2", "return R . I ( I ) ? I : I / N", nil},
+		{"node", "x = y /\nz / 2", "I = I / I / N", []int{1, 1, 1, 1, 2, 2, 2}},
+		{"node", "[1, 2].map(v => v / 2); s = s.split(/,\\s*/)", "[ N , N ] . I ( I = > I / N ) ; I = I . I ( R )", nil},
+		// A slash in Python or C++ always divides.
+		{"python3", "x = a / b / c", "I = I / I / I", nil},
+		{"cpp", "x = a / b / c;", "I = I / I / I ;", nil},
+		// C++ raw strings are one symbol, whatever quotes and lines they hold.
+		{"cpp", "auto s = R\"x(a \"quoted\" )\" still)x\"; int y;", "auto I = S ; int I ;", nil},
+		{"cpp17", "s = R\"(for (int i = 0;\n i < n; i++) {})\";\nint z;", "I = S ; int I ;", []int{1, 1, 1, 2, 3, 3, 3}},
+		{"cpp", "f(u8R\"--(a)\")--\", LR\"(b)\");", "I ( S , S ) ;", nil},
+		{"cpp", "int R = 1; g(R, \"s\");", "int I = N ; I ( I , S ) ;", nil},
 	} {
 		got := Tokenize(tc.lang, tc.src)
 		if syms(got) != tc.want {
@@ -236,5 +252,41 @@ func TestEmptySources(t *testing.T) {
 	m := Compare(NewDoc("go", "", Options{}), NewDoc("go", "package main", Options{}))
 	if m.Score != 0 || len(m.Fragments) != 0 {
 		t.Errorf("empty source: %+v", m)
+	}
+}
+
+func TestLiteralsNeitherMakeNorHideACopy(t *testing.T) {
+	const (
+		jsLoop  = "function dot(a, b, n) {\n  let total = 0;\n  for (let i = 0; i < n; i++) { total += a[i] * b[i]; }\n  return total;\n}\n"
+		jsOther = "const lines = require('fs').readFileSync(0, 'utf8').split('\\n');\nconsole.log(lines.length / 2);\n"
+		cLoop   = "int dot(int *a, int *b, int n) {\n  int total = 0;\n  for (int i = 0; i < n; i++) { total += a[i] * b[i]; }\n  return total;\n}\n"
+		cOther  = "int main() {\n  std::string line;\n  while (std::getline(std::cin, line)) std::cout << line.size() / 2 << std::endl;\n}\n"
+	)
+	for _, tc := range []struct {
+		name, lang, a, b string
+		copy             bool
+	}{
+		{"js: other regex contents hide no copy", "node",
+			jsLoop + "const ok = /^[a-z]+$/i.test(process.argv[2]);\n" + jsOther,
+			jsLoop + "const ok = /^\\d{3}-[0-9/]+(x|y)*$/gu.test(process.argv[2]);\n" + jsOther, true},
+		{"js: code inside a regex makes no copy", "node",
+			jsLoop,
+			"const re = /function dot(a, b, n) { let total = 0; for (let i = 0; i < n; i++) { total += a[i] * b[i]; } return total; }/;\n" + jsOther, false},
+		{"cpp: other raw string contents hide no copy", "cpp",
+			cLoop + "const char *usage = R\"(usage: dot < input)\";\n" + cOther,
+			cLoop + "const char *usage = R\"tpl(a \"quoted\" )\" line\nand another)tpl\";\n" + cOther, true},
+		{"cpp: code inside a raw string makes no copy", "cpp",
+			cLoop,
+			"const char *code = R\"(int dot(int *a, int *b, int n) {\n  int total = 0;\n  for (int i = 0; i < n; i++) { total += a[i] * b[i]; }\n  return total;\n})\";\n" + cOther, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Compare(NewDoc(tc.lang, tc.a, Options{}), NewDoc(tc.lang, tc.b, Options{}))
+			if tc.copy && m.Score < 0.99 {
+				t.Errorf("score %.2f, want 1: the literals differ, the code does not", m.Score)
+			}
+			if !tc.copy && (m.Score >= 0.3 || len(m.Fragments) > 0) {
+				t.Errorf("score %.2f, fragments %+v: the code is only inside a literal", m.Score, m.Fragments)
+			}
+		})
 	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // Token is one normalized token of a source: identifiers are all the
-// symbol "I", literals one symbol per kind ("N" numbers, "S" strings),
-// keywords and punctuation kept as written.
+// symbol "I", literals one symbol per kind ("N" numbers, "S" strings,
+// "R" JavaScript regular expressions), keywords and punctuation kept as
+// written.
 type Token struct {
 	Sym  string
 	Line int // 1-based line of the token's start
@@ -28,6 +29,8 @@ type syntax struct {
 	triple   bool     // Python's ''' and """ strings
 	backtick bool     // `...` strings (Go raw strings, JS templates)
 	fold     bool     // keywords are case-insensitive (SQL)
+	regex    bool     // /.../flags regular expressions (JavaScript)
+	raw      bool     // R"delim(...)delim" raw strings (C++)
 	keywords map[string]bool
 }
 
@@ -43,7 +46,7 @@ var (
 	pythonSyntax = syntax{line: []string{"#"}, triple: true, keywords: words(`False None True and as assert async await
 		break class continue def del elif else except finally for from global if import in is lambda nonlocal not or
 		pass raise return try while with yield print range len int str float list dict set tuple input open`)}
-	cSyntax = syntax{line: []string{"//"}, block: true, keywords: words(`auto bool break case catch char class const
+	cSyntax = syntax{line: []string{"//"}, block: true, raw: true, keywords: words(`auto bool break case catch char class const
 		constexpr continue default delete do double else enum explicit extern false float for friend goto if inline int
 		long namespace new nullptr operator private protected public return short signed sizeof static struct switch
 		template this throw true try typedef typename union unsigned using virtual void volatile while include define
@@ -51,7 +54,7 @@ var (
 	goSyntax = syntax{line: []string{"//"}, block: true, backtick: true, keywords: words(`break case chan const continue
 		default defer else fallthrough for func go goto if import interface map package range return select struct
 		switch type var nil true false int int64 string byte rune bool float64 error len cap make append new fmt`)}
-	jsSyntax = syntax{line: []string{"//"}, block: true, backtick: true, keywords: words(`async await break case catch
+	jsSyntax = syntax{line: []string{"//"}, block: true, backtick: true, regex: true, keywords: words(`async await break case catch
 		class const continue debugger default delete do else export extends false finally for function if import in
 		instanceof let new null of return static super switch this throw true try typeof undefined var void while
 		yield require console`)}
@@ -146,12 +149,28 @@ func Tokenize(lang string, src string) []Token {
 			}
 			i = j
 			emit("N", start)
+		case sx.regex && c == '/' && regexMayStart(out):
+			if j, ok := regexEnd(src, i); ok {
+				i = j
+				emit("R", start)
+			} else {
+				i++
+				emit("/", start)
+			}
 		case isWordStart(c):
 			j := i + 1
 			for j < len(src) && isWord(src[j]) {
 				j++
 			}
 			w := src[i:j]
+			if sx.raw && rawPrefixes[w] && j < len(src) && src[j] == '"' {
+				if end, ok := rawStringEnd(src, j); ok {
+					line += strings.Count(src[i:end], "\n")
+					i = end
+					emit("S", start)
+					continue
+				}
+			}
 			if sx.fold {
 				w = strings.ToLower(w)
 			}
@@ -227,3 +246,78 @@ func isWordStart(c byte) bool {
 }
 
 func isWord(c byte) bool { return isWordStart(c) || c >= '0' && c <= '9' }
+
+// operandEnds are the tokens after which a slash divides: what ends a
+// value. After anything else (an operator, "(", ",", return) it opens a
+// regular expression.
+var operandEnds = map[string]bool{"I": true, "N": true, "S": true, "R": true, ")": true, "]": true, "}": true,
+	"this": true, "super": true, "true": true, "false": true, "null": true, "undefined": true}
+
+// regexMayStart says whether a slash after toks opens a regular expression.
+func regexMayStart(toks []Token) bool {
+	n := len(toks)
+	if n == 0 {
+		return true
+	}
+	last := toks[n-1].Sym
+	// a++ / b and a-- / b divide.
+	if n >= 3 && (last == "+" || last == "-") && toks[n-2].Sym == last && operandEnds[toks[n-3].Sym] {
+		return false
+	}
+	return !operandEnds[last]
+}
+
+// regexEnd returns the index after the regular expression literal opened
+// at i, its flags included; not ok when it does not close on its line,
+// then the slash was a division after all.
+func regexEnd(src string, i int) (int, bool) {
+	class := false
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+			if j < len(src) && src[j] == '\n' {
+				return 0, false
+			}
+		case '\n':
+			return 0, false
+		case '[':
+			class = true
+		case ']':
+			class = false
+		case '/':
+			if class {
+				continue
+			}
+			j++
+			for j < len(src) && isWord(src[j]) {
+				j++
+			}
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// rawPrefixes are the encoding prefixes of C++ raw strings.
+var rawPrefixes = map[string]bool{"R": true, "LR": true, "uR": true, "UR": true, "u8R": true}
+
+// rawStringEnd returns the index after the raw string R"delim(...)delim"
+// whose quote is at q; not ok for a malformed delimiter or an unclosed
+// string, read then as a name and a string.
+func rawStringEnd(src string, q int) (int, bool) {
+	open := strings.IndexByte(src[q+1:], '(')
+	if open < 0 || open > 16 {
+		return 0, false
+	}
+	delim := src[q+1 : q+1+open]
+	if strings.ContainsAny(delim, " ()\\\t\v\f\n\"") {
+		return 0, false
+	}
+	body := q + 1 + open + 1
+	end := strings.Index(src[body:], ")"+delim+"\"")
+	if end < 0 {
+		return 0, false
+	}
+	return body + end + len(delim) + 2, true
+}
