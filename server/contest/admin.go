@@ -330,8 +330,7 @@ func (a *Admin) checkLocked(ctx context.Context, old, c *Contest) error {
 	if err != nil || !done {
 		return err
 	}
-	return refusal.Conflictf("the certificates of %s are issued: %s may no longer change (they were issued from them); leave them as they are in contest.yaml",
-		c.ID, strings.Join(changed, ", "))
+	return refusal.New(refusal.Conflict, "contest.locked", c.ID, strings.Join(changed, ", "))
 }
 
 // lockedChanges names the fields certificates are issued from that differ

@@ -116,12 +116,12 @@ func ParseLevel(s string) (Level, error) {
 			}
 		}
 		if l == NoLevel || found != NoLevel && found != l {
-			return badLevel, fmt.Errorf("%q is not a level: use 五级…一级, 初级工…高级技师 or 5…1", s)
+			return badLevel, says("rules.level", strconv.Quote(s))
 		}
 		found = l
 	}
 	if found == NoLevel {
-		return badLevel, fmt.Errorf("%q is not a level: use 五级…一级, 初级工…高级技师 or 5…1", s)
+		return badLevel, says("rules.level", strconv.Quote(s))
 	}
 	return found, nil
 }

@@ -100,10 +100,10 @@ var nationalRE = regexp.MustCompile(`^[A-Z][0-9]{21}$`)
 // evaluation agency assigns: one capital letter and 21 digits.
 func CheckNationalNumber(s string) error {
 	if len(s) != 22 {
-		return fmt.Errorf("%q has %d characters: a national certificate number has 22 (one letter and 21 digits)", s, len([]rune(s)))
+		return says("rules.national_length", strconv.Quote(s), len([]rune(s)))
 	}
 	if !nationalRE.MatchString(s) {
-		return fmt.Errorf("%q: a national certificate number is one capital letter and 21 digits", s)
+		return says("rules.national_format", strconv.Quote(s))
 	}
 	return nil
 }
