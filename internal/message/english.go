@@ -224,4 +224,9 @@ var english = map[string]string{
 
 	// A contest whose certificates are issued (server/contest).
 	"contest.locked": "the certificates of %s are issued: %s may no longer change (they were issued from them); leave them as they are in contest.yaml",
+
+	// Why a rejudge left a submission as it was (server/submission).
+	"rejudge.not_graded":        "not graded yet",
+	"rejudge.changed_meanwhile": "its result changed after the rejudge started",
+	"refusal.rejudge_closed":    "rejudge already applied or cancelled",
 }
