@@ -2,6 +2,7 @@ package message
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -29,13 +30,37 @@ func TestString(t *testing.T) {
 	}
 }
 
-// Every code's English takes only %s verbs, so every argument, a string,
-// fills one.
+// Every code's English takes only %s and %[n]s verbs, so every argument,
+// a string, fills one; and it says each of its arguments.
 func TestEnglishVerbs(t *testing.T) {
 	for _, c := range Codes() {
 		f, _ := English(c)
-		if rest := strings.ReplaceAll(f, "%s", ""); strings.Contains(rest, "%") {
+		if rest := verbRE.ReplaceAllString(f, ""); strings.Contains(rest, "%") {
 			t.Errorf("%s: %q has a verb other than %%s", c, f)
+		}
+		for i, n := range Arguments(f) {
+			if n != i+1 {
+				t.Errorf("%s: %q leaves out argument %d", c, f, i+1)
+				break
+			}
+		}
+	}
+}
+
+func TestArguments(t *testing.T) {
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"no arguments, 100%%", "[]"},
+		{"%s of %s", "[1 2]"},
+		{"line %[2]s: %[1]s", "[1 2]"},
+		{"%[3]s, then %s", "[3 4]"},
+		{"%s again %[1]s", "[1]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(Arguments(tt.format)); got != tt.want {
+			t.Errorf("Arguments(%q) = %s, want %s", tt.format, got, tt.want)
 		}
 	}
 }

@@ -263,13 +263,7 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []me
 		}
 		agency := strings.ToUpper(cell(agencyCol))
 		if err := rules.CheckNationalNumber(agency); err != nil {
-			// rules.national_length and _format, said after the line.
-			t := rules.TextOf(err)
-			args := []any{line}
-			for _, a := range t.Args {
-				args = append(args, a)
-			}
-			problem("cert.agency_"+strings.TrimPrefix(t.Code, "rules."), args...)
+			problems = append(problems, message.Wrap("cert.agency_bad_number", rules.TextOf(err), line))
 			continue
 		}
 		if l, dup := lineOf[number]; dup {

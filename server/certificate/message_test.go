@@ -47,7 +47,7 @@ func TestAgencyProblemsAsCodes(t *testing.T) {
 		{"BC-1", "S0001"}, {"BC-1", "s000044010001245000021"}, {"BC-2", "S000044010001245000022"}, {"BC-9", "S000044010001245000023"}}
 	_, problems := parseAgencyNumbers(rows, []Record{ok, revoked})
 	want := []struct{ code, english string }{
-		{"cert.agency_national_length", `line 2: national number: "S0001" has 5 characters: a national certificate number has 22 (one letter and 21 digits)`},
+		{"cert.agency_bad_number", `line 2: national number: "S0001" has 5 characters: a national certificate number has 22 (one letter and 21 digits)`},
 		{"cert.agency_revoked", "line 4: certificate BC-2 is revoked"},
 		{"cert.agency_unknown_number", `line 5: certificate number: "BC-9" is not a certificate of this contest`},
 	}
