@@ -283,4 +283,22 @@ var english = map[string]string{
 	"evm.hidden_failed":             "failed",
 	"evm.at_deploy":                 "deploying your contract: %s",
 	"evm.at_step":                   "step %[2]s (%[3]s): %[1]s",
+
+	// A transactions submission's problems (sandbox/evm).
+	"evm.txs_not_utf8":     "the file is not UTF-8 text: submit a JSON list of transactions",
+	"evm.txs_empty":        "the file is empty: submit a JSON list of transactions",
+	"evm.txs_not_list":     "the file is not a JSON list: it must start with [ (a list of transactions)",
+	"evm.txs_none":         "the list has no transactions",
+	"evm.txs_too_many":     "%s transactions: at most %s are allowed",
+	"evm.tx_unknown_field": "unknown field %s (fields: %s)",
+	"evm.tx_deploy_and_to": "give either deploy (a contract creation) or to (a call), not both",
+	"evm.tx_no_target":     "give deploy (init code in hex) or to (the target)",
+	"evm.tx_call_and_data": "give either call or data, not both",
+	"evm.tx_deploy_call":   "a deployment takes constructor and args, not call or data",
+	"evm.tx_name":          "name is for deployments",
+	"evm.tx_bad_name":      "name %s: use letters, digits and _",
+	"evm.tx_args":          "args need call (a function signature)",
+	"evm.txs_json_at":      "the file is not valid JSON: line %s, column %s: %s",
+	"evm.txs_not_objects":  "the file must be a JSON list of transaction objects: found a %s where a transaction should be",
+	"evm.txs_json":         "the file is not valid JSON: %s",
 }

@@ -735,7 +735,7 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 	case LangTransactions:
 		txs, err := ParseTransactions(g.task.Submission, spec.MaxTransactions)
 		if err != nil {
-			return invalidReport(message.Plain(err.Error())), nil
+			return invalidReport(textOf(err)), nil
 		}
 		player, err := w.account(Player)
 		if err != nil {

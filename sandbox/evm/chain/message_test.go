@@ -33,6 +33,19 @@ func TestMessagesAsCodes(t *testing.T) {
 		t.Errorf("a transaction's test: %+v", rep.Tests)
 	}
 
+	for _, tc := range []struct{ sub, codes, english string }{
+		{`[{"to": "bank", "cal": "withdraw()"}]`, "evm.transaction > evm.tx_unknown_field",
+			`transaction 1: unknown field "cal" (fields: deploy, name, constructor, to, call, args, data, value, gas)`},
+		{`[{"to": "bank", "name": "x"}]`, "evm.transaction > evm.tx_name", "transaction 1: name is for deployments"},
+		{"  ", "evm.txs_empty", "the file is empty: submit a JSON list of transactions"},
+		{`[{"to": "bank", "call": "withdraw", "gas": 5000001}]`, "evm.tx_gas_limit", "transaction 1: gas 5,000,001 is above the limit of 5,000,000 per transaction"},
+	} {
+		rep := evm.Run(context.Background(), evm.Task{Challenge: drain, Points: 100, Language: evm.LangTransactions, Submission: []byte(tc.sub)}, New)
+		if codes(rep.Text) != tc.codes || rep.Message != tc.english || rep.Text.String() != rep.Message {
+			t.Errorf("%s: %s %q, want %s %q", tc.sub, codes(rep.Text), rep.Message, tc.codes, tc.english)
+		}
+	}
+
 	_, token := load(t, "skill-token")
 	var st evm.Step
 	if err := json.Unmarshal([]byte(`{"from": "alice", "call": "transfer(address,uint256)", "args": ["@bob", 1], "reason": "nope"}`), &st); err != nil {
