@@ -120,6 +120,8 @@ type Body struct {
 		// arguments (internal/message; the UI's "msg.CODE"), where it has one.
 		MessageCode string   `json:"message_code,omitempty"`
 		MessageArgs []string `json:"message_args,omitempty"`
+		// MessageInner is the message said first, where one is said inside another.
+		MessageInner *message.Text `json:"message_inner,omitempty"`
 	} `json:"error"`
 }
 

@@ -330,7 +330,7 @@ func ParseTier(s string) (Tier, error) {
 	for i, x := range tiers {
 		codes[i] = string(x.code)
 	}
-	return "", fmt.Errorf("%q is not one of %s (or their Chinese names, e.g. 省级一类竞赛)", s, strings.Join(codes, ", "))
+	return "", says("rules.tier", strconv.Quote(s), strings.Join(codes, ", "))
 }
 
 // In names the tier in language lang.
