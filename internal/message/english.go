@@ -365,4 +365,9 @@ var english = map[string]string{
 	"rules.number_placeholder":   "unknown placeholder %s (use {contest}, {year}, {yy}, {date}, {level}, {code}, {seq:N})",
 	"rules.number_seq":           "%s: give exactly one {seq} or {seq:N}, so numbers differ",
 	"rules.number_chars":         "%s: outside placeholders use only letters, digits, '-' and '_' (numbers go into URLs)",
+
+	// A CSV or XLSX file that cannot be read (server/document).
+	"table.not_xlsx": "not a readable XLSX workbook: %s",
+	"table.not_text": "neither UTF-8 nor GB18030 text",
+	"table.not_csv":  "not a readable CSV file: %s",
 }

@@ -151,7 +151,7 @@ func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []by
 	}
 	rows, err := document.ReadTable(data)
 	if err != nil {
-		return 0, badInputOf("cert.file", message.Plain(err.Error()))
+		return 0, badInputOf("cert.file", fileText(err))
 	}
 	recs, err := s.stored(ctx, cid)
 	if err != nil {

@@ -88,6 +88,15 @@ func badInputOf(code string, inner message.Text, args ...any) error {
 	return &InputError{msg: t.String(), Text: t}
 }
 
+// fileText is what keeps a file from being read, as a message.
+func fileText(err error) message.Text {
+	var te *document.TableError
+	if errors.As(err, &te) {
+		return te.Text
+	}
+	return message.Plain(err.Error())
+}
+
 // nothingImported refuses a file with problems: the English lists the
 // first maxProblems of them, Problems all of those.
 func nothingImported(problems []message.Text) error {

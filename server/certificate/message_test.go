@@ -9,6 +9,7 @@ import (
 	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/certificate/rules"
+	"github.com/skillarena/arena/server/document"
 )
 
 // A score file's problems are codes whose English is the problem as the
@@ -110,5 +111,19 @@ func TestInputErrorsAsCodes(t *testing.T) {
 		if inner := ie.Text.Inner; tt.inner != "" && (inner == nil || inner.Code != tt.inner) {
 			t.Errorf("%s: inner %+v, want %s", tt.code, inner, tt.inner)
 		}
+	}
+}
+
+// A file that cannot be read says why as a code, inside "file: ".
+func TestUnreadableFileAsCode(t *testing.T) {
+	_, err := document.ReadTable([]byte("a,\"b\nc"))
+	if err == nil {
+		t.Fatal("a broken CSV file was read")
+	}
+	e := badInputOf("cert.file", fileText(err))
+	var ie *InputError
+	if !errors.As(e, &ie) || ie.Text.Inner == nil || ie.Text.Inner.Code != "table.not_csv" ||
+		!strings.HasPrefix(e.Error(), "file: not a readable CSV file: ") || ie.Text.String() != e.Error() {
+		t.Errorf("%v: %+v", e, ie)
 	}
 }

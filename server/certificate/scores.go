@@ -124,7 +124,7 @@ func (s *Service) readScores(ctx context.Context, cid, part string, data []byte)
 	}
 	rows, err := document.ReadTable(data)
 	if err != nil {
-		return p, nil, badInputOf("cert.file", message.Plain(err.Error()))
+		return p, nil, badInputOf("cert.file", fileText(err))
 	}
 	members, err := s.contests.Members(ctx, cid)
 	if err != nil {
