@@ -39,7 +39,7 @@ func TestIntegrationCertificateMessagesInChinese(t *testing.T) {
 		t.Fatalf("a bad national-number file: %d %.600s", st, visibleText(body))
 	}
 	mustContain(t, "a bad national-number file", body, "未导入任何数据：文件中有 2 处问题",
-		"第 2 行：全国统一编号：&#34;S0001&#34; 有 5 位：全国统一编号应为 22 位（1 个字母加 21 位数字）",
+		"第 2 行：全国统一编号：&#34;S0001&#34; 有 5 位，应为 22 位（1 个字母加 21 位数字）",
 		"第 3 行：证书编号：&#34;NO-SUCH&#34; 不是本场比赛的证书", `id="error-list"`)
 	noEnglish("a bad national-number file", body)
 
