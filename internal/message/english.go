@@ -370,4 +370,13 @@ var english = map[string]string{
 	"table.not_xlsx": "not a readable XLSX workbook: %s",
 	"table.not_text": "neither UTF-8 nor GB18030 text",
 	"table.not_csv":  "not a readable CSV file: %s",
+
+	// A contestant's transaction that cannot be built (sandbox/evm).
+	"evm.field":           "%[2]s: %[1]s",
+	"evm.unknown_name":    "unknown name %s (known: %s)",
+	"evm.not_account":     "%s is not an account of this challenge",
+	"evm.call_signature":  "call %s: give the full signature, e.g. %s(uint256): the target's ABI is not known",
+	"evm.call_unknown":    "call %s: the target's ABI has no function of that name",
+	"evm.call_overloaded": "call %s is overloaded: give one of %s",
+	"evm.name_taken":      "name %s is taken (taken: %s)",
 }

@@ -132,6 +132,20 @@ func (e invalid) Error() string { return e.text.String() }
 // invalidSays is invalid with the message code and args.
 func invalidSays(code string, args ...any) error { return invalid{message.New(code, args...)} }
 
+// saidError is an error said as a message code: a contestant's
+// transaction that cannot be built, or a package step (whose error goes to
+// the jury; unlike invalid, it does not by itself refuse a submission).
+type saidError struct{ text message.Text }
+
+func (e saidError) Error() string { return e.text.String() }
+
+func says(code string, args ...any) error { return saidError{message.New(code, args...)} }
+
+// inField is err said as a problem of the transaction's field.
+func inField(field string, err error) error {
+	return saidError{message.Wrap("evm.field", textOf(err), field)}
+}
+
 // say sets the report's message.
 func (r *Report) say(t message.Text) { r.Message, r.Text = t.String(), t }
 
@@ -235,12 +249,12 @@ func (w *world) target(s string) (Address, error) {
 	if a, ok := w.names[name]; ok {
 		return a, nil
 	}
-	return Address{}, fmt.Errorf("unknown name %q (known: %s)", s, w.knownNames())
+	return Address{}, says("evm.unknown_name", strconv.Quote(s), w.knownNames())
 }
 
 func (w *world) account(name string) (Address, error) {
 	if !w.accounts[name] {
-		return Address{}, fmt.Errorf("%q is not an account of this challenge", name)
+		return Address{}, says("evm.not_account", strconv.Quote(name))
 	}
 	return w.names[name], nil
 }
@@ -271,15 +285,15 @@ func (w *world) function(to Address, call string) (Function, error) {
 		return found[0], nil
 	case 0:
 		if _, ok := w.funcs[to]; !ok {
-			return Function{}, fmt.Errorf("call %q: give the full signature, e.g. %s(uint256): the target's ABI is not known", call, call)
+			return Function{}, says("evm.call_signature", strconv.Quote(call), call)
 		}
-		return Function{}, fmt.Errorf("call %q: the target's ABI has no function of that name", call)
+		return Function{}, says("evm.call_unknown", strconv.Quote(call))
 	}
 	sigs := make([]string, len(found))
 	for i, f := range found {
 		sigs[i] = f.Signature()
 	}
-	return Function{}, fmt.Errorf("call %q is overloaded: give one of %s", call, strings.Join(sigs, ", "))
+	return Function{}, says("evm.call_overloaded", strconv.Quote(call), strings.Join(sigs, ", "))
 }
 
 // stepMsg builds the transaction of a package step; defaultTo is the
@@ -748,7 +762,7 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 			label := fmt.Sprintf("tx %d: %s", i+1, w.describeTx(tx))
 			m, err := w.txMsg(tx, player, spec.Gas.Tx)
 			if err != nil {
-				return invalidReport(message.Wrap("evm.transaction", message.Plain(err.Error()), i+1)), nil
+				return invalidReport(message.Wrap("evm.transaction", textOf(err), i+1)), nil
 			}
 			if tx.Gas > spec.Gas.Tx {
 				return invalidReport(message.New("evm.tx_gas_limit", i+1, groupDigits(tx.Gas), groupDigits(spec.Gas.Tx))), nil
@@ -862,8 +876,12 @@ func invalidReport(t message.Text) Report {
 // textOf is err as a message: its code where it has one.
 func textOf(err error) message.Text {
 	var inv invalid
-	if errors.As(err, &inv) {
+	var said saidError
+	switch {
+	case errors.As(err, &inv):
 		return inv.text
+	case errors.As(err, &said):
+		return said.text
 	}
 	return message.Plain(err.Error())
 }
@@ -916,22 +934,22 @@ func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
 		}
 	}
 	if err != nil {
-		return Msg{}, fmt.Errorf("value: %w", err)
+		return Msg{}, inField("value", err)
 	}
 	if tx.Deploy != "" {
 		if tx.Name != "" {
 			if _, taken := w.names[tx.Name]; taken {
-				return Msg{}, fmt.Errorf("name %q is taken (taken: %s)", tx.Name, w.knownNames())
+				return Msg{}, says("evm.name_taken", strconv.Quote(tx.Name), w.knownNames())
 			}
 		}
 		if m.Data, err = initCode(tx.Deploy, tx.Constructor, tx.Args, w.resolve); err != nil {
-			return Msg{}, fmt.Errorf("deploy: %w", err)
+			return Msg{}, inField("deploy", err)
 		}
 		return m, nil
 	}
 	addr, err := w.target(tx.To)
 	if err != nil {
-		return Msg{}, fmt.Errorf("to: %w", err)
+		return Msg{}, inField("to", err)
 	}
 	m.To = &addr
 	switch {
@@ -942,12 +960,12 @@ func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
 		}
 		args, err := Encode(f.Inputs, tx.Args, w.resolve)
 		if err != nil {
-			return Msg{}, fmt.Errorf("args of %s: %w", f.Signature(), err)
+			return Msg{}, inField("args of "+f.Signature(), err)
 		}
 		m.Data = append(f.Selector(), args...)
 	case tx.Data != "":
 		if m.Data, err = ParseHex(tx.Data); err != nil {
-			return Msg{}, fmt.Errorf("data: %w", err)
+			return Msg{}, inField("data", err)
 		}
 	}
 	return m, nil

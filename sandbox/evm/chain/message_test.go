@@ -46,6 +46,13 @@ func TestMessagesAsCodes(t *testing.T) {
 		}
 	}
 
+	rep = evm.Run(context.Background(), evm.Task{Challenge: drain, Points: 100, Language: evm.LangTransactions,
+		Submission: []byte(`[{"to": "bnk", "call": "withdraw()"}]`)}, New)
+	if codes(rep.Text) != "evm.transaction > evm.field > evm.unknown_name" || !strings.HasPrefix(rep.Message, `transaction 1: to: unknown name "bnk" (known: `) ||
+		rep.Text.String() != rep.Message {
+		t.Errorf("an unknown name: %s %q", codes(rep.Text), rep.Message)
+	}
+
 	_, token := load(t, "skill-token")
 	var st evm.Step
 	if err := json.Unmarshal([]byte(`{"from": "alice", "call": "transfer(address,uint256)", "args": ["@bob", 1], "reason": "nope"}`), &st); err != nil {
