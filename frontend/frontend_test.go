@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -292,15 +293,15 @@ func TestMessagesTranslated(t *testing.T) {
 	u := newUI(t)
 	for _, code := range message.Codes() {
 		english, _ := message.English(code)
-		n := strings.Count(english, "%s")
+		n := fmt.Sprint(message.Arguments(english))
 		for _, l := range Langs {
 			s, ok := u.msgs.byLang[l]["msg."+code]
 			if !ok {
 				t.Errorf("msg.%s: missing in %s", code, l)
 				continue
 			}
-			if got := strings.Count(s, "%s"); got != n {
-				t.Errorf("msg.%s in %s has %d arguments, its English %d", code, l, got, n)
+			if got := fmt.Sprint(message.Arguments(s)); got != n {
+				t.Errorf("msg.%s in %s says arguments %s, its English %s", code, l, got, n)
 			}
 		}
 	}

@@ -7,7 +7,9 @@ package message
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 )
 
 // Text is one message: a code and the values it names. Embedded in a
@@ -67,7 +69,8 @@ func (t Text) String() string {
 }
 
 // English is the English format of code (its arguments are %s verbs, in
-// order), and whether code is known.
+// order, or %[n]s naming the nth: a message said inside another, always
+// the first argument, may so come anywhere), and whether code is known.
 func English(code string) (string, bool) {
 	f, ok := english[code]
 	return f, ok
@@ -80,5 +83,33 @@ func Codes() []string {
 		out = append(out, c)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// verbRE matches a format's verbs: %s or %[n]s (and %% to skip).
+var verbRE = regexp.MustCompile(`%(\[(\d+)\])?s|%%`)
+
+// Arguments lists the arguments a format says, by their number from 1,
+// each once and in order, as fmt counts them: %s is the one after the
+// last said, %[n]s the nth.
+func Arguments(format string) []int {
+	seen := map[int]bool{}
+	last := 0
+	for _, m := range verbRE.FindAllStringSubmatch(format, -1) {
+		switch {
+		case m[0] == "%%":
+			continue
+		case m[2] != "":
+			last, _ = strconv.Atoi(m[2])
+		default:
+			last++
+		}
+		seen[last] = true
+	}
+	out := make([]int, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Ints(out)
 	return out
 }

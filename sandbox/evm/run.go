@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skillarena/arena/internal/message"
 	"math/big"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/skillarena/arena/sandbox/verdict"
@@ -32,7 +34,10 @@ type Report struct {
 	Outcome verdict.Outcome `json:"outcome"`
 	Score   float64         `json:"score"`
 	Message string          `json:"message,omitempty"`
-	Tests   []verdict.Test  `json:"tests"`
+	// Text is Message as a code and its arguments (internal/message); a
+	// report of an older tool has the English alone.
+	message.Text
+	Tests []verdict.Test `json:"tests"`
 	// Error is set when grading could not be done (a broken package, a
 	// bug): the grade is then a system error.
 	Error string `json:"error,omitempty"`
@@ -120,11 +125,29 @@ func Run(ctx context.Context, t Task, newChain NewChain) (rep Report) {
 }
 
 // invalid is a submission that cannot be graded as given.
-type invalid struct{ msg string }
+type invalid struct{ text message.Text }
 
-func (e invalid) Error() string { return e.msg }
+func (e invalid) Error() string { return e.text.String() }
 
-func invalidf(format string, args ...any) error { return invalid{fmt.Sprintf(format, args...)} }
+// invalidSays is invalid with the message code and args.
+func invalidSays(code string, args ...any) error { return invalid{message.New(code, args...)} }
+
+// saidError is an error said as a message code: a contestant's
+// transaction that cannot be built, or a package step (whose error goes to
+// the jury; unlike invalid, it does not by itself refuse a submission).
+type saidError struct{ text message.Text }
+
+func (e saidError) Error() string { return e.text.String() }
+
+func says(code string, args ...any) error { return saidError{message.New(code, args...)} }
+
+// inField is err said as a problem of the transaction's field.
+func inField(field string, err error) error {
+	return saidError{message.Wrap("evm.field", textOf(err), field)}
+}
+
+// say sets the report's message.
+func (r *Report) say(t message.Text) { r.Message, r.Text = t.String(), t }
 
 type grading struct {
 	ch       *Challenge
@@ -177,7 +200,7 @@ func (g *grading) newWorld() (*world, error) {
 			return nil, fmt.Errorf("setup step %d: transaction not valid: %w", i+1, err)
 		}
 		if rec.Status != StatusSuccess {
-			return nil, fmt.Errorf("setup step %d (%s): %s", i+1, w.describe(s), w.failure(rec, m.Gas))
+			return nil, fmt.Errorf("setup step %d (%s): %s", i+1, w.describe(s), w.failure(rec, m.Gas).String())
 		}
 		if out, msg := w.check(s, m, rec, nil); out != verdict.Accepted {
 			return nil, fmt.Errorf("setup step %d (%s): %s", i+1, w.describe(s), msg)
@@ -226,12 +249,12 @@ func (w *world) target(s string) (Address, error) {
 	if a, ok := w.names[name]; ok {
 		return a, nil
 	}
-	return Address{}, fmt.Errorf("unknown name %q (known: %s)", s, w.knownNames())
+	return Address{}, says("evm.unknown_name", strconv.Quote(s), w.knownNames())
 }
 
 func (w *world) account(name string) (Address, error) {
 	if !w.accounts[name] {
-		return Address{}, fmt.Errorf("%q is not an account of this challenge", name)
+		return Address{}, says("evm.not_account", strconv.Quote(name))
 	}
 	return w.names[name], nil
 }
@@ -262,15 +285,15 @@ func (w *world) function(to Address, call string) (Function, error) {
 		return found[0], nil
 	case 0:
 		if _, ok := w.funcs[to]; !ok {
-			return Function{}, fmt.Errorf("call %q: give the full signature, e.g. %s(uint256): the target's ABI is not known", call, call)
+			return Function{}, says("evm.call_signature", strconv.Quote(call), call)
 		}
-		return Function{}, fmt.Errorf("call %q: the target's ABI has no function of that name", call)
+		return Function{}, says("evm.call_unknown", strconv.Quote(call))
 	}
 	sigs := make([]string, len(found))
 	for i, f := range found {
 		sigs[i] = f.Signature()
 	}
-	return Function{}, fmt.Errorf("call %q is overloaded: give one of %s", call, strings.Join(sigs, ", "))
+	return Function{}, says("evm.call_overloaded", strconv.Quote(call), strings.Join(sigs, ", "))
 }
 
 // stepMsg builds the transaction of a package step; defaultTo is the
@@ -377,17 +400,17 @@ func (w *world) describe(s Step) string {
 }
 
 // failure explains a transaction that did not succeed.
-func (w *world) failure(rec Receipt, gas uint64) string {
+func (w *world) failure(rec Receipt, gas uint64) message.Text {
 	switch rec.Status {
 	case StatusOutOfGas:
-		return fmt.Sprintf("ran out of gas (limit %s)", groupDigits(gas))
+		return message.New("evm.out_of_gas", groupDigits(gas))
 	case StatusReverted:
 		if r := RevertReason(rec.Return); r != "" {
-			return "reverted: " + r
+			return message.New("evm.reverted_with", r)
 		}
-		return "reverted"
+		return message.New("evm.reverted")
 	}
-	return "failed: " + rec.Err
+	return message.New("evm.failed", rec.Err)
 }
 
 // outcomeOf maps a failed transaction to an outcome: running out of gas is
@@ -435,76 +458,76 @@ var (
 )
 
 // check compares what a step did with what it expects.
-func (w *world) check(s Step, m Msg, rec Receipt, fn *Function) (verdict.Outcome, string) {
+func (w *world) check(s Step, m Msg, rec Receipt, fn *Function) (verdict.Outcome, message.Text) {
 	wantRevert := s.Reverts || s.Reason != "" || s.Error != ""
-	gasNote := ""
+	var gasNote message.Text
 	if s.MaxGas > 0 && rec.GasUsed > s.MaxGas {
-		gasNote = fmt.Sprintf("used %s gas, the ceiling is %s", groupDigits(rec.GasUsed), groupDigits(s.MaxGas))
+		gasNote = message.New("evm.gas_ceiling", groupDigits(rec.GasUsed), groupDigits(s.MaxGas))
 	}
 	if rec.Status == StatusOutOfGas {
 		return verdict.TimeLimit, w.failure(rec, m.Gas)
 	}
 	if wantRevert {
 		if rec.Status == StatusSuccess {
-			return verdict.WrongAnswer, "expected a revert, but the call succeeded"
+			return verdict.WrongAnswer, message.New("evm.expected_revert")
 		}
 		if s.Reason != "" {
 			want := append(bytes.Clone(errorSelector), mustEncodeString(s.Reason)...)
 			if !bytes.Equal(rec.Return, want) {
-				return verdict.WrongAnswer, fmt.Sprintf("expected a revert with reason %q, got %s", s.Reason, w.failure(rec, m.Gas))
+				return verdict.WrongAnswer, message.Wrap("evm.expected_reason", w.failure(rec, m.Gas), strconv.Quote(s.Reason))
 			}
 		}
 		if s.Error != "" {
 			f, err := ParseFunction(s.Error)
 			if err != nil {
-				return verdict.SystemError, "error: " + err.Error()
+				return verdict.SystemError, message.Plain("error: " + err.Error())
 			}
 			if len(rec.Return) < 4 || !bytes.Equal(rec.Return[:4], f.Selector()) {
-				return verdict.WrongAnswer, fmt.Sprintf("expected a revert with %s, got %s", f.Signature(), w.failure(rec, m.Gas))
+				return verdict.WrongAnswer, message.Wrap("evm.expected_error", w.failure(rec, m.Gas), f.Signature())
 			}
 		}
-		if gasNote != "" {
+		if !gasNote.IsZero() {
 			return verdict.TimeLimit, gasNote
 		}
-		return verdict.Accepted, ""
+		return verdict.Accepted, message.Text{}
 	}
 	if rec.Status != StatusSuccess {
 		return outcomeOf(rec), w.failure(rec, m.Gas)
 	}
 	if s.Returns != nil {
 		if fn == nil || !fn.HasOutputs {
-			return verdict.SystemError, "returns needs the call's output types"
+			return verdict.SystemError, message.Plain("returns needs the call's output types")
 		}
 		want, err := Encode(fn.Outputs, s.Returns, w.resolve)
 		if err != nil {
-			return verdict.SystemError, "returns: " + err.Error()
+			return verdict.SystemError, message.Plain("returns: " + err.Error())
 		}
 		if !bytes.Equal(rec.Return, want) {
-			return verdict.WrongAnswer, fmt.Sprintf("returned %s, expected %s", w.showReturn(fn.Outputs, rec.Return), w.showReturn(fn.Outputs, want))
+			return verdict.WrongAnswer, message.New("evm.returned", w.showReturn(fn.Outputs, rec.Return), w.showReturn(fn.Outputs, want))
 		}
 	}
 	if len(s.Events) > 0 {
-		if msg := w.checkEvents(s, m, rec); msg != "" {
+		if msg := w.checkEvents(s, m, rec); !msg.IsZero() {
 			return verdict.WrongAnswer, msg
 		}
 	}
 	for _, name := range sortedKeys(s.Balances) {
 		addr, err := w.target(name)
 		if err != nil {
-			return verdict.SystemError, "balances: " + err.Error()
+			return verdict.SystemError, message.Plain("balances: " + err.Error())
 		}
 		want, err := ParseAmount(s.Balances[name])
 		if err != nil {
-			return verdict.SystemError, "balances: " + err.Error()
+			return verdict.SystemError, message.Plain("balances: " + err.Error())
 		}
 		if got := w.chain.Balance(addr); got.Cmp(want) != 0 {
-			return verdict.WrongAnswer, fmt.Sprintf("%s holds %s, expected %s", name, FormatEther(got), FormatEther(want))
+			return verdict.WrongAnswer, message.New("evm.balance", name, FormatEther(got), FormatEther(want))
 		}
 	}
-	if gasNote != "" {
+	if !gasNote.IsZero() {
 		return verdict.TimeLimit, gasNote
 	}
-	return verdict.Accepted, ""
+	return verdict.Accepted, message.Text{}
 }
 
 func mustEncodeString(s string) []byte {
@@ -531,12 +554,12 @@ func (w *world) relabel(s string) string {
 	return s
 }
 
-func (w *world) checkEvents(s Step, m Msg, rec Receipt) string {
+func (w *world) checkEvents(s Step, m Msg, rec Receipt) message.Text {
 	next := 0
 	for i, e := range s.Events {
 		ev, err := ParseEvent(e.Event)
 		if err != nil {
-			return "events: " + err.Error()
+			return message.Plain("events: " + err.Error())
 		}
 		emitter := m.To
 		if rec.Created != nil {
@@ -545,13 +568,13 @@ func (w *world) checkEvents(s Step, m Msg, rec Receipt) string {
 		if e.From != "" {
 			a, err := w.target(e.From)
 			if err != nil {
-				return fmt.Sprintf("event %d: from: %v", i+1, err)
+				return message.Plain(fmt.Sprintf("event %d: from: %v", i+1, err))
 			}
 			emitter = &a
 		}
 		topics, data, err := ev.EncodeLog(e.Args, w.resolve)
 		if err != nil {
-			return fmt.Sprintf("event %d (%s): %v", i+1, ev.Name, err)
+			return message.Plain(fmt.Sprintf("event %d (%s): %v", i+1, ev.Name, err))
 		}
 		found := -1
 		for j := next; j < len(rec.Logs) && found < 0; j++ {
@@ -568,11 +591,11 @@ func (w *world) checkEvents(s Step, m Msg, rec Receipt) string {
 			}
 		}
 		if found < 0 {
-			return fmt.Sprintf("expected event %s%s, %s", ev.Name, w.relabel(formatArgs(e.Args)), w.describeLogs(ev, rec.Logs[next:]))
+			return message.Wrap("evm.expected_event", w.describeLogs(ev, rec.Logs[next:]), ev.Name+w.relabel(formatArgs(e.Args)))
 		}
 		next = found + 1
 	}
-	return ""
+	return message.Text{}
 }
 
 func formatArgs(args []any) string {
@@ -584,7 +607,7 @@ func formatArgs(args []any) string {
 }
 
 // describeLogs says what was emitted instead, for the event's signature.
-func (w *world) describeLogs(ev Event, logs []Log) string {
+func (w *world) describeLogs(ev Event, logs []Log) message.Text {
 	var seen []string
 	for _, l := range logs {
 		if len(l.Topics) == 0 || !bytes.Equal(l.Topics[0], ev.Topic0()) {
@@ -620,12 +643,12 @@ func (w *world) describeLogs(ev Event, logs []Log) string {
 		seen = append(seen, ev.Name+w.relabel(FormatValues(vals)))
 	}
 	if len(seen) == 0 {
-		return fmt.Sprintf("no %s event was emitted", ev.Name)
+		return message.New("evm.no_event", ev.Name)
 	}
 	if len(seen) > 3 {
 		seen = append(seen[:3], "…")
 	}
-	return "got " + strings.Join(seen, ", ")
+	return message.New("evm.got_events", strings.Join(seen, ", "))
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -655,20 +678,20 @@ func groupDigits(n uint64) string {
 func (g *grading) submittedCode() ([]byte, error) {
 	if g.task.Language == LangSolidity {
 		if len(g.task.Code) == 0 {
-			return nil, invalidf("the compiled contract %s has no bytecode (is it abstract or an interface?)", g.ch.Spec.Contract)
+			return nil, invalidSays("evm.compiled_no_bytecode", g.ch.Spec.Contract)
 		}
 		return g.task.Code, nil
 	}
 	text := strings.TrimSpace(string(g.task.Submission))
 	if text == "" {
-		return nil, invalidf("the file is empty: submit the contract's init code in hex (0x6080…)")
+		return nil, invalidSays("evm.bytecode_file_empty")
 	}
 	code, err := ParseHex(strings.Join(strings.Fields(text), ""))
 	if err != nil {
-		return nil, invalidf("the file is not contract bytecode: %v", err)
+		return nil, invalidSays("evm.not_bytecode", err)
 	}
 	if len(code) == 0 {
-		return nil, invalidf("the bytecode is empty")
+		return nil, invalidSays("evm.bytecode_empty")
 	}
 	return code, nil
 }
@@ -698,7 +721,7 @@ func (g *grading) deploySubmission(w *world, code []byte, gas uint64) (Msg, Rece
 	m.Data = append(bytes.Clone(code), args...)
 	rec, err := w.chain.Apply(m)
 	if err != nil {
-		return m, rec, invalidf("your contract cannot be deployed: %v", err)
+		return m, rec, invalidSays("evm.cannot_deploy", err)
 	}
 	if rec.Created != nil && rec.Status == StatusSuccess {
 		w.name(d.Name, *rec.Created)
@@ -726,7 +749,7 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 	case LangTransactions:
 		txs, err := ParseTransactions(g.task.Submission, spec.MaxTransactions)
 		if err != nil {
-			return invalidReport(err.Error()), nil
+			return invalidReport(textOf(err)), nil
 		}
 		player, err := w.account(Player)
 		if err != nil {
@@ -739,10 +762,10 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 			label := fmt.Sprintf("tx %d: %s", i+1, w.describeTx(tx))
 			m, err := w.txMsg(tx, player, spec.Gas.Tx)
 			if err != nil {
-				return invalidReport(fmt.Sprintf("transaction %d: %v", i+1, err)), nil
+				return invalidReport(message.Wrap("evm.transaction", textOf(err), i+1)), nil
 			}
 			if tx.Gas > spec.Gas.Tx {
-				return invalidReport(fmt.Sprintf("transaction %d: gas %s is above the limit of %s per transaction", i+1, groupDigits(tx.Gas), groupDigits(spec.Gas.Tx))), nil
+				return invalidReport(message.New("evm.tx_gas_limit", i+1, groupDigits(tx.Gas), groupDigits(spec.Gas.Tx))), nil
 			}
 			short := false
 			if m.Gas > budget {
@@ -751,28 +774,30 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 			rec, err := w.chain.Apply(m)
 			if err != nil {
 				if short {
-					note(verdict.Test{Name: label, Outcome: verdict.TimeLimit, Message: fmt.Sprintf("the transactions used up the total gas of %s", groupDigits(spec.Gas.Total))})
+					t := verdict.Test{Name: label, Outcome: verdict.TimeLimit}
+					t.Say(message.New("evm.total_gas_used", groupDigits(spec.Gas.Total)))
+					note(t)
 					for j := i + 1; j < len(txs); j++ {
 						rep.Tests = append(rep.Tests, verdict.Test{Name: fmt.Sprintf("tx %d: %s", j+1, w.describeTx(txs[j])), Outcome: verdict.Skipped})
 					}
 					break
 				}
-				return invalidReport(fmt.Sprintf("transaction %d (%s) is not valid: %v", i+1, w.describeTx(tx), err)), nil
+				return invalidReport(message.New("evm.tx_not_valid", i+1, w.describeTx(tx), err)), nil
 			}
 			budget -= min(budget, rec.GasUsed)
 			t := verdict.Test{Name: label, Outcome: outcomeOf(rec)}
 			if rec.Status == StatusSuccess {
-				t.Message = fmt.Sprintf("ok, %s gas", groupDigits(rec.GasUsed))
+				t.Say(message.New("evm.tx_ok", groupDigits(rec.GasUsed)))
 				if tx.Deploy != "" && rec.Created != nil {
-					t.Message = fmt.Sprintf("deployed at %s, %s gas", rec.Created, groupDigits(rec.GasUsed))
+					t.Say(message.New("evm.deployed", rec.Created, groupDigits(rec.GasUsed)))
 					if tx.Name != "" {
 						w.name(tx.Name, *rec.Created)
 					}
 				}
 			} else {
-				t.Message = w.failure(rec, m.Gas)
+				t.Say(w.failure(rec, m.Gas))
 				if short && rec.Status == StatusOutOfGas {
-					t.Message = fmt.Sprintf("ran out of the total gas of %s", groupDigits(spec.Gas.Total))
+					t.Say(message.New("evm.total_gas_out", groupDigits(spec.Gas.Total)))
 				}
 			}
 			note(t)
@@ -780,47 +805,50 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 	case LangBytecode, LangSolidity:
 		code, err := g.submittedCode()
 		if err != nil {
-			return invalidReport(err.Error()), nil
+			return invalidReport(textOf(err)), nil
 		}
 		m, rec, err := g.deploySubmission(w, code, min(spec.Gas.Tx, budget))
 		if err != nil {
 			var inv invalid
 			if errors.As(err, &inv) {
-				return invalidReport(inv.msg), nil
+				return invalidReport(inv.text), nil
 			}
 			return Report{}, err
 		}
 		t := verdict.Test{Name: "deploy " + spec.Deploy.Name, Outcome: outcomeOf(rec)}
 		if rec.Status == StatusSuccess {
-			t.Message = fmt.Sprintf("deployed at %s, %s gas", rec.Created, groupDigits(rec.GasUsed))
+			t.Say(message.New("evm.deployed", rec.Created, groupDigits(rec.GasUsed)))
 		} else {
-			t.Message = w.failure(rec, m.Gas)
+			t.Say(w.failure(rec, m.Gas))
 		}
 		note(t)
 	default:
-		return invalidReport(fmt.Sprintf("language %q is not accepted for this challenge", g.task.Language)), nil
+		return invalidReport(message.New("evm.language", strconv.Quote(g.task.Language))), nil
 	}
 
 	solved := true
-	var why string
+	var why message.Text
 	for i, s := range spec.Win {
 		name := "win: " + w.describe(s)
 		m, fn, err := w.stepMsg(s, "", spec.Gas.Tx)
 		if err != nil {
 			return Report{}, fmt.Errorf("win check %d: %w", i+1, err)
 		}
-		t := verdict.Test{Name: name, Outcome: verdict.Accepted, Message: "solved"}
+		t := verdict.Test{Name: name, Outcome: verdict.Accepted}
+		t.Say(message.New("evm.solved"))
 		rec, err := w.chain.Apply(m)
 		if err != nil {
-			t.Outcome, t.Message = verdict.WrongAnswer, "the check could not run: "+err.Error()
+			t.Outcome = verdict.WrongAnswer
+			t.Say(message.New("evm.check_not_run", err))
 		} else if out, msg := w.check(s, m, rec, fn); out == verdict.SystemError {
 			return Report{}, fmt.Errorf("win check %d: %s", i+1, msg)
 		} else if out != verdict.Accepted {
-			t.Outcome, t.Message = verdict.WrongAnswer, msg
+			t.Outcome = verdict.WrongAnswer
+			t.Say(msg)
 		}
 		if t.Outcome != verdict.Accepted {
 			if solved {
-				why = fmt.Sprintf("%s: %s", strings.TrimPrefix(name, "win: "), t.Message)
+				why = message.Wrap("evm.win_failed", t.Text, strings.TrimPrefix(name, "win: "))
 			}
 			solved = false
 		}
@@ -828,19 +856,34 @@ func (g *grading) exploit(ctx context.Context) (Report, error) {
 	}
 	if solved {
 		rep.Outcome, rep.Score = verdict.Accepted, g.task.Points
-		rep.Message = "solved"
+		rep.say(message.New("evm.solved"))
 		return rep, nil
 	}
 	rep.Outcome = verdict.WrongAnswer
 	if firstFailure != "" {
 		rep.Outcome = firstFailure
 	}
-	rep.Message = "not solved: " + why
+	rep.say(message.Wrap("evm.not_solved", why))
 	return rep, nil
 }
 
-func invalidReport(msg string) Report {
-	return Report{Outcome: verdict.InvalidSubmission, Message: msg, Tests: []verdict.Test{}}
+func invalidReport(t message.Text) Report {
+	rep := Report{Outcome: verdict.InvalidSubmission, Tests: []verdict.Test{}}
+	rep.say(t)
+	return rep
+}
+
+// textOf is err as a message: its code where it has one.
+func textOf(err error) message.Text {
+	var inv invalid
+	var said saidError
+	switch {
+	case errors.As(err, &inv):
+		return inv.text
+	case errors.As(err, &said):
+		return said.text
+	}
+	return message.Plain(err.Error())
 }
 
 // describeTx labels a contestant's transaction in results.
@@ -891,22 +934,22 @@ func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
 		}
 	}
 	if err != nil {
-		return Msg{}, fmt.Errorf("value: %w", err)
+		return Msg{}, inField("value", err)
 	}
 	if tx.Deploy != "" {
 		if tx.Name != "" {
 			if _, taken := w.names[tx.Name]; taken {
-				return Msg{}, fmt.Errorf("name %q is taken (taken: %s)", tx.Name, w.knownNames())
+				return Msg{}, says("evm.name_taken", strconv.Quote(tx.Name), w.knownNames())
 			}
 		}
 		if m.Data, err = initCode(tx.Deploy, tx.Constructor, tx.Args, w.resolve); err != nil {
-			return Msg{}, fmt.Errorf("deploy: %w", err)
+			return Msg{}, inField("deploy", err)
 		}
 		return m, nil
 	}
 	addr, err := w.target(tx.To)
 	if err != nil {
-		return Msg{}, fmt.Errorf("to: %w", err)
+		return Msg{}, inField("to", err)
 	}
 	m.To = &addr
 	switch {
@@ -917,12 +960,12 @@ func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
 		}
 		args, err := Encode(f.Inputs, tx.Args, w.resolve)
 		if err != nil {
-			return Msg{}, fmt.Errorf("args of %s: %w", f.Signature(), err)
+			return Msg{}, inField("args of "+f.Signature(), err)
 		}
 		m.Data = append(f.Selector(), args...)
 	case tx.Data != "":
 		if m.Data, err = ParseHex(tx.Data); err != nil {
-			return Msg{}, fmt.Errorf("data: %w", err)
+			return Msg{}, inField("data", err)
 		}
 	}
 	return m, nil
@@ -932,13 +975,13 @@ func (w *world) txMsg(tx Transaction, player Address, gas uint64) (Msg, error) {
 // contract deployed.
 func (g *grading) suite(ctx context.Context) (Report, error) {
 	if g.task.Language == LangTransactions {
-		return invalidReport("this challenge takes a contract (bytecode or Solidity), not transactions"), nil
+		return invalidReport(message.New("evm.takes_contract")), nil
 	}
 	code, err := g.submittedCode()
 	if err != nil {
 		var inv invalid
 		if errors.As(err, &inv) {
-			return invalidReport(inv.msg), nil
+			return invalidReport(inv.text), nil
 		}
 		return Report{}, err
 	}
@@ -953,7 +996,7 @@ func (g *grading) suite(ctx context.Context) (Report, error) {
 		if err != nil {
 			var inv invalid
 			if errors.As(err, &inv) {
-				return invalidReport(inv.msg), nil
+				return invalidReport(inv.text), nil
 			}
 			return Report{}, fmt.Errorf("test %q: %w", tc.Name, err)
 		}
@@ -979,9 +1022,13 @@ func (g *grading) suite(ctx context.Context) (Report, error) {
 	default:
 		rep.Outcome = firstFailure.Outcome
 	}
-	rep.Message = fmt.Sprintf("%d of %d tests passed", passed, len(rep.Tests))
+	rep.say(message.New("evm.tests_passed", passed, len(rep.Tests)))
 	if firstFailure.Outcome != "" {
-		rep.Message += fmt.Sprintf("; first failed: %s: %s", firstFailure.Name, firstFailure.Message)
+		why := firstFailure.Text
+		if why.IsZero() {
+			why = message.Plain(firstFailure.Message)
+		}
+		rep.say(message.Wrap("evm.tests_passed_first_failed", why, passed, len(rep.Tests), firstFailure.Name))
 	}
 	return rep, nil
 }
@@ -1000,12 +1047,13 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 		return t, err
 	}
 	if rec.Status != StatusSuccess {
-		g.fail(&t, outcomeOf(rec), "deploying your contract", w.failure(rec, m.Gas))
+		g.fail(&t, outcomeOf(rec), 0, "", w.failure(rec, m.Gas))
 		return t, nil
 	}
 	budget -= min(budget, rec.GasUsed)
 	for i, s := range tc.Steps {
 		label := fmt.Sprintf("step %d (%s)", i+1, w.describe(s))
+		fail := func(out verdict.Outcome, why message.Text) { g.fail(&t, out, i+1, w.describe(s), why) }
 		m, fn, err := w.stepMsg(s, spec.Deploy.Name, min(spec.Gas.Tx, budget))
 		if err != nil {
 			return t, fmt.Errorf("%s: %w", label, err)
@@ -1013,10 +1061,10 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 		rec, err := w.chain.Apply(m)
 		if err != nil {
 			if m.Gas < spec.Gas.Tx && m.Gas == budget {
-				g.fail(&t, verdict.TimeLimit, label, "the test used up its total gas of "+groupDigits(spec.Gas.Total))
+				fail(verdict.TimeLimit, message.New("evm.test_gas_out", groupDigits(spec.Gas.Total)))
 				return t, nil
 			}
-			g.fail(&t, verdict.RuntimeError, label, fmt.Sprintf("transaction not valid: %v", err))
+			fail(verdict.RuntimeError, message.New("evm.tx_invalid", err))
 			return t, nil
 		}
 		budget -= min(budget, rec.GasUsed)
@@ -1025,7 +1073,7 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 			return t, fmt.Errorf("%s: %s", label, msg)
 		}
 		if out != verdict.Accepted {
-			g.fail(&t, out, label, msg)
+			fail(out, msg)
 			return t, nil
 		}
 	}
@@ -1036,25 +1084,37 @@ func (g *grading) runTest(tc Test, code []byte) (verdict.Test, error) {
 // hiddenFailure is what a failed hidden test tells the contestant when the
 // package does not show details: the kind of failure, nothing the contract
 // could have encoded hidden arguments in.
-func hiddenFailure(out verdict.Outcome) string {
+func hiddenFailure(out verdict.Outcome) message.Text {
 	switch out {
 	case verdict.WrongAnswer:
-		return "a return value, event, balance or expected revert differs from what the test expects"
+		return message.New("evm.hidden_wrong")
 	case verdict.RuntimeError:
-		return "the transaction reverted or failed"
+		return message.New("evm.hidden_runtime")
 	case verdict.TimeLimit:
-		return "ran out of gas or passed the test's gas ceiling"
+		return message.New("evm.hidden_gas")
 	}
-	return "failed"
+	return message.New("evm.hidden_failed")
 }
 
-// fail records a failed hidden test: the whole explanation for the jury,
-// and for the contestant too only when the package shows details.
-func (g *grading) fail(t *verdict.Test, out verdict.Outcome, where, why string) {
-	t.Outcome, t.Detail = out, where+": "+why
-	if g.ch.Spec.ShowDetails {
-		t.Message = t.Detail
-		return
+// fail records a failed hidden test at step (0: deploying the
+// contestant's contract, described as what): the whole explanation for
+// the jury, and for the contestant too only when the package shows details.
+func (g *grading) fail(t *verdict.Test, out verdict.Outcome, step int, what string, why message.Text) {
+	if !g.ch.Spec.ShowDetails {
+		t.Detail = failedAt(step, what, why).String()
+		why = hiddenFailure(out)
 	}
-	t.Message = where + ": " + hiddenFailure(out)
+	t.Outcome = out
+	t.Say(failedAt(step, what, why))
+	if g.ch.Spec.ShowDetails {
+		t.Detail = t.Message
+	}
+}
+
+// failedAt says why, at step (0: deploying the contestant's contract).
+func failedAt(step int, what string, why message.Text) message.Text {
+	if step == 0 {
+		return message.Wrap("evm.at_deploy", why)
+	}
+	return message.Wrap("evm.at_step", why, step, what)
 }

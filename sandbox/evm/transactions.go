@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"github.com/skillarena/arena/internal/message"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,24 +50,24 @@ const txFields = "deploy, name, constructor, to, call, args, data, value, gas"
 // reported with the number of the transaction it is in.
 func ParseTransactions(data []byte, max int) ([]Transaction, error) {
 	if !utf8.Valid(data) {
-		return nil, errors.New("the file is not UTF-8 text: submit a JSON list of transactions")
+		return nil, invalidSays("evm.txs_not_utf8")
 	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 {
-		return nil, errors.New("the file is empty: submit a JSON list of transactions")
+		return nil, invalidSays("evm.txs_empty")
 	}
 	if trimmed[0] != '[' {
-		return nil, errors.New("the file is not a JSON list: it must start with [ (a list of transactions)")
+		return nil, invalidSays("evm.txs_not_list")
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(trimmed, &raws); err != nil {
 		return nil, jsonError(trimmed, err)
 	}
 	if len(raws) == 0 {
-		return nil, errors.New("the list has no transactions")
+		return nil, invalidSays("evm.txs_none")
 	}
 	if len(raws) > max {
-		return nil, fmt.Errorf("%d transactions: at most %d are allowed", len(raws), max)
+		return nil, invalidSays("evm.txs_too_many", len(raws), max)
 	}
 	txs := make([]Transaction, len(raws))
 	for i, raw := range raws {
@@ -75,15 +76,16 @@ func ParseTransactions(data []byte, max int) ([]Transaction, error) {
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&txs[i]); err != nil {
 			msg := err.Error()
+			why := message.Plain(msg)
 			if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-				msg = fmt.Sprintf("unknown field %s (fields: %s)", f, txFields)
+				why = message.New("evm.tx_unknown_field", f, txFields)
 			} else if strings.HasPrefix(msg, "json: cannot unmarshal") {
-				msg = strings.TrimPrefix(msg, "json: ")
+				why = message.Plain(strings.TrimPrefix(msg, "json: "))
 			}
-			return nil, fmt.Errorf("transaction %d: %s", i+1, msg)
+			return nil, invalid{message.Wrap("evm.transaction", why, i+1)}
 		}
 		if err := txs[i].check(); err != nil {
-			return nil, fmt.Errorf("transaction %d: %w", i+1, err)
+			return nil, invalid{message.Wrap("evm.transaction", textOf(err), i+1)}
 		}
 	}
 	return txs, nil
@@ -92,19 +94,19 @@ func ParseTransactions(data []byte, max int) ([]Transaction, error) {
 func (tx Transaction) check() error {
 	switch {
 	case tx.Deploy != "" && tx.To != "":
-		return errors.New("give either deploy (a contract creation) or to (a call), not both")
+		return invalidSays("evm.tx_deploy_and_to")
 	case tx.Deploy == "" && tx.To == "":
-		return errors.New("give deploy (init code in hex) or to (the target)")
+		return invalidSays("evm.tx_no_target")
 	case tx.Call != "" && tx.Data != "":
-		return errors.New("give either call or data, not both")
+		return invalidSays("evm.tx_call_and_data")
 	case tx.Deploy != "" && (tx.Call != "" || tx.Data != ""):
-		return errors.New("a deployment takes constructor and args, not call or data")
+		return invalidSays("evm.tx_deploy_call")
 	case tx.Name != "" && tx.Deploy == "":
-		return errors.New("name is for deployments")
+		return invalidSays("evm.tx_name")
 	case tx.Name != "" && !nameRE.MatchString(tx.Name):
-		return fmt.Errorf("name %q: use letters, digits and _", tx.Name)
+		return invalidSays("evm.tx_bad_name", strconv.Quote(tx.Name))
 	case len(tx.Args) > 0 && tx.Call == "" && tx.Deploy == "":
-		return errors.New("args need call (a function signature)")
+		return invalidSays("evm.tx_args")
 	}
 	return nil
 }
@@ -114,13 +116,13 @@ func jsonError(data []byte, err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		line, col := lineCol(data, int(syn.Offset))
-		return fmt.Errorf("the file is not valid JSON: line %d, column %d: %s", line, col, syn.Error())
+		return invalidSays("evm.txs_json_at", line, col, syn.Error())
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		return fmt.Errorf("the file must be a JSON list of transaction objects: found a %s where a transaction should be", typ.Value)
+		return invalidSays("evm.txs_not_objects", typ.Value)
 	}
-	return fmt.Errorf("the file is not valid JSON: %v", err)
+	return invalidSays("evm.txs_json", err)
 }
 
 func lineCol(data []byte, off int) (int, int) {

@@ -63,7 +63,7 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 			return verdict.Result{}, err
 		}
 		if bad != nil {
-			res.Outcome, res.Message = bad.Outcome, bad.Message
+			res.Outcome, res.Message, res.Text = bad.Outcome, bad.Message, bad.Text
 			return res, nil
 		}
 		task.Code = code
@@ -85,11 +85,11 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 	case verdict.Accepted:
 	case verdict.TimeLimit:
 		res.Outcome = outcome
-		res.Message = fmt.Sprintf("the chain ran out of time: more than %d ms of CPU time (limits.time_ms)", spec.Limits.TimeMS)
+		res.Say(message.New("evm.chain_time", spec.Limits.TimeMS))
 		return res, nil
 	case verdict.MemoryLimit:
 		res.Outcome = outcome
-		res.Message = fmt.Sprintf("the chain ran out of memory: more than %d MiB (limits.memory_mb)", spec.Limits.MemoryMB)
+		res.Say(message.New("evm.chain_memory", spec.Limits.MemoryMB))
 		return res, nil
 	default:
 		return verdict.Result{}, fmt.Errorf("grade %s: arena-evm ended %s (exit %d %s): %s", spec.ID, tr.Status, tr.ExitCode, tr.Signal, tailOf(tr.Stderr))
@@ -104,7 +104,7 @@ func (g *Grader) gradeEVM(ctx context.Context, pkg *challenges.Package, lang str
 	if rep.Outcome == "" || rep.Score < 0 || rep.Score > spec.Points+1e-9 {
 		return verdict.Result{}, fmt.Errorf("grade %s: arena-evm reported outcome %q with score %v of %v", spec.ID, rep.Outcome, rep.Score, spec.Points)
 	}
-	res.Outcome, res.Score, res.Message = rep.Outcome, rep.Score, rep.Message
+	res.Outcome, res.Score, res.Message, res.Text = rep.Outcome, rep.Score, rep.Message, rep.Text
 	if rep.Tests != nil {
 		res.Tests = rep.Tests
 	}
@@ -156,11 +156,13 @@ func (g *Grader) compileSolidity(ctx context.Context, pkg *challenges.Package, s
 	spec := pkg.Spec
 	sol := spec.EVM.Challenge.Spec.Solidity
 	contract := spec.EVM.Challenge.Spec.Contract
-	bad := func(o verdict.Outcome, format string, args ...any) ([]byte, *verdict.Result, error) {
-		return nil, &verdict.Result{Outcome: o, Message: fmt.Sprintf(format, args...)}, nil
+	bad := func(o verdict.Outcome, code string, args ...any) ([]byte, *verdict.Result, error) {
+		res := &verdict.Result{Outcome: o}
+		res.Say(message.New(code, args...))
+		return nil, res, nil
 	}
 	if !utf8.Valid(source) {
-		return bad(verdict.InvalidSubmission, "the file is not UTF-8 text: submit Solidity source")
+		return bad(verdict.InvalidSubmission, "evm.not_utf8")
 	}
 	file := contract + ".sol"
 	in := solcInput{Language: "Solidity", Sources: map[string]map[string]string{file: {"content": string(source)}}}
@@ -182,13 +184,13 @@ func (g *Grader) compileSolidity(ctx context.Context, pkg *challenges.Package, s
 	switch outcome {
 	case verdict.Accepted:
 	case verdict.TimeLimit:
-		return bad(verdict.CompileError, "compilation took too long: more than %d ms of CPU time", sol.TimeMS)
+		return bad(verdict.CompileError, "evm.compile_time", sol.TimeMS)
 	case verdict.MemoryLimit:
-		return bad(verdict.CompileError, "the compiler ran out of memory: more than %d MiB", sol.MemoryMB)
+		return bad(verdict.CompileError, "evm.compile_memory", sol.MemoryMB)
 	case verdict.OutputLimit:
-		return bad(verdict.CompileError, "the compiler's output is larger than %d MiB", solcOutKB>>10)
+		return bad(verdict.CompileError, "evm.compile_output", solcOutKB>>10)
 	default:
-		return bad(verdict.CompileError, "the compiler crashed (exit %d %s): %s", tr.ExitCode, tr.Signal, tailOf(tr.Stderr))
+		return bad(verdict.CompileError, "evm.compiler_crashed", tr.ExitCode, tr.Signal, tailOf(tr.Stderr))
 	}
 	var result solcOutput
 	if err := json.Unmarshal(tr.Stdout, &result); err != nil {
@@ -209,7 +211,8 @@ func (g *Grader) compileSolidity(ctx context.Context, pkg *challenges.Package, s
 		if len(msg) > solcMsgCap {
 			msg = msg[:solcMsgCap] + "\n…"
 		}
-		return bad(verdict.CompileError, "%s", msg)
+		// solc's own words, as it says them.
+		return nil, &verdict.Result{Outcome: verdict.CompileError, Message: msg}, nil
 	}
 	c, ok := result.Contracts[file][contract]
 	if !ok {
@@ -221,16 +224,16 @@ func (g *Grader) compileSolidity(ctx context.Context, pkg *challenges.Package, s
 		}
 		sort.Strings(found)
 		if len(found) == 0 {
-			return bad(verdict.InvalidSubmission, "the source defines no contract; this challenge needs one named %s", contract)
+			return bad(verdict.InvalidSubmission, "evm.no_contract", contract)
 		}
-		return bad(verdict.InvalidSubmission, "the source defines no contract named %s (found: %s)", contract, strings.Join(found, ", "))
+		return bad(verdict.InvalidSubmission, "evm.no_contract_named", contract, strings.Join(found, ", "))
 	}
 	object := c.EVM.Bytecode.Object
 	if strings.Contains(object, "__$") {
-		return bad(verdict.InvalidSubmission, "%s needs linking to external libraries, which is not supported: make the library functions internal", contract)
+		return bad(verdict.InvalidSubmission, "evm.needs_linking", contract)
 	}
 	if object == "" {
-		return bad(verdict.InvalidSubmission, "%s has no bytecode: is it abstract or an interface?", contract)
+		return bad(verdict.InvalidSubmission, "evm.no_bytecode", contract)
 	}
 	code, err := evm.ParseHex(object)
 	if err != nil {

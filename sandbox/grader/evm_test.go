@@ -117,6 +117,13 @@ func TestGradeEVMSolidity(t *testing.T) {
 			if res.Outcome != tt.outcome || res.Score != tt.score || res.MaxScore != 100 || !strings.Contains(res.Message, tt.msg) {
 				t.Fatalf("got %s %v/%v %q, want %s %v containing %q", res.Outcome, res.Score, res.MaxScore, res.Message, tt.outcome, tt.score, tt.msg)
 			}
+			// The message as a code says the same English; solc's own words have none.
+			wantCode := map[string]string{"accepted": "evm.tests_passed", "partial": "evm.tests_passed_first_failed",
+				"wrong contract name": "evm.no_contract_named", "compile error": "", "compiler too slow": "evm.compile_time",
+				"compiler crash": "evm.compiler_crashed", "binary garbage": "evm.not_utf8", "unlinked library": "evm.needs_linking"}
+			if want, ok := wantCode[tt.name]; ok && (res.Text.Code != want || want != "" && res.Text.String() != res.Message) {
+				t.Errorf("message code %q (%q), want %q", res.Text.Code, res.Text.String(), want)
+			}
 			// The hidden suite never reaches the compiler's sandbox.
 			for _, req := range sb.requests[SolidityImage] {
 				if bytes.Contains(req.Tests[0].Input, []byte("transferFrom spends the allowance")) || len(req.Files) > 0 {

@@ -245,7 +245,7 @@ func (s *server) importPartScores(c *fiber.Ctx) error {
 			return request.Fail(err)
 		}
 		return c.JSON(fiber.Map{"dry_run": true, "ok": chk.OK(), "part": chk.Part, "scores": chk.Scores, "absent": chk.Absent,
-			"rows": chk.Rows, "problems": chk.Problems, "missing": chk.Missing})
+			"rows": chk.Rows, "problems": chk.Problems, "problem_texts": chk.ProblemTexts, "missing": chk.Missing})
 	}
 	u, _ := request.User(c)
 	n, err := svc.ImportScores(c.UserContext(), c.Params("cid"), strings.TrimSpace(c.FormValue("part")), data, u.Username, c.FormValue("reason"))

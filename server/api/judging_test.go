@@ -247,6 +247,28 @@ func TestIntegrationContestAdmin(t *testing.T) {
 			t.Errorf("bad contest.yaml: %d %s, want 400 naming %s", resp.StatusCode, b, bad.want)
 		}
 	}
+	// The problem as codes, the field's problem said inside the field.
+	resp = f.Request(t, "PUT", "/api/contests", "admin", "application/yaml",
+		strings.NewReader(yaml+"tier: city\ncertificates:\n  occupation: x\n  levels: [{level: 三级, top_percent: 101}]\n"))
+	var coded struct {
+		Error struct {
+			Message      string `json:"message"`
+			MessageCode  string `json:"message_code"`
+			MessageInner struct {
+				Code  string   `json:"message_code"`
+				Args  []string `json:"message_args"`
+				Inner struct {
+					Code string `json:"message_code"`
+				} `json:"message_inner"`
+			} `json:"message_inner"`
+		} `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&coded); err != nil || resp.StatusCode != 400 ||
+		coded.Error.Message != "contest.yaml: certificates.levels[0].top_percent: must be in 0..100" || coded.Error.MessageCode != "contest.yaml" ||
+		coded.Error.MessageInner.Code != "rules.field" || strings.Join(coded.Error.MessageInner.Args, ",") != "levels[0].top_percent" ||
+		coded.Error.MessageInner.Inner.Code != "rules.percent" {
+		t.Errorf("a bad contest.yaml's codes: %d %v %+v", resp.StatusCode, err, coded)
+	}
 	// A contestant of the contest may be listed as unofficial.
 	if st := f.JSON(t, "PUT", "/api/contests", "org", yaml+"tier: city\ncertificates:\n  occupation: x\n  unofficial: [ann]\n", nil); st != 200 {
 		t.Fatalf("unofficial contestant: %d", st)

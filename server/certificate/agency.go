@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/certificate/rules"
 	"github.com/skillarena/arena/server/document"
@@ -58,7 +60,7 @@ func (s *Service) setAgencyNumbers(ctx context.Context, cid string, set map[stri
 		return nil, fmt.Errorf("reserve national numbers: %w", err)
 	}
 	if len(res) == 2 {
-		return nil, badInput("agency_number: %s is already on certificate %s: one national number belongs to one certificate", res[0], res[1])
+		return nil, badInput("cert.agency_taken", res[0], res[1])
 	}
 	var out []agencyChange
 	err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
@@ -140,7 +142,7 @@ func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []by
 		return 0, err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return 0, badInput("reason: say where the national numbers come from (it goes into the audit log)")
+		return 0, badInput("cert.reason_agency_import")
 	}
 	if done, err := s.Finalized(ctx, cid); err != nil {
 		return 0, err
@@ -149,7 +151,7 @@ func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []by
 	}
 	rows, err := document.ReadTable(data)
 	if err != nil {
-		return 0, badInput("file: %v", err)
+		return 0, badInputOf("cert.file", fileText(err))
 	}
 	recs, err := s.stored(ctx, cid)
 	if err != nil {
@@ -160,10 +162,7 @@ func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []by
 		problems = s.agencyConflicts(ctx, set)
 	}
 	if len(problems) > 0 {
-		if len(problems) > maxProblems {
-			problems = append(problems[:maxProblems], fmt.Sprintf("... and %d more", len(problems)-maxProblems))
-		}
-		return 0, badInput("nothing imported:\n%s", strings.Join(problems, "\n"))
+		return 0, nothingImported(problems)
 	}
 	changed, err := s.setAgencyNumbers(ctx, cid, set)
 	if err != nil {
@@ -183,12 +182,12 @@ func (s *Service) ImportAgencyNumbers(ctx context.Context, cid string, data []by
 }
 
 // agencyConflicts names the national numbers of set already on other certificates.
-func (s *Service) agencyConflicts(ctx context.Context, set map[string]string) []string {
-	var problems []string
+func (s *Service) agencyConflicts(ctx context.Context, set map[string]string) []message.Text {
+	var problems []message.Text
 	for number, agency := range set {
 		owner, err := s.rdb.HGet(ctx, agencyKey, agency).Result()
 		if err == nil && owner != number {
-			problems = append(problems, fmt.Sprintf("%s: national number %s is already on certificate %s", number, agency, owner))
+			problems = append(problems, message.New("cert.agency_number_elsewhere", number, agency, owner))
 		}
 	}
 	return problems
@@ -196,9 +195,9 @@ func (s *Service) agencyConflicts(ctx context.Context, set map[string]string) []
 
 // parseAgencyNumbers reads the rows of a national number file against the
 // contest's records: certificate number -> national number; problems are "line N: ...".
-func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []string) {
+func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []message.Text) {
 	if len(rows) == 0 {
-		return nil, []string{"the file is empty"}
+		return nil, []message.Text{message.New("cert.agency_empty")}
 	}
 	numCol, idCol, agencyCol := -1, -1, -1
 	for i, h := range rows[0] {
@@ -212,10 +211,10 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 		}
 	}
 	if numCol < 0 && idCol < 0 {
-		return nil, []string{"line 1: no column naming the certificate: add number (证书编号) or id_number (身份证号)"}
+		return nil, []message.Text{message.New("cert.agency_no_certificate_column")}
 	}
 	if agencyCol < 0 {
-		return nil, []string{"line 1: no national number column: add agency_number (全国统一编号)"}
+		return nil, []message.Text{message.New("cert.agency_no_number_column")}
 	}
 	byNumber := map[string]Record{}
 	byID := map[string][]string{}
@@ -228,7 +227,8 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 	}
 	set := map[string]string{}
 	lineOf, agencyLine := map[string]int{}, map[string]int{}
-	var problems []string
+	var problems []message.Text
+	problem := func(code string, args ...any) { problems = append(problems, message.New(code, args...)) }
 	for n, row := range rows[1:] {
 		line := n + 2
 		cell := func(i int) string { return cellAt(row, i) }
@@ -240,13 +240,13 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 			id := strings.ToUpper(cell(idCol))
 			switch ns := byID[id]; {
 			case id == "":
-				problems = append(problems, fmt.Sprintf("line %d: no certificate number and no ID number", line))
+				problem("cert.agency_no_who", line)
 				continue
 			case len(ns) == 0:
-				problems = append(problems, fmt.Sprintf("line %d: ID number: no valid certificate of this contest is issued to it", line))
+				problem("cert.agency_unknown_id", line)
 				continue
 			case len(ns) > 1:
-				problems = append(problems, fmt.Sprintf("line %d: ID number: %d certificates of this contest are issued to it: give the certificate number", line, len(ns)))
+				problem("cert.agency_id_several", line, len(ns))
 				continue
 			default:
 				number = ns[0]
@@ -254,31 +254,31 @@ func parseAgencyNumbers(rows [][]string, recs []Record) (map[string]string, []st
 		}
 		r, ok := byNumber[number]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("line %d: certificate number: %q is not a certificate of this contest", line, number))
+			problem("cert.agency_unknown_number", line, strconv.Quote(number))
 			continue
 		}
 		if r.Revoked != nil {
-			problems = append(problems, fmt.Sprintf("line %d: certificate %s is revoked", line, number))
+			problem("cert.agency_revoked", line, number)
 			continue
 		}
 		agency := strings.ToUpper(cell(agencyCol))
 		if err := rules.CheckNationalNumber(agency); err != nil {
-			problems = append(problems, fmt.Sprintf("line %d: national number: %v", line, err))
+			problems = append(problems, message.Wrap("cert.agency_bad_number", rules.TextOf(err), line))
 			continue
 		}
 		if l, dup := lineOf[number]; dup {
-			problems = append(problems, fmt.Sprintf("line %d: certificate %s is already on line %d", line, number, l))
+			problem("cert.agency_duplicate_certificate", line, number, l)
 			continue
 		}
 		if l, dup := agencyLine[agency]; dup {
-			problems = append(problems, fmt.Sprintf("line %d: national number %s is already on line %d", line, agency, l))
+			problem("cert.agency_duplicate_number", line, agency, l)
 			continue
 		}
 		lineOf[number], agencyLine[agency] = line, line
 		set[number] = agency
 	}
 	if len(set) == 0 && len(problems) == 0 {
-		problems = append(problems, "no national numbers: the file has a header but no rows")
+		problem("cert.agency_no_rows")
 	}
 	return set, problems
 }

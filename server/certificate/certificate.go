@@ -32,10 +32,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/contest"
@@ -62,12 +64,55 @@ var (
 
 // InputError is a request that cannot be carried out as given; its message
 // says what to change.
-type InputError struct{ msg string }
+type InputError struct {
+	msg string
+	// Text is the message as a code and its arguments (internal/message);
+	// where the message lists a file's problems, Text says how many and
+	// Problems says each.
+	Text     message.Text
+	Problems []message.Text
+}
 
 func (e *InputError) Error() string { return e.msg }
 
-func badInput(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
+// badInput refuses with the message code and its arguments.
+func badInput(code string, args ...any) error {
+	t := message.New(code, args...)
+	return &InputError{msg: t.String(), Text: t}
+}
+
+// badInputOf refuses with the message code saying inner first (a
+// problem found elsewhere, e.g. in rules), then args.
+func badInputOf(code string, inner message.Text, args ...any) error {
+	t := message.Wrap(code, inner, args...)
+	return &InputError{msg: t.String(), Text: t}
+}
+
+// fileText is what keeps a file from being read, as a message.
+func fileText(err error) message.Text {
+	var te *document.TableError
+	if errors.As(err, &te) {
+		return te.Text
+	}
+	return message.Plain(err.Error())
+}
+
+// nothingImported refuses a file with problems: the English lists the
+// first maxProblems of them, Problems all of those.
+func nothingImported(problems []message.Text) error {
+	n := len(problems)
+	en := make([]string, 0, n)
+	for i, p := range problems {
+		if i == maxProblems {
+			more := message.New("cert.more_problems", len(problems)-maxProblems)
+			en = append(en, more.String())
+			problems = append(problems[:maxProblems:maxProblems], more)
+			break
+		}
+		en = append(en, p.String())
+	}
+	return &InputError{msg: "nothing imported:\n" + strings.Join(en, "\n"),
+		Text: message.New("cert.nothing_imported", n), Problems: problems}
 }
 
 // Config is what a Service needs.

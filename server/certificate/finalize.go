@@ -38,7 +38,7 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 		return nil, nil, ErrFinalized
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, nil, badInput("reason: say why the certificates are issued now (finalizing cannot be undone; the reason goes into the audit log)")
+		return nil, nil, badInput("cert.reason_finalize")
 	}
 	rv, err := s.compute(ctx, ct)
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *Service) Finalize(ctx context.Context, cid, who, reason string) (*Revie
 			continue
 		}
 		if e.Holder.IDNumber == "" {
-			return nil, nil, badInput("contestant %s has no ID number: add it to the account before finalizing", e.Contestant)
+			return nil, nil, badInput("cert.no_id_number", e.Contestant)
 		}
 		r := s.newRecord(ct, e, issued, len(recs)+1)
 		if err := sign(&r, priv, keyID); err != nil {
@@ -152,7 +152,7 @@ func (s *Service) checkNumbersFree(ctx context.Context, cid string, recs []Recor
 	}
 	for i, o := range owners {
 		if other, ok := o.(string); ok && other != cid {
-			return badInput("certificate number %s was already issued by contest %s: make certificates.number unique, e.g. with {contest}", numbers[i], other)
+			return badInput("cert.number_taken", numbers[i], other)
 		}
 	}
 	return nil
@@ -287,7 +287,7 @@ func (s *Service) update(ctx context.Context, number string, change func(*Record
 // Revoke marks a certificate revoked, with the reason, audited.
 func (s *Service) Revoke(ctx context.Context, number, who, reason string) (*Record, error) {
 	if strings.TrimSpace(reason) == "" {
-		return nil, badInput("reason: say why the certificate is revoked (it is shown when it is verified)")
+		return nil, badInput("cert.reason_revoke")
 	}
 	r, err := s.update(ctx, number, func(r *Record) error {
 		if r.Revoked != nil {
@@ -312,10 +312,10 @@ func (s *Service) Revoke(ctx context.Context, number, who, reason string) (*Reco
 func (s *Service) SetAgencyNumber(ctx context.Context, number, agency, who, reason string) (*Record, error) {
 	agency = strings.TrimSpace(agency)
 	if err := rules.CheckNationalNumber(agency); err != nil {
-		return nil, badInput("agency_number: %v", err)
+		return nil, badInputOf("cert.agency_number", rules.TextOf(err))
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, badInput("reason: say where the national number comes from (it goes into the audit log)")
+		return nil, badInput("cert.reason_agency")
 	}
 	r, err := s.Record(ctx, number)
 	if err != nil {

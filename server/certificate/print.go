@@ -42,7 +42,7 @@ func WritePDF(w io.Writer, recs []Record, opt PDFOptions) error {
 		return document.ErrNoFont
 	}
 	if len(recs) == 0 {
-		return badInput("no certificates to print")
+		return badInput("cert.nothing_to_print")
 	}
 	info := document.PDFInfo{Title: title(recs), Author: recs[0].Issuer}
 	if d, err := time.ParseInLocation(time.DateOnly, recs[0].Issued, time.UTC); err == nil {

@@ -307,7 +307,7 @@ func (s *Service) SetOverride(ctx context.Context, cid string, req OverrideReque
 		return nil, err
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		return nil, badInput("reason: say why (it goes into the audit log)")
+		return nil, badInput("cert.reason")
 	}
 	ct, o, err := s.buildOverride(ctx, cid, req, who)
 	if err != nil {
@@ -357,7 +357,7 @@ func (s *Service) buildOverride(ctx context.Context, cid string, req OverrideReq
 	if ok, err := s.contests.IsMember(ctx, cid, req.Contestant); err != nil {
 		return nil, Override{}, err
 	} else if !ok {
-		return nil, Override{}, badInput("contestant: %q does not take part in %s", req.Contestant, cid)
+		return nil, Override{}, badInput("cert.not_contestant", strconv.Quote(req.Contestant), cid)
 	}
 	if done, err := s.Finalized(ctx, cid); err != nil {
 		return nil, Override{}, err
@@ -373,7 +373,7 @@ func (s *Service) buildOverride(ctx context.Context, cid string, req OverrideReq
 	if req.Status != "" {
 		st, err := rules.ParseStatus(req.Status)
 		if err != nil {
-			return nil, Override{}, badInput("status: %v", err)
+			return nil, Override{}, badInputOf("cert.status", rules.TextOf(err))
 		}
 		o.Status = st
 	}
@@ -381,7 +381,7 @@ func (s *Service) buildOverride(ctx context.Context, cid string, req OverrideReq
 		a := ""
 		if req.Award != "none" {
 			if _, ok := rs.Award(req.Award); !ok {
-				return nil, Override{}, badInput("award: no award named %q in the contest's rules", req.Award)
+				return nil, Override{}, badInput("cert.no_award", strconv.Quote(req.Award))
 			}
 			a = req.Award
 		}
@@ -392,16 +392,16 @@ func (s *Service) buildOverride(ctx context.Context, cid string, req OverrideReq
 		if req.Level != "none" {
 			var err error
 			if l, err = rules.ParseLevel(req.Level); err != nil {
-				return nil, Override{}, badInput("level: %v", err)
+				return nil, Override{}, badInputOf("cert.level", rules.TextOf(err))
 			}
 			if l > rs.LowestLevel || l < rs.HighestLevel {
-				return nil, Override{}, badInput("level: %s is outside the occupation's levels %s to %s", l, rs.LowestLevel, rs.HighestLevel)
+				return nil, Override{}, badInput("cert.level_outside", l, rs.LowestLevel, rs.HighestLevel)
 			}
 		}
 		o.Level = &l
 	}
 	if req.Status == "" && req.Award == "" && req.Level == "" {
-		return nil, Override{}, badInput("give status, award or level to change")
+		return nil, Override{}, badInput("cert.no_change")
 	}
 	return ct, o, nil
 }
@@ -412,7 +412,7 @@ func (s *Service) ClearOverride(ctx context.Context, cid, contestant, who, reaso
 		return err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return badInput("reason: say why (it goes into the audit log)")
+		return badInput("cert.reason")
 	}
 	if done, err := s.Finalized(ctx, cid); err != nil {
 		return err
@@ -424,7 +424,7 @@ func (s *Service) ClearOverride(ctx context.Context, cid, contestant, who, reaso
 		return fmt.Errorf("remove override: %w", err)
 	}
 	if n == 0 {
-		return badInput("contestant: %q has no override", contestant)
+		return badInput("cert.no_override", strconv.Quote(contestant))
 	}
 	return s.audit.Append(ctx, cid, audit.Entry{Who: who, Action: "certificate.override.clear", Target: contestant, Reason: reason})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/text/width"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/account"
 	"github.com/skillarena/arena/server/audit"
 	"github.com/skillarena/arena/server/certificate/rules"
@@ -40,12 +41,21 @@ type ScoreCheck struct {
 	Rows   []ScoreRow `json:"rows"`
 	// Problems are "line N: column: reason"; the file imports only without any.
 	Problems []string `json:"problems,omitempty"`
+	// ProblemTexts are Problems as message codes and their arguments.
+	ProblemTexts []message.Text `json:"problem_texts,omitempty"`
 	// Missing are the contestants the file leaves out: they would have no score.
 	Missing []string `json:"missing,omitempty"`
 }
 
 // OK reports whether the file would import.
 func (c *ScoreCheck) OK() bool { return len(c.Problems) == 0 }
+
+// problem adds a problem: message code with args.
+func (c *ScoreCheck) problem(code string, args ...any) {
+	t := message.New(code, args...)
+	c.Problems = append(c.Problems, t.String())
+	c.ProblemTexts = append(c.ProblemTexts, t)
+}
 
 // CheckScores reads a score file as ImportScores does and says what it
 // would import and every problem in it, changing nothing (a dry run).
@@ -68,11 +78,7 @@ func (s *Service) ImportScores(ctx context.Context, cid, part string, data []byt
 		return 0, err
 	}
 	if !chk.OK() {
-		problems := chk.Problems
-		if len(problems) > maxProblems {
-			problems = append(problems[:maxProblems:maxProblems], fmt.Sprintf("... and %d more", len(problems)-maxProblems))
-		}
-		return 0, badInput("nothing imported:\n%s", strings.Join(problems, "\n"))
+		return 0, nothingImported(chk.ProblemTexts)
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
 		pl.Del(ctx, scoresKey(cid, p.Name))
@@ -109,7 +115,7 @@ func (s *Service) readScores(ctx context.Context, cid, part string, data []byte)
 				names = append(names, q.Name)
 			}
 		}
-		return p, nil, badInput("part: %q is not an imported part of %s (imported parts: %s)", part, cid, strings.Join(names, ", "))
+		return p, nil, badInput("cert.not_imported_part", strconv.Quote(part), cid, strings.Join(names, ", "))
 	}
 	if done, err := s.Finalized(ctx, cid); err != nil {
 		return p, nil, err
@@ -118,7 +124,7 @@ func (s *Service) readScores(ctx context.Context, cid, part string, data []byte)
 	}
 	rows, err := document.ReadTable(data)
 	if err != nil {
-		return p, nil, badInput("file: %v", err)
+		return p, nil, badInputOf("cert.file", fileText(err))
 	}
 	members, err := s.contests.Members(ctx, cid)
 	if err != nil {
@@ -173,7 +179,7 @@ func isAbsent(v string) bool {
 func parseScores(rows [][]string, p rules.Part, full float64, users []account.User) *ScoreCheck {
 	chk := &ScoreCheck{}
 	if len(rows) == 0 {
-		chk.Problems = []string{"the file is empty"}
+		chk.problem("cert.scores_empty")
 		return chk
 	}
 	byUser := map[string]account.User{}
@@ -198,16 +204,14 @@ func parseScores(rows [][]string, p rules.Part, full float64, users []account.Us
 		}
 	}
 	if userCol < 0 && idCol < 0 {
-		chk.Problems = []string{"line 1: no column naming the contestant: add username (用户名) or id_number (身份证号)"}
+		chk.problem("cert.scores_no_contestant_column")
 		return chk
 	}
 	if scoreCol < 0 {
-		chk.Problems = []string{"line 1: no score column: add score (成绩)"}
+		chk.problem("cert.scores_no_score_column")
 		return chk
 	}
-	problem := func(line int, format string, args ...any) {
-		chk.Problems = append(chk.Problems, fmt.Sprintf("line %d: ", line)+fmt.Sprintf(format, args...))
-	}
+	problem := func(line int, code string, args ...any) { chk.problem(code, append([]any{line}, args...)...) }
 	first := map[string]int{}
 	for n, row := range rows[1:] {
 		line := n + 2
@@ -221,25 +225,25 @@ func parseScores(rows [][]string, p rules.Part, full float64, users []account.Us
 		case user != "":
 			var ok bool
 			if u, ok = byUser[user]; !ok {
-				problem(line, "username: %q does not take part in this contest", user)
+				problem(line, "cert.score_unknown_username", strconv.Quote(user))
 				continue
 			}
 			if id != "" && !strings.EqualFold(u.IDNumber, id) {
-				problem(line, "ID number: is not the ID number of %s", user)
+				problem(line, "cert.score_wrong_id", user)
 				continue
 			}
 		case id != "":
 			var ok bool
 			if u, ok = byID[id]; !ok {
-				problem(line, "ID number: no contestant of this contest has it")
+				problem(line, "cert.score_unknown_id")
 				continue
 			}
 		default:
-			problem(line, "username: missing: give the username or the ID number")
+			problem(line, "cert.score_no_contestant")
 			continue
 		}
 		if name := cell(nameCol); name != "" && !sameName(name, u.Name) {
-			problem(line, "name: %q is not the name of %s (%s): check the row", name, u.Username, MaskName(u.Name))
+			problem(line, "cert.score_name", strconv.Quote(name), u.Username, MaskName(u.Name))
 			continue
 		}
 		r := ScoreRow{Line: line, Username: u.Username, Name: MaskName(u.Name)}
@@ -249,13 +253,13 @@ func parseScores(rows [][]string, p rules.Part, full float64, users []account.Us
 		} else {
 			v, err := strconv.ParseFloat(raw, 64)
 			if err != nil || v < 0 || v > full {
-				problem(line, "score: %q is not a number in 0..%v or 缺考 (absent)", raw, full)
+				problem(line, "cert.score_value", strconv.Quote(raw), full)
 				continue
 			}
 			r.Score = &v
 		}
 		if f, dup := first[u.Username]; dup {
-			problem(line, "%s already has a score on line %d", u.Username, f)
+			problem(line, "cert.score_duplicate", u.Username, f)
 			continue
 		}
 		first[u.Username] = line
@@ -267,7 +271,7 @@ func parseScores(rows [][]string, p rules.Part, full float64, users []account.Us
 		}
 	}
 	if len(chk.Rows) == 0 && len(chk.Problems) == 0 {
-		chk.Problems = append(chk.Problems, "no scores: the file has a header but no rows")
+		chk.problem("cert.scores_no_rows")
 	}
 	for _, u := range users {
 		if _, ok := first[u.Username]; !ok && u.Role == account.Contestant {

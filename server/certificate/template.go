@@ -76,20 +76,20 @@ func (s *Service) SetTemplate(ctx context.Context, cid string, t Template, who, 
 	switch {
 	case len([]rune(t.Title)) > maxTitleRunes || len([]rune(t.TitleEn)) > 2*maxTitleRunes ||
 		len([]rune(t.AwardTitle)) > maxTitleRunes || len([]rune(t.AwardTitleEn)) > 2*maxTitleRunes:
-		return badInput("title: at most %d characters (title_en %d)", maxTitleRunes, 2*maxTitleRunes)
+		return badInput("cert.template_title", maxTitleRunes, 2*maxTitleRunes)
 	case len(t.Issuer) > MaxIssuerLines:
-		return badInput("issuer: at most %d lines, got %d", MaxIssuerLines, len(t.Issuer))
+		return badInput("cert.template_issuer_lines", MaxIssuerLines, len(t.Issuer))
 	case len(t.Logo) > MaxLogoBytes:
-		return badInput("logo: %d KB, at most %d KB", len(t.Logo)>>10, MaxLogoBytes>>10)
+		return badInput("cert.template_logo_size", len(t.Logo)>>10, MaxLogoBytes>>10)
 	}
 	for i, l := range t.Issuer {
 		if len([]rune(l)) > maxTitleRunes {
-			return badInput("issuer: line %d has %d characters, at most %d", i+1, len([]rune(l)), maxTitleRunes)
+			return badInput("cert.template_issuer_line", i+1, len([]rune(l)), maxTitleRunes)
 		}
 	}
 	if len(t.Logo) > 0 {
 		if err := document.CheckLogo(t.Logo); err != nil {
-			return badInput("logo: a PNG or JPEG image: %v", err)
+			return badInput("cert.template_logo")
 		}
 	}
 	b, err := json.Marshal(t)

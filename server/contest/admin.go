@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 		return nil, err
 	}
 	if !idRE.MatchString(f.ID) {
-		return nil, invalid("contest.yaml: id: %q is not a slug (lower-case letters, digits, hyphens)", f.ID)
+		return nil, inYAML(invalidField("id", "contest.not_slug", strconv.Quote(f.ID)))
 	}
 	old, err := a.Contests.Get(ctx, f.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -119,7 +120,7 @@ func (a *Admin) Load(ctx context.Context, data []byte, resolve Resolver, lookup 
 		return nil, refusal.New(refusal.Forbidden, "refusal.staff_admin")
 	}
 	if err := a.checkStaff(ctx, c.Staff); err != nil {
-		return nil, invalid("contest.yaml: %v", err)
+		return nil, inYAML(err)
 	}
 	if err := a.checkStatusLists(ctx, c, enroll); err != nil {
 		return nil, err
@@ -162,7 +163,7 @@ func (a *Admin) checkStatusLists(ctx context.Context, c *Contest, enroll []score
 	}{{"unofficial", rs.Unofficial}, {"disqualified", rs.Disqualified}} {
 		for i, name := range list.names {
 			if !known[name] {
-				return invalid("contest.yaml: certificates.%s[%d]: %q is not a contestant of this contest: import the contestants first, or list them under contestants", list.field, i, name)
+				return inYAML(invalidField(fmt.Sprintf("certificates.%s[%d]", list.field, i), "contest.not_contestant", strconv.Quote(name)))
 			}
 		}
 	}
@@ -330,8 +331,7 @@ func (a *Admin) checkLocked(ctx context.Context, old, c *Contest) error {
 	if err != nil || !done {
 		return err
 	}
-	return refusal.Conflictf("the certificates of %s are issued: %s may no longer change (they were issued from them); leave them as they are in contest.yaml",
-		c.ID, strings.Join(changed, ", "))
+	return refusal.New(refusal.Conflict, "contest.locked", c.ID, strings.Join(changed, ", "))
 }
 
 // lockedChanges names the fields certificates are issued from that differ

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 	// The zone database goes into every binary that loads contests: their
 	// zones must load on a host without tzdata.
@@ -47,10 +48,27 @@ func invalid(format string, args ...any) error {
 }
 
 // invalidSays is invalid with the message code and its arguments (internal/message).
-func invalidSays(code string, args ...any) error {
-	t := message.New(code, args...)
-	return &InvalidError{msg: t.String(), Text: t}
+func invalidSays(code string, args ...any) error { return invalidText(message.New(code, args...)) }
+
+// invalidText is invalid saying t.
+func invalidText(t message.Text) error { return &InvalidError{msg: t.String(), Text: t} }
+
+// invalidField is field's problem: message code with args.
+func invalidField(field, code string, args ...any) error {
+	return invalidText(message.Wrap("contest.field", message.New(code, args...), field))
 }
+
+// textOf is err as a message: its code where it has one.
+func textOf(err error) message.Text {
+	var inv *InvalidError
+	if errors.As(err, &inv) && !inv.Text.IsZero() {
+		return inv.Text
+	}
+	return rules.TextOf(err)
+}
+
+// inYAML is err said as a problem of contest.yaml.
+func inYAML(err error) error { return invalidText(message.Wrap("contest.yaml", textOf(err))) }
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
@@ -122,11 +140,11 @@ func LoadZone(name string) (*time.Location, error) {
 		name = DefaultTimezone
 	}
 	if name == "Local" {
-		return nil, fmt.Errorf("%q is not a time zone name: use one such as %s", name, DefaultTimezone)
+		return nil, invalidSays("contest.zone_name", strconv.Quote(name), DefaultTimezone)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a known time zone: use an IANA name such as %s or Europe/Berlin", name, DefaultTimezone)
+		return nil, invalidSays("contest.zone_unknown", strconv.Quote(name), DefaultTimezone)
 	}
 	return loc, nil
 }
@@ -230,10 +248,10 @@ func (c *Contest) FrozenAt(t time.Time) bool {
 // Validate checks the contest and names the first field that is wrong.
 func (c *Contest) Validate() error {
 	if !idRE.MatchString(c.ID) {
-		return invalid("id: %q is not a slug (lower-case letters, digits, hyphens)", c.ID)
+		return invalidField("id", "contest.not_slug", strconv.Quote(c.ID))
 	}
 	if c.Title.Zh == "" && c.Title.En == "" {
-		return invalid("title: give title.zh and/or title.en")
+		return invalidField("title", "contest.no_title")
 	}
 	if !c.End.After(c.Start) {
 		return invalidSays("contest.end_before_start")
@@ -248,47 +266,47 @@ func (c *Contest) Validate() error {
 		c.Timezone = DefaultTimezone
 	}
 	if _, err := LoadZone(c.Timezone); err != nil {
-		return invalid("timezone: %v", err)
+		return invalidText(message.Wrap("contest.field", textOf(err), "timezone"))
 	}
 	if c.Scoring != ScoringPoints && c.Scoring != ScoringICPC {
-		return invalid("scoring: %q is not one of points, icpc", c.Scoring)
+		return invalidField("scoring", "contest.scoring", strconv.Quote(c.Scoring))
 	}
 	if c.PenaltyMinutes == 0 {
 		c.PenaltyMinutes = 20
 	}
 	if c.PenaltyMinutes < 0 || c.PenaltyMinutes > 1000 {
-		return invalid("penalty_minutes: must be in 1..1000, got %d", c.PenaltyMinutes)
+		return invalidField("penalty_minutes", "contest.penalty", c.PenaltyMinutes)
 	}
 	if c.Limits.PerChallengePerDay < 0 || c.Limits.Total < 0 || c.Limits.MinIntervalSeconds < 0 {
-		return invalid("submissions: limits may not be negative")
+		return invalidField("submissions", "contest.limits_negative")
 	}
 	if len(c.Challenges) == 0 {
-		return invalid("challenges: list at least one")
+		return invalidField("challenges", "contest.no_challenges")
 	}
 	seen := map[string]bool{}
 	for i, ch := range c.Challenges {
 		if seen[ch.Slug] {
-			return invalid("challenges[%d]: slug %q appears twice", i, ch.Slug)
+			return invalidField(fmt.Sprintf("challenges[%d]", i), "contest.slug_twice", strconv.Quote(ch.Slug))
 		}
 		seen[ch.Slug] = true
 		if ch.Package == "" {
-			return invalid("challenges[%d]: no package", i)
+			return invalidField(fmt.Sprintf("challenges[%d]", i), "contest.no_package")
 		}
 		if ch.Points <= 0 {
-			return invalid("challenges[%d]: points must be positive", i)
+			return invalidField(fmt.Sprintf("challenges[%d]", i), "contest.points_positive")
 		}
 	}
 	if c.Tier != "" {
 		if _, err := rules.ParseTier(string(c.Tier)); err != nil {
-			return invalid("tier: %v", err)
+			return invalidText(message.Wrap("contest.field", textOf(err), "tier"))
 		}
 	}
 	if c.Certificates != nil {
 		if c.Tier == "" {
-			return invalid("tier: required with certificates (national-1, national-2, provincial-1, provincial-2, city, industry)")
+			return invalidField("tier", "contest.tier_required")
 		}
 		if err := c.Certificates.Validate(c.Slugs()); err != nil {
-			return invalid("%v", err)
+			return invalidText(textOf(err))
 		}
 	}
 	return nil

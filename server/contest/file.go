@@ -3,6 +3,7 @@ package contest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/skillarena/arena/challenges"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/server/blob"
 	"github.com/skillarena/arena/server/certificate/rules"
 )
@@ -59,19 +61,19 @@ func ParseFile(data []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, invalid("contest.yaml: %v", err)
+		return nil, inYAML(err)
 	}
 	for i, ch := range f.Challenges {
 		if strings.TrimSpace(ch.Package) == "" {
-			return nil, invalid("contest.yaml: challenges[%d].package: missing", i)
+			return nil, inYAML(invalidField(fmt.Sprintf("challenges[%d].package", i), "contest.missing"))
 		}
 		if ch.Points < 0 {
-			return nil, invalid("contest.yaml: challenges[%d].points: must not be negative", i)
+			return nil, inYAML(invalidField(fmt.Sprintf("challenges[%d].points", i), "contest.not_negative"))
 		}
 	}
 	if f.Tier != "" {
 		if _, err := rules.ParseTier(f.Tier); err != nil {
-			return nil, invalid("contest.yaml: tier: %v", err)
+			return nil, inYAML(invalidText(message.Wrap("contest.field", textOf(err), "tier")))
 		}
 	}
 	localTimes(&f, data)
@@ -132,7 +134,7 @@ func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Cont
 	for i, fc := range f.Challenges {
 		ch, err := resolve(ctx, fc.Package)
 		if err != nil {
-			return nil, invalid("contest.yaml: challenges[%d].package: %v", i, err)
+			return nil, inYAML(invalidText(message.Wrap("contest.field", textOf(err), fmt.Sprintf("challenges[%d].package", i))))
 		}
 		if fc.Points > 0 {
 			ch.Points = fc.Points
@@ -145,7 +147,7 @@ func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Cont
 				}
 			}
 			if len(langs) == 0 && ch.Kind == challenges.KindProgram {
-				return nil, invalid("contest.yaml: challenges[%d]: none of its languages (%s) is allowed by languages", i, strings.Join(ch.Languages, ", "))
+				return nil, inYAML(invalidField(fmt.Sprintf("challenges[%d]", i), "contest.no_language", strings.Join(ch.Languages, ", ")))
 			}
 			if len(langs) > 0 {
 				ch.Languages = langs
@@ -161,7 +163,7 @@ func (f *File) Build(ctx context.Context, resolve Resolver, old *Contest) (*Cont
 		}
 	}
 	if err := c.Validate(); err != nil {
-		return nil, invalid("contest.yaml: %v", err)
+		return nil, inYAML(err)
 	}
 	return c, nil
 }

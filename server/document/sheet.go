@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/skillarena/arena/internal/message"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/width"
@@ -208,7 +209,7 @@ func ReadTable(data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		f, err := excelize.OpenReader(bytes.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
+			return nil, tableErr(err, "table.not_xlsx", err)
 		}
 		defer f.Close()
 		return f.GetRows(f.GetSheetName(0))
@@ -217,7 +218,7 @@ func ReadTable(data []byte) ([][]string, error) {
 	if !utf8.Valid(data) {
 		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, fmt.Errorf("neither UTF-8 nor GB18030 text")
+			return nil, tableErr(err, "table.not_text")
 		}
 		data = d
 	}
@@ -225,9 +226,23 @@ func ReadTable(data []byte) ([][]string, error) {
 	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("not a readable CSV file: %w", err)
+		return nil, tableErr(err, "table.not_csv", err)
 	}
 	return rows, nil
+}
+
+// TableError is a file ReadTable cannot read, said as a message code
+// (internal/message); it wraps the reader's own error.
+type TableError struct {
+	Text  message.Text
+	cause error
+}
+
+func (e *TableError) Error() string { return e.Text.String() }
+func (e *TableError) Unwrap() error { return e.cause }
+
+func tableErr(cause error, code string, args ...any) error {
+	return &TableError{Text: message.New(code, args...), cause: cause}
 }
 
 // Row is one row of a sheet, numbered as a spreadsheet numbers it (from 1).

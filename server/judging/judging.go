@@ -333,7 +333,7 @@ func (s *Service) FinishRejudge(ctx context.Context, cid, rid string, apply bool
 	case errors.Is(err, submission.ErrBatchNotFound):
 		return nil, refusal.New(refusal.NotFound, "refusal.no_rejudge", rid)
 	case errors.Is(err, submission.ErrBatchClosed):
-		return nil, refusal.Conflictf("%s", err.Error())
+		return nil, refusal.New(refusal.Conflict, "refusal.rejudge_closed")
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w", action, err)
 	}

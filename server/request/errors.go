@@ -120,6 +120,8 @@ type Body struct {
 		// arguments (internal/message; the UI's "msg.CODE"), where it has one.
 		MessageCode string   `json:"message_code,omitempty"`
 		MessageArgs []string `json:"message_args,omitempty"`
+		// MessageInner is the message said first, where one is said inside another.
+		MessageInner *message.Text `json:"message_inner,omitempty"`
 	} `json:"error"`
 }
 
@@ -169,13 +171,20 @@ func Fail(err error) error {
 		e.Text = inv.Text
 		return e
 	case errors.Is(err, certificate.ErrNotFound):
-		return NotFound(err.Error())
-	case errors.Is(err, certificate.ErrNoRules), errors.Is(err, certificate.ErrNotFinal),
-		errors.Is(err, certificate.ErrFinalized), errors.Is(err, certificate.ErrNotFinalized),
-		errors.Is(err, certificate.ErrRevoked):
-		return Conflict(err.Error())
+		return Say(NotFound(""), "cert.not_found")
+	case errors.Is(err, certificate.ErrNoRules):
+		return Say(Conflict(""), "cert.no_rules")
+	case errors.Is(err, certificate.ErrNotFinal):
+		return Say(Conflict(""), "cert.not_final")
+	case errors.Is(err, certificate.ErrFinalized):
+		return Say(Conflict(""), "cert.finalized")
+	case errors.Is(err, certificate.ErrNotFinalized):
+		return Say(Conflict(""), "cert.not_finalized")
+	case errors.Is(err, certificate.ErrRevoked):
+		return Say(Conflict(""), "cert.revoked")
 	case errors.As(err, &ie):
-		return BadRequest(ie.Error())
+		// The cause keeps the file's problems, each a code, for a page to list.
+		return &Error{Status: fiber.StatusBadRequest, Code: "bad_request", Message: ie.Error(), Text: ie.Text, Cause: ie}
 	case errors.Is(err, document.ErrNoFont):
 		return &Error{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: err.Error(), Cause: err}
 	case errors.Is(err, clarification.ErrNotFound):

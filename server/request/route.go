@@ -211,7 +211,7 @@ func (cfg AppConfig) handleError(c *fiber.Ctx, err error) error {
 	}
 	var body Body
 	body.Error.Code, body.Error.Message = e.Code, e.Message
-	body.Error.MessageCode, body.Error.MessageArgs = e.Text.Code, e.Text.Args
+	body.Error.MessageCode, body.Error.MessageArgs, body.Error.MessageInner = e.Text.Code, e.Text.Args, e.Text.Inner
 	return c.Status(e.Status).JSON(body)
 }
 

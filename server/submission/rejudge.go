@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/skillarena/arena/internal/message"
 	"github.com/skillarena/arena/sandbox/verdict"
 	"github.com/skillarena/arena/server/scoreboard"
 )
@@ -48,6 +49,15 @@ type BatchEntry struct {
 	Changed    bool            `json:"changed"`
 	// Skipped says why an entry was not applied (e.g. changed meanwhile).
 	Skipped string `json:"skipped,omitempty"`
+	// SkippedText is Skipped as a message code (internal/message); batches
+	// applied before it have Skipped alone.
+	SkippedText message.Text `json:"skipped_text,omitzero"`
+}
+
+// skip marks e as not applied, for the reason message code says.
+func (e *BatchEntry) skip(code string) {
+	e.SkippedText = message.New(code)
+	e.Skipped = e.SkippedText.String()
 }
 
 // Batch is a rejudge and its preview.
@@ -234,9 +244,15 @@ func (s *Store) Rejudges(ctx context.Context, cid string, limit int64) ([]*Batch
 	return out, nil
 }
 
-func (s *Store) setBatchState(ctx context.Context, cid, rid string, b *Batch, state string) error {
+func (s *Store) setBatchState(ctx context.Context, cid, rid string, b *Batch, state string, changed ...BatchEntry) error {
 	mb, _ := json.Marshal(batchMeta{Who: b.Who, Reason: b.Reason, Created: b.Created, State: state})
-	if err := s.rdb.HSet(ctx, rejudgeKey(cid, rid), "_meta", mb).Err(); err != nil {
+	fields := []any{"_meta", mb}
+	for _, e := range changed {
+		e.New = nil // kept under "r:{sid}"
+		eb, _ := json.Marshal(e)
+		fields = append(fields, e.Submission, eb)
+	}
+	if err := s.rdb.HSet(ctx, rejudgeKey(cid, rid), fields...).Err(); err != nil {
 		return fmt.Errorf("update rejudge %s: %w", rid, err)
 	}
 	b.State = state
@@ -257,7 +273,7 @@ func (s *Store) CancelRejudge(ctx context.Context, cid, rid string) (*Batch, err
 
 // ApplyRejudge stores every changed result of a batch. A submission whose
 // result changed since the batch started (another rejudge or an override)
-// is skipped and says so.
+// is skipped and says so, also when the batch is read again.
 func (s *Store) ApplyRejudge(ctx context.Context, cid, rid string) (*Batch, error) {
 	b, err := s.Rejudge(ctx, cid, rid)
 	if err != nil {
@@ -266,10 +282,12 @@ func (s *Store) ApplyRejudge(ctx context.Context, cid, rid string) (*Batch, erro
 	if b.State == BatchApplied || b.State == BatchCancelled {
 		return nil, ErrBatchClosed
 	}
+	var skipped []BatchEntry
 	for i := range b.Entries {
 		e := &b.Entries[i]
 		if e.New == nil {
-			e.Skipped = "not graded yet"
+			e.skip("rejudge.not_graded")
+			skipped = append(skipped, *e)
 			continue
 		}
 		if !e.Changed {
@@ -280,10 +298,11 @@ func (s *Store) ApplyRejudge(ctx context.Context, cid, rid string) (*Batch, erro
 			return nil, err
 		}
 		if !ok {
-			e.Skipped = "its result changed after the rejudge started"
+			e.skip("rejudge.changed_meanwhile")
+			skipped = append(skipped, *e)
 		}
 	}
-	return b, s.setBatchState(ctx, cid, rid, b, BatchApplied)
+	return b, s.setBatchState(ctx, cid, rid, b, BatchApplied, skipped...)
 }
 
 // setResultScript replaces a submission's result under a new generation.

@@ -744,7 +744,7 @@ func (s *Site) contestRecord(c *fiber.Ctx) (*certificate.Service, error) {
 		return nil, request.Fail(err)
 	}
 	if r.Contest != c.Params("cid") {
-		return nil, request.NotFound(certificate.ErrNotFound.Error())
+		return nil, request.Say(request.NotFound(""), "cert.not_found")
 	}
 	return svc, nil
 }

@@ -54,7 +54,7 @@ func TestIntegrationCertificateTiesPreviewAndScoreCheck(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("check: %d %.500s", st, visibleText(body))
 	}
-	mustContain(t, "checked file", body, `id="score-check"`, "成绩文件检查结果（未导入）", "发现 1 个问题", `line 2: name: &#34;张三&#34; is not the name of ann`,
+	mustContain(t, "checked file", body, `id="score-check"`, "成绩文件检查结果（未导入）", "发现 1 个问题", `第 2 行：姓名：&#34;张三&#34; 不是 ann（`,
 		`<tr data-contestant="ben"><td class="num">3</td>`, "缺考")
 	st, _, body = send("用户名,姓名,成绩\nann,安娜,60\nben,本杰明,100\n", "dry_run", "1")
 	mustContain(t, "clean file checked", body, `id="score-ok"`, "将导入 2 个成绩、0 个缺考")

@@ -304,7 +304,7 @@ func TestIntegrationIssuedCertificateForms(t *testing.T) {
 
 	csv := "certificate_number,agency_number\n" + recs[0].Number + ",S000044010001245000021\n" + recs[1].Number + ",S000044010001245000021\n"
 	st, _, body := f.multipartForm(t, page+"/agency-numbers", "org", map[string]string{"reason": "agency list"}, "file", "n.csv", csv)
-	if st != 400 || !strings.Contains(body, "already on line 2") || !strings.Contains(body, `id="agency-import-form"`) {
+	if st != 400 || !strings.Contains(body, "已在第 2 行出现") || !strings.Contains(body, `id="agency-import-form"`) {
 		t.Fatalf("one number twice: %d %.600s", st, visibleText(body))
 	}
 	csv = strings.Replace(csv, "21\n", "22\n", 2)

@@ -169,6 +169,8 @@ type page struct {
 	Notice      string
 	Error       string
 	ErrorDetail string
+	// ErrorList says each problem of a file refused as a whole, translated.
+	ErrorList []string
 	// Event is the last event of the contest when the page was made: live
 	// modules resume from it, so nothing between render and connect is lost.
 	Event string
@@ -252,6 +254,12 @@ func (s *Site) newPage(c *fiber.Ctx, titleKey string) page {
 	}
 	if err, ok := c.Locals(formErrLocal).(error); ok {
 		p.Error, p.ErrorDetail = s.explain(l, err)
+		var ie *certificate.InputError
+		if errors.As(err, &ie) {
+			for _, t := range ie.Problems {
+				p.ErrorList = append(p.ErrorList, s.UI.Messages().SayOr(l, t, t.String()))
+			}
+		}
 	}
 	return p
 }

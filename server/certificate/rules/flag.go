@@ -34,7 +34,7 @@ func ParseStatus(s string) (Status, error) {
 	case Disqualified, "取消资格":
 		return Disqualified, nil
 	}
-	return "", fmt.Errorf("%q is not one of official, unofficial, disqualified", s)
+	return "", says("rules.status", strconv.Quote(s))
 }
 
 // Entrant is one contestant of the final standings, with what the rules

@@ -116,12 +116,12 @@ func ParseLevel(s string) (Level, error) {
 			}
 		}
 		if l == NoLevel || found != NoLevel && found != l {
-			return badLevel, fmt.Errorf("%q is not a level: use 五级…一级, 初级工…高级技师 or 5…1", s)
+			return badLevel, says("rules.level", strconv.Quote(s))
 		}
 		found = l
 	}
 	if found == NoLevel {
-		return badLevel, fmt.Errorf("%q is not a level: use 五级…一级, 初级工…高级技师 or 5…1", s)
+		return badLevel, says("rules.level", strconv.Quote(s))
 	}
 	return found, nil
 }
@@ -330,7 +330,7 @@ func ParseTier(s string) (Tier, error) {
 	for i, x := range tiers {
 		codes[i] = string(x.code)
 	}
-	return "", fmt.Errorf("%q is not one of %s (or their Chinese names, e.g. 省级一类竞赛)", s, strings.Join(codes, ", "))
+	return "", says("rules.tier", strconv.Quote(s), strings.Join(codes, ", "))
 }
 
 // In names the tier in language lang.

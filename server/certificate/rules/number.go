@@ -40,25 +40,25 @@ func CheckPattern(p string) error {
 		switch name {
 		case "contest", "year", "yy", "date", "level", "code":
 			if hasArg {
-				return fmt.Errorf("%s takes no width", m)
+				return says("rules.number_no_width", m)
 			}
 		case "seq":
 			seqs++
 			if hasArg {
 				n, err := strconv.Atoi(arg)
 				if err != nil || n < 1 || n > 9 {
-					return fmt.Errorf("%s: the width must be 1..9", m)
+					return says("rules.number_width", m)
 				}
 			}
 		default:
-			return fmt.Errorf("unknown placeholder %s (use {contest}, {year}, {yy}, {date}, {level}, {code}, {seq:N})", m)
+			return says("rules.number_placeholder", m)
 		}
 	}
 	if seqs != 1 {
-		return fmt.Errorf("%q: give exactly one {seq} or {seq:N}, so numbers differ", p)
+		return says("rules.number_seq", strconv.Quote(p))
 	}
 	if rest := placeholderRE.ReplaceAllString(p, ""); !literalRE.MatchString(rest) {
-		return fmt.Errorf("%q: outside placeholders use only letters, digits, '-' and '_' (numbers go into URLs)", p)
+		return says("rules.number_chars", strconv.Quote(p))
 	}
 	return nil
 }
@@ -100,10 +100,10 @@ var nationalRE = regexp.MustCompile(`^[A-Z][0-9]{21}$`)
 // evaluation agency assigns: one capital letter and 21 digits.
 func CheckNationalNumber(s string) error {
 	if len(s) != 22 {
-		return fmt.Errorf("%q has %d characters: a national certificate number has 22 (one letter and 21 digits)", s, len([]rune(s)))
+		return says("rules.national_length", strconv.Quote(s), len([]rune(s)))
 	}
 	if !nationalRE.MatchString(s) {
-		return fmt.Errorf("%q: a national certificate number is one capital letter and 21 digits", s)
+		return says("rules.national_format", strconv.Quote(s))
 	}
 	return nil
 }

@@ -7,10 +7,12 @@ package rules
 
 import (
 	"fmt"
+	"github.com/skillarena/arena/internal/message"
 	"maps"
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -181,12 +183,22 @@ var (
 
 // InvalidError is a rule that cannot be applied; its message names the
 // field, from certificates on: "certificates.levels[2].top_percent: must be in 0..100".
-type InvalidError struct{ msg string }
+type InvalidError struct {
+	// Text is the message as a code: the field's problem said inside
+	// "certificates.FIELD: " (internal/message).
+	Text message.Text
+}
 
-func (e *InvalidError) Error() string { return e.msg }
+func (e *InvalidError) Error() string { return e.Text.String() }
 
-func invalid(field, format string, args ...any) error {
-	return &InvalidError{msg: "certificates." + field + ": " + fmt.Sprintf(format, args...)}
+// invalid is field's problem, said as message code with args.
+func invalid(field, code string, args ...any) error {
+	return invalidOf(field, message.New(code, args...))
+}
+
+// invalidOf is field's problem why.
+func invalidOf(field string, why message.Text) error {
+	return &InvalidError{Text: message.Wrap("rules.field", why, field)}
 }
 
 // Normalize fills in the defaults. Validate calls it.
@@ -262,30 +274,30 @@ func (r *Rules) AwardTitle(name, lang string) string {
 func (r *Rules) Validate(slugs []string) error {
 	r.Normalize()
 	if strings.TrimSpace(r.Occupation) == "" {
-		return invalid("occupation", "missing: name the occupation (职业), e.g. 区块链应用操作员")
+		return invalid("occupation", "rules.no_occupation")
 	}
 	if r.OccupationCode != "" && !occupationCodeRE.MatchString(r.OccupationCode) {
-		return invalid("occupation_code", "%q is not an occupation code such as 4-04-05-06", r.OccupationCode)
+		return invalid("occupation_code", "rules.occupation_code", strconv.Quote(r.OccupationCode))
 	}
 	if !r.LowestLevel.Valid() {
-		return invalid("lowest_level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+		return invalid("lowest_level", "rules.not_level")
 	}
 	if !r.HighestLevel.Valid() {
-		return invalid("highest_level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+		return invalid("highest_level", "rules.not_level")
 	}
 	if r.HighestLevel > r.LowestLevel {
-		return invalid("highest_level", "%s is below lowest_level %s", r.HighestLevel, r.LowestLevel)
+		return invalid("highest_level", "rules.highest_below_lowest", r.HighestLevel, r.LowestLevel)
 	}
 	if err := CheckPattern(r.Number); err != nil {
-		return invalid("number", "%v", err)
+		return invalidOf("number", TextOf(err))
 	}
 	if r.PromotionIntervalMonths != nil && (*r.PromotionIntervalMonths < 0 || *r.PromotionIntervalMonths > 120) {
-		return invalid("promotion_interval_months", "must be in 0..120, got %d", *r.PromotionIntervalMonths)
+		return invalid("promotion_interval_months", "rules.interval", *r.PromotionIntervalMonths)
 	}
 	for field, names := range map[string][]string{"unofficial": r.Unofficial, "disqualified": r.Disqualified} {
 		for i, n := range names {
 			if strings.TrimSpace(n) == "" {
-				return invalid(fmt.Sprintf("%s[%d]", field, i), "empty username")
+				return invalid(fmt.Sprintf("%s[%d]", field, i), "rules.empty_username")
 			}
 		}
 	}
@@ -295,7 +307,7 @@ func (r *Rules) Validate(slugs []string) error {
 	switch r.PercentRounding {
 	case RoundDown, RoundUp, RoundNearest:
 	default:
-		return invalid("percent_rounding", "%q is not one of down, up, nearest", r.PercentRounding)
+		return invalid("percent_rounding", "rules.rounding", strconv.Quote(r.PercentRounding))
 	}
 	if err := r.validateKeys("tie_break", r.TieBreak); err != nil {
 		return err
@@ -307,14 +319,14 @@ func (r *Rules) Validate(slugs []string) error {
 	for i, a := range r.Awards {
 		f := fmt.Sprintf("awards[%d]", i)
 		if !nameRE.MatchString(a.Name) {
-			return invalid(f+".name", "%q: use lower-case letters, digits, '-' or '_' (e.g. gold, excellence)", a.Name)
+			return invalid(f+".name", "rules.award_name", strconv.Quote(a.Name))
 		}
 		if seen[a.Name] {
-			return invalid(f+".name", "%q appears twice", a.Name)
+			return invalid(f+".name", "rules.twice", strconv.Quote(a.Name))
 		}
 		seen[a.Name] = true
 		if a.Who != "" && a.Who != Worker && a.Who != Student {
-			return invalid(f+".who", "%q is not one of worker, student (or leave it out for everyone)", a.Who)
+			return invalid(f+".who", "rules.who", strconv.Quote(string(a.Who)))
 		}
 		if err := r.validatePlacing(f, a.Placing, a.Who); err != nil {
 			return err
@@ -323,25 +335,25 @@ func (r *Rules) Validate(slugs []string) error {
 			return err
 		}
 		if a.TopN == 0 && a.TopPercent == 0 && a.MinTotal == nil && len(a.MinParts) == 0 && !a.Qualified {
-			return invalid(f, "give top_n, top_percent, a minimum or qualified: true, or every participant gets it")
+			return invalid(f, "rules.award_open")
 		}
 	}
 	for i, p := range r.Levels {
 		f := fmt.Sprintf("levels[%d]", i)
 		if p.Level == NoLevel {
-			return invalid(f+".level", "missing: the level this rule leads to")
+			return invalid(f+".level", "rules.no_level")
 		}
 		if !p.Level.Valid() {
-			return invalid(f+".level", "not a level: use 五级…一级, 初级工…高级技师 or 5…1")
+			return invalid(f+".level", "rules.not_level")
 		}
 		if p.Level > r.LowestLevel {
-			return invalid(f+".level", "%s is below the occupation's lowest level %s", p.Level, r.LowestLevel)
+			return invalid(f+".level", "rules.level_below", p.Level, r.LowestLevel)
 		}
 		if p.Level < r.HighestLevel {
-			return invalid(f+".level", "%s is above the occupation's highest level %s", p.Level, r.HighestLevel)
+			return invalid(f+".level", "rules.level_above", p.Level, r.HighestLevel)
 		}
 		if p.Who != "" && p.Who != Worker && p.Who != Student {
-			return invalid(f+".who", "%q is not one of worker, student (or leave it out for everyone)", p.Who)
+			return invalid(f+".who", "rules.who", strconv.Quote(string(p.Who)))
 		}
 		if err := r.validatePlacing(f, p.Placing, p.Who); err != nil {
 			return err
@@ -351,11 +363,11 @@ func (r *Rules) Validate(slugs []string) error {
 		}
 		for j, a := range p.Awards {
 			if _, ok := r.Award(a); !ok {
-				return invalid(fmt.Sprintf("%s.awards[%d]", f, j), "no award named %q", a)
+				return invalid(fmt.Sprintf("%s.awards[%d]", f, j), "rules.no_award", strconv.Quote(a))
 			}
 		}
 		if p.TopN == 0 && p.TopPercent == 0 && len(p.Awards) == 0 && p.MinTotal == nil && len(p.MinParts) == 0 {
-			return invalid(f, "give top_n, top_percent, awards or a minimum, or every participant is promoted")
+			return invalid(f, "rules.promotion_open")
 		}
 	}
 	return nil
@@ -366,7 +378,7 @@ func (r *Rules) validateParts(slugs []string) error {
 		return nil
 	}
 	if len(r.Parts) == 1 {
-		return invalid("parts", "give at least two parts (e.g. theory and practical), or none")
+		return invalid("parts", "rules.parts_two")
 	}
 	names := map[string]bool{}
 	used := map[string]string{}
@@ -374,41 +386,41 @@ func (r *Rules) validateParts(slugs []string) error {
 	for i, p := range r.Parts {
 		f := fmt.Sprintf("parts[%d]", i)
 		if !nameRE.MatchString(p.Name) {
-			return invalid(f+".name", "%q: use lower-case letters, digits, '-' or '_' (e.g. theory)", p.Name)
+			return invalid(f+".name", "rules.part_name", strconv.Quote(p.Name))
 		}
 		if p.Name == KeyTime || p.Name == KeyBoard {
-			return invalid(f+".name", "%q is reserved for tie_break", p.Name)
+			return invalid(f+".name", "rules.part_reserved", strconv.Quote(p.Name))
 		}
 		if names[p.Name] {
-			return invalid(f+".name", "%q appears twice", p.Name)
+			return invalid(f+".name", "rules.twice", strconv.Quote(p.Name))
 		}
 		names[p.Name] = true
 		if math.IsNaN(p.Weight) || p.Weight <= 0 || p.Weight > 1 {
-			return invalid(f+".weight", "must be in (0, 1], got %v", p.Weight)
+			return invalid(f+".weight", "rules.weight", p.Weight)
 		}
 		sum += p.Weight
 		if p.Max < 0 || math.IsNaN(p.Max) {
-			return invalid(f+".max", "must be positive")
+			return invalid(f+".max", "rules.positive")
 		}
 		if p.Max != 0 && !p.Imported() {
-			return invalid(f+".max", "only imported parts (without challenges) have a max")
+			return invalid(f+".max", "rules.max_imported")
 		}
 		for j, s := range p.Challenges {
 			if !slices.Contains(slugs, s) {
-				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "%q is not a challenge of this contest", s)
+				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "rules.not_challenge", strconv.Quote(s))
 			}
 			if other, ok := used[s]; ok {
-				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "%q is already in part %s", s, other)
+				return invalid(fmt.Sprintf("%s.challenges[%d]", f, j), "rules.challenge_twice", strconv.Quote(s), other)
 			}
 			used[s] = p.Name
 		}
 	}
 	if math.Abs(sum-1) > 1e-9 {
-		return invalid("parts", "weights must add up to 1, got %v", math.Round(sum*1e6)/1e6)
+		return invalid("parts", "rules.weights_sum", math.Round(sum*1e6)/1e6)
 	}
 	for _, s := range slugs {
 		if _, ok := used[s]; !ok {
-			return invalid("parts", "challenge %q is in no part", s)
+			return invalid("parts", "rules.challenge_no_part", strconv.Quote(s))
 		}
 	}
 	return nil
@@ -420,7 +432,7 @@ func (r *Rules) validateKeys(field string, keys []string) error {
 			continue
 		}
 		if _, ok := r.Part(k); !ok {
-			return invalid(fmt.Sprintf("%s[%d]", field, i), "%q is not a part name, time or board", k)
+			return invalid(fmt.Sprintf("%s[%d]", field, i), "rules.tie_break", strconv.Quote(k))
 		}
 	}
 	return nil
@@ -431,33 +443,33 @@ func (r *Rules) validatePlacing(field string, p Placing, who Category) error {
 	case "", RankOverall:
 	case RankGroup:
 		if who == "" {
-			return invalid(field+".rank_within", "group needs who (worker or student): the rule ranks everyone together")
+			return invalid(field+".rank_within", "rules.group_needs_who")
 		}
 	default:
-		return invalid(field+".rank_within", "%q is not one of group, overall", p.RankWithin)
+		return invalid(field+".rank_within", "rules.rank_within", strconv.Quote(p.RankWithin))
 	}
 	if p.TopN < 0 {
-		return invalid(field+".top_n", "must not be negative")
+		return invalid(field+".top_n", "rules.not_negative")
 	}
 	if math.IsNaN(p.TopPercent) || p.TopPercent < 0 || p.TopPercent > 100 {
-		return invalid(field+".top_percent", "must be in 0..100")
+		return invalid(field+".top_percent", "rules.percent")
 	}
 	return r.validateKeys(field+".tie_break", p.TieBreak)
 }
 
 func (r *Rules) validateMinimums(field string, m Minimums) error {
 	if m.MinTotal != nil && (math.IsNaN(*m.MinTotal) || *m.MinTotal < 0) {
-		return invalid(field+".min_total", "must not be negative")
+		return invalid(field+".min_total", "rules.not_negative")
 	}
 	if len(m.MinParts) > 0 && len(r.Parts) == 0 {
-		return invalid(field+".min_parts", "the rules define no parts")
+		return invalid(field+".min_parts", "rules.no_parts")
 	}
 	for _, name := range slices.Sorted(maps.Keys(m.MinParts)) {
 		if _, ok := r.Part(name); !ok {
-			return invalid(field+".min_parts."+name, "no part named %q", name)
+			return invalid(field+".min_parts."+name, "rules.no_part", strconv.Quote(name))
 		}
 		if v := m.MinParts[name]; math.IsNaN(v) || v < 0 || v > 100 {
-			return invalid(field+".min_parts."+name, "must be in 0..100")
+			return invalid(field+".min_parts."+name, "rules.percent")
 		}
 	}
 	return nil
