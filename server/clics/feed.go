@@ -266,17 +266,8 @@ func (f *feeder) write(b []byte) error {
 func (f *feeder) configuration(ctx context.Context) error {
 	f.add("contest", "", contestOf(f.v.ct))
 	for _, ep := range []string{"judgement-types", "languages", "problems", "organizations", "teams"} {
-		objs, err := f.list(ctx, f.v, ep)
-		if err != nil {
+		if err := f.resend(ctx, ep); err != nil {
 			return err
-		}
-		for _, o := range objs {
-			m, err := fields(o)
-			if err != nil {
-				return err
-			}
-			id, _ := m["id"].(string)
-			f.add(ep, id, o)
 		}
 	}
 	return nil
@@ -312,6 +303,7 @@ func (f *feeder) live(ctx context.Context) error {
 	return nil
 }
 
+// resend sends every object of endpoint ep as the viewer sees it now.
 func (f *feeder) resend(ctx context.Context, ep string) error {
 	objs, err := f.list(ctx, f.v, ep)
 	if err != nil {
