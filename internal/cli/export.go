@@ -126,14 +126,7 @@ func writeExport(ctx context.Context, svc *certificate.Service, w io.Writer, o e
 		}
 		return len(list.Winners), err
 	}
-	done, err := svc.Finalized(ctx, o.contest)
-	if err != nil {
-		return 0, err
-	}
-	if !done {
-		return 0, certificate.ErrNotFinalized
-	}
-	recs, err := svc.Records(ctx, o.contest)
+	recs, err := svc.IssuedRecords(ctx, o.contest)
 	if err != nil {
 		return 0, err
 	}

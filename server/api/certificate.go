@@ -282,12 +282,7 @@ func (s *server) exportRecords(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, cid := c.UserContext(), c.Params("cid")
-	if done, err := svc.Finalized(ctx, cid); err != nil {
-		return request.Fail(err)
-	} else if !done {
-		return request.Fail(certificate.ErrNotFinalized)
-	}
-	recs, err := svc.Records(ctx, cid)
+	recs, err := svc.IssuedRecords(ctx, cid)
 	if err != nil {
 		return request.Fail(err)
 	}

@@ -29,12 +29,7 @@ func (s *server) exportWinners(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	who, _ := request.User(c)
 	if format == "pdf" {
-		if done, err := svc.Finalized(ctx, cid); err != nil {
-			return request.Fail(err)
-		} else if !done {
-			return request.Fail(certificate.ErrNotFinalized)
-		}
-		recs, err := svc.Records(ctx, cid)
+		recs, err := svc.IssuedRecords(ctx, cid)
 		if err != nil {
 			return request.Fail(err)
 		}

@@ -205,6 +205,16 @@ func (s *Service) Record(ctx context.Context, number string) (*Record, error) {
 	return &r, nil
 }
 
+// IssuedRecords is Records of a finalized contest; ErrNotFinalized before.
+func (s *Service) IssuedRecords(ctx context.Context, cid string) ([]Record, error) {
+	if done, err := s.Finalized(ctx, cid); err != nil {
+		return nil, err
+	} else if !done {
+		return nil, ErrNotFinalized
+	}
+	return s.Records(ctx, cid)
+}
+
 // Records returns contest cid's certificates in issue order, each
 // unrevoked one with its verification code (given now to those issued
 // before codes, see withCodes).
